@@ -1,0 +1,1 @@
+//! RouterOS API simulator (in progress).

@@ -1,0 +1,242 @@
+//! Words and sentences: the framing layer.
+//!
+//! A *word* is a length prefix followed by that many bytes; a *sentence* is a sequence of words
+//! closed by a zero-length word. Words are arbitrary bytes: nothing here assumes UTF-8.
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::length::{decode_length, encode_length, encoded_len};
+use crate::ProtocolError;
+
+/// Bounds applied while decoding, checked before anything is allocated.
+///
+/// The defaults fit every reply a RouterOS device produces (the largest are script sources and
+/// file contents, well under a megabyte) while keeping a hostile peer from making us allocate
+/// more than a few megabytes per connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Longest accepted word, in bytes. Default: 4 MiB.
+    pub max_word_len: usize,
+    /// Most words in one sentence. Default: 4,096.
+    pub max_words: usize,
+    /// Most bytes in one sentence, length prefixes included. Default: 8 MiB.
+    pub max_sentence_len: usize,
+}
+
+impl Limits {
+    /// The default word length limit (4 MiB).
+    pub const DEFAULT_MAX_WORD_LEN: usize = 4 << 20;
+    /// The default words-per-sentence limit (4,096).
+    pub const DEFAULT_MAX_WORDS: usize = 4096;
+    /// The default sentence size limit (8 MiB).
+    pub const DEFAULT_MAX_SENTENCE_LEN: usize = 8 << 20;
+
+    /// Sets the longest accepted word.
+    pub fn max_word_len(&mut self, n: usize) -> &mut Self {
+        self.max_word_len = n;
+        self
+    }
+
+    /// Sets the most words per sentence.
+    pub fn max_words(&mut self, n: usize) -> &mut Self {
+        self.max_words = n;
+        self
+    }
+
+    /// Sets the most bytes per sentence.
+    pub fn max_sentence_len(&mut self, n: usize) -> &mut Self {
+        self.max_sentence_len = n;
+        self
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_word_len: Self::DEFAULT_MAX_WORD_LEN,
+            max_words: Self::DEFAULT_MAX_WORDS,
+            max_sentence_len: Self::DEFAULT_MAX_SENTENCE_LEN,
+        }
+    }
+}
+
+/// One decoded sentence: its words, each a zero-copy slice of the receive buffer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sentence {
+    words: Vec<Bytes>,
+}
+
+impl Sentence {
+    /// A sentence made of these words.
+    pub fn new(words: Vec<Bytes>) -> Self {
+        Sentence { words }
+    }
+
+    /// The words, in order.
+    pub fn words(&self) -> &[Bytes] {
+        &self.words
+    }
+
+    /// Takes the words out.
+    pub fn into_words(self) -> Vec<Bytes> {
+        self.words
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when the sentence has no words (a lone zero-length word on the wire).
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Incremental sentence decoder.
+///
+/// Feed it a growing buffer; it remembers how far it has scanned, so feeding one byte at a time
+/// costs no re-scan. A complete sentence is removed from the buffer with one `split_to` and its
+/// words are slices of that frame (no per-word allocation).
+///
+/// After an error the stream's framing is lost: discard the decoder and close the connection.
+#[derive(Debug, Default)]
+pub struct SentenceDecoder {
+    limits: Limits,
+    /// Bytes of the current sentence already scanned.
+    scanned: usize,
+    /// `(start, end)` of each complete word of the current sentence, relative to the buffer.
+    words: Vec<(usize, usize)>,
+}
+
+impl SentenceDecoder {
+    /// A decoder with these limits.
+    pub fn new(limits: Limits) -> Self {
+        SentenceDecoder {
+            limits,
+            scanned: 0,
+            words: Vec::new(),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Decodes the next complete sentence from the front of `buf`.
+    ///
+    /// Returns `Ok(None)` (after reserving room for what is missing, within the limits) when the
+    /// sentence is not complete yet.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Sentence>, ProtocolError> {
+        loop {
+            let Some(rest) = buf.get(self.scanned..) else {
+                // The caller removed bytes we had scanned: start over.
+                self.reset();
+                continue;
+            };
+            let Some((len, header)) = decode_length(rest)? else {
+                buf.reserve(5);
+                return Ok(None);
+            };
+            let len = usize::try_from(len).map_err(|_| ProtocolError::WordTooLong {
+                len: u64::from(len),
+                max: self.limits.max_word_len,
+            })?;
+            let start = self.scanned + header;
+            if len == 0 {
+                let frame = buf.split_to(start).freeze();
+                let words = self
+                    .words
+                    .drain(..)
+                    .map(|(s, e)| frame.slice(s..e))
+                    .collect();
+                self.scanned = 0;
+                return Ok(Some(Sentence { words }));
+            }
+            if len > self.limits.max_word_len {
+                return Err(ProtocolError::WordTooLong {
+                    len: u64::try_from(len).unwrap_or(u64::MAX),
+                    max: self.limits.max_word_len,
+                });
+            }
+            if self.words.len() >= self.limits.max_words {
+                return Err(ProtocolError::TooManyWords {
+                    max: self.limits.max_words,
+                });
+            }
+            let end = start + len;
+            // `+ 1`: the closing zero-length word must still fit.
+            if end + 1 > self.limits.max_sentence_len {
+                return Err(ProtocolError::SentenceTooLong {
+                    max: self.limits.max_sentence_len,
+                });
+            }
+            if buf.len() < end {
+                buf.reserve(end - buf.len());
+                return Ok(None);
+            }
+            self.words.push((start, end));
+            self.scanned = end;
+        }
+    }
+
+    /// Forgets a partly scanned sentence (use after clearing the buffer).
+    pub fn reset(&mut self) {
+        self.scanned = 0;
+        self.words.clear();
+    }
+}
+
+/// Error from the encoder: a word longer than the length prefix can express (4 GiB - 1).
+pub(crate) fn word_len(len: usize) -> Result<u32, ProtocolError> {
+    u32::try_from(len).map_err(|_| ProtocolError::WordTooLong {
+        len: u64::try_from(len).unwrap_or(u64::MAX),
+        max: usize::try_from(u32::MAX).unwrap_or(usize::MAX),
+    })
+}
+
+/// Appends one word (length prefix and bytes) to `dst`.
+pub fn encode_word(word: &[u8], dst: &mut BytesMut) -> Result<(), ProtocolError> {
+    let len = word_len(word.len())?;
+    dst.reserve(encoded_len(len) + word.len());
+    encode_length(len, dst);
+    dst.put_slice(word);
+    Ok(())
+}
+
+/// Appends a word made of several pieces written back to back (for `=name=value` without
+/// building the word first).
+pub fn encode_word_parts(parts: &[&[u8]], dst: &mut BytesMut) -> Result<(), ProtocolError> {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let len = word_len(total)?;
+    dst.reserve(encoded_len(len) + total);
+    encode_length(len, dst);
+    for p in parts {
+        dst.put_slice(p);
+    }
+    Ok(())
+}
+
+/// Appends a whole sentence (its words and the closing zero-length word) to `dst`.
+///
+/// Reserves the exact size once, so encoding a sentence performs at most one allocation.
+pub fn encode_sentence<W: AsRef<[u8]>>(
+    words: &[W],
+    dst: &mut BytesMut,
+) -> Result<(), ProtocolError> {
+    let mut total = 1;
+    for w in words {
+        let len = word_len(w.as_ref().len())?;
+        total += encoded_len(len) + w.as_ref().len();
+    }
+    dst.reserve(total);
+    for w in words {
+        let w = w.as_ref();
+        encode_length(word_len(w.len())?, dst);
+        dst.put_slice(w);
+    }
+    dst.put_u8(0);
+    Ok(())
+}
