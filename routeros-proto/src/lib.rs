@@ -56,9 +56,11 @@ mod reply;
 mod request;
 pub mod sentence;
 
+pub mod client;
 pub mod codec;
 
 pub use attributes::{split_attribute, Attributes};
+pub use client::{connect, Client, Config, Error, Response};
 pub use command::{Command, CommandBuilder};
 pub use error::{Lossy, ProtocolError};
 pub use query::{Query, QueryWord};

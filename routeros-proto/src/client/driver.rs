@@ -1,0 +1,273 @@
+//! The connection task: one reader and one writer over the socket, replies routed by `.tag`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::codec::{FramedRead, FramedWrite};
+
+use super::{Error, Response};
+use crate::codec::ClientCodec;
+use crate::{Command, ProtocolError, Reply, ReplyKind};
+
+/// Replies decoded in a row before the reader lets other tasks (the consumers) run.
+const YIELD_EVERY: u32 = 64;
+
+/// A byte stream the client can run over (TCP, TLS, an in-memory duplex).
+pub(crate) trait AsyncIo: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> AsyncIo for T {}
+
+pub(crate) type Io = Box<dyn AsyncIo>;
+
+/// Where the replies of one in-flight command go.
+pub(crate) enum Pending {
+    /// Collected into a [`Response`] by the connection task, handed over at `!done`.
+    Collect(Collector),
+    /// Forwarded one by one through a bounded channel.
+    Stream(Sink),
+}
+
+pub(crate) struct Collector {
+    pub(crate) response: Response,
+    pub(crate) traps: Vec<Reply>,
+    pub(crate) done: oneshot::Sender<Result<Response, Error>>,
+}
+
+pub(crate) struct Sink {
+    pub(crate) tx: mpsc::Sender<Reply>,
+    pub(crate) end: Arc<OnceLock<Error>>,
+    pub(crate) capacity: usize,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) pending: HashMap<Bytes, Pending>,
+    pub(crate) closed: Option<Error>,
+}
+
+/// What the client handles and the connection task share.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    commands: mpsc::UnboundedSender<Command>,
+    next_tag: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn new(commands: mpsc::UnboundedSender<Command>) -> Self {
+        Shared {
+            state: Mutex::new(State::default()),
+            commands,
+            next_tag: AtomicU64::new(1),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn next_tag(&self) -> Bytes {
+        Bytes::from(self.next_tag.fetch_add(1, Ordering::Relaxed).to_string())
+    }
+
+    /// Registers `pending` under a fresh tag and queues `cmd` for writing.
+    pub(crate) fn submit(&self, mut cmd: Command, pending: Pending) -> Result<Bytes, Error> {
+        let tag = self.next_tag();
+        cmd.set_tag(tag.clone());
+        cmd.encoded_len().map_err(|e| Error::Encode(Arc::new(e)))?;
+        let mut state = self.lock();
+        if let Some(e) = &state.closed {
+            return Err(e.clone());
+        }
+        if self.commands.send(cmd).is_err() {
+            return Err(Error::Closed);
+        }
+        state.pending.insert(tag.clone(), pending);
+        Ok(tag)
+    }
+
+    /// Queues `/cancel =tag=TAG` (its own reply is ignored).
+    pub(crate) fn send_cancel(&self, tag: &Bytes) {
+        let mut cmd = Command::builder("/cancel").attribute("tag", tag).build();
+        cmd.set_tag(self.next_tag());
+        tracing::debug!(tag = %String::from_utf8_lossy(tag), "cancelling command");
+        // The writer is gone only when the connection is closed, where nothing needs cancelling.
+        let _ = self.commands.send(cmd);
+    }
+
+    /// Forgets the command `tag` and cancels it on the router if it was still running.
+    pub(crate) fn abandon(&self, tag: &Bytes) {
+        let mut state = self.lock();
+        if state.pending.remove(tag).is_some() && state.closed.is_none() {
+            drop(state);
+            self.send_cancel(tag);
+        }
+    }
+
+    /// Marks the connection closed and fails every pending command with `err`.
+    pub(crate) fn close(&self, err: Error) {
+        let mut state = self.lock();
+        if state.closed.is_none() {
+            tracing::debug!(error = %err, "connection closed");
+            state.closed = Some(err);
+        }
+        let err = state.closed.clone().unwrap_or(Error::Closed);
+        for (_, pending) in state.pending.drain() {
+            match pending {
+                Pending::Collect(c) => {
+                    let _ = c.done.send(Err(err.clone()));
+                }
+                Pending::Stream(s) => {
+                    let _ = s.end.set(err.clone());
+                }
+            }
+        }
+    }
+
+    pub(crate) fn closed(&self) -> Option<Error> {
+        self.lock().closed.clone()
+    }
+
+    /// Delivers one reply to the command it belongs to.
+    fn route(&self, reply: Reply) {
+        let Some(tag) = reply.tag().cloned() else {
+            tracing::debug!(reply = ?reply.kind(), "ignoring untagged reply");
+            return;
+        };
+        let mut state = self.lock();
+        let Some(pending) = state.pending.get_mut(&tag) else {
+            tracing::trace!(tag = %String::from_utf8_lossy(&tag), "reply for a finished command");
+            return;
+        };
+        match pending {
+            Pending::Collect(c) => match reply.kind() {
+                ReplyKind::Re => c.response.rows.push(reply.into_attributes()),
+                ReplyKind::Empty => c.response.empty = true,
+                ReplyKind::Trap => c.traps.push(reply),
+                ReplyKind::Done => {
+                    if let Some(Pending::Collect(mut c)) = state.pending.remove(&tag) {
+                        let done = reply.into_attributes();
+                        c.response.ret = done.get("ret").cloned();
+                        c.response.done = done;
+                        let result = if c.traps.is_empty() {
+                            Ok(c.response)
+                        } else {
+                            Err(trap_error(c.traps))
+                        };
+                        let _ = c.done.send(result);
+                    }
+                }
+                _ => c.response.other.push(reply),
+            },
+            Pending::Stream(s) => {
+                let done = reply.kind() == &ReplyKind::Done;
+                match s.tx.try_send(reply) {
+                    Ok(()) if !done => {}
+                    Ok(()) => {
+                        state.pending.remove(&tag);
+                    }
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        let _ = s.end.set(Error::Lagged {
+                            capacity: s.capacity,
+                        });
+                        tracing::warn!(tag = %String::from_utf8_lossy(&tag), "consumer lagged; cancelling");
+                        state.pending.remove(&tag);
+                        drop(state);
+                        if !done {
+                            self.send_cancel(&tag);
+                        }
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                        state.pending.remove(&tag);
+                        drop(state);
+                        if !done {
+                            self.send_cancel(&tag);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Builds the error for a command that trapped.
+pub(crate) fn trap_error(replies: Vec<Reply>) -> Error {
+    let traps = replies.iter().filter_map(Reply::trap_info).collect();
+    Error::Trap { traps, replies }
+}
+
+/// Converts a codec error into the client's error.
+pub(crate) fn protocol_error(e: ProtocolError) -> Error {
+    match e {
+        ProtocolError::Io(e) => Error::Io(Arc::new(e)),
+        e => Error::Protocol(Arc::new(e)),
+    }
+}
+
+/// Runs the connection until it fails; then fails every pending command.
+pub(crate) async fn run(
+    mut reader: FramedRead<ReadHalf<Io>, ClientCodec>,
+    writer: WriteHalf<Io>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    shared: Arc<Shared>,
+) {
+    let err = tokio::select! {
+        e = read_loop(&mut reader, &shared) => e,
+        e = write_loop(writer, commands) => e,
+    };
+    shared.close(err);
+}
+
+async fn read_loop(reader: &mut FramedRead<ReadHalf<Io>, ClientCodec>, shared: &Shared) -> Error {
+    let mut since_yield = 0u32;
+    loop {
+        let reply = match reader.next().await {
+            None => return Error::Disconnected,
+            Some(Err(ProtocolError::Io(e)))
+                if e.kind() == std::io::ErrorKind::Other && !reader.read_buffer().is_empty() =>
+            {
+                // tokio-util's end-of-stream check: the router hung up in the middle of a sentence.
+                return Error::Disconnected;
+            }
+            Some(Err(e)) => return protocol_error(e),
+            Some(Ok(reply)) => reply,
+        };
+        if reply.kind() == &ReplyKind::Fatal {
+            return Error::Fatal(reply.fatal_reason().unwrap_or_default());
+        }
+        shared.route(reply);
+        since_yield += 1;
+        if since_yield >= YIELD_EVERY {
+            since_yield = 0;
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+async fn write_loop(
+    writer: WriteHalf<Io>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) -> Error {
+    let mut writer = FramedWrite::new(writer, ClientCodec::default());
+    loop {
+        let Some(cmd) = commands.recv().await else {
+            return Error::Closed;
+        };
+        tracing::trace!(command = ?cmd, "sending");
+        if let Err(e) = writer.feed(cmd).await {
+            return protocol_error(e);
+        }
+        while let Ok(cmd) = commands.try_recv() {
+            tracing::trace!(command = ?cmd, "sending");
+            if let Err(e) = writer.feed(cmd).await {
+                return protocol_error(e);
+            }
+        }
+        if let Err(e) = SinkExt::<Command>::flush(&mut writer).await {
+            return protocol_error(e);
+        }
+    }
+}
