@@ -274,7 +274,7 @@ impl Config {
                     .await
                     .map_err(|source| Error::Tls {
                         addr: self.addr.clone(),
-                        source: Arc::new(source),
+                        source: Arc::new(tls::readable(source)),
                     })?;
                 Box::new(stream)
             }

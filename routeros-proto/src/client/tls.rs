@@ -181,6 +181,21 @@ impl fmt::Debug for Fingerprint {
     }
 }
 
+/// Rewrites a handshake error so that a verifier's own message (such as a fingerprint
+/// mismatch) reads plainly instead of through nested `Debug` output.
+pub(crate) fn readable(err: std::io::Error) -> std::io::Error {
+    let plain = match err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other))) => {
+            format!("invalid peer certificate: {}", other.0)
+        }
+        _ => return err,
+    };
+    std::io::Error::new(err.kind(), plain)
+}
+
 /// Accepts one certificate by its SHA-256 fingerprint; signatures are still verified.
 #[derive(Debug)]
 struct PinnedVerifier {
