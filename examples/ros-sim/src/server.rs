@@ -1,0 +1,850 @@
+//! The API server: one task per connection reading commands, one writing replies through a
+//! bounded queue, and one task per streaming command (`listen`, `follow`, `monitor-traffic`,
+//! `ping`).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use futures_util::StreamExt;
+use routeros_proto::codec::ServerCodec;
+use routeros_proto::query::{evaluate, QueryWord};
+use routeros_proto::sentence::encode_word_parts;
+use routeros_proto::{Request, TrapCategory};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::codec::FramedRead;
+
+use crate::schema::{self, MenuKind};
+use crate::state::{Failure, Row, State};
+use crate::traffic::Rng;
+use crate::{sim_cmd, SimConfig};
+
+/// Encoded sentences queued per connection before the producers wait.
+const OUT_QUEUE: usize = 64;
+/// Rows encoded per chunk while printing.
+const PRINT_BATCH: usize = 256;
+/// Streaming commands one connection may run at once.
+const MAX_STREAMS: usize = 64;
+
+/// What all connections share.
+pub(crate) struct Shared {
+    pub state: Mutex<State>,
+    pub config: SimConfig,
+    pub ticks: watch::Sender<u64>,
+    pub shutdown: watch::Sender<bool>,
+    pub connections: std::sync::atomic::AtomicUsize,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves consistent data: keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Advances the model by `n` seconds and wakes streaming commands.
+    pub fn tick(&self, n: u64) {
+        for _ in 0..n {
+            crate::traffic::tick(&mut self.lock());
+            self.ticks.send_modify(|t| *t += 1);
+        }
+    }
+}
+
+/// Builds encoded sentences.
+pub(crate) struct Sentence {
+    buf: BytesMut,
+}
+
+impl Sentence {
+    pub fn new(kind: &str) -> Self {
+        let mut s = Sentence {
+            buf: BytesMut::with_capacity(128),
+        };
+        s.word(kind.as_bytes());
+        s
+    }
+    pub fn word(&mut self, w: &[u8]) -> &mut Self {
+        // Words we build are far below 4 GiB: encoding cannot fail.
+        let _ = encode_word_parts(&[w], &mut self.buf);
+        self
+    }
+    pub fn attr(&mut self, name: &str, value: &str) -> &mut Self {
+        let _ = encode_word_parts(
+            &[b"=", name.as_bytes(), b"=", value.as_bytes()],
+            &mut self.buf,
+        );
+        self
+    }
+    pub fn finish(&mut self, tag: Option<&Bytes>) -> Bytes {
+        if let Some(t) = tag {
+            let _ = encode_word_parts(&[b".tag=", t], &mut self.buf);
+        }
+        self.buf.put_u8(0);
+        std::mem::take(&mut self.buf).freeze()
+    }
+}
+
+pub(crate) fn done(tag: Option<&Bytes>) -> Bytes {
+    Sentence::new("!done").finish(tag)
+}
+
+pub(crate) fn trap(f: &Failure, tag: Option<&Bytes>) -> Bytes {
+    let mut s = Sentence::new("!trap");
+    if let Some(c) = f.category {
+        s.attr("category", &c.number().to_string());
+    }
+    s.attr("message", &f.message).finish(tag)
+}
+
+fn fatal(reason: &str) -> Bytes {
+    Sentence::new("!fatal").word(reason.as_bytes()).finish(None)
+}
+
+/// Appends a `!re` for a row, filtered by `.proplist`.
+fn encode_row(row: &Row<'_>, proplist: Option<&[String]>, tag: Option<&Bytes>, dst: &mut BytesMut) {
+    let _ = encode_word_parts(&[b"!re"], dst);
+    for (name, value) in row {
+        if proplist.is_some_and(|p| !p.iter().any(|n| n == name)) {
+            continue;
+        }
+        let _ = encode_word_parts(&[b"=", name.as_bytes(), b"=", value.as_bytes()], dst);
+    }
+    if let Some(t) = tag {
+        let _ = encode_word_parts(&[b".tag=", t], dst);
+    }
+    dst.put_u8(0);
+}
+
+fn row_matches(row: &Row<'_>, queries: &[QueryWord]) -> Result<bool, Failure> {
+    if queries.is_empty() {
+        return Ok(true);
+    }
+    evaluate(queries, |name| {
+        row.iter()
+            .find(|(n, _)| n.as_bytes() == name)
+            .map(|(_, v)| v.as_bytes())
+    })
+    .map_err(|e| Failure::new(Some(TrapCategory::Api), e.to_string()))
+}
+
+/// The sending half every handler uses: a closed connection is `Err(Closed)`.
+#[derive(Clone)]
+pub(crate) struct Out(mpsc::Sender<Bytes>);
+
+#[derive(Debug)]
+pub(crate) struct Closed;
+
+impl Out {
+    pub async fn send(&self, b: Bytes) -> Result<(), Closed> {
+        self.0.send(b).await.map_err(|_| Closed)
+    }
+}
+
+struct Stream {
+    tag: Option<Bytes>,
+    handle: JoinHandle<()>,
+}
+
+struct Session {
+    shared: Arc<Shared>,
+    out: Out,
+    peer: SocketAddr,
+    logged_in: bool,
+    challenge: Option<[u8; 16]>,
+    streams: Vec<Stream>,
+    rng: Rng,
+}
+
+/// Serves one connection until it closes, breaks the protocol, or the simulator stops.
+pub(crate) async fn serve<S>(shared: Arc<Shared>, stream: S, peer: SocketAddr)
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let (rd, mut wr) = tokio::io::split(stream);
+    let (tx, mut rx) = mpsc::channel::<Bytes>(OUT_QUEUE);
+    let write_timeout = shared.config.write_timeout;
+    let mut writer = tokio::spawn(async move {
+        while let Some(chunk) = rx.recv().await {
+            match tokio::time::timeout(write_timeout, wr.write_all(&chunk)).await {
+                Ok(Ok(())) => {}
+                _ => return,
+            }
+            // A `!fatal` is the last thing a connection says.
+            if chunk.starts_with(b"\x06!fatal") {
+                break;
+            }
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), wr.shutdown()).await;
+    });
+    let mut reader = FramedRead::new(rd, ServerCodec::new(shared.config.limits));
+    let mut shutdown = shared.shutdown.subscribe();
+    let seed = shared.config.seed ^ (u64::from(peer.port()) << 17);
+    let mut session = Session {
+        shared: Arc::clone(&shared),
+        out: Out(tx),
+        peer,
+        logged_in: false,
+        challenge: None,
+        streams: Vec::new(),
+        rng: Rng::new(seed),
+    };
+    loop {
+        let frame = tokio::select! {
+            f = reader.next() => f,
+            _ = &mut writer => break,
+            _ = shutdown.changed() => break,
+        };
+        let keep_going = match frame {
+            None => false,
+            Some(Err(e)) => {
+                // Framing lost: say why and close.
+                let _ = session.out.send(fatal(&e.to_string())).await;
+                false
+            }
+            Some(Ok(Err(e))) => {
+                let f = Failure::new(Some(TrapCategory::Api), e.to_string());
+                session.out.send(trap(&f, None)).await.is_ok()
+                    && session.out.send(done(None)).await.is_ok()
+            }
+            Some(Ok(Ok(req))) => session.handle(req).await.unwrap_or(false),
+        };
+        if !keep_going {
+            break;
+        }
+    }
+    for s in session.streams.drain(..) {
+        s.handle.abort();
+    }
+    if session.logged_in {
+        let user = shared.config.user.clone();
+        shared.lock().log(
+            "system,info,account",
+            &format!("user {user} logged out from {} via api", peer.ip()),
+        );
+    }
+    drop(session);
+    // Let the writer flush what is queued (a `!fatal`, the last replies), within its timeout.
+    let _ = tokio::time::timeout(write_timeout, writer).await;
+}
+
+fn attr_str(req: &Request, name: &str) -> Option<String> {
+    req.attributes.get_string_lossy(name)
+}
+
+/// `=name=value` attributes other than `.id`/`numbers`, as strings.
+fn settable(req: &Request) -> Vec<(String, String)> {
+    req.attributes
+        .iter()
+        .filter(|(n, _)| n.first() != Some(&b'.') && n.as_ref() != b"numbers")
+        .map(|(n, v)| {
+            (
+                String::from_utf8_lossy(n).into_owned(),
+                String::from_utf8_lossy(v).into_owned(),
+            )
+        })
+        .collect()
+}
+
+impl Session {
+    async fn send(&self, b: Bytes) -> Result<(), Closed> {
+        self.out.send(b).await
+    }
+
+    async fn fail(&self, f: Failure, tag: Option<&Bytes>) -> Result<bool, Closed> {
+        self.send(trap(&f, tag)).await?;
+        self.send(done(tag)).await?;
+        Ok(true)
+    }
+
+    /// Handles one command; `Ok(false)` closes the connection.
+    async fn handle(&mut self, req: Request) -> Result<bool, Closed> {
+        self.streams.retain(|s| !s.handle.is_finished());
+        let command = req.command_str();
+        let tag = req.tag.clone();
+        let tag = tag.as_ref();
+        match command.as_str() {
+            "/quit" => {
+                self.send(fatal("session terminated on request")).await?;
+                return Ok(false);
+            }
+            "/login" => return self.login(&req).await,
+            _ => {}
+        }
+        if !self.logged_in {
+            self.send(fatal("not logged in")).await?;
+            return Ok(false);
+        }
+        if command == "/cancel" {
+            return self.cancel(&req).await;
+        }
+        if command == "/ping" {
+            return self.stream(&req, StreamKind::Ping).await;
+        }
+        if let Some(sim) = command.strip_prefix("/sim/") {
+            let result = sim_cmd::run(&self.shared, sim, &req);
+            return match result {
+                Ok(ret) => {
+                    let mut s = Sentence::new("!done");
+                    if let Some(r) = ret {
+                        s.attr("ret", &r);
+                    }
+                    self.send(s.finish(tag)).await?;
+                    Ok(true)
+                }
+                Err(f) => self.fail(f, tag).await,
+            };
+        }
+        let (path, verb) = command.rsplit_once('/').unwrap_or(("", &command));
+        let menu = self.shared.lock().menu_index(path);
+        let Some(menu) = menu else {
+            return self.unknown(path, verb, tag).await;
+        };
+        let spec = schema::MENUS[menu].kind;
+        match (spec, verb) {
+            (_, "print" | "getall") => self.print(menu, &req).await,
+            (_, "listen") if spec != MenuKind::Resource => {
+                self.stream(&req, StreamKind::Listen { menu }).await
+            }
+            (MenuKind::Interface, "monitor-traffic") => {
+                self.stream(&req, StreamKind::Monitor).await
+            }
+            (MenuKind::Identity, "set") => {
+                let result = {
+                    let mut st = self.shared.lock();
+                    if st.menus[menu].items.is_empty() {
+                        st.insert_raw(menu, &[]);
+                    }
+                    st.set(menu, &[0], &settable(&req))
+                };
+                match result {
+                    Ok(()) => {
+                        self.send(done(tag)).await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
+            (_, "add") if schema::MENUS[menu].addable => {
+                let result = self.shared.lock().add(menu, &settable(&req));
+                match result {
+                    Ok(id) => {
+                        let ret = format!("*{id:X}");
+                        self.send(Sentence::new("!done").attr("ret", &ret).finish(tag))
+                            .await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
+            (k, "set" | "remove" | "enable" | "disable")
+                if k != MenuKind::Resource && k != MenuKind::Log =>
+            {
+                if verb == "remove" && !schema::MENUS[menu].addable {
+                    return self.unknown(path, verb, tag).await;
+                }
+                let ids = attr_str(&req, ".id").or_else(|| attr_str(&req, "numbers"));
+                let result = {
+                    let mut st = self.shared.lock();
+                    match ids.map(|ids| st.resolve(menu, &ids)) {
+                        None => Err(Failure::no_such_item()),
+                        Some(Err(f)) => Err(f),
+                        Some(Ok(pos)) => match verb {
+                            "remove" => st.remove(menu, &pos),
+                            "enable" => st.set(menu, &pos, &[("disabled".into(), "no".into())]),
+                            "disable" => {
+                                st.set(menu, &pos, &[("disabled".into(), "yes".into())])
+                            }
+                            _ => st.set(menu, &pos, &settable(&req)),
+                        },
+                    }
+                };
+                match result {
+                    Ok(()) => {
+                        self.send(done(tag)).await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
+            _ => self.unknown(path, verb, tag).await,
+        }
+    }
+
+    /// Answers an unknown command as RouterOS does.
+    async fn unknown(&self, path: &str, verb: &str, tag: Option<&Bytes>) -> Result<bool, Closed> {
+        // The first path segment that leads nowhere, else the command itself.
+        let mut prefix = String::new();
+        let mut bad = verb.to_owned();
+        for seg in path.split('/').filter(|s| !s.is_empty()) {
+            let next = format!("{prefix}/{seg}");
+            if !schema::is_prefix(&next) {
+                bad = seg.to_owned();
+                break;
+            }
+            prefix = next;
+        }
+        let first = Failure::new(
+            Some(TrapCategory::MissingItemOrCommand),
+            format!("no such command or directory ({bad})"),
+        );
+        self.send(trap(&first, tag)).await?;
+        self.send(trap(&Failure::new(None, "no such command prefix"), tag))
+            .await?;
+        self.send(done(tag)).await?;
+        Ok(true)
+    }
+
+    async fn login(&mut self, req: &Request) -> Result<bool, Closed> {
+        let tag = req.tag.as_ref();
+        let cfg = &self.shared.config;
+        let name = attr_str(req, "name");
+        let plain = cfg.version.plain_login();
+        let refused = if plain {
+            "invalid user name or password (6)"
+        } else {
+            "cannot log in"
+        };
+        let ok = if let Some(response) = req.attributes.get("response") {
+            match self.challenge.take() {
+                Some(ch) => {
+                    let expected =
+                        routeros_proto::login::challenge_response(cfg.password.as_bytes(), hex::encode(ch).as_bytes())
+                            .unwrap_or_default();
+                    name.as_deref() == Some(cfg.user.as_str())
+                        && response.as_ref() == expected.as_bytes()
+                }
+                None => false,
+            }
+        } else if let (true, Some(pw)) = (plain, req.attributes.get("password")) {
+            name.as_deref() == Some(cfg.user.as_str()) && pw.as_ref() == cfg.password.as_bytes()
+        } else {
+            // A bare /login (or any login before 6.43): the MD5 challenge.
+            let mut ch = [0u8; 16];
+            for c in ch.chunks_mut(8) {
+                c.copy_from_slice(&self.rng.next_u64().to_le_bytes());
+            }
+            self.challenge = Some(ch);
+            let ret = hex::encode(ch);
+            self.send(Sentence::new("!done").attr("ret", &ret).finish(tag))
+                .await?;
+            return Ok(true);
+        };
+        let user = name.unwrap_or_default();
+        let ip = self.peer.ip();
+        if ok {
+            self.logged_in = true;
+            self.shared.lock().log(
+                "system,info,account",
+                &format!("user {user} logged in from {ip} via api"),
+            );
+            self.send(done(tag)).await?;
+        } else {
+            self.shared.lock().log(
+                "system,error,critical",
+                &format!("login failure for user {user} from {ip} via api"),
+            );
+            self.send(trap(&Failure::new(None, refused), tag)).await?;
+            self.send(done(tag)).await?;
+        }
+        Ok(true)
+    }
+
+    async fn cancel(&mut self, req: &Request) -> Result<bool, Closed> {
+        let own = req.tag.as_ref();
+        let target = req.attributes.get("tag").cloned();
+        let (cancelled, kept): (Vec<Stream>, Vec<Stream>) = std::mem::take(&mut self.streams)
+            .into_iter()
+            .partition(|s| target.is_none() || s.tag == target);
+        self.streams = kept;
+        for s in &cancelled {
+            s.handle.abort();
+        }
+        let interrupted = Failure::new(Some(TrapCategory::Interrupted), "interrupted");
+        let mut tags = Vec::new();
+        for s in cancelled {
+            // Wait until the task is gone so that nothing of it follows its `!done`.
+            let _ = s.handle.await;
+            self.send(trap(&interrupted, s.tag.as_ref())).await?;
+            tags.push(s.tag);
+        }
+        self.send(done(own)).await?;
+        for t in tags {
+            self.send(done(t.as_ref())).await?;
+        }
+        Ok(true)
+    }
+
+    async fn print(&mut self, menu: usize, req: &Request) -> Result<bool, Closed> {
+        let tag = req.tag.as_ref();
+        let follow = req.attributes.contains("follow");
+        let follow_only = req.attributes.contains("follow-only");
+        if follow || follow_only {
+            return self
+                .stream(
+                    req,
+                    StreamKind::Follow {
+                        menu,
+                        existing: follow,
+                    },
+                )
+                .await;
+        }
+        let proplist: Option<Vec<String>> = req.proplist().map(|p| {
+            p.iter()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect()
+        });
+        let count_only = req.attributes.contains("count-only");
+        let mut pos = 0usize;
+        let mut count = 0usize;
+        let singleton = schema::MENUS[menu].singleton;
+        loop {
+            let mut chunk = BytesMut::new();
+            let batch = {
+                let st = self.shared.lock();
+                let mut emit = |row: &Row<'_>| -> Result<(), Failure> {
+                    if row_matches(row, &req.queries)? {
+                        count += 1;
+                        if !count_only {
+                            encode_row(row, proplist.as_deref(), tag, &mut chunk);
+                        }
+                    }
+                    Ok(())
+                };
+                if singleton {
+                    emit(&st.singleton_row(menu)).map(|()| false)
+                } else {
+                    let items = &st.menus[menu].items;
+                    let end = (pos + PRINT_BATCH).min(items.len());
+                    let r = items
+                        .get(pos..end)
+                        .unwrap_or_default()
+                        .iter()
+                        .try_for_each(|item| emit(&st.row(menu, item)));
+                    pos = end;
+                    r.map(|()| end < items.len())
+                }
+            };
+            let more = match batch {
+                Ok(more) => more,
+                Err(f) => return self.fail(f, tag).await,
+            };
+            if !chunk.is_empty() {
+                self.send(chunk.freeze()).await?;
+            }
+            if !more {
+                break;
+            }
+        }
+        if count_only {
+            let n = count.to_string();
+            self.send(Sentence::new("!done").attr("ret", &n).finish(tag))
+                .await?;
+            return Ok(true);
+        }
+        if count == 0 && self.shared.config.version.sends_empty() {
+            self.send(Sentence::new("!empty").finish(tag)).await?;
+        }
+        self.send(done(tag)).await?;
+        Ok(true)
+    }
+
+    async fn stream(&mut self, req: &Request, kind: StreamKind) -> Result<bool, Closed> {
+        let tag = req.tag.clone();
+        if self.streams.len() >= MAX_STREAMS {
+            let f = Failure::new(Some(TrapCategory::General), "too many commands running");
+            return self.fail(f, tag.as_ref()).await;
+        }
+        let job = match prepare(&self.shared, req, kind) {
+            Ok(job) => job,
+            Err(f) => return self.fail(f, tag.as_ref()).await,
+        };
+        let shared = Arc::clone(&self.shared);
+        let out = self.out.clone();
+        let t = tag.clone();
+        let handle = tokio::spawn(async move {
+            let _ = run_stream(shared, out, t, job).await;
+        });
+        self.streams.push(Stream { tag, handle });
+        Ok(true)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum StreamKind {
+    Listen { menu: usize },
+    Follow { menu: usize, existing: bool },
+    Monitor,
+    Ping,
+}
+
+/// A streaming command, checked and with its subscriptions taken before it is spawned (so
+/// that nothing happening after the command arrived is missed).
+struct Job {
+    kind: StreamKind,
+    changes: broadcast::Receiver<crate::state::Change>,
+    ticks: watch::Receiver<u64>,
+    proplist: Option<Vec<String>>,
+    queries: Vec<QueryWord>,
+    interfaces: Vec<String>,
+    once: bool,
+    address: String,
+    count: Option<u64>,
+    size: u64,
+}
+
+fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Failure> {
+    let st = shared.lock();
+    let mut job = Job {
+        kind,
+        changes: st.changes.subscribe(),
+        ticks: shared.ticks.subscribe(),
+        proplist: req.proplist().map(|p| {
+            p.iter()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect()
+        }),
+        queries: req.queries.clone(),
+        interfaces: Vec::new(),
+        once: req.attributes.contains("once"),
+        address: String::new(),
+        count: None,
+        size: 56,
+    };
+    match kind {
+        StreamKind::Monitor => {
+            let list = attr_str(req, "interface").unwrap_or_default();
+            for name in list.split(',').filter(|s| !s.is_empty()) {
+                if st.interface_rates(name).is_none() {
+                    return Err(Failure::no_match("interface"));
+                }
+                job.interfaces.push(name.to_owned());
+            }
+            if job.interfaces.is_empty() {
+                return Err(Failure::new(
+                    Some(TrapCategory::ArgumentValue),
+                    "missing value(s) of argument(s) interface",
+                ));
+            }
+        }
+        StreamKind::Ping => {
+            let addr = attr_str(req, "address").unwrap_or_default();
+            if addr.is_empty() {
+                return Err(Failure::new(
+                    Some(TrapCategory::ArgumentValue),
+                    "missing value(s) of argument(s) address",
+                ));
+            }
+            if addr.parse::<std::net::IpAddr>().is_err() {
+                return Err(Failure::new(
+                    Some(TrapCategory::ArgumentValue),
+                    "invalid value for argument address",
+                ));
+            }
+            job.address = addr;
+            if let Some(c) = attr_str(req, "count") {
+                let n: u64 = c.parse().map_err(|_| {
+                    Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        "invalid value for argument count",
+                    )
+                })?;
+                job.count = Some(n);
+            }
+            if let Some(s) = attr_str(req, "size") {
+                job.size = s.parse().unwrap_or(56);
+            }
+        }
+        _ => {}
+    }
+    Ok(job)
+}
+
+async fn run_stream(
+    shared: Arc<Shared>,
+    out: Out,
+    tag: Option<Bytes>,
+    mut job: Job,
+) -> Result<(), Closed> {
+    let tag = tag.as_ref();
+    match job.kind {
+        StreamKind::Listen { menu } | StreamKind::Follow { menu, .. } => {
+            if let StreamKind::Follow {
+                existing: true, ..
+            } = job.kind
+            {
+                let mut chunk = BytesMut::new();
+                {
+                    let st = shared.lock();
+                    for item in &st.menus[menu].items {
+                        let row = st.row(menu, item);
+                        if row_matches(&row, &job.queries).unwrap_or(false) {
+                            encode_row(&row, job.proplist.as_deref(), tag, &mut chunk);
+                        }
+                        if chunk.len() > 64 << 10 {
+                            break;
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    out.send(chunk.freeze()).await?;
+                }
+            }
+            loop {
+                let change = match job.changes.recv().await {
+                    Ok(c) => c,
+                    // Too slow a reader misses changes, as a real router's would.
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                };
+                if change.menu != menu {
+                    continue;
+                }
+                let sentence = {
+                    let st = shared.lock();
+                    let m = &st.menus[menu];
+                    match m.items.iter().find(|i| i.id == change.id) {
+                        Some(item) if !change.dead => {
+                            let row = st.row(menu, item);
+                            if !row_matches(&row, &job.queries).unwrap_or(false) {
+                                continue;
+                            }
+                            let mut b = BytesMut::new();
+                            encode_row(&row, job.proplist.as_deref(), tag, &mut b);
+                            b.freeze()
+                        }
+                        _ if change.dead && matches!(job.kind, StreamKind::Listen { .. }) => {
+                            Sentence::new("!re")
+                                .attr(".id", &format!("*{:X}", change.id))
+                                .attr(".dead", "true")
+                                .finish(tag)
+                        }
+                        _ => continue,
+                    }
+                };
+                out.send(sentence).await?;
+            }
+        }
+        StreamKind::Monitor => loop {
+            let replies: Vec<Bytes> = {
+                let st = shared.lock();
+                let many = job.interfaces.len() > 1;
+                job.interfaces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        let r = st.interface_rates(name).unwrap_or_default();
+                        let mut s = Sentence::new("!re");
+                        s.attr("name", name)
+                            .attr("rx-packets-per-second", &r[2].to_string())
+                            .attr("rx-bits-per-second", &r[0].to_string())
+                            .attr("fp-rx-packets-per-second", "0")
+                            .attr("fp-rx-bits-per-second", "0")
+                            .attr("rx-drops-per-second", "0")
+                            .attr("rx-errors-per-second", "0")
+                            .attr("tx-packets-per-second", &r[3].to_string())
+                            .attr("tx-bits-per-second", &r[1].to_string())
+                            .attr("fp-tx-packets-per-second", "0")
+                            .attr("fp-tx-bits-per-second", "0")
+                            .attr("tx-drops-per-second", "0")
+                            .attr("tx-queue-drops-per-second", "0")
+                            .attr("tx-errors-per-second", "0");
+                        if many {
+                            s.attr(".section", &i.to_string());
+                        }
+                        s.finish(tag)
+                    })
+                    .collect()
+            };
+            for r in replies {
+                out.send(r).await?;
+            }
+            if job.once {
+                return out.send(done(tag)).await;
+            }
+            if job.ticks.changed().await.is_err() {
+                return Ok(());
+            }
+        },
+        StreamKind::Ping => {
+            let mut seq = 0u64;
+            let mut received = 0u64;
+            let (mut min, mut max, mut sum) = (u64::MAX, 0u64, 0u64);
+            let mut rng = Rng::new(shared.config.seed ^ 0x5eed);
+            loop {
+                if job.count.is_some_and(|c| seq >= c) {
+                    return out.send(done(tag)).await;
+                }
+                let reachable = {
+                    let st = shared.lock();
+                    ping_reachable(&st, &job.address)
+                };
+                let mut s = Sentence::new("!re");
+                s.attr("seq", &seq.to_string()).attr("host", &job.address);
+                seq += 1;
+                if let Some(base) = reachable {
+                    let us = base + rng.below(base / 4 + 200);
+                    received += 1;
+                    min = min.min(us);
+                    max = max.max(us);
+                    sum += us;
+                    s.attr("size", &job.size.to_string())
+                        .attr("ttl", if base < 1000 { "64" } else { "117" })
+                        .attr("time", &rtt(us));
+                } else {
+                    s.attr("status", "timeout");
+                }
+                let loss = (seq - received) * 100 / seq;
+                s.attr("sent", &seq.to_string())
+                    .attr("received", &received.to_string())
+                    .attr("packet-loss", &loss.to_string());
+                if received > 0 {
+                    s.attr("min-rtt", &rtt(min))
+                        .attr("avg-rtt", &rtt(sum / received))
+                        .attr("max-rtt", &rtt(max));
+                }
+                out.send(s.finish(tag)).await?;
+                if job.count.is_some_and(|c| seq >= c) {
+                    return out.send(done(tag)).await;
+                }
+                if job.ticks.changed().await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// RouterOS's round-trip format: `12ms345us`.
+fn rtt(us: u64) -> String {
+    if us >= 1000 {
+        format!("{}ms{}us", us / 1000, us % 1000)
+    } else {
+        format!("{us}us")
+    }
+}
+
+/// Base round trip in µs if the address answers.
+fn ping_reachable(st: &State, address: &str) -> Option<u64> {
+    let ip: std::net::Ipv4Addr = address.parse().ok()?;
+    let o = ip.octets();
+    if o[0] == 127 || ip == std::net::Ipv4Addr::new(192, 168, 88, 1) {
+        return Some(20);
+    }
+    if o[0] == 192 && o[1] == 168 {
+        let lan = st.interface_rates("bridge").is_some();
+        let present = st.traffic.hosts.iter().any(|h| h.ip == ip);
+        return (lan && present).then_some(600);
+    }
+    let wan = st.menu_by_kind(MenuKind::Interface);
+    let m = &st.menus[wan];
+    let up = m
+        .items
+        .iter()
+        .find(|i| m.value(i, "name") == Some("ether1"))
+        .is_some_and(|i| i.running && m.value(i, "disabled") != Some("true"));
+    up.then_some(9_000 + u64::from(o[3]) * 37)
+}

@@ -1,0 +1,126 @@
+//! The `/sim/...` command namespace (which real routers lack) and the events behind it, shared
+//! with [`SimHandle`](crate::SimHandle).
+
+use routeros_proto::{Request, TrapCategory};
+
+use crate::schema::MenuKind;
+use crate::server::Shared;
+use crate::state::{Failure, State};
+
+/// A new LAN host with a DHCP lease; returns the lease's `.id`.
+pub(crate) fn host_appears(
+    st: &mut State,
+    name: Option<&str>,
+    mac: Option<&str>,
+) -> Result<(String, String), Failure> {
+    let host = st.traffic.new_host(name, mac);
+    let lease = st.menu_by_kind(MenuKind::Lease);
+    let ip = host.ip.to_string();
+    let id = st.insert_raw(
+        lease,
+        &[
+            ("address", &ip),
+            ("mac-address", &host.mac),
+            ("active-address", &ip),
+            ("active-mac-address", &host.mac),
+            ("host-name", &host.name),
+            ("status", "bound"),
+            ("expires-after", "9m58s"),
+            ("last-seen", "2s"),
+            ("dynamic", "true"),
+        ],
+    );
+    st.log(
+        "dhcp,info",
+        &format!("defconf assigned {ip} for {} {}", host.mac, host.name),
+    );
+    Ok((format!("*{id:X}"), ip))
+}
+
+/// Sets an interface's link state, logging as RouterOS does.
+pub(crate) fn link(st: &mut State, name: &str, up: bool) -> Result<(), Failure> {
+    let idx = st.menu_by_kind(MenuKind::Interface);
+    let m = &mut st.menus[idx];
+    let pos = m
+        .items
+        .iter()
+        .position(|i| m.value(i, "name") == Some(name))
+        .ok_or_else(|| Failure::no_match("interface"))?;
+    let item = &mut m.items[pos];
+    let changed = item.running != up;
+    item.running = up;
+    if !up && changed {
+        item.link_downs += 1;
+    }
+    let id = item.id;
+    if changed {
+        st.notify(idx, id, false);
+        let state = if up { "up" } else { "down" };
+        st.log("interface,info", &format!("{name} link {state}"));
+    }
+    Ok(())
+}
+
+/// A CPU spike to `load` percent for `seconds` ticks.
+pub(crate) fn cpu_spike(st: &mut State, load: u8, seconds: u32) {
+    st.spike = Some((load.min(100), seconds));
+    st.cpu_load = load.min(100);
+}
+
+fn arg(req: &Request, name: &str) -> Option<String> {
+    req.attributes.get_string_lossy(name)
+}
+
+fn number<T: std::str::FromStr>(req: &Request, name: &str, default: T) -> Result<T, Failure> {
+    match arg(req, name) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| {
+            Failure::new(
+                Some(TrapCategory::ArgumentValue),
+                format!("invalid value for argument {name}"),
+            )
+        }),
+    }
+}
+
+/// Runs `/sim/<name>`; `Ok(Some(ret))` is answered as `!done =ret=...`.
+pub(crate) fn run(shared: &Shared, name: &str, req: &Request) -> Result<Option<String>, Failure> {
+    match name {
+        "tick" => {
+            let n: u64 = number(req, "count", 1)?;
+            shared.tick(n.min(86_400));
+            Ok(Some(shared.lock().ticks.to_string()))
+        }
+        "host-appear" => {
+            let mut st = shared.lock();
+            let (id, ip) = host_appears(
+                &mut st,
+                arg(req, "host-name").as_deref(),
+                arg(req, "mac-address").as_deref(),
+            )?;
+            let _ = id;
+            Ok(Some(ip))
+        }
+        "cpu-spike" => {
+            let load: u8 = number(req, "load", 100)?;
+            let secs: u32 = number(req, "duration", 10)?;
+            cpu_spike(&mut shared.lock(), load, secs);
+            Ok(None)
+        }
+        "interface-down" | "interface-up" => {
+            let iface = arg(req, "interface").unwrap_or_default();
+            link(&mut shared.lock(), &iface, name == "interface-up")?;
+            Ok(None)
+        }
+        "log" => {
+            let topics = arg(req, "topics").unwrap_or_else(|| "script,info".into());
+            let message = arg(req, "message").unwrap_or_default();
+            shared.lock().log(&topics, &message);
+            Ok(None)
+        }
+        other => Err(Failure::new(
+            Some(TrapCategory::MissingItemOrCommand),
+            format!("no such command or directory ({other})"),
+        )),
+    }
+}

@@ -1,0 +1,491 @@
+//! The router's configuration and live state, and the operations menus perform on it.
+//!
+//! Everything here is synchronous and runs under one mutex; nothing awaits while holding it.
+
+use std::borrow::Cow;
+
+use routeros_proto::TrapCategory;
+use tokio::sync::broadcast;
+
+use crate::schema::{MenuKind, MenuSpec, MENUS};
+use crate::traffic::Traffic;
+use crate::validate;
+use crate::Version;
+
+/// A command failure: the `!trap` a router answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub category: Option<TrapCategory>,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(category: Option<TrapCategory>, message: impl Into<String>) -> Self {
+        Failure {
+            category,
+            message: message.into(),
+        }
+    }
+    /// `input does not match any value of NAME` (category 1).
+    pub fn no_match(name: &str) -> Self {
+        Self::new(
+            Some(TrapCategory::ArgumentValue),
+            format!("input does not match any value of {name}"),
+        )
+    }
+    /// `no such item` (category 0).
+    pub fn no_such_item() -> Self {
+        Self::new(Some(TrapCategory::MissingItemOrCommand), "no such item")
+    }
+}
+
+/// One item of a menu.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub id: u32,
+    /// Values set explicitly, by property index.
+    pub values: Vec<(u16, Box<str>)>,
+    /// Counters the traffic model moves (meaning depends on the menu).
+    pub stats: [u64; 8],
+    /// Interfaces: link state.
+    pub running: bool,
+    /// Interfaces: times the link went down.
+    pub link_downs: u32,
+}
+
+impl Item {
+    pub fn get(&self, idx: usize) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(i, _)| usize::from(*i) == idx)
+            .map(|(_, v)| &**v)
+    }
+    pub fn set(&mut self, idx: usize, value: Box<str>) {
+        let Ok(i) = u16::try_from(idx) else { return };
+        match self.values.iter_mut().find(|(k, _)| *k == i) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((i, value)),
+        }
+    }
+    pub fn unset(&mut self, idx: usize) {
+        self.values.retain(|(i, _)| usize::from(*i) != idx);
+    }
+}
+
+/// A menu and its items.
+#[derive(Debug)]
+pub(crate) struct Menu {
+    pub spec: &'static MenuSpec,
+    pub items: Vec<Item>,
+    /// Bumped on every configuration change (caches key on it).
+    pub generation: u64,
+}
+
+impl Menu {
+    /// The value of a property as printed (explicit, else default).
+    pub fn value<'a>(&self, item: &'a Item, name: &str) -> Option<&'a str> {
+        let idx = self.spec.prop_index(name.as_bytes())?;
+        item.get(idx).or_else(|| self.spec.props.get(idx)?.default)
+    }
+
+    pub fn position(&self, id: u32) -> Option<usize> {
+        self.items.iter().position(|i| i.id == id)
+    }
+}
+
+/// A change that `listen` and `print follow` report.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Change {
+    pub menu: usize,
+    pub id: u32,
+    pub dead: bool,
+}
+
+/// Most log lines kept, as a router's memory log does.
+pub(crate) const LOG_LINES: usize = 1000;
+
+/// The whole router.
+pub(crate) struct State {
+    pub version: Version,
+    pub menus: Vec<Menu>,
+    next_id: u32,
+    pub uptime: u64,
+    pub cpu_load: u8,
+    /// `(load, seconds left)` of a CPU spike in progress.
+    pub spike: Option<(u8, u32)>,
+    pub changes: broadcast::Sender<Change>,
+    pub traffic: Traffic,
+    pub board_name: String,
+    /// Ticks performed (the model's clock, one second each).
+    pub ticks: u64,
+}
+
+/// A row as printed: `(name, value)` in the menu's order, `.id` first.
+pub(crate) type Row<'a> = Vec<(&'static str, Cow<'a, str>)>;
+
+impl State {
+    pub fn new(version: Version) -> Self {
+        let (changes, _) = broadcast::channel(1024);
+        State {
+            version,
+            menus: MENUS
+                .iter()
+                .map(|spec| Menu {
+                    spec,
+                    items: Vec::new(),
+                    generation: 0,
+                })
+                .collect(),
+            next_id: 1,
+            uptime: 0,
+            cpu_load: 1,
+            spike: None,
+            changes,
+            traffic: Traffic::default(),
+            board_name: "hAP ax^3".into(),
+            ticks: 0,
+        }
+    }
+
+    pub fn menu_index(&self, path: &str) -> Option<usize> {
+        MENUS.iter().position(|m| m.path == path)
+    }
+
+    pub fn menu_by_kind(&self, kind: MenuKind) -> usize {
+        MENUS.iter().position(|m| m.kind == kind).unwrap_or(0)
+    }
+
+    pub fn notify(&self, menu: usize, id: u32, dead: bool) {
+        // No receivers is fine: nobody listens.
+        let _ = self.changes.send(Change { menu, id, dead });
+    }
+
+    fn alloc_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        id
+    }
+
+    /// Inserts an item without validation (initial configuration, simulator events).
+    pub fn insert_raw(&mut self, menu: usize, values: &[(&str, &str)]) -> u32 {
+        let id = self.alloc_id();
+        let Some(m) = self.menus.get_mut(menu) else {
+            return id;
+        };
+        let mut item = Item {
+            id,
+            values: Vec::new(),
+            stats: [0; 8],
+            running: true,
+            link_downs: 0,
+        };
+        for (n, v) in values {
+            if let Some(idx) = m.spec.prop_index(n.as_bytes()) {
+                item.set(idx, (*v).into());
+            }
+        }
+        m.items.push(item);
+        m.generation += 1;
+        if m.spec.kind == MenuKind::Log && m.items.len() > LOG_LINES {
+            m.items.remove(0);
+        }
+        self.notify(menu, id, false);
+        id
+    }
+
+    /// Appends a log line.
+    pub fn log(&mut self, topics: &str, message: &str) {
+        let time = format_clock(self.uptime);
+        let menu = self.menu_by_kind(MenuKind::Log);
+        self.insert_raw(
+            menu,
+            &[("time", &time), ("topics", topics), ("message", message)],
+        );
+    }
+
+    /// Resolves `.id`/`numbers` (comma-separated `*HEX` ids or names) to item positions.
+    pub fn resolve(&self, menu: usize, spec: &str) -> Result<Vec<usize>, Failure> {
+        let m = self.menus.get(menu).ok_or_else(Failure::no_such_item)?;
+        let mut out = Vec::new();
+        for part in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let pos = match part.strip_prefix('*') {
+                Some(hex) => u32::from_str_radix(hex, 16)
+                    .ok()
+                    .and_then(|id| m.position(id)),
+                None => m.spec.unique.and_then(|u| {
+                    m.items
+                        .iter()
+                        .position(|it| m.value(it, u) == Some(part))
+                }),
+            };
+            out.push(pos.ok_or_else(Failure::no_such_item)?);
+        }
+        if out.is_empty() {
+            return Err(Failure::no_such_item());
+        }
+        Ok(out)
+    }
+
+    /// `add`: validates and inserts; returns the new `.id`.
+    pub fn add(&mut self, menu: usize, attrs: &[(String, String)]) -> Result<u32, Failure> {
+        let spec = self.menus.get(menu).ok_or_else(Failure::no_such_item)?.spec;
+        let mut item = Item {
+            id: 0,
+            values: Vec::new(),
+            stats: [0; 8],
+            running: true,
+            link_downs: 0,
+        };
+        self.apply(menu, &mut item, attrs, None)?;
+        for req in spec.required {
+            let idx = spec.prop_index(req.as_bytes());
+            if idx.and_then(|i| item.get(i)).is_none() {
+                return Err(Failure::new(None, format!("failure: {req} not specified")));
+            }
+        }
+        if spec.kind == MenuKind::Queue && spec.prop_index(b"name").and_then(|i| item.get(i)).is_none() {
+            // RouterOS names unnamed queues queue1, queue2, ...
+            let m = &self.menus[menu];
+            let mut n = m.items.len() + 1;
+            while m.items.iter().any(|it| m.value(it, "name") == Some(&format!("queue{n}"))) {
+                n += 1;
+            }
+            if let Some(idx) = spec.prop_index(b"name") {
+                item.set(idx, format!("queue{n}").into());
+            }
+        }
+        let menu_ref = &self.menus[menu];
+        validate::item(self, menu_ref, &item, None)?;
+        item.id = self.alloc_id();
+        let id = item.id;
+        let m = &mut self.menus[menu];
+        m.items.push(item);
+        m.generation += 1;
+        self.notify(menu, id, false);
+        Ok(id)
+    }
+
+    /// `set`: validates and updates items.
+    pub fn set(
+        &mut self,
+        menu: usize,
+        positions: &[usize],
+        attrs: &[(String, String)],
+    ) -> Result<(), Failure> {
+        for &pos in positions {
+            let Some(mut item) = self.menus.get(menu).and_then(|m| m.items.get(pos)).cloned()
+            else {
+                return Err(Failure::no_such_item());
+            };
+            self.apply(menu, &mut item, attrs, Some(pos))?;
+            validate::item(self, &self.menus[menu], &item, Some(pos))?;
+            let id = item.id;
+            let m = &mut self.menus[menu];
+            if let Some(slot) = m.items.get_mut(pos) {
+                *slot = item;
+            }
+            m.generation += 1;
+            self.notify(menu, id, false);
+        }
+        Ok(())
+    }
+
+    /// `remove`.
+    pub fn remove(&mut self, menu: usize, positions: &[usize]) -> Result<(), Failure> {
+        let m = self.menus.get_mut(menu).ok_or_else(Failure::no_such_item)?;
+        let mut ids: Vec<u32> = positions
+            .iter()
+            .filter_map(|&p| m.items.get(p).map(|i| i.id))
+            .collect();
+        ids.dedup();
+        m.items.retain(|it| !ids.contains(&it.id));
+        m.generation += 1;
+        for id in ids {
+            self.notify(menu, id, true);
+        }
+        Ok(())
+    }
+
+    /// Checks and applies `name=value` attributes to an item (not yet stored).
+    fn apply(
+        &self,
+        menu: usize,
+        item: &mut Item,
+        attrs: &[(String, String)],
+        _pos: Option<usize>,
+    ) -> Result<(), Failure> {
+        let spec = self.menus[menu].spec;
+        for (name, value) in attrs {
+            let Some(idx) = spec.prop_index(name.as_bytes()) else {
+                return Err(Failure::new(None, "unknown parameter"));
+            };
+            let Some(prop) = spec.props.get(idx) else {
+                return Err(Failure::new(None, "unknown parameter"));
+            };
+            let v = validate::value(prop.kind, prop.name, value)?;
+            match v {
+                Some(v) => item.set(idx, v.into()),
+                None => item.unset(idx),
+            }
+        }
+        Ok(())
+    }
+
+    /// The row of an item as `print` shows it.
+    pub fn row<'a>(&'a self, menu: usize, item: &'a Item) -> Row<'a> {
+        let m = &self.menus[menu];
+        let spec = m.spec;
+        let mut row: Row<'a> = Vec::with_capacity(spec.props.len() + 1);
+        if !spec.singleton {
+            row.push((".id", Cow::Owned(format!("*{:X}", item.id))));
+        }
+        for (idx, prop) in spec.props.iter().enumerate() {
+            let value = match item.get(idx) {
+                Some(v) => Some(Cow::Borrowed(v)),
+                None => self
+                    .computed(spec.kind, m, item, prop.name)
+                    .or_else(|| prop.default.map(Cow::Borrowed)),
+            };
+            if let Some(v) = value {
+                row.push((prop.name, v));
+            }
+        }
+        row
+    }
+
+    /// The single row of a singleton menu.
+    pub fn singleton_row(&self, menu: usize) -> Row<'_> {
+        let spec = self.menus[menu].spec;
+        let mut row: Row<'_> = Vec::new();
+        let item = self.menus[menu].items.first();
+        for (idx, prop) in spec.props.iter().enumerate() {
+            let v = item
+                .and_then(|i| i.get(idx))
+                .map(Cow::Borrowed)
+                .or_else(|| self.resource_value(prop.name).map(Cow::Owned))
+                .or_else(|| prop.default.map(Cow::Borrowed));
+            if let Some(v) = v {
+                row.push((prop.name, v));
+            }
+        }
+        row
+    }
+
+    fn resource_value(&self, name: &str) -> Option<String> {
+        let total_mem: u64 = 1024 * 1024 * 1024;
+        Some(match name {
+            "uptime" => format_duration(self.uptime),
+            "version" => format!("{} (stable)", self.version),
+            "build-time" => "2025-03-11 11:59:04".into(),
+            "factory-software" => "7.5".into(),
+            "free-memory" => (total_mem - 180 * 1024 * 1024 - self.traffic.flow_count() * 4096)
+                .to_string(),
+            "total-memory" => total_mem.to_string(),
+            "cpu" => "ARM64".into(),
+            "cpu-count" => "4".into(),
+            "cpu-frequency" => "1800".into(),
+            "cpu-load" => self.cpu_load.to_string(),
+            "free-hdd-space" => "92553216".into(),
+            "total-hdd-space" => "134217728".into(),
+            "architecture-name" => "arm64".into(),
+            "board-name" => self.board_name.clone(),
+            "platform" => "MikroTik".into(),
+            _ => return None,
+        })
+    }
+
+    fn computed<'a>(
+        &'a self,
+        kind: MenuKind,
+        m: &'a Menu,
+        item: &'a Item,
+        name: &str,
+    ) -> Option<Cow<'a, str>> {
+        let s = &item.stats;
+        let pair = |a: u64, b: u64| Some(Cow::Owned(format!("{a}/{b}")));
+        match (kind, name) {
+            (MenuKind::Queue, "rate") => pair(s[0], s[1]),
+            (MenuKind::Queue, "packet-rate") => pair(s[0] / 8 / 1000, s[1] / 8 / 1000),
+            (MenuKind::Queue, "bytes") => pair(s[2], s[3]),
+            (MenuKind::Queue, "packets") => pair(s[4], s[5]),
+            (MenuKind::Queue, "dropped") => pair(s[6], s[7]),
+            (MenuKind::Queue, "queued-packets" | "queued-bytes") => pair(0, 0),
+            (
+                MenuKind::Queue | MenuKind::Mangle | MenuKind::Filter | MenuKind::Address,
+                "invalid",
+            ) => Some(Cow::Borrowed("false")),
+            (
+                MenuKind::Queue
+                | MenuKind::Mangle
+                | MenuKind::Filter
+                | MenuKind::Address
+                | MenuKind::AddressList
+                | MenuKind::Lease,
+                "dynamic",
+            ) => Some(Cow::Borrowed("false")),
+            (MenuKind::Mangle | MenuKind::Filter, "bytes") => Some(Cow::Owned(s[0].to_string())),
+            (MenuKind::Mangle | MenuKind::Filter, "packets") => {
+                Some(Cow::Owned(s[1].to_string()))
+            }
+            (MenuKind::Interface, "actual-mtu") => m.value(item, "mtu").map(Cow::Borrowed),
+            (MenuKind::Interface, "rx-byte") => Some(Cow::Owned(s[0].to_string())),
+            (MenuKind::Interface, "tx-byte") => Some(Cow::Owned(s[1].to_string())),
+            (MenuKind::Interface, "rx-packet") => Some(Cow::Owned(s[2].to_string())),
+            (MenuKind::Interface, "tx-packet") => Some(Cow::Owned(s[3].to_string())),
+            (MenuKind::Interface, "rx-drop" | "tx-drop") => Some(Cow::Borrowed("0")),
+            (MenuKind::Interface, "link-downs") => Some(Cow::Owned(item.link_downs.to_string())),
+            (MenuKind::Interface, "running") => {
+                let disabled = m.value(item, "disabled") == Some("true");
+                Some(Cow::Borrowed(if item.running && !disabled {
+                    "true"
+                } else {
+                    "false"
+                }))
+            }
+            (MenuKind::Address, "network") => m
+                .value(item, "address")
+                .and_then(|a| validate::network_of(a))
+                .map(Cow::Owned),
+            (MenuKind::Address, "actual-interface") => {
+                m.value(item, "interface").map(Cow::Borrowed)
+            }
+            (MenuKind::AddressList, "creation-time") => Some(Cow::Borrowed("2025-03-20 10:00:00")),
+            _ => None,
+        }
+    }
+
+    /// Interface counters by name: `(rx bits/s, tx bits/s, rx packets/s, tx packets/s)`.
+    pub fn interface_rates(&self, name: &str) -> Option<[u64; 4]> {
+        let idx = self.menu_by_kind(MenuKind::Interface);
+        let m = &self.menus[idx];
+        let item = m.items.iter().find(|i| m.value(i, "name") == Some(name))?;
+        let running = item.running && m.value(item, "disabled") != Some("true");
+        let s = &item.stats;
+        Some(if running {
+            [s[4], s[5], s[6], s[7]]
+        } else {
+            [0; 4]
+        })
+    }
+}
+
+/// RouterOS's duration format: `1w2d3h4m5s`.
+pub(crate) fn format_duration(mut secs: u64) -> String {
+    let mut out = String::new();
+    for (unit, len) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs >= len {
+            out.push_str(&format!("{}{unit}", secs / len));
+            secs %= len;
+        }
+    }
+    if secs > 0 || out.is_empty() {
+        out.push_str(&format!("{secs}s"));
+    }
+    out
+}
+
+/// A wall-clock-looking time for log lines, counted from the simulated boot.
+pub(crate) fn format_clock(uptime: u64) -> String {
+    let t = 8 * 3600 + uptime;
+    format!("{:02}:{:02}:{:02}", (t / 3600) % 24, (t / 60) % 60, t % 60)
+}

@@ -1,0 +1,225 @@
+//! Value checks, worded as RouterOS words its refusals.
+//!
+//! This is the seam where `queue-model`'s validation plugs in for `/queue/simple`; the checks
+//! here cover what the simulator itself relies on (rates it can shape, targets it can match).
+
+use routeros_proto::TrapCategory;
+
+use crate::schema::{Kind, MenuKind};
+use crate::state::{Failure, Item, Menu, State};
+
+fn bad_value(name: &str) -> Failure {
+    Failure::new(
+        Some(TrapCategory::ArgumentValue),
+        format!("invalid value for argument {name}"),
+    )
+}
+
+/// Checks and normalises one value; `Ok(None)` unsets the property (an empty value).
+pub(crate) fn value(kind: Kind, name: &str, value: &str) -> Result<Option<String>, Failure> {
+    if value.is_empty() && kind != Kind::ReadOnly {
+        return Ok(None);
+    }
+    Ok(Some(match kind {
+        Kind::Text => value.to_owned(),
+        Kind::Bool => match value {
+            "yes" | "true" => "true".into(),
+            "no" | "false" => "false".into(),
+            _ => return Err(Failure::no_match(name)),
+        },
+        Kind::Enum(words) => {
+            if !words.contains(&value) {
+                return Err(Failure::no_match(name));
+            }
+            value.to_owned()
+        }
+        Kind::Int(min, max) => {
+            let n: u64 = value.parse().map_err(|_| bad_value(name))?;
+            if n < min || n > max {
+                return Err(Failure::new(
+                    Some(TrapCategory::ArgumentValue),
+                    format!("value of {name} out of range ({min}..{max})"),
+                ));
+            }
+            n.to_string()
+        }
+        Kind::Priority => {
+            let parse = |s: &str| s.parse::<u8>().ok().filter(|n| (1..=8).contains(n));
+            match value.split_once('/') {
+                Some((a, b)) => match (parse(a), parse(b)) {
+                    (Some(a), Some(b)) => format!("{a}/{b}"),
+                    _ => return Err(Failure::no_match(name)),
+                },
+                None => match parse(value) {
+                    Some(a) => format!("{a}/{a}"),
+                    None => return Err(Failure::no_match(name)),
+                },
+            }
+        }
+        Kind::RatePair => {
+            let (a, b) = value.split_once('/').unwrap_or((value, value));
+            let a = parse_rate(a).ok_or_else(|| bad_value(name))?;
+            let b = parse_rate(b).ok_or_else(|| bad_value(name))?;
+            format!("{a}/{b}")
+        }
+        Kind::TimePair => {
+            let (a, b) = value.split_once('/').unwrap_or((value, value));
+            let a = parse_time(a).ok_or_else(|| bad_value(name))?;
+            let b = parse_time(b).ok_or_else(|| bad_value(name))?;
+            format!("{a}s/{b}s")
+        }
+        Kind::ReadOnly => return Err(Failure::new(None, "unknown parameter")),
+    }))
+}
+
+/// A bit rate: `1000`, `512k`, `10M`, `1G` (decimal multipliers, as RouterOS uses).
+pub(crate) fn parse_rate(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (digits, mult) = match s.as_bytes().last()? {
+        b'k' | b'K' => (s.get(..s.len() - 1)?, 1_000),
+        b'M' => (s.get(..s.len() - 1)?, 1_000_000),
+        b'G' => (s.get(..s.len() - 1)?, 1_000_000_000),
+        _ => (s, 1),
+    };
+    if digits.contains('.') {
+        let f: f64 = digits.parse().ok()?;
+        if !f.is_finite() || f < 0.0 {
+            return None;
+        }
+        // Rates are far below 2^53: the product is exact enough and bounded.
+        let v = (f * mult as f64).round();
+        if v > 4.0e12 {
+            return None;
+        }
+        return Some(v as u64);
+    }
+    let n: u64 = digits.parse().ok()?;
+    let v = n.checked_mul(mult)?;
+    (v <= 4_000_000_000_000).then_some(v)
+}
+
+/// Seconds: `10`, `10s`, `2m`, `1h`.
+fn parse_time(s: &str) -> Option<u64> {
+    let (digits, mult) = match s.as_bytes().last()? {
+        b's' => (s.get(..s.len() - 1)?, 1),
+        b'm' => (s.get(..s.len() - 1)?, 60),
+        b'h' => (s.get(..s.len() - 1)?, 3600),
+        _ => (s, 1),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// A rate pair `up/down` as numbers.
+pub(crate) fn rate_pair(s: &str) -> (u64, u64) {
+    let (a, b) = s.split_once('/').unwrap_or((s, s));
+    (parse_rate(a).unwrap_or(0), parse_rate(b).unwrap_or(0))
+}
+
+/// An IPv4 address or prefix `a.b.c.d[/len]` as `(address, prefix length)`.
+pub(crate) fn parse_net(s: &str) -> Option<(u32, u8)> {
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => (a, l.parse::<u8>().ok().filter(|l| *l <= 32)?),
+        None => (s, 32),
+    };
+    let ip: std::net::Ipv4Addr = addr.trim().parse().ok()?;
+    Some((u32::from(ip), len))
+}
+
+/// True when `ip` lies in `(net, len)`.
+pub(crate) fn net_contains((net, len): (u32, u8), ip: u32) -> bool {
+    let mask = if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len))
+    };
+    net & mask == ip & mask
+}
+
+/// The network of an interface address `192.168.88.1/24` → `192.168.88.0`.
+pub(crate) fn network_of(addr: &str) -> Option<String> {
+    let (ip, len) = parse_net(addr)?;
+    let mask = if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len))
+    };
+    Some(std::net::Ipv4Addr::from(ip & mask).to_string())
+}
+
+/// Checks an item as a whole before it is stored (`pos` is its position when it is a `set`).
+pub(crate) fn item(state: &State, menu: &Menu, item: &Item, pos: Option<usize>) -> Result<(), Failure> {
+    let spec = menu.spec;
+    if let Some(unique) = spec.unique {
+        if let Some(v) = menu.value(item, unique) {
+            let clash = menu
+                .items
+                .iter()
+                .enumerate()
+                .any(|(i, other)| Some(i) != pos && menu.value(other, unique) == Some(v));
+            if clash {
+                return Err(Failure::new(None, format!("failure: already have such {unique}")));
+            }
+        }
+    }
+    match spec.kind {
+        MenuKind::Queue => {
+            if let Some(target) = menu.value(item, "target") {
+                for t in target.split(',').filter(|t| !t.is_empty()) {
+                    let is_iface = state.interface_rates(t).is_some();
+                    if parse_net(t).is_none() && !is_iface {
+                        return Err(Failure::no_match("target"));
+                    }
+                }
+            }
+            if let Some(parent) = menu.value(item, "parent") {
+                let ok = parent == "none"
+                    || menu.items.iter().any(|q| {
+                        menu.value(q, "name") == Some(parent) && Some(q.id) != Some(item.id)
+                    });
+                if !ok {
+                    return Err(Failure::no_match("parent"));
+                }
+            }
+            let (lu, ld) = rate_pair(menu.value(item, "limit-at").unwrap_or("0/0"));
+            let (mu, md) = rate_pair(menu.value(item, "max-limit").unwrap_or("0/0"));
+            if (mu != 0 && lu > mu) || (md != 0 && ld > md) {
+                return Err(Failure::new(
+                    None,
+                    "failure: limit-at must not be greater than max-limit",
+                ));
+            }
+        }
+        MenuKind::Mangle | MenuKind::Filter => {
+            if let Some(l7) = menu.value(item, "layer7-protocol") {
+                let l7m = state.menu_by_kind(MenuKind::Layer7);
+                let m = &state.menus[l7m];
+                if !m.items.iter().any(|i| m.value(i, "name") == Some(l7)) {
+                    return Err(Failure::no_match("layer7-protocol"));
+                }
+            }
+            for name in ["src-address", "dst-address"] {
+                if let Some(a) = menu.value(item, name) {
+                    if parse_net(a.trim_start_matches('!')).is_none() {
+                        return Err(bad_value(name));
+                    }
+                }
+            }
+        }
+        MenuKind::Address | MenuKind::AddressList | MenuKind::Lease => {
+            if let Some(a) = menu.value(item, "address") {
+                if parse_net(a).is_none() {
+                    return Err(bad_value("address"));
+                }
+            }
+            if spec.kind == MenuKind::Address {
+                if let Some(i) = menu.value(item, "interface") {
+                    if state.interface_rates(i).is_none() {
+                        return Err(Failure::no_match("interface"));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
