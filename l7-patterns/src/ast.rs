@@ -309,9 +309,12 @@ impl Ast {
         let depth = match &kind {
             AstKind::Group(inner) => inner.depth.saturating_add(1),
             AstKind::Repeat { ast, .. } => ast.depth.saturating_add(1),
-            AstKind::Concat(v) | AstKind::Alternation(v) => {
-                v.iter().map(|a| a.depth).max().unwrap_or(0).saturating_add(1)
-            }
+            AstKind::Concat(v) | AstKind::Alternation(v) => v
+                .iter()
+                .map(|a| a.depth)
+                .max()
+                .unwrap_or(0)
+                .saturating_add(1),
             _ => 1,
         };
         Ast { kind, span, depth }
@@ -391,10 +394,16 @@ impl fmt::Display for Ast {
                     RepeatOp::ZeroOrMore => f.write_str("*"),
                     RepeatOp::OneOrMore => f.write_str("+"),
                     RepeatOp::Bounded { min, max: None } => write!(f, "{{{min},}}"),
-                    RepeatOp::Bounded { min, max: Some(max) } if max == min => {
+                    RepeatOp::Bounded {
+                        min,
+                        max: Some(max),
+                    } if max == min => {
                         write!(f, "{{{min}}}")
                     }
-                    RepeatOp::Bounded { min, max: Some(max) } => write!(f, "{{{min},{max}}}"),
+                    RepeatOp::Bounded {
+                        min,
+                        max: Some(max),
+                    } => write!(f, "{{{min},{max}}}"),
                 }
             }
             AstKind::Concat(v) => v.iter().try_for_each(|a| write!(f, "{a}")),

@@ -90,7 +90,11 @@ fn set_hir(set: ByteSet) -> Hir {
             return Hir::literal([*a]);
         }
     }
-    let class = hir::ClassBytes::new(ranges.into_iter().map(|(a, b)| hir::ClassBytesRange::new(a, b)));
+    let class = hir::ClassBytes::new(
+        ranges
+            .into_iter()
+            .map(|(a, b)| hir::ClassBytesRange::new(a, b)),
+    );
     Hir::class(hir::Class::Bytes(class))
 }
 
@@ -153,14 +157,23 @@ impl Matcher {
         let hir = to_hir(pattern.ast(), mode);
         let regex = meta_builder(MatchKind::LeftmostFirst, 2 << 20)
             .build_from_hir(&hir)
-            .map_err(|e| Error::Compile { name: pattern.as_str().to_owned(), message: e.to_string() })?;
-        Ok(Matcher { regex, mode, source: pattern.as_str().to_owned() })
+            .map_err(|e| Error::Compile {
+                name: pattern.as_str().to_owned(),
+                message: e.to_string(),
+            })?;
+        Ok(Matcher {
+            regex,
+            mode,
+            source: pattern.as_str().to_owned(),
+        })
     }
 
     /// Parses and compiles `src` in one step.
     pub fn from_pattern(src: &str, mode: MatchMode) -> Result<Matcher, Error> {
-        let pattern = Pattern::parse(src)
-            .map_err(|source| Error::Parse { name: src.to_owned(), source })?;
+        let pattern = Pattern::parse(src).map_err(|source| Error::Parse {
+            name: src.to_owned(),
+            source,
+        })?;
         Matcher::new(&pattern, mode)
     }
 

@@ -75,7 +75,11 @@ impl ParseErrorKind {
 
 impl ParseError {
     pub(crate) fn new(kind: ParseErrorKind, span: Range<usize>, pattern: &str) -> ParseError {
-        ParseError { kind, span, pattern: pattern.to_owned() }
+        ParseError {
+            kind,
+            span,
+            pattern: pattern.to_owned(),
+        }
     }
 
     /// What went wrong.
@@ -114,7 +118,12 @@ pub fn render_caret(pattern: &str, span: &Range<usize>) -> String {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.kind, render_caret(&self.pattern, &self.span))
+        write!(
+            f,
+            "{}\n{}",
+            self.kind,
+            render_caret(&self.pattern, &self.span)
+        )
     }
 }
 

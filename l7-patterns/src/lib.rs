@@ -71,7 +71,9 @@ mod parse;
 mod set;
 mod window;
 
-pub use ast::{Ast, AstKind, ByteSet, Class, ClassItem, Literal, LiteralKind, NamedClass, RepeatOp};
+pub use ast::{
+    Ast, AstKind, ByteSet, Class, ClassItem, Literal, LiteralKind, NamedClass, RepeatOp,
+};
 pub use compile::{MatchMode, Matcher, ParseModeError};
 pub use error::{render_caret, Error, ParseError, ParseErrorKind};
 pub use library::library;
@@ -106,7 +108,10 @@ impl Pattern {
     /// ```
     pub fn parse(src: &str) -> Result<Pattern, ParseError> {
         let ast = parse::parse(src)?;
-        Ok(Pattern { src: src.to_owned(), ast })
+        Ok(Pattern {
+            src: src.to_owned(),
+            ast,
+        })
     }
 
     /// The source as given.

@@ -78,13 +78,37 @@ pub fn hostname_pattern(domains: &[&str]) -> String {
 }
 
 /// Hostnames of the services in the library.
-pub const YOUTUBE: &[&str] = &["youtube.com", "googlevideo.com", "ytimg.com", "youtu.be", "youtube-nocookie.com"];
+pub const YOUTUBE: &[&str] = &[
+    "youtube.com",
+    "googlevideo.com",
+    "ytimg.com",
+    "youtu.be",
+    "youtube-nocookie.com",
+];
 /// TikTok hostnames.
-pub const TIKTOK: &[&str] = &["tiktok.com", "tiktokv.com", "tiktokcdn.com", "musical.ly", "byteoversea.com"];
+pub const TIKTOK: &[&str] = &[
+    "tiktok.com",
+    "tiktokv.com",
+    "tiktokcdn.com",
+    "musical.ly",
+    "byteoversea.com",
+];
 /// Facebook hostnames.
-pub const FACEBOOK: &[&str] = &["facebook.com", "facebook.net", "fbcdn.net", "fbsbx.com", "fb.com"];
+pub const FACEBOOK: &[&str] = &[
+    "facebook.com",
+    "facebook.net",
+    "fbcdn.net",
+    "fbsbx.com",
+    "fb.com",
+];
 /// Netflix hostnames.
-pub const NETFLIX: &[&str] = &["netflix.com", "nflxvideo.net", "nflximg.net", "nflxext.com", "nflxso.net"];
+pub const NETFLIX: &[&str] = &[
+    "netflix.com",
+    "nflxvideo.net",
+    "nflximg.net",
+    "nflxext.com",
+    "nflxso.net",
+];
 /// WhatsApp hostnames.
 pub const WHATSAPP: &[&str] = &["whatsapp.com", "whatsapp.net", "wa.me"];
 
@@ -98,7 +122,11 @@ pub const WHATSAPP: &[&str] = &["whatsapp.com", "whatsapp.net", "wa.me"];
 /// }
 /// ```
 pub fn library() -> Vec<LibraryEntry> {
-    let e = |name, description, pattern: &str| LibraryEntry { name, description, pattern: pattern.to_owned() };
+    let e = |name, description, pattern: &str| LibraryEntry {
+        name,
+        description,
+        pattern: pattern.to_owned(),
+    };
     vec![
         e("http", "HTTP/1.x request or status line at the start of the connection (not HTTP/2 or HTTPS)", HTTP),
         e("tls", "TLS ClientHello carrying a hostname (SNI); the start of nearly every HTTPS connection", TLS_CLIENT_HELLO),

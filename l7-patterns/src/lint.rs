@@ -77,8 +77,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(severity: Severity, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Self {
-        Diagnostic { severity, code, span, message: message.into(), fix: None }
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            span,
+            message: message.into(),
+            fix: None,
+        }
     }
 
     fn with_fix(mut self, fix: impl Into<String>) -> Self {
@@ -101,7 +112,13 @@ impl Diagnostic {
 
     /// Renders the diagnostic with the pattern and a caret under the span.
     pub fn render(&self, src: &str) -> String {
-        let mut out = format!("{}[{}]: {}\n{}", self.severity, self.code, self.message, render_caret(src, &self.span));
+        let mut out = format!(
+            "{}[{}]: {}\n{}",
+            self.severity,
+            self.code,
+            self.message,
+            render_caret(src, &self.span)
+        );
         if let Some(fix) = &self.fix {
             if let Some(fixed) = self.apply_fix(src) {
                 out.push_str(&format!("\n    fix: replace with `{fix}`: {fixed}"));
@@ -122,7 +139,12 @@ pub fn lint(src: &str) -> Vec<Diagnostic> {
     match Pattern::parse(src) {
         Ok(p) => lint_pattern(&p),
         Err(e) => {
-            vec![Diagnostic::new(Severity::Error, e.kind().code(), e.span(), e.kind().to_string())]
+            vec![Diagnostic::new(
+                Severity::Error,
+                e.kind().code(),
+                e.span(),
+                e.kind().to_string(),
+            )]
         }
     }
 }
@@ -291,7 +313,7 @@ pub fn lint_pattern(pattern: &Pattern) -> Vec<Diagnostic> {
         }
     });
 
-    top_level_checks(ast, &mut out);
+    top_level_checks(pattern, &mut out);
 
     if groups > 9 {
         out.push(Diagnostic::new(
@@ -306,19 +328,35 @@ pub fn lint_pattern(pattern: &Pattern) -> Vec<Diagnostic> {
             Severity::Warning,
             "L7W007",
             8192..src.len(),
-            format!("{} bytes: the l7-filter kernel engine allowed at most 8192", src.len()),
+            format!(
+                "{} bytes: the l7-filter kernel engine allowed at most 8192",
+                src.len()
+            ),
         ));
     }
     let trimmed_end = src.trim_end();
     if trimmed_end.len() < src.len() {
         out.push(
-            Diagnostic::new(Severity::Warning, "L7W006", trimmed_end.len()..src.len(), "trailing whitespace is part of the pattern")
-                .with_fix(""),
+            Diagnostic::new(
+                Severity::Warning,
+                "L7W006",
+                trimmed_end.len()..src.len(),
+                "trailing whitespace is part of the pattern",
+            )
+            .with_fix(""),
         );
     }
     let lead = src.len() - src.trim_start().len();
     if lead > 0 && lead < src.len() {
-        out.push(Diagnostic::new(Severity::Warning, "L7W006", 0..lead, "leading whitespace is part of the pattern").with_fix(""));
+        out.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "L7W006",
+                0..lead,
+                "leading whitespace is part of the pattern",
+            )
+            .with_fix(""),
+        );
     }
     if src.len() >= 2 && src.starts_with('"') && src.ends_with('"') {
         out.push(
@@ -360,7 +398,9 @@ fn concat_checks(src: &str, items: &[Ast], out: &mut Vec<Diagnostic>) {
                 .unwrap_or_default()
                 .iter()
                 .map(|a| match &a.kind {
-                    AstKind::Literal(l) if l.kind == LiteralKind::Hex => format!("\\x{:02x}", l.byte.to_ascii_lowercase()),
+                    AstKind::Literal(l) if l.kind == LiteralKind::Hex => {
+                        format!("\\x{:02x}", l.byte.to_ascii_lowercase())
+                    }
                     AstKind::Literal(l) => char::from(l.byte.to_ascii_lowercase()).to_string(),
                     _ => String::new(),
                 })
@@ -384,9 +424,15 @@ fn concat_checks(src: &str, items: &[Ast], out: &mut Vec<Diagnostic>) {
         if !matches!(item.kind, AstKind::Dot) || k == 0 {
             continue;
         }
-        let prev_ok = items.get(k - 1).is_some_and(|a| literal_byte(a).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-'));
-        let next_ok = items.get(k + 1).is_some_and(|a| literal_byte(a).is_some_and(|b| b.is_ascii_alphabetic()))
-            && items.get(k + 2).is_some_and(|a| literal_byte(a).is_some_and(|b| b.is_ascii_alphabetic()));
+        let prev_ok = items.get(k - 1).is_some_and(|a| {
+            literal_byte(a).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        let next_ok = items
+            .get(k + 1)
+            .is_some_and(|a| literal_byte(a).is_some_and(|b| b.is_ascii_alphabetic()))
+            && items
+                .get(k + 2)
+                .is_some_and(|a| literal_byte(a).is_some_and(|b| b.is_ascii_alphabetic()));
         if prev_ok && next_ok {
             out.push(
                 Diagnostic::new(
@@ -402,7 +448,10 @@ fn concat_checks(src: &str, items: &[Ast], out: &mut Vec<Diagnostic>) {
     // `\$` at the end of a branch: most likely a script-escaped `$` anchor.
     if let Some(last) = items.last() {
         if let AstKind::Literal(l) = &last.kind {
-            if l.byte == b'$' && l.kind == LiteralKind::Escaped && src.get(last.span.clone()) == Some("\\$") {
+            if l.byte == b'$'
+                && l.kind == LiteralKind::Escaped
+                && src.get(last.span.clone()) == Some("\\$")
+            {
                 out.push(
                     Diagnostic::new(
                         Severity::Warning,
@@ -429,21 +478,30 @@ fn is_upper_literal(a: &Ast) -> bool {
 }
 
 /// Whole-pattern checks: empty matches and costly leading/trailing `.*`.
-fn top_level_checks(ast: &Ast, out: &mut Vec<Diagnostic>) {
-    match nullable(ast) {
-        Some((true, true)) => out.push(Diagnostic::new(
-            Severity::Error,
-            "L7E007",
-            ast.span.clone(),
-            "this can only match empty data, and the matcher never searches empty data: it matches nothing",
-        )),
-        Some(_) => out.push(Diagnostic::new(
-            Severity::Error,
-            "L7E006",
-            ast.span.clone(),
-            "this matches the empty string, so it matches every connection",
-        )),
-        None => {}
+fn top_level_checks(pattern: &Pattern, out: &mut Vec<Diagnostic>) {
+    let ast = pattern.ast();
+    if let Some(anchors) = nullable(ast) {
+        // The empty string matches somewhere; find out whether that means "everything" by
+        // probing the compiled pattern with a few unrelated inputs.
+        let probes: [&[u8]; 3] = [b"\x01", b"zq", b"\x7f\xfe9 -_~qz\x80\x03\x16\x03\x01"];
+        let hits = crate::Matcher::new(pattern, crate::MatchMode::CaseInsensitive)
+            .map(|m| probes.iter().filter(|p| m.is_match(p)).count())
+            .unwrap_or(0);
+        if hits == probes.len() {
+            out.push(Diagnostic::new(
+                Severity::Error,
+                "L7E006",
+                ast.span.clone(),
+                "this matches the empty string, so it matches every connection",
+            ));
+        } else if hits == 0 && anchors == (true, true) {
+            out.push(Diagnostic::new(
+                Severity::Error,
+                "L7E007",
+                ast.span.clone(),
+                "this can only match empty data, and the matcher never searches empty data: it matches nothing",
+            ));
+        }
     }
     let branches: &[Ast] = match &ast.kind {
         AstKind::Alternation(v) => v,
@@ -456,7 +514,9 @@ fn top_level_checks(ast: &Ast, out: &mut Vec<Diagnostic>) {
         };
         // leading (after an optional ^)
         let mut first = 0;
-        let anchored = items.first().is_some_and(|a| matches!(a.kind, AstKind::Start));
+        let anchored = items
+            .first()
+            .is_some_and(|a| matches!(a.kind, AstKind::Start));
         if anchored {
             first = 1;
         }
@@ -570,7 +630,9 @@ fn find_hostname(src: &str) -> Option<Range<usize>> {
                 while b.get(m).is_some_and(|c| c.is_ascii_alphabetic()) {
                     m += 1;
                 }
-                let tld_end_ok = b.get(m).is_none_or(|&c| !is_label(c) && c != b'\\' || c == b'\\' && b.get(m + 1) == Some(&b'.'));
+                let tld_end_ok = b.get(m).is_none_or(|&c| {
+                    !is_label(c) && c != b'\\' || c == b'\\' && b.get(m + 1) == Some(&b'.')
+                });
                 let tld = src.get(k..m).unwrap_or("").to_ascii_lowercase();
                 if (2..=6).contains(&(m - k)) && tld_end_ok && is_tld(&tld) {
                     return Some(i..m);
@@ -587,8 +649,39 @@ fn find_hostname(src: &str) -> Option<Range<usize>> {
 fn is_tld(t: &str) -> bool {
     matches!(
         t,
-        "com" | "net" | "org" | "io" | "tv" | "be" | "me" | "co" | "ru" | "de" | "uk" | "info" | "biz"
-            | "app" | "edu" | "gov" | "fm" | "ly" | "gg" | "cn" | "jp" | "fr" | "it" | "es" | "nl"
-            | "pl" | "br" | "in" | "us" | "cc" | "xyz" | "site" | "online" | "video"
+        "com"
+            | "net"
+            | "org"
+            | "io"
+            | "tv"
+            | "be"
+            | "me"
+            | "co"
+            | "ru"
+            | "de"
+            | "uk"
+            | "info"
+            | "biz"
+            | "app"
+            | "edu"
+            | "gov"
+            | "fm"
+            | "ly"
+            | "gg"
+            | "cn"
+            | "jp"
+            | "fr"
+            | "it"
+            | "es"
+            | "nl"
+            | "pl"
+            | "br"
+            | "in"
+            | "us"
+            | "cc"
+            | "xyz"
+            | "site"
+            | "online"
+            | "video"
     )
 }

@@ -98,7 +98,10 @@ impl PatFile {
 }
 
 fn read_text(path: &Path) -> Result<String, Error> {
-    let io = |source| Error::Io { path: path.to_owned(), source };
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::Load {
@@ -117,7 +120,10 @@ pub fn pat_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_owned()];
     while let Some(d) = todo.pop() {
-        let io = |source| Error::Io { path: d.clone(), source };
+        let io = |source| Error::Io {
+            path: d.clone(),
+            source,
+        };
         for entry in std::fs::read_dir(&d).map_err(io)? {
             let entry = entry.map_err(io)?;
             let ty = entry.file_type().map_err(io)?;
@@ -154,7 +160,9 @@ pub fn unescape_routeros(s: &str) -> Result<String, String> {
             i += 1;
             continue;
         }
-        let Some(&n) = b.get(i + 1) else { return Err("string ends with a backslash".into()) };
+        let Some(&n) = b.get(i + 1) else {
+            return Err("string ends with a backslash".into());
+        };
         let hex = |x: u8| char::from(x).to_digit(16);
         if let (Some(h), Some(l)) = (hex(n), b.get(i + 2).and_then(|&x| hex(x))) {
             out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
@@ -190,7 +198,10 @@ fn split_args(line: &str) -> Result<Vec<(String, String, bool)>, String> {
             i += 1;
         }
         let start = i;
-        while b.get(i).is_some_and(|&c| c != b'=' && !c.is_ascii_whitespace()) {
+        while b
+            .get(i)
+            .is_some_and(|&c| c != b'=' && !c.is_ascii_whitespace())
+        {
             i += 1;
         }
         let key = line.get(start..i).unwrap_or_default().to_owned();
@@ -213,14 +224,22 @@ fn split_args(line: &str) -> Result<Vec<(String, String, bool)>, String> {
                     Some(_) => i += 1,
                 }
             }
-            out.push((key, line.get(vstart..i).unwrap_or_default().to_owned(), true));
+            out.push((
+                key,
+                line.get(vstart..i).unwrap_or_default().to_owned(),
+                true,
+            ));
             i += 1;
         } else {
             let vstart = i;
             while b.get(i).is_some_and(|c| !c.is_ascii_whitespace()) {
                 i += 1;
             }
-            out.push((key, line.get(vstart..i).unwrap_or_default().to_owned(), false));
+            out.push((
+                key,
+                line.get(vstart..i).unwrap_or_default().to_owned(),
+                false,
+            ));
         }
     }
     Ok(out)
@@ -255,11 +274,19 @@ pub fn parse_rsc(text: &str, path: &Path) -> Result<Vec<NamedPattern>, Error> {
             // A trailing backslash continues the line unless it is itself escaped.
             let escaped = cont.len() - cont.trim_end_matches('\\').len();
             if escaped % 2 == 0 {
-                logical.push_str(if logical.is_empty() { cont } else { cont.trim_start() });
+                logical.push_str(if logical.is_empty() {
+                    cont
+                } else {
+                    cont.trim_start()
+                });
                 continue;
             }
         }
-        logical.push_str(if logical.is_empty() { raw } else { raw.trim_start() });
+        logical.push_str(if logical.is_empty() {
+            raw
+        } else {
+            raw.trim_start()
+        });
         let line = std::mem::take(&mut logical);
         let mut rest = line.trim();
         if rest.is_empty() {
@@ -269,12 +296,17 @@ pub fn parse_rsc(text: &str, path: &Path) -> Result<Vec<NamedPattern>, Error> {
             // `/ip firewall layer7-protocol` or `/ip firewall layer7-protocol add ...`
             let words: Vec<&str> = rest.split_whitespace().collect();
             let cmd_at = words.iter().position(|w| *w == "add" || *w == "set");
-            let path_words = words.get(..cmd_at.unwrap_or(words.len())).unwrap_or_default();
+            let path_words = words
+                .get(..cmd_at.unwrap_or(words.len()))
+                .unwrap_or_default();
             section = path_words.join(" ").trim_start_matches('/').to_owned();
             match cmd_at {
                 Some(at) => {
                     let skip: usize = words.iter().take(at).map(|w| w.len() + 1).sum();
-                    rest = rest.get(skip.min(rest.len())..).unwrap_or_default().trim_start();
+                    rest = rest
+                        .get(skip.min(rest.len())..)
+                        .unwrap_or_default()
+                        .trim_start();
                 }
                 None => continue,
             }
@@ -282,13 +314,23 @@ pub fn parse_rsc(text: &str, path: &Path) -> Result<Vec<NamedPattern>, Error> {
         if section != "ip firewall layer7-protocol" {
             continue;
         }
-        let Some(args) = rest.strip_prefix("add") else { continue };
-        let args = split_args(args).map_err(|m| Error::Load { path: path.to_owned(), line: first_line, message: m })?;
+        let Some(args) = rest.strip_prefix("add") else {
+            continue;
+        };
+        let args = split_args(args).map_err(|m| Error::Load {
+            path: path.to_owned(),
+            line: first_line,
+            message: m,
+        })?;
         let mut name = None;
         let mut regexp = None;
         for (k, v, quoted) in args {
             let value = if quoted {
-                unescape_routeros(&v).map_err(|m| Error::Load { path: path.to_owned(), line: first_line, message: m })?
+                unescape_routeros(&v).map_err(|m| Error::Load {
+                    path: path.to_owned(),
+                    line: first_line,
+                    message: m,
+                })?
             } else {
                 v
             };
@@ -298,7 +340,11 @@ pub fn parse_rsc(text: &str, path: &Path) -> Result<Vec<NamedPattern>, Error> {
                 _ => {}
             }
         }
-        let load = |m: &str| Error::Load { path: path.to_owned(), line: first_line, message: m.to_owned() };
+        let load = |m: &str| Error::Load {
+            path: path.to_owned(),
+            line: first_line,
+            message: m.to_owned(),
+        };
         let name = name.ok_or_else(|| load("layer7-protocol entry without name="))?;
         let regexp = regexp.ok_or_else(|| load("layer7-protocol entry without regexp="))?;
         out.push(NamedPattern::new(name, regexp));
@@ -319,7 +365,8 @@ pub fn parse_lines(text: &str) -> Vec<NamedPattern> {
         .enumerate()
         .filter_map(|(i, l)| {
             let l = l.strip_suffix('\r').unwrap_or(l);
-            (!l.trim().is_empty() && !l.starts_with('#')).then(|| NamedPattern::new(format!("line {}", i + 1), l))
+            (!l.trim().is_empty() && !l.starts_with('#'))
+                .then(|| NamedPattern::new(format!("line {}", i + 1), l))
         })
         .collect()
 }

@@ -22,12 +22,21 @@ fn hex_value(digits: &[u8]) -> Result<u8, std::num::ParseIntError> {
 
 /// `\xHH`
 fn hex_escape(i: &[u8]) -> IResult<&[u8], u8> {
-    preceded(tag(&b"\\x"[..]), map_res(take_while_m_n(2, 2, |c: u8| c.is_ascii_hexdigit()), hex_value))
-        .parse(i)
+    preceded(
+        tag(&b"\\x"[..]),
+        map_res(
+            take_while_m_n(2, 2, |c: u8| c.is_ascii_hexdigit()),
+            hex_value,
+        ),
+    )
+    .parse(i)
 }
 
 fn number(i: &[u8]) -> IResult<&[u8], u32> {
-    map_res(digit1, |d: &[u8]| std::str::from_utf8(d).unwrap_or("x").parse::<u32>()).parse(i)
+    map_res(digit1, |d: &[u8]| {
+        std::str::from_utf8(d).unwrap_or("x").parse::<u32>()
+    })
+    .parse(i)
 }
 
 /// `{m}`, `{m,}`, `{m,n}`: `(min, Some(max))` or `(min, None)`.
@@ -45,7 +54,12 @@ fn bound(i: &[u8]) -> IResult<&[u8], (u32, Option<u32>)> {
 
 /// `[:name:]`
 fn named_class(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    delimited(tag(&b"[:"[..]), take_while1(|c: u8| c.is_ascii_alphabetic()), tag(&b":]"[..])).parse(i)
+    delimited(
+        tag(&b"[:"[..]),
+        take_while1(|c: u8| c.is_ascii_alphabetic()),
+        tag(&b":]"[..]),
+    )
+    .parse(i)
 }
 
 struct Frame {
@@ -57,14 +71,22 @@ struct Frame {
 
 impl Frame {
     fn new(open: usize, concat_start: usize) -> Frame {
-        Frame { open, alts: Vec::new(), concat: Vec::new(), concat_start }
+        Frame {
+            open,
+            alts: Vec::new(),
+            concat: Vec::new(),
+            concat_start,
+        }
     }
 
     fn finish_concat(&mut self, end: usize) {
         let concat = std::mem::take(&mut self.concat);
         let node = match concat.len() {
             0 => Ast::new(AstKind::Empty, self.concat_start..self.concat_start),
-            1 => concat.into_iter().next().unwrap_or_else(|| Ast::new(AstKind::Empty, 0..0)),
+            1 => concat
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Ast::new(AstKind::Empty, 0..0)),
             _ => Ast::new(AstKind::Concat(concat), self.concat_start..end),
         };
         self.alts.push(node);
@@ -73,7 +95,9 @@ impl Frame {
     fn finish(mut self, end: usize) -> Ast {
         self.finish_concat(end);
         if self.alts.len() == 1 {
-            self.alts.pop().unwrap_or_else(|| Ast::new(AstKind::Empty, 0..0))
+            self.alts
+                .pop()
+                .unwrap_or_else(|| Ast::new(AstKind::Empty, 0..0))
         } else {
             let start = self.alts.first().map_or(end, |a| a.span.start);
             Ast::new(AstKind::Alternation(self.alts), start..end)
@@ -85,11 +109,18 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
     let err = |kind, span| ParseError::new(kind, span, src);
     let bytes = src.as_bytes();
     if bytes.len() > MAX_PATTERN_BYTES {
-        return Err(err(ParseErrorKind::TooLong(MAX_PATTERN_BYTES), MAX_PATTERN_BYTES..bytes.len()));
+        return Err(err(
+            ParseErrorKind::TooLong(MAX_PATTERN_BYTES),
+            MAX_PATTERN_BYTES..bytes.len(),
+        ));
     }
     let check_depth = |ast: Ast| -> Result<Ast, ParseError> {
         if ast.depth > NEST_LIMIT {
-            Err(ParseError::new(ParseErrorKind::NestTooDeep(NEST_LIMIT), ast.span, src))
+            Err(ParseError::new(
+                ParseErrorKind::NestTooDeep(NEST_LIMIT),
+                ast.span,
+                src,
+            ))
         } else {
             Ok(ast)
         }
@@ -143,17 +174,20 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
                     _ => match bound(rest) {
                         Ok((after, (min, max))) => {
                             let len = rest.len() - after.len();
-                            if min > MAX_BOUND
-                                || max.is_some_and(|m| m > MAX_BOUND || m < min)
-                            {
+                            if min > MAX_BOUND || max.is_some_and(|m| m > MAX_BOUND || m < min) {
                                 return Err(err(ParseErrorKind::InvalidBound, pos..pos + len));
                             }
                             (RepeatOp::Bounded { min, max }, len)
                         }
                         Err(_) => {
                             // Not a bound: a literal `{` (the kernel engine had no bounds).
-                            let lit = Literal { byte: c, kind: LiteralKind::Verbatim };
-                            frame.concat.push(Ast::new(AstKind::Literal(lit), pos..pos + 1));
+                            let lit = Literal {
+                                byte: c,
+                                kind: LiteralKind::Verbatim,
+                            };
+                            frame
+                                .concat
+                                .push(Ast::new(AstKind::Literal(lit), pos..pos + 1));
                             pos += 1;
                             continue;
                         }
@@ -166,10 +200,15 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
                 if !repeatable {
                     return Err(err(ParseErrorKind::NothingToRepeat, pos..pos + len));
                 }
-                let Some(last) = frame.concat.pop() else { break };
+                let Some(last) = frame.concat.pop() else {
+                    break;
+                };
                 let start = last.span.start;
                 let node = check_depth(Ast::new(
-                    AstKind::Repeat { ast: Box::new(last), op },
+                    AstKind::Repeat {
+                        ast: Box::new(last),
+                        op,
+                    },
                     start..pos + len,
                 ))?;
                 frame.concat.push(node);
@@ -177,7 +216,9 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
             }
             b'[' => {
                 let (class, len) = parse_class(bytes, pos, src)?;
-                frame.concat.push(Ast::new(AstKind::Class(class), pos..pos + len));
+                frame
+                    .concat
+                    .push(Ast::new(AstKind::Class(class), pos..pos + len));
                 pos += len;
             }
             b'.' | b'^' | b'$' => {
@@ -191,12 +232,19 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
             }
             b'\\' => {
                 let (lit, len) = parse_escape(rest, pos, src)?;
-                frame.concat.push(Ast::new(AstKind::Literal(lit), pos..pos + len));
+                frame
+                    .concat
+                    .push(Ast::new(AstKind::Literal(lit), pos..pos + len));
                 pos += len;
             }
             _ => {
-                let lit = Literal { byte: c, kind: LiteralKind::Verbatim };
-                frame.concat.push(Ast::new(AstKind::Literal(lit), pos..pos + 1));
+                let lit = Literal {
+                    byte: c,
+                    kind: LiteralKind::Verbatim,
+                };
+                frame
+                    .concat
+                    .push(Ast::new(AstKind::Literal(lit), pos..pos + 1));
                 pos += 1;
             }
         }
@@ -205,23 +253,41 @@ pub(crate) fn parse(src: &str) -> Result<Ast, ParseError> {
         let open = stack.last().map_or(0, |f| f.open);
         return Err(err(ParseErrorKind::UnclosedGroup, open..open + 1));
     }
-    let root = stack.pop().map_or_else(|| Ast::new(AstKind::Empty, 0..0), |f| f.finish(bytes.len()));
+    let root = stack
+        .pop()
+        .map_or_else(|| Ast::new(AstKind::Empty, 0..0), |f| f.finish(bytes.len()));
     check_depth(root)
 }
 
 /// An escape outside brackets: `\xHH` or `\c`.
 fn parse_escape(rest: &[u8], pos: usize, src: &str) -> Result<(Literal, usize), ParseError> {
     if let Ok((_, byte)) = hex_escape(rest) {
-        return Ok((Literal { byte, kind: LiteralKind::Hex }, 4));
+        return Ok((
+            Literal {
+                byte,
+                kind: LiteralKind::Hex,
+            },
+            4,
+        ));
     }
     match rest.get(1) {
-        None => Err(ParseError::new(ParseErrorKind::TrailingBackslash, pos..pos + 1, src)),
+        None => Err(ParseError::new(
+            ParseErrorKind::TrailingBackslash,
+            pos..pos + 1,
+            src,
+        )),
         Some(b'x') => Err(ParseError::new(
             ParseErrorKind::InvalidHexEscape,
             pos..(pos + 4).min(src.len()),
             src,
         )),
-        Some(&byte) => Ok((Literal { byte, kind: LiteralKind::Escaped }, 2)),
+        Some(&byte) => Ok((
+            Literal {
+                byte,
+                kind: LiteralKind::Escaped,
+            },
+            2,
+        )),
     }
 }
 
@@ -229,7 +295,11 @@ fn parse_escape(rest: &[u8], pos: usize, src: &str) -> Result<(Literal, usize), 
 fn class_elem(bytes: &[u8], pos: usize, src: &str) -> Result<(u8, usize), ParseError> {
     let rest = bytes.get(pos..).unwrap_or_default();
     match rest.first() {
-        None => Err(ParseError::new(ParseErrorKind::UnclosedClass, pos..pos, src)),
+        None => Err(ParseError::new(
+            ParseErrorKind::UnclosedClass,
+            pos..pos,
+            src,
+        )),
         Some(b'\\') => parse_escape(rest, pos, src).map(|(l, n)| (l.byte, n)),
         Some(&b) => Ok((b, 1)),
     }
@@ -247,7 +317,9 @@ fn parse_class(bytes: &[u8], open: usize, src: &str) -> Result<(Class, usize), P
     let mut first = true;
     loop {
         let rest = bytes.get(pos..).unwrap_or_default();
-        let Some(&c) = rest.first() else { return Err(unclosed()) };
+        let Some(&c) = rest.first() else {
+            return Err(unclosed());
+        };
         if c == b']' && !first {
             pos += 1;
             break;
@@ -287,12 +359,17 @@ fn parse_class(bytes: &[u8], open: usize, src: &str) -> Result<(Class, usize), P
             }
         })?;
         let range_end = pos + len;
-        if bytes.get(range_end) == Some(&b'-') && !matches!(bytes.get(range_end + 1), Some(b']') | None)
+        if bytes.get(range_end) == Some(&b'-')
+            && !matches!(bytes.get(range_end + 1), Some(b']') | None)
         {
             let hi_pos = range_end + 1;
             let (hi, hi_len) = class_elem(bytes, hi_pos, src)?;
             if hi < lo {
-                return Err(ParseError::new(ParseErrorKind::InvalidRange, pos..hi_pos + hi_len, src));
+                return Err(ParseError::new(
+                    ParseErrorKind::InvalidRange,
+                    pos..hi_pos + hi_len,
+                    src,
+                ));
             }
             items.push(ClassItem::Range(lo, hi));
             pos = hi_pos + hi_len;

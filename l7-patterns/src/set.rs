@@ -22,7 +22,9 @@ pub struct MatchSet {
 impl MatchSet {
     /// An empty set able to hold indices below `n` without growing.
     pub fn with_capacity(n: usize) -> MatchSet {
-        MatchSet { bits: vec![0; n.div_ceil(64)] }
+        MatchSet {
+            bits: vec![0; n.div_ceil(64)],
+        }
     }
 
     /// Adds pattern index `i`.
@@ -38,7 +40,9 @@ impl MatchSet {
 
     /// Whether pattern index `i` is in the set.
     pub fn contains(&self, i: usize) -> bool {
-        self.bits.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
 
     /// Whether no pattern matched.
@@ -54,7 +58,9 @@ impl MatchSet {
     /// The matching pattern indices, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.bits.iter().enumerate().flat_map(|(wi, w)| {
-            (0..64usize).filter(move |b| w & (1u64 << b) != 0).map(move |b| wi * 64 + b)
+            (0..64usize)
+                .filter(move |b| w & (1u64 << b) != 0)
+                .map(move |b| wi * 64 + b)
         })
     }
 }
@@ -72,7 +78,10 @@ pub struct NamedPattern {
 impl NamedPattern {
     /// A named pattern.
     pub fn new(name: impl Into<String>, pattern: impl Into<String>) -> NamedPattern {
-        NamedPattern { name: name.into(), pattern: pattern.into() }
+        NamedPattern {
+            name: name.into(),
+            pattern: pattern.into(),
+        }
     }
 }
 
@@ -102,7 +111,10 @@ impl StreamEngine {
 
 impl Clone for StreamEngine {
     fn clone(&self) -> Self {
-        StreamEngine { dfa: self.dfa.clone(), cache: Mutex::new(self.dfa.create_cache()) }
+        StreamEngine {
+            dfa: self.dfa.clone(),
+            cache: Mutex::new(self.dfa.create_cache()),
+        }
     }
 }
 
@@ -141,8 +153,10 @@ impl PatternSet {
         let mut parsed = Vec::new();
         for p in patterns {
             let p: NamedPattern = p.into();
-            let pattern = Pattern::parse(&p.pattern)
-                .map_err(|source| Error::Parse { name: p.name.clone(), source })?;
+            let pattern = Pattern::parse(&p.pattern).map_err(|source| Error::Parse {
+                name: p.name.clone(),
+                source,
+            })?;
             names.push(p.name);
             parsed.push(pattern);
         }
@@ -170,7 +184,9 @@ impl PatternSet {
             .map_err(|e| compile_err(e.to_string()))?;
         let nfa = thompson::Compiler::new()
             .configure(
-                thompson::Config::new().utf8(false).nfa_size_limit(Some(NFA_SIZE_LIMIT.saturating_mul(4))),
+                thompson::Config::new()
+                    .utf8(false)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT.saturating_mul(4))),
             )
             .build_many_from_hir(&hirs)
             .map_err(|e| compile_err(e.to_string()))?;
@@ -197,7 +213,8 @@ impl PatternSet {
     /// pass.
     pub fn matches(&self, data: &[u8]) -> MatchSet {
         let mut hits = regex_automata::PatternSet::new(self.regex.pattern_len());
-        self.regex.which_overlapping_matches(&Input::new(data), &mut hits);
+        self.regex
+            .which_overlapping_matches(&Input::new(data), &mut hits);
         let mut out = MatchSet::with_capacity(self.len());
         for id in hits.iter() {
             out.insert(id.as_usize());

@@ -26,20 +26,30 @@ pub struct Window {
 
 impl Default for Window {
     fn default() -> Self {
-        Window { max_packets: 10, max_bytes: 2048 }
+        Window {
+            max_packets: 10,
+            max_bytes: 2048,
+        }
     }
 }
 
 impl Window {
     /// A window with the given limits.
     pub fn new(max_packets: u32, max_bytes: usize) -> Window {
-        Window { max_packets, max_bytes }
+        Window {
+            max_packets,
+            max_bytes,
+        }
     }
 }
 
 /// The collected buffer for `data`: NUL bytes removed, at most `max_bytes` kept.
 pub fn collect(data: &[u8], max_bytes: usize) -> Vec<u8> {
-    data.iter().copied().filter(|b| *b != 0).take(max_bytes).collect()
+    data.iter()
+        .copied()
+        .filter(|b| *b != 0)
+        .take(max_bytes)
+        .collect()
 }
 
 /// Which way a packet travels.
@@ -144,7 +154,8 @@ impl Flow {
         self.packets = self.packets.saturating_add(1);
         let old_len = self.buffer.len();
         let room = self.window.max_bytes.saturating_sub(old_len);
-        self.buffer.extend(payload.iter().copied().filter(|b| *b != 0).take(room));
+        self.buffer
+            .extend(payload.iter().copied().filter(|b| *b != 0).take(room));
         if self.buffer.len() > old_len && !self.dead {
             self.scan(old_len);
         }
@@ -178,7 +189,9 @@ impl Flow {
                 }
             }
         };
-        let Some(new) = self.buffer.get(start..) else { return };
+        let Some(new) = self.buffer.get(start..) else {
+            return;
+        };
         let mut failed = false;
         for &b in new {
             sid = match dfa.next_state(cache, sid, b) {
@@ -191,7 +204,8 @@ impl Flow {
             if sid.is_tagged() {
                 if sid.is_match() {
                     for i in 0..dfa.match_len(cache, sid) {
-                        self.matched.insert(dfa.match_pattern(cache, sid, i).as_usize());
+                        self.matched
+                            .insert(dfa.match_pattern(cache, sid, i).as_usize());
                     }
                 }
                 if sid.is_dead() {
@@ -208,7 +222,8 @@ impl Flow {
             match dfa.next_eoi_state(cache, sid) {
                 Ok(eoi) if eoi.is_match() => {
                     for i in 0..dfa.match_len(cache, eoi) {
-                        self.matched.insert(dfa.match_pattern(cache, eoi, i).as_usize());
+                        self.matched
+                            .insert(dfa.match_pattern(cache, eoi, i).as_usize());
                     }
                 }
                 Ok(_) => {}
@@ -218,7 +233,10 @@ impl Flow {
                 }
             }
         }
-        self.resume = Some(Resume { state: sid, clear_count: cache.clear_count() });
+        self.resume = Some(Resume {
+            state: sid,
+            clear_count: cache.clear_count(),
+        });
     }
 
     /// Whole-buffer search with the set's regex, used if the lazy DFA gives up.
