@@ -1,1 +1,49 @@
-//! (in progress)
+//! Typed MikroTik RouterOS simple queues and Layer 7 rules: validate them, read and write them
+//! as `.rsc` script and API attribute maps, plan the commands that turn one configuration into
+//! another, and simulate how HTB and burst share the bandwidth.
+//!
+//! ```
+//! use queue_model::{rsc, validate, plan, sim::Simulation, Rate, UpDown};
+//!
+//! let desired = rsc::parse(
+//!     "/queue simple\n\
+//!      add max-limit=10M/10M name=office target=192.168.88.0/24\n\
+//!      add limit-at=2M/2M max-limit=10M/10M name=desk-1 parent=office target=192.168.88.10\n",
+//! )?;
+//! assert!(validate(&desired).iter().all(|d| !d.is_error()));
+//!
+//! // What to send to a router that has none of it yet:
+//! let changes = plan(&queue_model::Config::default(), &desired);
+//! assert_eq!(changes[0].to_string(), "/queue simple add max-limit=10M/10M name=office target=192.168.88.0/24");
+//!
+//! // How a 10M line is shared when desk-1 downloads at full speed:
+//! let mut sim = Simulation::new(&desired, UpDown::both(Rate(10_000_000)))?;
+//! let mut load = vec![UpDown::both(0); 2];
+//! load[1].download = 50_000_000;
+//! let rates = sim.step(0.1, &load)?;
+//! assert_eq!(rates[1].download, 10_000_000);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Semantics follow MikroTik's manuals: *Queues* (help.mikrotik.com/docs/display/ROS/Queues),
+//! *HTB* (…/ROS/HTB) and *Queue Burst* (…/ROS/Queue+Burst).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod model;
+pub mod plan;
+pub mod rsc;
+pub mod sim;
+mod validate;
+mod value;
+
+pub use error::{ApplyError, PropertyError, RscError, RscErrorKind, SimError, ValueError};
+pub use model::{
+    Action, Config, Configuration, FilterRule, FirewallRule, Item, Layer7Protocol, MangleRule,
+    SimpleQueue, Statistics, Style,
+};
+pub use plan::{apply, plan, Change, Menu};
+pub use validate::{check_layer7_regexp, validate, Diagnostic, Severity, Subject, MAX_DEPTH};
+pub use value::{Direction, Rate, Ratio, Target, Time, TimeWindow, UpDown, Weekday};

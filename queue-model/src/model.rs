@@ -1,0 +1,924 @@
+//! The typed items: simple queues, Layer 7 protocols, mangle and filter rules, and the
+//! configuration that holds them in order.
+
+use std::fmt;
+use std::str::FromStr;
+
+use routeros_proto::Attributes;
+
+use crate::error::PropertyError;
+use crate::value::{Rate, Ratio, Target, Time, TimeWindow, UpDown};
+
+/// How booleans are written in property values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `.rsc` script: `yes`/`no`.
+    Script,
+    /// API words: `true`/`false`.
+    Api,
+}
+
+fn bool_str(b: bool, style: Style) -> &'static str {
+    match (b, style) {
+        (true, Style::Script) => "yes",
+        (false, Style::Script) => "no",
+        (true, Style::Api) => "true",
+        (false, Style::Api) => "false",
+    }
+}
+
+fn parse_bool(key: &str, v: &str) -> Result<bool, PropertyError> {
+    match v {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(PropertyError::no_such(key, v)),
+    }
+}
+
+fn parse_value<T: FromStr>(key: &str, v: &str) -> Result<T, PropertyError> {
+    v.parse().map_err(|_| PropertyError::invalid(key, v))
+}
+
+fn parse_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn opt_string(v: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// Sets or replaces an unknown property.
+fn set_extra(extra: &mut Vec<(String, String)>, key: &str, value: &str) {
+    match extra.iter_mut().find(|(k, _)| k == key) {
+        Some(slot) => value.clone_into(&mut slot.1),
+        None => extra.push((key.to_owned(), value.to_owned())),
+    }
+}
+
+/// Checks that a property name is plausible (`a-z`, digits, `-`), so that unknown properties
+/// cannot smuggle syntax into rendered scripts or API words.
+fn check_key(key: &str) -> Result<(), PropertyError> {
+    let ok = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if ok && !key.starts_with('.') {
+        Ok(())
+    } else {
+        Err(PropertyError::no_such("property", key))
+    }
+}
+
+/// Properties RouterOS reports in `print` that cannot be set; ignored when reading rows.
+const IGNORED: &[&str] = &[
+    "dynamic",
+    "invalid",
+    "total-rate",
+    "total-packet-rate",
+    "total-bytes",
+    "total-packets",
+    "total-dropped",
+    "total-queued-bytes",
+    "total-queued-packets",
+    "builtin",
+    "bytes-total",
+    "packets-total",
+    "log",
+];
+
+/// Common behaviour of the modelled items: property-level access in RouterOS terms.
+///
+/// `set_property` and `properties` are the single place where names and values are mapped, so
+/// `.rsc`, API attribute maps and plans all agree.
+pub trait Item: Clone + PartialEq + Default {
+    /// The item's name, when the item type has one (queues and Layer 7 protocols do).
+    fn name(&self) -> Option<&str>;
+
+    /// Sets one property from its RouterOS text. Unknown properties are kept as they are.
+    fn set_property(&mut self, key: &str, value: &str) -> Result<(), PropertyError>;
+
+    /// Every settable property with its value (defaults included), in alphabetical order,
+    /// followed by unknown properties; in script style (`yes`/`no`).
+    fn all_properties(&self) -> Vec<(String, String)> {
+        self.properties_styled(Style::Script, false)
+    }
+
+    /// The properties that differ from the defaults, in alphabetical order (export style).
+    fn properties(&self) -> Vec<(String, String)> {
+        self.properties_styled(Style::Script, true)
+    }
+
+    /// Properties as [`properties`](Self::properties) (`compact`) or
+    /// [`all_properties`](Self::all_properties), with booleans written in `style`.
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)>;
+
+    /// Checks the ranges RouterOS enforces on input (priority 1..8, bucket-size 0..10...).
+    fn check_ranges(&self) -> Result<(), PropertyError> {
+        Ok(())
+    }
+
+    /// Properties that must be present when the item is created.
+    fn required(&self) -> Result<(), PropertyError> {
+        Ok(())
+    }
+
+    /// Reads an item from an API attribute map (a `print` row, or the words of an `add`).
+    ///
+    /// Values must be UTF-8 and valid for their property, and ranges are checked as RouterOS
+    /// checks them; the error's `Display` is the message RouterOS puts in its `!trap`.
+    fn from_attributes(attrs: &Attributes) -> Result<Self, PropertyError> {
+        let mut item = Self::default();
+        for (k, v) in attrs {
+            let key = std::str::from_utf8(k).map_err(|_| PropertyError::no_such("property", "?"))?;
+            let value = std::str::from_utf8(v).map_err(|_| PropertyError::invalid(key, "?"))?;
+            item.set_property(key, value)?;
+        }
+        item.check_ranges()?;
+        item.required()?;
+        Ok(item)
+    }
+
+    /// Every property as API attributes (`true`/`false` booleans, defaults included), the way
+    /// `print` returns them; `.id` first when known.
+    fn to_attributes(&self) -> Attributes {
+        let mut a = Attributes::new();
+        if let Some(id) = self.id() {
+            a.push(".id", id.to_owned());
+        }
+        for (k, v) in self.properties_styled(Style::Api, false) {
+            a.push(k, v);
+        }
+        a
+    }
+
+    /// The non-default properties as API attributes: the words of an `add`.
+    fn to_add_attributes(&self) -> Attributes {
+        self.properties_styled(Style::Api, true).into_iter().collect()
+    }
+
+    /// The RouterOS item id (`*1A`), when read from a router.
+    fn id(&self) -> Option<&str>;
+}
+
+/// Builds the property list: `items` are `(key, value, is_default)`; keeps non-defaults when
+/// `compact`, sorts by key, then appends unknown properties.
+fn finish(
+    mut items: Vec<(&'static str, String, bool)>,
+    extra: &[(String, String)],
+    compact: bool,
+) -> Vec<(String, String)> {
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<(String, String)> = items
+        .into_iter()
+        .filter(|(_, _, default)| !compact || !default)
+        .map(|(k, v, _)| (k.to_owned(), v))
+        .collect();
+    out.extend(extra.iter().cloned());
+    out
+}
+
+/// Read-only counters RouterOS reports for a queue (`print stats`), per direction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Statistics {
+    /// Average rate, bits/s.
+    pub rate: UpDown<u64>,
+    /// Average packet rate, packets/s.
+    pub packet_rate: UpDown<u64>,
+    /// Bytes passed.
+    pub bytes: UpDown<u64>,
+    /// Packets passed.
+    pub packets: UpDown<u64>,
+    /// Packets dropped.
+    pub dropped: UpDown<u64>,
+    /// Bytes waiting in the queue.
+    pub queued_bytes: UpDown<u64>,
+    /// Packets waiting in the queue.
+    pub queued_packets: UpDown<u64>,
+}
+
+impl Statistics {
+    fn set(&mut self, key: &str, v: &str) -> Option<Result<(), PropertyError>> {
+        let slot = match key {
+            "rate" => &mut self.rate,
+            "packet-rate" => &mut self.packet_rate,
+            "bytes" => &mut self.bytes,
+            "packets" => &mut self.packets,
+            "dropped" => &mut self.dropped,
+            "queued-bytes" => &mut self.queued_bytes,
+            "queued-packets" => &mut self.queued_packets,
+            _ => return None,
+        };
+        Some(
+            v.parse::<UpDown<Rate>>()
+                .map(|r| *slot = UpDown::new(r.upload.0, r.download.0))
+                .map_err(|_| PropertyError::invalid(key, v)),
+        )
+    }
+}
+
+/// One `/queue simple` entry, with every property and RouterOS's defaults.
+///
+/// See MikroTik's *Queues* manual (help.mikrotik.com/docs/display/ROS/Queues) for the meaning of
+/// each property; pairs are `upload/download` from the target's point of view.
+///
+/// ```
+/// use queue_model::{Item, Rate, SimpleQueue};
+/// let mut q = SimpleQueue::new("house-12", "192.168.88.12".parse()?);
+/// q.max_limit = "2M/5M".parse()?;
+/// assert_eq!(q.priority.upload, 8);
+/// assert_eq!(
+///     q.properties(),
+///     [("max-limit", "2M/5M"), ("name", "house-12"), ("target", "192.168.88.12/32")]
+///         .map(|(k, v)| (k.to_owned(), v.to_owned()))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SimpleQueue {
+    /// The RouterOS item id (`*1A`), when read from a router; never rendered.
+    pub id: Option<String>,
+    /// `name`: unique queue name.
+    pub name: String,
+    /// `target`: addresses and interfaces whose traffic this queue limits (comma list).
+    pub target: Vec<Target>,
+    /// `dst`: optional destination address or interface the traffic must also match.
+    pub dst: Option<Target>,
+    /// `parent`: the parent queue (`none` when absent).
+    pub parent: Option<String>,
+    /// `packet-marks`: only packets with one of these marks match (empty: any).
+    pub packet_marks: Vec<String>,
+    /// `priority`: 1 (highest) .. 8 (lowest), default `8/8`.
+    pub priority: UpDown<u8>,
+    /// `queue`: queue types, default `default-small/default-small`.
+    pub queue: UpDown<String>,
+    /// `limit-at`: guaranteed rate (`0` = none).
+    pub limit_at: UpDown<Rate>,
+    /// `max-limit`: maximum rate (`0` = unlimited).
+    pub max_limit: UpDown<Rate>,
+    /// `burst-limit`: maximum rate while bursting (`0` = no burst).
+    pub burst_limit: UpDown<Rate>,
+    /// `burst-threshold`: bursting is allowed while the average rate is below this.
+    pub burst_threshold: UpDown<Rate>,
+    /// `burst-time`: the window the average rate is computed over.
+    pub burst_time: UpDown<Time>,
+    /// `bucket-size`: token bucket size as a multiple of max-limit in seconds (0..10, `0.1`).
+    pub bucket_size: UpDown<Ratio>,
+    /// `time`: when the queue is active (absent: always).
+    pub time: Option<TimeWindow>,
+    /// `disabled`.
+    pub disabled: bool,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// `total-queue`: queue type for the combined traffic.
+    pub total_queue: String,
+    /// `total-limit-at`.
+    pub total_limit_at: Rate,
+    /// `total-max-limit`.
+    pub total_max_limit: Rate,
+    /// `total-burst-limit`.
+    pub total_burst_limit: Rate,
+    /// `total-burst-threshold`.
+    pub total_burst_threshold: Rate,
+    /// `total-burst-time`.
+    pub total_burst_time: Time,
+    /// `total-priority`.
+    pub total_priority: u8,
+    /// `total-bucket-size`.
+    pub total_bucket_size: Ratio,
+    /// Read-only counters (from `print` rows); never rendered or sent.
+    pub stats: Statistics,
+    /// Properties this crate does not model, kept in order.
+    pub extra: Vec<(String, String)>,
+}
+
+impl Default for SimpleQueue {
+    fn default() -> Self {
+        SimpleQueue {
+            id: None,
+            name: String::new(),
+            target: Vec::new(),
+            dst: None,
+            parent: None,
+            packet_marks: Vec::new(),
+            priority: UpDown::both(8),
+            queue: UpDown::both("default-small".to_owned()),
+            limit_at: UpDown::default(),
+            max_limit: UpDown::default(),
+            burst_limit: UpDown::default(),
+            burst_threshold: UpDown::default(),
+            burst_time: UpDown::default(),
+            bucket_size: UpDown::both(Ratio::DEFAULT_BUCKET),
+            time: None,
+            disabled: false,
+            comment: None,
+            total_queue: "default-small".to_owned(),
+            total_limit_at: Rate::ZERO,
+            total_max_limit: Rate::ZERO,
+            total_burst_limit: Rate::ZERO,
+            total_burst_threshold: Rate::ZERO,
+            total_burst_time: Time::ZERO,
+            total_priority: 8,
+            total_bucket_size: Ratio::DEFAULT_BUCKET,
+            stats: Statistics::default(),
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl SimpleQueue {
+    /// A queue with RouterOS defaults for everything but its name and one target.
+    pub fn new(name: impl Into<String>, target: Target) -> Self {
+        SimpleQueue {
+            name: name.into(),
+            target: vec![target],
+            ..Self::default()
+        }
+    }
+
+    /// True when burst is configured (a burst-limit and a burst-time) in `dir`.
+    pub fn bursts(&self, dir: crate::Direction) -> bool {
+        !self.burst_limit.get(dir).is_zero() && !self.burst_time.get(dir).is_zero()
+    }
+}
+
+fn join<T: fmt::Display>(items: &[T]) -> String {
+    let mut s = String::new();
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&t.to_string());
+    }
+    s
+}
+
+fn check_u8_pair(key: &str, v: UpDown<u8>, min: u8, max: u8) -> Result<(), PropertyError> {
+    if v.upload < min || v.upload > max || v.download < min || v.download > max {
+        return Err(PropertyError::range(key, &min.to_string(), &max.to_string()));
+    }
+    Ok(())
+}
+
+impl Item for SimpleQueue {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+        match key {
+            ".id" => self.id = opt_string(v),
+            "name" => v.clone_into(&mut self.name),
+            "target" => {
+                self.target = parse_list(v)
+                    .iter()
+                    .map(|t| parse_value(key, t))
+                    .collect::<Result<_, _>>()?;
+            }
+            "dst" => {
+                self.dst = if v.is_empty() {
+                    None
+                } else {
+                    Some(parse_value(key, v)?)
+                }
+            }
+            "parent" => self.parent = if v == "none" { None } else { opt_string(v) },
+            "packet-marks" => self.packet_marks = parse_list(v),
+            "priority" => {
+                self.priority = v.parse().map_err(|_| PropertyError::no_such(key, v))?;
+            }
+            "queue" => {
+                let q: UpDown<String> = v.parse().map_err(|_| PropertyError::no_such(key, v))?;
+                if q.upload.is_empty() || q.download.is_empty() {
+                    return Err(PropertyError::no_such(key, v));
+                }
+                self.queue = q;
+            }
+            "limit-at" => self.limit_at = parse_value(key, v)?,
+            "max-limit" => self.max_limit = parse_value(key, v)?,
+            "burst-limit" => self.burst_limit = parse_value(key, v)?,
+            "burst-threshold" => self.burst_threshold = parse_value(key, v)?,
+            "burst-time" => self.burst_time = parse_value(key, v)?,
+            "bucket-size" => self.bucket_size = parse_value(key, v)?,
+            "time" => {
+                let w: Option<TimeWindow> = if v.is_empty() {
+                    None
+                } else {
+                    Some(parse_value(key, v)?)
+                };
+                self.time = w.filter(|w| !w.is_always());
+            }
+            "disabled" => self.disabled = parse_bool(key, v)?,
+            "comment" => self.comment = opt_string(v),
+            "total-queue" => {
+                if v.is_empty() {
+                    return Err(PropertyError::no_such(key, v));
+                }
+                v.clone_into(&mut self.total_queue)
+            }
+            "total-limit-at" => self.total_limit_at = parse_value(key, v)?,
+            "total-max-limit" => self.total_max_limit = parse_value(key, v)?,
+            "total-burst-limit" => self.total_burst_limit = parse_value(key, v)?,
+            "total-burst-threshold" => self.total_burst_threshold = parse_value(key, v)?,
+            "total-burst-time" => self.total_burst_time = parse_value(key, v)?,
+            "total-priority" => {
+                self.total_priority = v.parse().map_err(|_| PropertyError::no_such(key, v))?
+            }
+            "total-bucket-size" => self.total_bucket_size = parse_value(key, v)?,
+            _ => {
+                if let Some(r) = self.stats.set(key, v) {
+                    return r;
+                }
+                if IGNORED.contains(&key) {
+                    return Ok(());
+                }
+                check_key(key)?;
+                set_extra(&mut self.extra, key, v);
+            }
+        }
+        Ok(())
+    }
+
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)> {
+        let d = SimpleQueue::default();
+        let mut items: Vec<(&'static str, String, bool)> = Vec::with_capacity(28);
+        let mut push = |k: &'static str, v: String, default: bool| items.push((k, v, default));
+        push("name", self.name.clone(), false);
+        push("target", join(&self.target), self.target.is_empty());
+        push(
+            "dst",
+            self.dst.as_ref().map(ToString::to_string).unwrap_or_default(),
+            self.dst.is_none(),
+        );
+        push(
+            "parent",
+            self.parent.clone().unwrap_or_else(|| "none".to_owned()),
+            self.parent.is_none(),
+        );
+        push(
+            "packet-marks",
+            self.packet_marks.join(","),
+            self.packet_marks.is_empty(),
+        );
+        push(
+            "priority",
+            self.priority.to_string(),
+            self.priority == d.priority,
+        );
+        push("queue", self.queue.to_string(), self.queue == d.queue);
+        push(
+            "limit-at",
+            self.limit_at.to_string(),
+            self.limit_at == d.limit_at,
+        );
+        push(
+            "max-limit",
+            self.max_limit.to_string(),
+            self.max_limit == d.max_limit,
+        );
+        push(
+            "burst-limit",
+            self.burst_limit.to_string(),
+            self.burst_limit == d.burst_limit,
+        );
+        push(
+            "burst-threshold",
+            self.burst_threshold.to_string(),
+            self.burst_threshold == d.burst_threshold,
+        );
+        push(
+            "burst-time",
+            self.burst_time.to_string(),
+            self.burst_time == d.burst_time,
+        );
+        push(
+            "bucket-size",
+            self.bucket_size.to_string(),
+            self.bucket_size == d.bucket_size,
+        );
+        push(
+            "time",
+            self.time
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "0s-1d,sun,mon,tue,wed,thu,fri,sat".to_owned()),
+            self.time.is_none(),
+        );
+        push(
+            "disabled",
+            bool_str(self.disabled, style).to_owned(),
+            !self.disabled,
+        );
+        push(
+            "comment",
+            self.comment.clone().unwrap_or_default(),
+            self.comment.is_none(),
+        );
+        push(
+            "total-queue",
+            self.total_queue.clone(),
+            self.total_queue == d.total_queue,
+        );
+        for (k, v) in [
+            ("total-limit-at", self.total_limit_at),
+            ("total-max-limit", self.total_max_limit),
+            ("total-burst-limit", self.total_burst_limit),
+            ("total-burst-threshold", self.total_burst_threshold),
+        ] {
+            push(k, v.to_string(), v.is_zero());
+        }
+        push(
+            "total-burst-time",
+            self.total_burst_time.to_string(),
+            self.total_burst_time.is_zero(),
+        );
+        push(
+            "total-priority",
+            self.total_priority.to_string(),
+            self.total_priority == 8,
+        );
+        push(
+            "total-bucket-size",
+            self.total_bucket_size.to_string(),
+            self.total_bucket_size == Ratio::DEFAULT_BUCKET,
+        );
+        finish(items, &self.extra, compact)
+    }
+
+    fn check_ranges(&self) -> Result<(), PropertyError> {
+        check_u8_pair("priority", self.priority, 1, 8)?;
+        check_u8_pair("total-priority", UpDown::both(self.total_priority), 1, 8)?;
+        for (k, b) in [
+            ("bucket-size", self.bucket_size.upload),
+            ("bucket-size", self.bucket_size.download),
+            ("total-bucket-size", self.total_bucket_size),
+        ] {
+            if b.thousandths() > 10_000 {
+                return Err(PropertyError::range(k, "0", "10"));
+            }
+        }
+        Ok(())
+    }
+
+    fn required(&self) -> Result<(), PropertyError> {
+        if self.name.is_empty() {
+            return Err(PropertyError::Missing {
+                property: "name".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One `/ip firewall layer7-protocol` entry: a named regular expression matched against the
+/// first packets of a connection.
+///
+/// ```
+/// use queue_model::Layer7Protocol;
+/// let p = Layer7Protocol::new("youtube", "^.+(youtube|googlevideo).+$");
+/// assert_eq!(p.regexp, "^.+(youtube|googlevideo).+$");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Layer7Protocol {
+    /// The RouterOS item id, when read from a router.
+    pub id: Option<String>,
+    /// `name`, referred to by firewall rules' `layer7-protocol=`.
+    pub name: String,
+    /// `regexp`: the pattern (POSIX-style, as RouterOS's l7 matcher reads it).
+    pub regexp: String,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// Properties this crate does not model.
+    pub extra: Vec<(String, String)>,
+}
+
+impl Layer7Protocol {
+    /// A protocol with a name and a pattern.
+    pub fn new(name: impl Into<String>, regexp: impl Into<String>) -> Self {
+        Layer7Protocol {
+            name: name.into(),
+            regexp: regexp.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl Item for Layer7Protocol {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+        match key {
+            ".id" => self.id = opt_string(v),
+            "name" => v.clone_into(&mut self.name),
+            "regexp" => v.clone_into(&mut self.regexp),
+            "comment" => self.comment = opt_string(v),
+            _ if IGNORED.contains(&key) => {}
+            _ => {
+                check_key(key)?;
+                set_extra(&mut self.extra, key, v)
+            }
+        }
+        Ok(())
+    }
+
+    fn properties_styled(&self, _style: Style, compact: bool) -> Vec<(String, String)> {
+        let items = vec![
+            ("name", self.name.clone(), false),
+            ("regexp", self.regexp.clone(), false),
+            (
+                "comment",
+                self.comment.clone().unwrap_or_default(),
+                self.comment.is_none(),
+            ),
+        ];
+        finish(items, &self.extra, compact)
+    }
+
+    fn required(&self) -> Result<(), PropertyError> {
+        if self.name.is_empty() {
+            return Err(PropertyError::Missing {
+                property: "name".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The action of a firewall rule (filter or mangle).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Action {
+    /// `accept` (the default).
+    #[default]
+    Accept,
+    /// `drop`.
+    Drop,
+    /// `reject`.
+    Reject,
+    /// `mark-connection`: sets `new-connection-mark`.
+    MarkConnection,
+    /// `mark-packet`: sets `new-packet-mark`.
+    MarkPacket,
+    /// `mark-routing`.
+    MarkRouting,
+    /// `passthrough`.
+    Passthrough,
+    /// `jump`.
+    Jump,
+    /// `return`.
+    Return,
+    /// Another action RouterOS knows (`log`, `fasttrack-connection`, `change-dscp`...).
+    Other(String),
+}
+
+const OTHER_ACTIONS: &[&str] = &[
+    "add-dst-to-address-list",
+    "add-src-to-address-list",
+    "change-dscp",
+    "change-mss",
+    "change-ttl",
+    "clear-df",
+    "fasttrack-connection",
+    "log",
+    "route",
+    "set-priority",
+    "sniff-pc",
+    "sniff-tzsp",
+    "strip-ipv4-options",
+    "tarpit",
+];
+
+impl FromStr for Action {
+    type Err = PropertyError;
+    fn from_str(s: &str) -> Result<Self, PropertyError> {
+        Ok(match s {
+            "accept" => Action::Accept,
+            "drop" => Action::Drop,
+            "reject" => Action::Reject,
+            "mark-connection" => Action::MarkConnection,
+            "mark-packet" => Action::MarkPacket,
+            "mark-routing" => Action::MarkRouting,
+            "passthrough" => Action::Passthrough,
+            "jump" => Action::Jump,
+            "return" => Action::Return,
+            other if OTHER_ACTIONS.contains(&other) => Action::Other(other.to_owned()),
+            other => return Err(PropertyError::no_such("action", other)),
+        })
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Accept => "accept",
+            Action::Drop => "drop",
+            Action::Reject => "reject",
+            Action::MarkConnection => "mark-connection",
+            Action::MarkPacket => "mark-packet",
+            Action::MarkRouting => "mark-routing",
+            Action::Passthrough => "passthrough",
+            Action::Jump => "jump",
+            Action::Return => "return",
+            Action::Other(s) => s,
+        })
+    }
+}
+
+/// An `/ip firewall mangle` or `/ip firewall filter` rule, with the properties that connect
+/// Layer 7 protocols to queues typed and everything else kept as text.
+///
+/// ```
+/// use queue_model::{Action, FirewallRule};
+/// let mut r = FirewallRule::new("prerouting", Action::MarkConnection);
+/// r.layer7_protocol = Some("youtube".into());
+/// r.new_connection_mark = Some("yt-conn".into());
+/// assert_eq!(r.action.to_string(), "mark-connection");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FirewallRule {
+    /// The RouterOS item id, when read from a router.
+    pub id: Option<String>,
+    /// `chain` (`prerouting`, `forward`...).
+    pub chain: String,
+    /// `action`.
+    pub action: Action,
+    /// `layer7-protocol`: match connections classified by this protocol.
+    pub layer7_protocol: Option<String>,
+    /// `connection-mark`: match connections with this mark.
+    pub connection_mark: Option<String>,
+    /// `packet-mark`: match packets with this mark.
+    pub packet_mark: Option<String>,
+    /// `new-connection-mark`: the mark `mark-connection` sets.
+    pub new_connection_mark: Option<String>,
+    /// `new-packet-mark`: the mark `mark-packet` sets.
+    pub new_packet_mark: Option<String>,
+    /// `passthrough` (mangle; default yes).
+    pub passthrough: bool,
+    /// `disabled`.
+    pub disabled: bool,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// Other matchers and properties (`protocol`, `dst-port`, `src-address`...), kept in order.
+    pub extra: Vec<(String, String)>,
+}
+
+impl Default for FirewallRule {
+    fn default() -> Self {
+        FirewallRule {
+            id: None,
+            chain: String::new(),
+            action: Action::Accept,
+            layer7_protocol: None,
+            connection_mark: None,
+            packet_mark: None,
+            new_connection_mark: None,
+            new_packet_mark: None,
+            passthrough: true,
+            disabled: false,
+            comment: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl FirewallRule {
+    /// A rule in `chain` with `action`.
+    pub fn new(chain: impl Into<String>, action: Action) -> Self {
+        FirewallRule {
+            chain: chain.into(),
+            action,
+            ..Self::default()
+        }
+    }
+}
+
+/// A mangle rule.
+pub type MangleRule = FirewallRule;
+/// A filter rule.
+pub type FilterRule = FirewallRule;
+
+impl Item for FirewallRule {
+    fn name(&self) -> Option<&str> {
+        None
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+        match key {
+            ".id" => self.id = opt_string(v),
+            "chain" => v.clone_into(&mut self.chain),
+            "action" => self.action = v.parse()?,
+            "layer7-protocol" => self.layer7_protocol = opt_string(v),
+            "connection-mark" => self.connection_mark = opt_string(v),
+            "packet-mark" => self.packet_mark = opt_string(v),
+            "new-connection-mark" => self.new_connection_mark = opt_string(v),
+            "new-packet-mark" => self.new_packet_mark = opt_string(v),
+            "passthrough" => self.passthrough = parse_bool(key, v)?,
+            "disabled" => self.disabled = parse_bool(key, v)?,
+            "comment" => self.comment = opt_string(v),
+            _ if IGNORED.contains(&key) || key == "bytes" || key == "packets" => {}
+            _ => {
+                check_key(key)?;
+                set_extra(&mut self.extra, key, v)
+            }
+        }
+        Ok(())
+    }
+
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)> {
+        let opt = |o: &Option<String>| (o.clone().unwrap_or_default(), o.is_none());
+        let mut items = vec![
+            ("chain", self.chain.clone(), false),
+            (
+                "action",
+                self.action.to_string(),
+                self.action == Action::Accept,
+            ),
+            (
+                "passthrough",
+                bool_str(self.passthrough, style).to_owned(),
+                self.passthrough,
+            ),
+            (
+                "disabled",
+                bool_str(self.disabled, style).to_owned(),
+                !self.disabled,
+            ),
+        ];
+        for (k, o) in [
+            ("layer7-protocol", &self.layer7_protocol),
+            ("connection-mark", &self.connection_mark),
+            ("packet-mark", &self.packet_mark),
+            ("new-connection-mark", &self.new_connection_mark),
+            ("new-packet-mark", &self.new_packet_mark),
+            ("comment", &self.comment),
+        ] {
+            let (v, d) = opt(o);
+            items.push((k, v, d));
+        }
+        finish(items, &self.extra, compact)
+    }
+
+    fn required(&self) -> Result<(), PropertyError> {
+        if self.chain.is_empty() {
+            return Err(PropertyError::Missing {
+                property: "chain".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Everything this crate models of a router, in RouterOS order (order matters: the first
+/// matching queue or rule wins).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// `/queue simple`, in order.
+    pub queues: Vec<SimpleQueue>,
+    /// `/ip firewall layer7-protocol`, in order.
+    pub layer7_protocols: Vec<Layer7Protocol>,
+    /// `/ip firewall mangle`, in order.
+    pub mangle: Vec<FirewallRule>,
+    /// `/ip firewall filter`, in order.
+    pub filter: Vec<FirewallRule>,
+}
+
+impl Config {
+    /// An empty configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The queue called `name`.
+    pub fn queue(&self, name: &str) -> Option<&SimpleQueue> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+
+    /// The Layer 7 protocol called `name`.
+    pub fn layer7_protocol(&self, name: &str) -> Option<&Layer7Protocol> {
+        self.layer7_protocols.iter().find(|p| p.name == name)
+    }
+}
+
+/// An alias of [`Config`].
+pub type Configuration = Config;

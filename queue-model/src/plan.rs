@@ -1,0 +1,455 @@
+//! Plans: the ordered commands that turn the router's current queues and Layer 7 protocols into
+//! the desired ones.
+//!
+//! Items are matched by name; equal items are not touched. The plan adds and updates items in
+//! tree order (parents before children, each `add` placed with `place-before` where its
+//! successor exists already), then removes what is gone (children before parents), then moves
+//! the fewest items needed to restore the desired order (the complement of a longest increasing
+//! subsequence). Mangle and filter rules, which have no name to match by, are not planned.
+//!
+//! ```
+//! use queue_model::{apply, plan, rsc};
+//! let current = rsc::parse("/queue simple\nadd name=a target=10.0.0.1\nadd name=b target=10.0.0.2\n")?;
+//! let desired = rsc::parse("/queue simple\nadd name=b target=10.0.0.2\nadd max-limit=1M/1M name=a target=10.0.0.1\n")?;
+//! let changes = plan(&current, &desired);
+//! let text: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+//! assert_eq!(text, [
+//!     "/queue simple set [find name=a] max-limit=1M/1M",
+//!     "/queue simple move [find name=a]",
+//! ]);
+//! assert_eq!(apply(&current, &changes)?, desired);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use routeros_proto::Command;
+
+use crate::error::ApplyError;
+use crate::model::{Config, Item, Layer7Protocol, SimpleQueue};
+use crate::rsc::quote;
+use crate::validate::{depths, parent_indices};
+
+/// The menu a change applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Menu {
+    /// `/queue simple`.
+    SimpleQueue,
+    /// `/ip firewall layer7-protocol`.
+    Layer7Protocol,
+}
+
+impl Menu {
+    /// The CLI path, e.g. `/queue simple`.
+    pub fn cli_path(self) -> &'static str {
+        match self {
+            Menu::SimpleQueue => "/queue simple",
+            Menu::Layer7Protocol => "/ip firewall layer7-protocol",
+        }
+    }
+
+    /// The API path, e.g. `/queue/simple`.
+    pub fn api_path(self) -> &'static str {
+        match self {
+            Menu::SimpleQueue => "/queue/simple",
+            Menu::Layer7Protocol => "/ip/firewall/layer7-protocol",
+        }
+    }
+}
+
+/// One step of a plan. Items are addressed by name (`numbers=<name>` in API commands, which
+/// RouterOS accepts for named items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// Create an item.
+    Add {
+        /// Where.
+        menu: Menu,
+        /// The new item's name.
+        name: String,
+        /// Its non-default properties (name included), alphabetical.
+        properties: Vec<(String, String)>,
+        /// Insert before this item instead of appending.
+        place_before: Option<String>,
+    },
+    /// Change properties of an item.
+    Set {
+        /// Where.
+        menu: Menu,
+        /// The item.
+        name: String,
+        /// The properties to change, with their new values (defaults written out).
+        properties: Vec<(String, String)>,
+    },
+    /// Delete an item.
+    Remove {
+        /// Where.
+        menu: Menu,
+        /// The item.
+        name: String,
+    },
+    /// Move an item before another one, or to the end.
+    Move {
+        /// Where.
+        menu: Menu,
+        /// The item to move.
+        name: String,
+        /// The item to move it before; `None`: to the end.
+        before: Option<String>,
+    },
+}
+
+impl Change {
+    /// The menu this change applies to.
+    pub fn menu(&self) -> Menu {
+        match self {
+            Change::Add { menu, .. }
+            | Change::Set { menu, .. }
+            | Change::Remove { menu, .. }
+            | Change::Move { menu, .. } => *menu,
+        }
+    }
+
+    /// The name of the item this change is about.
+    pub fn name(&self) -> &str {
+        match self {
+            Change::Add { name, .. }
+            | Change::Set { name, .. }
+            | Change::Remove { name, .. }
+            | Change::Move { name, .. } => name,
+        }
+    }
+
+    /// The API command that performs this change.
+    ///
+    /// ```
+    /// use queue_model::{Change, Menu};
+    /// let c = Change::Remove { menu: Menu::SimpleQueue, name: "old".into() };
+    /// let cmd = c.to_command();
+    /// assert_eq!(&cmd.command()[..], b"/queue/simple/remove");
+    /// assert_eq!(&cmd.words()[0][..], b"=numbers=old");
+    /// ```
+    pub fn to_command(&self) -> Command {
+        let path = self.menu().api_path();
+        match self {
+            Change::Add {
+                properties,
+                place_before,
+                ..
+            } => {
+                let mut b = Command::builder(format!("{path}/add"));
+                for (k, v) in properties {
+                    b.attribute(k, v);
+                }
+                if let Some(p) = place_before {
+                    b.attribute("place-before", p);
+                }
+                b.build()
+            }
+            Change::Set {
+                name, properties, ..
+            } => {
+                let mut b = Command::builder(format!("{path}/set"));
+                b.attribute("numbers", name);
+                for (k, v) in properties {
+                    b.attribute(k, v);
+                }
+                b.build()
+            }
+            Change::Remove { name, .. } => Command::builder(format!("{path}/remove"))
+                .attribute("numbers", name)
+                .build(),
+            Change::Move { name, before, .. } => {
+                let mut b = Command::builder(format!("{path}/move"));
+                b.attribute("numbers", name);
+                if let Some(d) = before {
+                    b.attribute("destination", d);
+                }
+                b.build()
+            }
+        }
+    }
+}
+
+/// The change as a RouterOS CLI command, e.g.
+/// `/queue simple set [find name=desk-1] max-limit=2M/5M`.
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.menu().cli_path();
+        let find = |n: &str| format!("[find name={}]", quote(n));
+        match self {
+            Change::Add {
+                properties,
+                place_before,
+                ..
+            } => {
+                write!(f, "{path} add")?;
+                for (k, v) in properties {
+                    write!(f, " {k}={}", quote(v))?;
+                }
+                if let Some(p) = place_before {
+                    write!(f, " place-before={}", find(p))?;
+                }
+                Ok(())
+            }
+            Change::Set {
+                name, properties, ..
+            } => {
+                write!(f, "{path} set {}", find(name))?;
+                for (k, v) in properties {
+                    write!(f, " {k}={}", quote(v))?;
+                }
+                Ok(())
+            }
+            Change::Remove { name, .. } => write!(f, "{path} remove {}", find(name)),
+            Change::Move { name, before, .. } => {
+                write!(f, "{path} move {}", find(name))?;
+                if let Some(d) = before {
+                    write!(f, " destination={}", find(d))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The changes that turn `current` into `desired` (queues and Layer 7 protocols).
+///
+/// Applying them with [`apply`] yields `desired`, provided both configurations have unique
+/// names; unknown properties present only in `current` are left alone.
+pub fn plan(current: &Config, desired: &Config) -> Vec<Change> {
+    let mut out = plan_menu(
+        Menu::Layer7Protocol,
+        &current.layer7_protocols,
+        &desired.layer7_protocols,
+        |_: &[Layer7Protocol]| None,
+    );
+    out.extend(plan_menu(
+        Menu::SimpleQueue,
+        &current.queues,
+        &desired.queues,
+        |qs: &[SimpleQueue]| {
+            let (parents, _) = parent_indices(qs);
+            Some(depths(&parents))
+        },
+    ));
+    out
+}
+
+fn name_of<T: Item>(t: &T) -> &str {
+    t.name().unwrap_or_default()
+}
+
+fn plan_menu<T: Item>(
+    menu: Menu,
+    current: &[T],
+    desired: &[T],
+    depth_of: impl Fn(&[T]) -> Option<Vec<Option<usize>>>,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    let cur_by_name: HashMap<&str, &T> = current.iter().map(|t| (name_of(t), t)).collect();
+    let want: HashSet<&str> = desired.iter().map(name_of).collect();
+    // The list as the router will have it, kept up to date while planning.
+    let mut order: Vec<&str> = current.iter().map(name_of).collect();
+
+    // 1. Adds and sets in tree order: parents first (stable, so list order otherwise).
+    let mut idx: Vec<usize> = (0..desired.len()).collect();
+    if let Some(d) = depth_of(desired) {
+        idx.sort_by_key(|&i| d.get(i).copied().flatten().unwrap_or(usize::MAX));
+    }
+    let desired_pos: HashMap<&str, usize> = desired
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (name_of(t), i))
+        .collect();
+    for i in idx {
+        let Some(item) = desired.get(i) else { continue };
+        let name = name_of(item);
+        match cur_by_name.get(name) {
+            None => {
+                // Place before the next desired item that exists already.
+                let before = desired
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(name_of)
+                    .find(|n| order.contains(n));
+                match before.and_then(|b| order.iter().position(|n| *n == b)) {
+                    Some(p) => order.insert(p, name),
+                    None => order.push(name),
+                }
+                out.push(Change::Add {
+                    menu,
+                    name: name.to_owned(),
+                    properties: item.properties(),
+                    place_before: before.map(str::to_owned),
+                });
+            }
+            Some(cur) => {
+                if *cur == item {
+                    continue;
+                }
+                let old: HashMap<String, String> = cur.all_properties().into_iter().collect();
+                let changed: Vec<(String, String)> = item
+                    .all_properties()
+                    .into_iter()
+                    .filter(|(k, v)| old.get(k) != Some(v))
+                    .collect();
+                if !changed.is_empty() {
+                    out.push(Change::Set {
+                        menu,
+                        name: name.to_owned(),
+                        properties: changed,
+                    });
+                }
+            }
+        }
+    }
+
+    // 2. Removals, deepest first.
+    let mut gone: Vec<usize> = (0..current.len())
+        .filter(|&i| current.get(i).is_some_and(|t| !want.contains(name_of(t))))
+        .collect();
+    if let Some(d) = depth_of(current) {
+        gone.sort_by_key(|&i| std::cmp::Reverse(d.get(i).copied().flatten().unwrap_or(0)));
+    }
+    for i in gone {
+        let Some(t) = current.get(i) else { continue };
+        let name = name_of(t);
+        order.retain(|n| *n != name);
+        out.push(Change::Remove {
+            menu,
+            name: name.to_owned(),
+        });
+    }
+
+    // 3. Moves: keep a longest run already in desired order, move the rest into place.
+    let seq: Vec<usize> = order
+        .iter()
+        .filter_map(|n| desired_pos.get(n).copied())
+        .collect();
+    let keep: HashSet<usize> = longest_increasing(&seq).into_iter().collect();
+    for j in (0..desired.len()).rev() {
+        if keep.contains(&j) {
+            continue;
+        }
+        let Some(item) = desired.get(j) else { continue };
+        out.push(Change::Move {
+            menu,
+            name: name_of(item).to_owned(),
+            before: desired.get(j + 1).map(|t| name_of(t).to_owned()),
+        });
+    }
+    out
+}
+
+/// The values of a longest strictly increasing subsequence of `seq` (O(n log n)).
+fn longest_increasing(seq: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // index into seq of the smallest tail per length
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for (i, &v) in seq.iter().enumerate() {
+        let pos = tails.partition_point(|&t| seq.get(t).is_some_and(|&x| x < v));
+        if let Some(p) = prev.get_mut(i) {
+            *p = pos.checked_sub(1).and_then(|q| tails.get(q).copied());
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else if let Some(slot) = tails.get_mut(pos) {
+            *slot = i;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        if let Some(&v) = seq.get(i) {
+            out.push(v);
+        }
+        cur = prev.get(i).copied().flatten();
+    }
+    out.reverse();
+    out
+}
+
+fn apply_menu<T: Item>(items: &mut Vec<T>, change: &Change) -> Result<(), ApplyError> {
+    let pos = |items: &[T], n: &str| items.iter().position(|t| name_of(t) == n);
+    let missing = |n: &str| ApplyError::NoSuchItem(n.to_owned());
+    match change {
+        Change::Add {
+            name,
+            properties,
+            place_before,
+            ..
+        } => {
+            if pos(items, name).is_some() {
+                return Err(ApplyError::Exists(name.clone()));
+            }
+            let mut t = T::default();
+            for (k, v) in properties {
+                t.set_property(k, v)?;
+            }
+            t.required()?;
+            match place_before {
+                Some(b) => {
+                    let p = pos(items, b).ok_or_else(|| missing(b))?;
+                    items.insert(p, t);
+                }
+                None => items.push(t),
+            }
+        }
+        Change::Set {
+            name, properties, ..
+        } => {
+            let p = pos(items, name).ok_or_else(|| missing(name))?;
+            if let Some(t) = items.get_mut(p) {
+                for (k, v) in properties {
+                    t.set_property(k, v)?;
+                }
+            }
+        }
+        Change::Remove { name, .. } => {
+            let p = pos(items, name).ok_or_else(|| missing(name))?;
+            items.remove(p);
+        }
+        Change::Move { name, before, .. } => {
+            let p = pos(items, name).ok_or_else(|| missing(name))?;
+            let t = items.remove(p);
+            match before {
+                Some(b) => match pos(items, b) {
+                    Some(q) => items.insert(q, t),
+                    None => {
+                        items.insert(p, t);
+                        return Err(missing(b));
+                    }
+                },
+                None => items.push(t),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies changes to a configuration in memory, the way the router would.
+pub fn apply(config: &Config, changes: &[Change]) -> Result<Config, ApplyError> {
+    let mut out = config.clone();
+    for c in changes {
+        match c.menu() {
+            Menu::SimpleQueue => apply_menu(&mut out.queues, c)?,
+            Menu::Layer7Protocol => apply_menu(&mut out.layer7_protocols, c)?,
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lis() {
+        assert_eq!(longest_increasing(&[3, 0, 1, 4, 2, 5]), vec![0, 1, 2, 5]);
+        assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
+    }
+}

@@ -1,0 +1,591 @@
+//! RouterOS script (`.rsc`, `/export` output): parse the sections this crate models and render
+//! them back in export style.
+//!
+//! Parsed: `/queue simple`, `/ip firewall layer7-protocol`, `/ip firewall mangle` and
+//! `/ip firewall filter` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
+//! bare values, every RouterOS string escape (`\"` `\\` `\$` `\?` `\_` `\n` `\r` `\t` `\HH`),
+//! backslash-newline continuations anywhere (also inside a value or a string), `#` comments and
+//! `;` separators. Other sections are skipped; unknown properties are kept.
+//!
+//! ```
+//! let cfg = queue_model::rsc::parse(
+//!     "/queue simple\nadd max-limit=2M/5M name=\"house 12\" \\\n    target=192.168.88.12/32\n",
+//! )?;
+//! assert_eq!(cfg.queues[0].name, "house 12");
+//! assert_eq!(
+//!     queue_model::rsc::render(&cfg),
+//!     "/queue simple\nadd max-limit=2M/5M name=\"house 12\" target=192.168.88.12/32\n"
+//! );
+//! # Ok::<(), queue_model::RscError>(())
+//! ```
+
+use crate::error::{RscError, RscErrorKind};
+use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
+
+/// Largest script [`parse`] accepts, in bytes (64 MiB).
+pub const MAX_INPUT: usize = 64 << 20;
+
+/// Longest physical line [`render`] writes (unless a value cannot be split).
+pub const LINE_WIDTH: usize = 80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Queue,
+    Layer7,
+    Mangle,
+    Filter,
+    Other,
+}
+
+fn section_of(path: &str) -> Section {
+    match path {
+        "queue simple" => Section::Queue,
+        "ip firewall layer7-protocol" => Section::Layer7,
+        "ip firewall mangle" => Section::Mangle,
+        "ip firewall filter" => Section::Filter,
+        _ => Section::Other,
+    }
+}
+
+/// Menu commands: a word on a header line that ends the path.
+const COMMANDS: &[&str] = &[
+    "add",
+    "set",
+    "remove",
+    "print",
+    "export",
+    "move",
+    "enable",
+    "disable",
+    "unset",
+    "edit",
+    "find",
+    "comment",
+    "reset-counters",
+    "reset-counters-all",
+    "get",
+    "import",
+];
+
+/// One word of a command line: `key=value` or a bare word, with where it started.
+#[derive(Debug)]
+struct Token {
+    key: Option<Vec<u8>>,
+    value: Vec<u8>,
+    line: usize,
+    col: usize,
+}
+
+struct Lexer<'a> {
+    src: &'a [u8],
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Self {
+        Lexer {
+            src: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn col(&self) -> usize {
+        // Columns count characters: skip UTF-8 continuation bytes.
+        self.src
+            .get(self.line_start..self.pos)
+            .map(|s| s.iter().filter(|&&b| b & 0xC0 != 0x80).count())
+            .unwrap_or(0)
+            + 1
+    }
+
+    fn error(&self, kind: RscErrorKind) -> RscError {
+        self.error_at(kind, self.line, self.col())
+    }
+
+    fn error_at(&self, kind: RscErrorKind, line: usize, col: usize) -> RscError {
+        // Find the text of `line` by scanning from the current line start backwards if needed.
+        let text = line_text(self.src, line);
+        RscError {
+            line,
+            column: col,
+            kind,
+            source_line: text,
+        }
+    }
+
+    fn raw(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    /// Length of the newline at `pos`, if any (`\n` or `\r\n`).
+    fn newline_at(&self, pos: usize) -> Option<usize> {
+        match (self.src.get(pos), self.src.get(pos + 1)) {
+            (Some(b'\n'), _) => Some(1),
+            (Some(b'\r'), Some(b'\n')) => Some(2),
+            _ => None,
+        }
+    }
+
+    fn start_line(&mut self) {
+        self.line += 1;
+        self.line_start = self.pos;
+    }
+
+    /// The next byte, skipping backslash-newline continuations and the next line's indent.
+    fn peek(&mut self) -> Option<u8> {
+        loop {
+            let b = self.raw()?;
+            if b == b'\\' {
+                if let Some(n) = self.newline_at(self.pos + 1) {
+                    self.pos += 1 + n;
+                    self.start_line();
+                    while matches!(self.raw(), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+            }
+            return Some(b);
+        }
+    }
+
+    fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Reads the escape after a consumed `\` into `out`.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), RscError> {
+        let b = self
+            .raw()
+            .ok_or_else(|| self.error(RscErrorKind::BadEscape))?;
+        let simple = match b {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'$' => Some(b'$'),
+            b'?' => Some(b'?'),
+            b'_' => Some(b' '),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            out.push(c);
+            self.pos += 1;
+            return Ok(());
+        }
+        let hi = hex(b);
+        let lo = self.src.get(self.pos + 1).copied().and_then(hex);
+        match (hi, lo) {
+            (Some(h), Some(l)) => {
+                out.push(h << 4 | l);
+                self.pos += 2;
+                Ok(())
+            }
+            _ => Err(self.error(RscErrorKind::BadEscape)),
+        }
+    }
+
+    /// Reads one word; `None` at the end of the logical line (newline, `;` or end of input).
+    fn word(&mut self) -> Result<Option<Token>, RscError> {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.bump();
+        }
+        let (line, col) = (self.line, self.col());
+        match self.peek() {
+            None => return Ok(None),
+            Some(b';') => {
+                self.bump();
+                return Ok(None);
+            }
+            Some(b'\n') => {
+                self.bump();
+                self.start_line();
+                return Ok(None);
+            }
+            Some(b'\r') if self.newline_at(self.pos).is_some() => {
+                self.pos += 2;
+                self.start_line();
+                return Ok(None);
+            }
+            _ => {}
+        }
+        let mut out = Vec::new();
+        let mut eq: Option<usize> = None;
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\n' | b';' => break,
+                b'\r' if self.newline_at(self.pos).is_some() => break,
+                b'=' if eq.is_none() => {
+                    eq = Some(out.len());
+                    self.bump();
+                }
+                b'\\' => {
+                    self.bump();
+                    self.escape(&mut out)?;
+                }
+                b'"' => {
+                    let (sl, sc) = (self.line, self.col());
+                    self.bump();
+                    loop {
+                        match self.peek() {
+                            None | Some(b'\n') => {
+                                return Err(
+                                    self.error_at(RscErrorKind::UnterminatedString, sl, sc)
+                                );
+                            }
+                            Some(b'"') => {
+                                self.bump();
+                                break;
+                            }
+                            Some(b'\\') => {
+                                self.bump();
+                                self.escape(&mut out)?;
+                            }
+                            Some(c) => {
+                                out.push(c);
+                                self.bump();
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    out.push(b);
+                    self.bump();
+                }
+            }
+        }
+        Ok(Some(match eq {
+            Some(i) => {
+                let value = out.split_off(i);
+                Token {
+                    key: Some(out),
+                    value,
+                    line,
+                    col,
+                }
+            }
+            None => Token {
+                key: None,
+                value: out,
+                line,
+                col,
+            },
+        }))
+    }
+
+    /// Skips the rest of the physical line (a comment).
+    fn skip_line(&mut self) {
+        while let Some(b) = self.raw() {
+            self.pos += 1;
+            if b == b'\n' {
+                self.start_line();
+                return;
+            }
+        }
+    }
+
+    /// Skips leading blanks and returns true when the next thing is a `#` comment.
+    fn at_comment(&mut self) -> bool {
+        while matches!(self.raw(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        self.raw() == Some(b'#')
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn line_text(src: &[u8], line: usize) -> String {
+    let text = src
+        .split(|&b| b == b'\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let s = String::from_utf8_lossy(text);
+    s.trim_end_matches('\r').chars().take(200).collect()
+}
+
+fn to_string(lx: &Lexer<'_>, bytes: Vec<u8>, t_line: usize, t_col: usize) -> Result<String, RscError> {
+    String::from_utf8(bytes).map_err(|_| lx.error_at(RscErrorKind::InvalidUtf8, t_line, t_col))
+}
+
+/// Parses the modelled sections of a RouterOS script into a [`Config`].
+pub fn parse(src: &str) -> Result<Config, RscError> {
+    let mut lx = Lexer::new(src);
+    if src.len() > MAX_INPUT {
+        return Err(lx.error_at(RscErrorKind::TooLarge, 1, 1));
+    }
+    let mut cfg = Config::default();
+    let mut section: Option<Section> = None;
+    loop {
+        if lx.raw().is_none() {
+            break;
+        }
+        if lx.at_comment() {
+            lx.skip_line();
+            continue;
+        }
+        let mut words = Vec::new();
+        while let Some(t) = lx.word()? {
+            words.push(t);
+        }
+        let Some(first) = words.first() else {
+            continue;
+        };
+        let mut rest = &words[..];
+        let mut line_section = section;
+        if first.key.is_none() && first.value.first() == Some(&b'/') {
+            // A path: `/queue simple`, `/ip/firewall/mangle`, maybe followed by a command.
+            let mut path: Vec<String> = Vec::new();
+            let mut n = 0;
+            for t in &words {
+                let w = String::from_utf8_lossy(&t.value);
+                if t.key.is_some() || (n > 0 && COMMANDS.contains(&w.as_ref())) {
+                    break;
+                }
+                path.extend(
+                    w.split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                );
+                n += 1;
+            }
+            line_section = Some(section_of(&path.join(" ")));
+            rest = words.get(n..).unwrap_or_default();
+            if rest.is_empty() {
+                section = line_section;
+                continue;
+            }
+        }
+        let Some(cmd) = rest.first() else { continue };
+        if cmd.key.is_none() && cmd.value.first() == Some(&b':') {
+            continue; // global script commands (`:log`, `:delay`...) are not configuration
+        }
+        let sec = match line_section {
+            Some(s) => s,
+            None => return Err(lx.error_at(RscErrorKind::NoSection, cmd.line, cmd.col)),
+        };
+        if sec == Section::Other {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&cmd.value).into_owned();
+        if cmd.key.is_some() || name != "add" {
+            return Err(lx.error_at(
+                RscErrorKind::UnsupportedCommand(name.chars().take(40).collect()),
+                cmd.line,
+                cmd.col,
+            ));
+        }
+        let props = rest.get(1..).unwrap_or_default();
+        match sec {
+            Section::Queue => cfg.queues.push(read_item(&lx, cmd, props)?),
+            Section::Layer7 => cfg.layer7_protocols.push(read_item(&lx, cmd, props)?),
+            Section::Mangle => cfg.mangle.push(read_item(&lx, cmd, props)?),
+            Section::Filter => cfg.filter.push(read_item(&lx, cmd, props)?),
+            Section::Other => {}
+        }
+    }
+    Ok(cfg)
+}
+
+fn read_item<T: Item>(lx: &Lexer<'_>, cmd: &Token, props: &[Token]) -> Result<T, RscError> {
+    let mut item = T::default();
+    for t in props {
+        let Some(key) = &t.key else {
+            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.line, t.col));
+        };
+        let key = to_string(lx, key.clone(), t.line, t.col)?;
+        let value = to_string(lx, t.value.clone(), t.line, t.col)?;
+        if key.starts_with('.') {
+            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.line, t.col));
+        }
+        item.set_property(&key, &value)
+            .map_err(|e| lx.error_at(RscErrorKind::Property(e), t.line, t.col))?;
+    }
+    item.required()
+        .map_err(|e| lx.error_at(RscErrorKind::Property(e), cmd.line, cmd.col))?;
+    Ok(item)
+}
+
+fn is_bare(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':' | b'/' | b',' | b'+' | b'*' | b'@' | b'%')
+}
+
+/// Writes `value` as a script value: bare when safe, otherwise quoted with escapes, in units
+/// that a line break may not split.
+fn value_units(value: &str, units: &mut Vec<String>) {
+    if !value.is_empty() && value.bytes().all(is_bare) {
+        units.extend(value.chars().map(String::from));
+        return;
+    }
+    units.push("\"".to_owned());
+    for &b in value.as_bytes() {
+        units.push(match b {
+            b'"' => "\\\"".to_owned(),
+            b'\\' => "\\\\".to_owned(),
+            b'$' => "\\$".to_owned(),
+            b'?' => "\\?".to_owned(),
+            b'\n' => "\\n".to_owned(),
+            b'\r' => "\\r".to_owned(),
+            b'\t' => "\\t".to_owned(),
+            0x20..=0x7e => char::from(b).to_string(),
+            _ => format!("\\{b:02X}"),
+        });
+    }
+    units.push("\"".to_owned());
+}
+
+/// Appends one `add` line for `props`, wrapped at [`LINE_WIDTH`].
+fn render_add(out: &mut String, props: &[(String, String)]) {
+    let tokens: Vec<Vec<String>> = props
+        .iter()
+        .map(|(k, v)| {
+            let mut units: Vec<String> = k.chars().map(String::from).collect();
+            units.push("=".to_owned());
+            value_units(v, &mut units);
+            units
+        })
+        .collect();
+    let mut cur = String::from("add");
+    let n = tokens.len();
+    for (i, units) in tokens.iter().enumerate() {
+        let len: usize = units.iter().map(String::len).sum();
+        let limit = if i + 1 == n { LINE_WIDTH } else { LINE_WIDTH - 2 };
+        if cur.len() + 1 + len <= limit {
+            cur.push(' ');
+            units.iter().for_each(|u| cur.push_str(u));
+            continue;
+        }
+        out.push_str(&cur);
+        out.push_str(" \\\n");
+        cur = String::from("    ");
+        if cur.len() + len <= limit {
+            units.iter().for_each(|u| cur.push_str(u));
+            continue;
+        }
+        // Too long for a line: split inside the token, never before a blank (a continuation
+        // drops the next line's leading blanks) and never inside an escape.
+        for u in units {
+            if cur.len() + u.len() > LINE_WIDTH - 1 && cur.len() > 4 && !u.starts_with(' ') {
+                out.push_str(&cur);
+                out.push_str("\\\n");
+                cur = String::from("    ");
+            }
+            cur.push_str(u);
+        }
+    }
+    out.push_str(&cur);
+    out.push('\n');
+}
+
+fn render_section<T: Item>(out: &mut String, header: &str, items: &[T]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(header);
+    out.push('\n');
+    for item in items {
+        render_add(out, &item.properties());
+    }
+}
+
+/// Renders a configuration as an export-style script: sections in `/export` order, one `add`
+/// per item with only non-default properties, keys in alphabetical order, quoting only where
+/// needed, lines wrapped at 80 columns with `\` and a four-space indent.
+pub fn render(config: &Config) -> String {
+    let mut out = String::new();
+    render_section(&mut out, "/ip firewall layer7-protocol", &config.layer7_protocols);
+    render_section::<FirewallRule>(&mut out, "/ip firewall filter", &config.filter);
+    render_section::<FirewallRule>(&mut out, "/ip firewall mangle", &config.mangle);
+    render_section::<SimpleQueue>(&mut out, "/queue simple", &config.queues);
+    out
+}
+
+/// Renders one queue as an `add` line (no section header).
+pub fn render_queue(q: &SimpleQueue) -> String {
+    let mut out = String::new();
+    render_add(&mut out, &q.properties());
+    out
+}
+
+/// Renders one Layer 7 protocol as an `add` line (no section header).
+pub fn render_layer7(p: &Layer7Protocol) -> String {
+    let mut out = String::new();
+    render_add(&mut out, &p.properties());
+    out
+}
+
+/// Quotes and escapes a value the way [`render`] does (bare when safe).
+pub fn quote(value: &str) -> String {
+    let mut units = Vec::new();
+    value_units(value, &mut units);
+    units.concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_with_continuations_and_escapes() {
+        let src = "# jan/02/2025 by RouterOS 7.16\n\
+/interface bridge\n\
+add name=bridge1\n\
+/ip/firewall/layer7-protocol\n\
+add name=tiktok regexp=\"^.+(tiktok|byte\\\n    dance).*\\$\"\n\
+/ip firewall mangle\n\
+add action=mark-connection chain=prerouting layer7-protocol=tiktok \\\n    new-connection-mark=tt passthrough=yes\n\
+add action=mark-packet chain=prerouting connection-mark=tt new-packet-mark=tt-p \\\n    passthrough=no\n\
+/queue simple\n\
+add comment=\"caf\\C3\\A9 \\\"x\\\" \\_y\\n\" max-limit=2M/5M name=q1 target=192.168.1.0/24,ether3 \\\n    unknown-prop=abc\n";
+        let cfg = parse(src).unwrap();
+        assert_eq!(cfg.layer7_protocols[0].regexp, "^.+(tiktok|bytedance).*$");
+        assert_eq!(cfg.mangle.len(), 2);
+        assert!(!cfg.mangle[1].passthrough);
+        assert_eq!(cfg.mangle[0].layer7_protocol.as_deref(), Some("tiktok"));
+        let q = &cfg.queues[0];
+        assert_eq!(q.comment.as_deref(), Some("café \"x\"  y\n"));
+        assert_eq!(q.target.len(), 2);
+        assert_eq!(q.extra, vec![("unknown-prop".into(), "abc".into())]);
+        assert_eq!(parse(&render(&cfg)).unwrap(), cfg);
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let e = parse("/queue simple\nadd name=a max-limit=fast target=1.2.3.4\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 12));
+        assert_eq!(e.kind.to_string(), "invalid value for argument max-limit");
+        assert!(e.to_string().contains("           ^"), "{e}");
+        let e = parse("/queue simple\nadd name=\"abc\n").unwrap_err();
+        assert_eq!(e.kind, RscErrorKind::UnterminatedString);
+        let e = parse("/queue simple\nset 0 name=x\n").unwrap_err();
+        assert!(matches!(e.kind, RscErrorKind::UnsupportedCommand(_)));
+        let e = parse("/queue simple\nadd target=1.2.3.4\n").unwrap_err();
+        assert_eq!(e.kind.to_string(), "missing value(s) of argument(s) name");
+        assert!(parse("/queue simple\nadd name=\"\\ZZ\"").is_err());
+        assert!(parse("/queue simple\nadd name=\"\\FF\"").is_err());
+    }
+
+    #[test]
+    fn long_values_wrap_and_come_back() {
+        let mut cfg = Config::default();
+        let mut q = SimpleQueue::new("x", "10.0.0.1".parse().unwrap());
+        q.comment = Some(format!("{} end", "word ".repeat(40)));
+        cfg.queues.push(q);
+        let text = render(&cfg);
+        assert!(text.lines().all(|l| l.len() <= LINE_WIDTH), "{text}");
+        assert!(text.lines().count() > 2);
+        assert_eq!(parse(&text).unwrap(), cfg);
+    }
+}
