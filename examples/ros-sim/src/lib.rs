@@ -513,7 +513,12 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
                 format!("10.{}.{}.{}/32", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
             }
         };
-        let limit = ["5M/20M", "10M/50M", "2M/10M", "20M/100M"][i % 4];
+        let limit = [
+            "5000000/20000000",
+            "10000000/50000000",
+            "2000000/10000000",
+            "20000000/100000000",
+        ][i % 4];
         st.insert_raw(
             queue,
             &[("name", &name), ("target", &target), ("max-limit", limit)],

@@ -230,6 +230,22 @@ where
     let _ = tokio::time::timeout(write_timeout, writer).await;
 }
 
+/// `.proplist`, sent as `.proplist=a,b` or (as RouterOS's documentation writes it)
+/// `=.proplist=a,b`.
+fn proplist(req: &Request) -> Option<Vec<String>> {
+    let list = req
+        .api_attributes
+        .get("proplist")
+        .or_else(|| req.attributes.get(".proplist"))?;
+    Some(
+        String::from_utf8_lossy(list)
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
 fn attr_str(req: &Request, name: &str) -> Option<String> {
     req.attributes.get_string_lossy(name)
 }
@@ -492,11 +508,7 @@ impl Session {
                 )
                 .await;
         }
-        let proplist: Option<Vec<String>> = req.proplist().map(|p| {
-            p.iter()
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-                .collect()
-        });
+        let proplist = proplist(req);
         let count_only = req.attributes.contains("count-only");
         let mut pos = 0usize;
         let mut count = 0usize;
@@ -602,11 +614,7 @@ fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Fail
         kind,
         changes: st.changes.subscribe(),
         ticks: shared.ticks.subscribe(),
-        proplist: req.proplist().map(|p| {
-            p.iter()
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-                .collect()
-        }),
+        proplist: proplist(req),
         queries: req.queries.clone(),
         interfaces: Vec::new(),
         once: req.attributes.contains("once"),
