@@ -17,13 +17,12 @@ use crate::{ProtocolError, Reply, Trap};
 #[non_exhaustive]
 pub enum Error {
     /// The address could not be parsed or resolved, or the TCP connection failed.
-    #[error("cannot connect to {addr}: {source}")]
+    #[error("cannot connect to {addr}: {error}")]
     Connect {
         /// The address as given.
         addr: String,
-        /// The underlying error.
-        #[source]
-        source: Arc<io::Error>,
+        /// The underlying error (its message is part of this error's message).
+        error: Arc<io::Error>,
     },
     /// Connecting (TCP, TLS and login together) took longer than the connect timeout.
     #[error("cannot connect to {addr}: timed out after {after:?}")]
@@ -37,13 +36,12 @@ pub enum Error {
     #[error("TLS configuration: {0}")]
     TlsConfig(String),
     /// The TLS handshake failed (for example the certificate fingerprint did not match).
-    #[error("TLS handshake with {addr} failed: {source}")]
+    #[error("TLS handshake with {addr} failed: {error}")]
     Tls {
         /// The address as given.
         addr: String,
-        /// The underlying error.
-        #[source]
-        source: Arc<io::Error>,
+        /// The underlying error (its message is part of this error's message).
+        error: Arc<io::Error>,
     },
     /// The router refused the login or answered it unexpectedly; shows the router's message.
     #[error("login failed: {0}")]

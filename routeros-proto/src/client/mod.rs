@@ -250,9 +250,9 @@ impl Config {
         } else {
             DEFAULT_PORT
         };
-        let connect_error = |source: std::io::Error| Error::Connect {
+        let connect_error = |error: std::io::Error| Error::Connect {
             addr: self.addr.clone(),
-            source: Arc::new(source),
+            error: Arc::new(error),
         };
         let (host, port) = split_host_port(&self.addr, default_port).ok_or_else(|| {
             connect_error(std::io::Error::new(
@@ -272,9 +272,9 @@ impl Config {
                 let stream = connector
                     .connect(name, tcp)
                     .await
-                    .map_err(|source| Error::Tls {
+                    .map_err(|error| Error::Tls {
                         addr: self.addr.clone(),
-                        source: Arc::new(tls::readable(source)),
+                        error: Arc::new(tls::readable(error)),
                     })?;
                 Box::new(stream)
             }
