@@ -183,6 +183,9 @@ pub enum ApplyError {
     /// `add` of a name that exists already.
     #[error("item `{0}` already exists")]
     Exists(String),
+    /// Removal of a queue that other queues still name as parent.
+    #[error("queue `{0}` still has children")]
+    HasChildren(String),
     /// A property value was refused.
     #[error("{0}")]
     Property(#[from] PropertyError),

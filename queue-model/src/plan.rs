@@ -431,12 +431,42 @@ fn apply_menu<T: Item>(items: &mut Vec<T>, change: &Change) -> Result<(), ApplyE
     Ok(())
 }
 
-/// Applies changes to a configuration in memory, the way the router would.
+/// Refuses what RouterOS refuses: a parent that does not exist, removing a queue that still
+/// has children.
+fn check_tree(queues: &[SimpleQueue], change: &Change) -> Result<(), ApplyError> {
+    match change {
+        Change::Add { name, .. } | Change::Set { name, .. } => {
+            let parent = queues
+                .iter()
+                .find(|q| &q.name == name)
+                .and_then(|q| q.parent.as_deref());
+            if let Some(p) = parent {
+                if !queues.iter().any(|q| q.name == p) {
+                    return Err(ApplyError::NoSuchItem(p.to_owned()));
+                }
+            }
+        }
+        Change::Remove { name, .. } => {
+            if queues.iter().any(|q| q.parent.as_deref() == Some(name)) {
+                return Err(ApplyError::HasChildren(name.clone()));
+            }
+        }
+        Change::Move { .. } => {}
+    }
+    Ok(())
+}
+
+/// Applies changes to a configuration in memory, the way the router would: `set`, `remove`
+/// and `move` need the item to exist, `add` a new name, a queue's parent must exist and a
+/// queue with children cannot be removed.
 pub fn apply(config: &Config, changes: &[Change]) -> Result<Config, ApplyError> {
     let mut out = config.clone();
     for c in changes {
         match c.menu() {
-            Menu::SimpleQueue => apply_menu(&mut out.queues, c)?,
+            Menu::SimpleQueue => {
+                apply_menu(&mut out.queues, c)?;
+                check_tree(&out.queues, c)?;
+            }
             Menu::Layer7Protocol => apply_menu(&mut out.layer7_protocols, c)?,
         }
     }

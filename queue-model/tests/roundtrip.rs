@@ -1,0 +1,191 @@
+//! Property tests: render → parse is the identity, and applying a plan yields the desired state.
+
+use proptest::prelude::*;
+use queue_model::{
+    apply, plan, rsc, Action, Config, FirewallRule, Layer7Protocol, Rate, Ratio, SimpleQueue,
+    Target, Time, TimeWindow, UpDown, Weekday,
+};
+
+fn rate() -> impl Strategy<Value = Rate> + Clone {
+    prop_oneof![
+        Just(Rate(0)),
+        (1u64..5000).prop_map(|k| Rate(k * 1000)),
+        (1u64..100).prop_map(|m| Rate(m * 1_000_000)),
+        (1u64..10_000_000_000).prop_map(Rate),
+    ]
+}
+
+fn pair<T: std::fmt::Debug + Clone>(s: impl Strategy<Value = T> + Clone) -> impl Strategy<Value = UpDown<T>> {
+    (s.clone(), s).prop_map(|(u, d)| UpDown::new(u, d))
+}
+
+fn time() -> impl Strategy<Value = Time> + Clone {
+    prop_oneof![Just(Time::ZERO), (0u64..100_000_000).prop_map(Time::from_millis)]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Anything, including quotes, `$`, `?`, backslashes, newlines and non-ASCII.
+    prop_oneof![
+        "[a-z0-9-]{1,12}",
+        any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
+        "[ -~]{1,200}",
+    ]
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        (any::<u32>(), 0u8..=32).prop_map(|(a, l)| format!("{}/{l}", std::net::Ipv4Addr::from(a))
+            .parse()
+            .unwrap()),
+        (any::<u128>(), 0u8..=128).prop_map(|(a, l)| format!("{}/{l}", std::net::Ipv6Addr::from(a))
+            .parse()
+            .unwrap()),
+        "ether[0-9]{1,2}|bridge[a-z]{0,5}".prop_map(|s| s.parse().unwrap()),
+    ]
+}
+
+fn window() -> impl Strategy<Value = Option<TimeWindow>> {
+    prop_oneof![
+        Just(None),
+        (0u64..86_400, 0u64..86_400, proptest::collection::vec(0usize..7, 0..7)).prop_map(
+            |(a, b, days)| {
+                let days: Vec<Weekday> = days.into_iter().map(|d| Weekday::ALL[d]).collect();
+                Some(TimeWindow::new(Time::from_secs(a), Time::from_secs(b), &days))
+                    .filter(|w| !w.is_always())
+            }
+        ),
+    ]
+}
+
+prop_compose! {
+    fn queue(name: String, parent: Option<String>)(
+        target in proptest::collection::vec(target(), 0..3),
+        dst in proptest::option::of(target()),
+        marks in proptest::collection::vec("[a-z]{1,6}", 0..3),
+        priority in pair(1u8..=8),
+        qtype in pair(prop_oneof![Just("default-small".to_string()), "[a-z]{1,8}"]),
+        limits in (pair(rate()), pair(rate()), pair(rate()), pair(rate())),
+        burst_time in pair(time()),
+        bucket in pair((0u32..10_000).prop_map(Ratio::from_thousandths)),
+        time in window(),
+        disabled in any::<bool>(),
+        comment in proptest::option::of(text()),
+        totals in (rate(), rate(), time(), 1u8..=8),
+    ) -> SimpleQueue {
+        let mut q = SimpleQueue::default();
+        q.name = name.clone();
+        q.parent = parent.clone();
+        q.target = target;
+        q.dst = dst;
+        q.packet_marks = marks;
+        q.priority = priority;
+        q.queue = qtype;
+        (q.limit_at, q.max_limit, q.burst_limit, q.burst_threshold) = limits;
+        q.burst_time = burst_time;
+        q.bucket_size = bucket;
+        q.time = time;
+        q.disabled = disabled;
+        q.comment = comment;
+        q.total_max_limit = totals.0;
+        q.total_limit_at = totals.1;
+        q.total_burst_time = totals.2;
+        q.total_priority = totals.3;
+        q
+    }
+}
+
+/// A config whose queue names are unique and whose parents point to earlier queues.
+fn config(max: usize) -> impl Strategy<Value = Config> {
+    (
+        proptest::collection::vec((0usize..1000, any::<bool>()), 0..max),
+        proptest::collection::vec((text(), text(), proptest::option::of(text())), 0..4),
+        proptest::collection::vec(("[a-z]{1,8}", text()), 0..3),
+    )
+        .prop_flat_map(|(shape, l7, rules)| {
+            let names: Vec<String> = (0..shape.len()).map(|i| format!("q{i}")).collect();
+            let queues: Vec<_> = shape
+                .iter()
+                .enumerate()
+                .map(|(i, (p, has))| {
+                    let parent = (*has && i > 0).then(|| names[p % i].clone());
+                    queue(names[i].clone(), parent)
+                })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let l7: Vec<Layer7Protocol> = l7
+                .into_iter()
+                .filter(|(n, _, _)| seen.insert(n.clone()))
+                .map(|(n, r, c)| {
+                    let mut p = Layer7Protocol::new(n, r);
+                    p.comment = c;
+                    p
+                })
+                .collect();
+            let rules: Vec<FirewallRule> = rules
+                .into_iter()
+                .map(|(mark, comment)| {
+                    let mut r = FirewallRule::new("prerouting", Action::MarkPacket);
+                    r.new_packet_mark = Some(mark);
+                    r.passthrough = false;
+                    r.comment = Some(comment);
+                    r.extra.push(("dst-port".into(), "443".into()));
+                    r
+                })
+                .collect();
+            (queues, Just(l7), Just(rules))
+        })
+        .prop_map(|(queues, l7, rules)| {
+            let mut c = Config::default();
+            c.queues = queues;
+            c.layer7_protocols = l7;
+            c.mangle = rules.clone();
+            c.filter = rules;
+            c
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn render_then_parse_is_identity(cfg in config(8)) {
+        let text = rsc::render(&cfg);
+        for line in text.lines() {
+            // Lines are wrapped at 80 columns (a value may exceed only without a split point).
+            prop_assert!(line.len() <= 80 || !line.contains(' ') || line.starts_with("    "), "{line}");
+        }
+        let back = rsc::parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn applying_the_plan_yields_the_desired_state(
+        (current, desired) in (config(8), config(8)),
+        shuffle in any::<u64>(),
+    ) {
+        // Mix: the desired state shares some names with the current one, in another order.
+        let mut desired = desired;
+        // Rename some queues so that the current ones of that name go (with children that
+        // stay and move to another parent).
+        let renamed = |n: &str| {
+            let i: u32 = n.trim_start_matches('q').parse().unwrap_or(0);
+            if (shuffle >> (i % 64)) & 1 == 1 { format!("r{i}") } else { n.to_owned() }
+        };
+        for q in &mut desired.queues {
+            q.name = renamed(&q.name);
+            q.parent = q.parent.as_deref().map(renamed);
+        }
+        let n = desired.queues.len();
+        if n > 1 {
+            desired.queues.rotate_left((shuffle as usize) % n);
+            // Parents must still precede children for nothing; order is free in RouterOS.
+        }
+        let changes = plan(&current, &desired);
+        let after = apply(&current, &changes)
+            .map_err(|e| TestCaseError::fail(format!("{e}: {changes:#?}")))?;
+        prop_assert_eq!(&after.queues, &desired.queues);
+        prop_assert_eq!(&after.layer7_protocols, &desired.layer7_protocols);
+        // And a plan from a state to itself is empty.
+        prop_assert!(plan(&desired, &desired).is_empty());
+    }
+}
