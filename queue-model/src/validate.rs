@@ -532,18 +532,35 @@ fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Checks a Layer 7 protocol's regexp.
+/// Checks a Layer 7 protocol's regexp with `l7-patterns`' linter: its errors (a pattern
+/// RouterOS rejects or that cannot match what it seems to) and warnings become `layer7-regexp`
+/// diagnostics whose message starts with the linter's own code (`L7E001`...); hints are dropped.
 pub fn check_layer7_regexp(p: &Layer7Protocol) -> Vec<Diagnostic> {
     let subject = Subject::Layer7Protocol(p.name.clone());
-    let mut out = Vec::new();
     if p.regexp.is_empty() {
-        out.push(Diagnostic::new(
+        return vec![Diagnostic::new(
             Severity::Error,
             "layer7-regexp",
             subject,
             "the regexp is empty".into(),
-        ));
+        )];
     }
-    out
+    l7_patterns::lint(&p.regexp)
+        .into_iter()
+        .filter_map(|d| {
+            let severity = match d.severity {
+                l7_patterns::Severity::Error => Severity::Error,
+                l7_patterns::Severity::Warning => Severity::Warning,
+                _ => return None,
+            };
+            let mut message = format!(
+                "{}: {} (regexp bytes {}..{})",
+                d.code, d.message, d.span.start, d.span.end
+            );
+            if let Some(fix) = &d.fix {
+                message.push_str(&format!("; suggested: `{fix}`"));
+            }
+            Some(Diagnostic::new(severity, "layer7-regexp", subject.clone(), message))
+        })
+        .collect()
 }
-
