@@ -81,7 +81,7 @@ pub mod html {
     /// Decodes one entity starting at `&` (`s` begins with `&`): returns the character and the
     /// entity's byte length, or `None` if it is not an entity Telegram knows.
     pub(crate) fn decode_entity(s: &str) -> Option<(char, usize)> {
-        let end = s.get(..s.len().min(12))?.find(';')?;
+        let end = s.bytes().take(12).position(|b| b == b';')?;
         let body = s.get(1..end)?;
         let ch = match body {
             "lt" => '<',
@@ -339,12 +339,14 @@ pub mod markdown_v2 {
                     i = j;
                 }
                 '>' if at_line_start => i += 1,
-                c if SPECIAL.contains(&c) => return Err(entity_err(
-                    format!(
+                c if SPECIAL.contains(&c) => {
+                    return Err(entity_err(
+                        format!(
                         "character '{c}' is reserved and must be escaped with the preceding '\\'"
                     ),
-                    i,
-                )),
+                        i,
+                    ))
+                }
                 c => {
                     out.push(c);
                     i += c.len_utf8();
