@@ -11,7 +11,9 @@ use futures_util::StreamExt;
 use routeros_proto::{Command, Reply, ReplyKind, TrapCategory};
 
 fn row(tag: &Bytes, name: &str, value: impl Into<Bytes>) -> Reply {
-    Reply::re().with_attribute(name.to_owned(), value).with_tag(tag.clone())
+    Reply::re()
+        .with_attribute(name.to_owned(), value)
+        .with_tag(tag.clone())
 }
 
 fn done(tag: &Bytes) -> Reply {
@@ -25,22 +27,27 @@ async fn execute_collects_rows_ret_and_keeps_bytes() {
         let client = client.clone();
         async move {
             client
-                .execute(Command::builder("/interface/print").proplist(["name"]).build())
+                .execute(
+                    Command::builder("/interface/print")
+                        .proplist(["name"])
+                        .build(),
+                )
                 .await
         }
     });
     let req = router.expect().await;
     assert_eq!(req.command.as_ref(), b"/interface/print");
-    assert_eq!(req.api_attributes.get("proplist").unwrap().as_ref(), b"name");
+    assert_eq!(
+        req.api_attributes.get("proplist").unwrap().as_ref(),
+        b"name"
+    );
     let t = tag(&req);
     router.send(row(&t, "name", "ether1")).await;
     // A value that is not UTF-8 and contains '=' and a newline arrives byte for byte.
     router
         .send(row(&t, "name", Bytes::from_static(b"a=b\n\xff\x00")))
         .await;
-    router
-        .send(done(&t).with_attribute("ret", "*1A"))
-        .await;
+    router.send(done(&t).with_attribute("ret", "*1A")).await;
     let resp = call.await.unwrap().unwrap();
     assert_eq!(resp.rows.len(), 2);
     assert_eq!(resp.rows[0].get("name").unwrap().as_ref(), b"ether1");
@@ -74,9 +81,12 @@ async fn every_trap_is_kept() {
     let t = tag(&router.expect().await);
     router
         .send(
-            Reply::trap(Some(TrapCategory::ArgumentValue), "invalid value for argument address")
-                .with_attribute("extra", "kept")
-                .with_tag(t.clone()),
+            Reply::trap(
+                Some(TrapCategory::ArgumentValue),
+                "invalid value for argument address",
+            )
+            .with_attribute("extra", "kept")
+            .with_tag(t.clone()),
         )
         .await;
     router
@@ -89,10 +99,15 @@ async fn every_trap_is_kept() {
     assert_eq!(trap.message, "invalid value for argument address");
     assert_eq!(err.traps().len(), 2);
     assert_eq!(err.traps()[1].message, "second problem");
-    assert!(err.to_string().contains("invalid value for argument address"));
+    assert!(err
+        .to_string()
+        .contains("invalid value for argument address"));
     assert!(!err.is_closed());
     if let routeros_proto::Error::Trap { replies, .. } = &err {
-        assert_eq!(replies[0].attributes().get("extra").unwrap().as_ref(), b"kept");
+        assert_eq!(
+            replies[0].attributes().get("extra").unwrap().as_ref(),
+            b"kept"
+        );
     } else {
         panic!("expected a trap error: {err:?}");
     }
@@ -133,7 +148,9 @@ async fn hundreds_of_concurrent_commands_interleaved() {
         router.send(row(t, "name", by_tag[t].clone())).await;
     }
     for t in tags.iter().rev() {
-        router.send(row(t, "rate", format!("{}-rate", by_tag[t]))).await;
+        router
+            .send(row(t, "rate", format!("{}-rate", by_tag[t])))
+            .await;
     }
     for (i, t) in tags.iter().enumerate() {
         if i % 2 == 0 {
@@ -150,7 +167,10 @@ async fn hundreds_of_concurrent_commands_interleaved() {
         let rows = rows.unwrap();
         assert_eq!(rows.len(), 2, "command {i}");
         assert_eq!(rows[0].get_string_lossy("name").unwrap(), format!("q{i}"));
-        assert_eq!(rows[1].get_string_lossy("rate").unwrap(), format!("q{i}-rate"));
+        assert_eq!(
+            rows[1].get_string_lossy("rate").unwrap(),
+            format!("q{i}-rate")
+        );
     }
 }
 
@@ -191,17 +211,24 @@ async fn bare_word_fatal_fails_every_pending_command() {
     let mut calls = Vec::new();
     for _ in 0..3 {
         let client = client.clone();
-        calls.push(tokio::spawn(async move { client.print(Command::new("/x")).await }));
+        calls.push(tokio::spawn(async move {
+            client.print(Command::new("/x")).await
+        }));
     }
     let stream_client = client.clone();
     let stream = tokio::spawn(async move {
-        let mut s = stream_client.stream(Command::new("/log/listen")).await.unwrap();
+        let mut s = stream_client
+            .stream(Command::new("/log/listen"))
+            .await
+            .unwrap();
         s.next().await
     });
     for _ in 0..4 {
         router.expect().await;
     }
-    router.send(Reply::fatal("session terminated on request")).await;
+    router
+        .send(Reply::fatal("session terminated on request"))
+        .await;
     for call in calls {
         let err = call.await.unwrap().unwrap_err();
         assert!(err.is_closed(), "{err}");
@@ -241,7 +268,9 @@ async fn unknown_reply_words_are_surfaced() {
     odd.set_tag(Some(t.clone()));
     router.send(row(&t, "a", "1")).await;
     router.send(odd).await;
-    router.send(Reply::trap(None, "boom").with_tag(t.clone())).await;
+    router
+        .send(Reply::trap(None, "boom").with_tag(t.clone()))
+        .await;
     router.send(done(&t)).await;
     let mut kinds = Vec::new();
     while let Some(r) = replies.next().await {
@@ -264,7 +293,10 @@ async fn disconnect_mid_reply_fails_pending_commands() {
     drop(router);
     let err = call.await.unwrap().unwrap_err();
     assert!(err.is_closed(), "{err}");
-    assert!(matches!(err, routeros_proto::Error::Disconnected), "{err:?}");
+    assert!(
+        matches!(err, routeros_proto::Error::Disconnected),
+        "{err:?}"
+    );
     assert!(client.is_closed());
 }
 
@@ -278,7 +310,16 @@ async fn stream_cancel_sends_cancel_and_swallows_interrupted() {
     let t = tag(&router.expect().await);
     router.send(row(&t, "name", "ether1")).await;
     router.send(row(&t, "name", "ether2")).await;
-    assert_eq!(rows.next().await.unwrap().unwrap().get("name").unwrap().as_ref(), b"ether1");
+    assert_eq!(
+        rows.next()
+            .await
+            .unwrap()
+            .unwrap()
+            .get("name")
+            .unwrap()
+            .as_ref(),
+        b"ether1"
+    );
     let canceller = tokio::spawn(async move {
         let result = rows.cancel().await;
         (result, rows.next().await.is_none())
@@ -326,12 +367,17 @@ async fn a_stream_ending_with_a_trap_reports_it() {
     let mut rows = client.stream(Command::new("/tool/torch")).await.unwrap();
     let t = tag(&router.expect().await);
     router.send(row(&t, "a", "1")).await;
-    router.send(Reply::trap(Some(TrapCategory::Interrupted), "interrupted").with_tag(t.clone())).await;
+    router
+        .send(Reply::trap(Some(TrapCategory::Interrupted), "interrupted").with_tag(t.clone()))
+        .await;
     router.send(done(&t)).await;
     assert!(rows.next().await.unwrap().is_ok());
     // Not cancelled by us: the router's interruption is an error.
     let err = rows.next().await.unwrap().unwrap_err();
-    assert_eq!(err.trap().unwrap().category, Some(TrapCategory::Interrupted));
+    assert_eq!(
+        err.trap().unwrap().category,
+        Some(TrapCategory::Interrupted)
+    );
     assert!(rows.next().await.is_none());
 }
 
@@ -341,7 +387,10 @@ async fn slow_consumer_lags_alone() {
         c.row_buffer(4);
     })
     .await;
-    let mut slow = client.stream(Command::new("/interface/listen")).await.unwrap();
+    let mut slow = client
+        .stream(Command::new("/interface/listen"))
+        .await
+        .unwrap();
     let ts = tag(&router.expect().await);
     let fast = tokio::spawn({
         let client = client.clone();
@@ -396,7 +445,11 @@ async fn command_timeout_cancels_on_the_router() {
     router.send(done(&t)).await;
     let next = tokio::spawn({
         let client = client.clone();
-        async move { client.execute_timeout(Command::new("/ok"), Duration::from_secs(5)).await }
+        async move {
+            client
+                .execute_timeout(Command::new("/ok"), Duration::from_secs(5))
+                .await
+        }
     });
     let t2 = tag(&router.expect().await);
     router.send(row(&t2, "fresh", "1")).await;
@@ -418,7 +471,11 @@ async fn close_fails_pending_and_later_commands() {
     let err = call.await.unwrap().unwrap_err();
     assert!(matches!(err, routeros_proto::Error::Closed), "{err:?}");
     assert!(client.is_closed());
-    assert!(client.print(Command::new("/y")).await.unwrap_err().is_closed());
+    assert!(client
+        .print(Command::new("/y"))
+        .await
+        .unwrap_err()
+        .is_closed());
     // The router sees the connection go away.
     assert!(router.recv().await.is_none());
 }
@@ -465,7 +522,9 @@ async fn an_oversized_word_is_refused_before_allocation() {
     });
     router.expect().await;
     // A word announcing 0xF0 + 4 GiB - 1 bytes.
-    router.raw(&[0x03, b'!', b'r', b'e', 0xF0, 0xFF, 0xFF, 0xFF, 0xFF]).await;
+    router
+        .raw(&[0x03, b'!', b'r', b'e', 0xF0, 0xFF, 0xFF, 0xFF, 0xFF])
+        .await;
     let err = call.await.unwrap().unwrap_err();
     match err {
         routeros_proto::Error::Protocol(p) => assert!(p.is_limit(), "{p}"),

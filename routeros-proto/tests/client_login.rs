@@ -90,7 +90,10 @@ async fn explicit_challenge_login() {
         .await;
     let second = router.expect().await;
     let want = md5_response(b"", &hex::decode(challenge).unwrap());
-    assert_eq!(second.attributes.get_string_lossy("response").unwrap(), want);
+    assert_eq!(
+        second.attributes.get_string_lossy("response").unwrap(),
+        want
+    );
     router.send(done_for(&second)).await;
     task.await.unwrap().unwrap();
 }
@@ -107,7 +110,8 @@ async fn wrong_password_is_a_login_error_with_the_routers_message() {
     assert!(err.is_login(), "{err:?}");
     assert!(!err.is_closed());
     assert!(
-        err.to_string().contains("invalid user name or password (6)"),
+        err.to_string()
+            .contains("invalid user name or password (6)"),
         "{err}"
     );
 }

@@ -40,8 +40,12 @@ async fn tls_router(
                 let mut r = Router::new(tls);
                 r.accept_login().await;
                 while let Some(req) = r.recv().await {
-                    r.send(Reply::re().with_attribute("secure", "yes").with_tag(tag(&req)))
-                        .await;
+                    r.send(
+                        Reply::re()
+                            .with_attribute("secure", "yes")
+                            .with_tag(tag(&req)),
+                    )
+                    .await;
                     r.send(Reply::done().with_tag(tag(&req))).await;
                 }
             });
@@ -67,7 +71,10 @@ async fn pinned_fingerprint_is_accepted() {
     let mut config = Config::new(addr.to_string());
     config.tls(TlsConfig::fingerprint(parsed));
     let client = config.connect().await.unwrap();
-    let rows = client.print(Command::new("/system/identity/print")).await.unwrap();
+    let rows = client
+        .print(Command::new("/system/identity/print"))
+        .await
+        .unwrap();
     assert_eq!(rows[0].get("secure").unwrap().as_ref(), b"yes");
 }
 

@@ -156,7 +156,9 @@ async fn run_one(
                     table.push(reply.attributes());
                 }
             }
-            ReplyKind::Trap => traps.push(reply.trap_info().map(|t| t.to_string()).unwrap_or_default()),
+            ReplyKind::Trap => {
+                traps.push(reply.trap_info().map(|t| t.to_string()).unwrap_or_default())
+            }
             ReplyKind::Done => ret = reply.ret().map(|r| display_value(r)),
             ReplyKind::Unknown(word) if !json => {
                 writeln!(
@@ -204,7 +206,9 @@ fn is_streaming(cmd: &Command) -> bool {
     let once = cmd.words().iter().any(|w| w.starts_with(b"=once="));
     let endless = ENDLESS.iter().any(|e| word.ends_with(e)) && !once;
     let follows = cmd.words().iter().any(|w| {
-        w.starts_with(b"=follow=") || w.starts_with(b"=follow-only=") || w.starts_with(b"=interval=")
+        w.starts_with(b"=follow=")
+            || w.starts_with(b"=follow-only=")
+            || w.starts_with(b"=interval=")
     });
     endless || follows
 }
@@ -256,7 +260,11 @@ fn json_bytes(b: &[u8]) -> String {
 /// A value for the terminal: control characters escaped, non-UTF-8 as `0x` hex.
 fn display_value(b: &[u8]) -> String {
     match std::str::from_utf8(b) {
-        Ok(s) => s.escape_debug().to_string().replace("\\\"", "\"").replace("\\'", "'"),
+        Ok(s) => s
+            .escape_debug()
+            .to_string()
+            .replace("\\\"", "\"")
+            .replace("\\'", "'"),
         Err(_) => format!("0x{}", hex::encode(b)),
     }
 }
@@ -319,7 +327,11 @@ impl Table {
             }
             s.trim_end().to_owned()
         };
-        writeln!(out, "{}", line(self.columns.iter().map(String::as_str).collect()))?;
+        writeln!(
+            out,
+            "{}",
+            line(self.columns.iter().map(String::as_str).collect())
+        )?;
         for row in &self.rows {
             let mut cells = vec![""; self.columns.len()];
             for (col, value) in row {
@@ -411,7 +423,12 @@ mod tests {
         assert_eq!(
             split_words(r#"/ip/address/add =address=10.0.0.1/24 "=comment=uplink one" =x=a\ b"#)
                 .unwrap(),
-            ["/ip/address/add", "=address=10.0.0.1/24", "=comment=uplink one", "=x=a b"]
+            [
+                "/ip/address/add",
+                "=address=10.0.0.1/24",
+                "=comment=uplink one",
+                "=x=a b"
+            ]
         );
         assert_eq!(split_words("'=a=\"q\"'  ''").unwrap(), ["=a=\"q\"", ""]);
         assert!(split_words("\"open").is_err());
@@ -439,7 +456,11 @@ mod tests {
         assert!(s(&["/interface/listen"]));
         assert!(s(&["/log/print", "=follow-only="]));
         assert!(s(&["/interface/monitor-traffic", "=interface=ether1"]));
-        assert!(!s(&["/interface/monitor-traffic", "=interface=ether1", "=once="]));
+        assert!(!s(&[
+            "/interface/monitor-traffic",
+            "=interface=ether1",
+            "=once="
+        ]));
         assert!(!s(&["/interface/print"]));
     }
 }

@@ -15,7 +15,13 @@ pub struct RouterArgs {
     #[arg(long, global = true, default_value = "admin")]
     pub user: String,
     /// Password (or the ROS_PASSWORD environment variable).
-    #[arg(long, global = true, env = "ROS_PASSWORD", hide_env_values = true, default_value = "")]
+    #[arg(
+        long,
+        global = true,
+        env = "ROS_PASSWORD",
+        hide_env_values = true,
+        default_value = ""
+    )]
     pub password: String,
     /// Use TLS (api-ssl). Needs --fingerprint or --ca: RouterOS's anonymous-DH api-ssl mode
     /// (no certificate on the service) cannot be used.
@@ -46,7 +52,9 @@ impl RouterArgs {
             .password(self.password.clone())
             .connect_timeout(Duration::from_secs(self.connect_timeout));
         if let Some(fp) = &self.fingerprint {
-            let fp: Fingerprint = fp.parse().map_err(|e| anyhow::anyhow!("--fingerprint: {e}"))?;
+            let fp: Fingerprint = fp
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--fingerprint: {e}"))?;
             config.tls(TlsConfig::fingerprint(fp));
         } else if let Some(path) = &self.ca {
             let pem = std::fs::read(path)

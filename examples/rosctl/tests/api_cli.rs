@@ -84,8 +84,7 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
         let t = |reply: Reply| reply.with_tag(tag.clone());
         let replies = match req.command.as_ref() {
             b"/login" => {
-                if req.attributes.get("password").map(|p| p.as_ref()) == Some(PASSWORD.as_bytes())
-                {
+                if req.attributes.get("password").map(|p| p.as_ref()) == Some(PASSWORD.as_bytes()) {
                     vec![t(Reply::done())]
                 } else {
                     vec![
@@ -95,8 +94,12 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
                 }
             }
             b"/interface/print" => vec![
-                t(Reply::re().with_attribute("name", "ether1").with_attribute("type", "ether")),
-                t(Reply::re().with_attribute("name", "wlan1").with_attribute("type", "wlan")),
+                t(Reply::re()
+                    .with_attribute("name", "ether1")
+                    .with_attribute("type", "ether")),
+                t(Reply::re()
+                    .with_attribute("name", "wlan1")
+                    .with_attribute("type", "wlan")),
                 t(Reply::done()),
             ],
             b"/queue/simple/print" => vec![
@@ -145,7 +148,12 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn prints_rows_as_a_table_and_sends_words_as_typed() {
     let router = FakeRouter::start();
-    let out = router.run(&["api", "/interface/print", "?type=ether", ".proplist=name,type"]);
+    let out = router.run(&[
+        "api",
+        "/interface/print",
+        "?type=ether",
+        ".proplist=name,type",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
@@ -155,9 +163,15 @@ fn prints_rows_as_a_table_and_sends_words_as_typed() {
     let req = &router.requests("/interface/print")[0];
     assert_eq!(
         req.queries,
-        [QueryWord::Eq(Bytes::from_static(b"type"), Bytes::from_static(b"ether"))]
+        [QueryWord::Eq(
+            Bytes::from_static(b"type"),
+            Bytes::from_static(b"ether")
+        )]
     );
-    assert_eq!(req.api_attributes.get("proplist").unwrap().as_ref(), b"name,type");
+    assert_eq!(
+        req.api_attributes.get("proplist").unwrap().as_ref(),
+        b"name,type"
+    );
 
     let out = router.run(&["api", "/system/script/run", "=number=0"]);
     assert!(out.status.success());
@@ -169,7 +183,10 @@ fn json_prints_every_reply_sentence() {
     let router = FakeRouter::start();
     let out = router.run(&["api", "--json", "/queue/simple/print"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let tag = router.requests("/queue/simple/print")[0].tag.clone().unwrap();
+    let tag = router.requests("/queue/simple/print")[0]
+        .tag
+        .clone()
+        .unwrap();
     let tag = String::from_utf8(tag.to_vec()).unwrap();
     assert_eq!(
         stdout(&out),
@@ -219,7 +236,11 @@ fn repl_reads_commands_from_stdin() {
         .write_all(b"/interface/print ?type=ether\n\n# a comment\n/no/such\n/system/script/run \"=source=:put 1\"\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "a trapped line makes the exit status 1");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a trapped line makes the exit status 1"
+    );
     let text = stdout(&out);
     assert!(text.contains("ether1  ether"), "{text}");
     assert!(text.ends_with("ret=42\n"), "{text}");
@@ -241,7 +262,10 @@ fn cannot_connect_is_one_line() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("rosctl: cannot connect to 127.0.0.1:"), "{err}");
+    assert!(
+        err.starts_with("rosctl: cannot connect to 127.0.0.1:"),
+        "{err}"
+    );
 }
 
 #[test]

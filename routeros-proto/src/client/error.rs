@@ -124,7 +124,10 @@ impl Error {
     pub fn is_connect(&self) -> bool {
         matches!(
             self,
-            Self::Connect { .. } | Self::ConnectTimeout { .. } | Self::Tls { .. } | Self::TlsConfig(_)
+            Self::Connect { .. }
+                | Self::ConnectTimeout { .. }
+                | Self::Tls { .. }
+                | Self::TlsConfig(_)
         )
     }
 

@@ -468,7 +468,11 @@ impl Client {
     }
 
     /// Like [`execute`](Self::execute) with this timeout instead of the configured one.
-    pub async fn execute_timeout(&self, cmd: Command, timeout: Duration) -> Result<Response, Error> {
+    pub async fn execute_timeout(
+        &self,
+        cmd: Command,
+        timeout: Duration,
+    ) -> Result<Response, Error> {
         tokio::time::timeout(timeout, self.execute_untimed(cmd))
             .await
             .map_err(|_| Error::Timeout(timeout))?

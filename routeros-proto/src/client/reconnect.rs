@@ -87,7 +87,9 @@ impl ReconnectingClient {
     }
 
     fn delay(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1).min(16)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1).min(16))
+            .unwrap_or(u32::MAX);
         let full = self
             .min_backoff
             .saturating_mul(factor)
