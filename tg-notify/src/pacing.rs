@@ -210,6 +210,7 @@ pub struct Pacer<K> {
     global_blocked_until: Option<Instant>,
     heap: BinaryHeap<Reverse<(Instant, u64, K)>>,
     seq: u64,
+    completions: u64,
 }
 
 impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
@@ -222,6 +223,7 @@ impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
             global_blocked_until: None,
             heap: BinaryHeap::new(),
             seq: 0,
+            completions: 0,
         }
     }
 
@@ -251,6 +253,12 @@ impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
             );
         }
         t.max(c.blocked_until)
+    }
+
+    /// Whether forgetting the chat changes nothing: every bucket is full again.
+    fn settled(c: &ChatState, now: Instant) -> bool {
+        let full = |g: &Gcra| g.tat.is_none_or(|t| t <= now);
+        full(&c.chat) && full(&c.group_gcra) && c.blocked_until.is_none_or(|b| b <= now)
     }
 
     fn schedule(&mut self, chat: &K, now: Instant) {
@@ -360,25 +368,25 @@ impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
     /// The message handed out by [`Decision::Send`] for `chat` finished: `accepted` false means
     /// it stays pending (retry; block the chat first if Telegram asked to wait).
     pub fn complete(&mut self, chat: &K, accepted: bool, now: Instant) {
-        let remove = match self.chats.get_mut(chat) {
+        let forget = match self.chats.get_mut(chat) {
             Some(c) => {
                 c.in_flight = false;
                 if !accepted {
                     c.pending = c.pending.saturating_add(1);
                 }
-                c.pending == 0 && !c.scheduled && c.blocked_until.is_none_or(|b| b <= now)
+                c.pending == 0 && !c.scheduled && Self::settled(c, now)
             }
             None => false,
         };
-        if remove {
-            // keep the GCRA state only while it still constrains anything
-            let limits = self.limits;
-            if let Some(c) = self.chats.get(chat) {
-                let still_limiting = Self::chat_earliest(&limits, c).is_some_and(|t| t > now);
-                if !still_limiting {
-                    self.chats.remove(chat);
-                }
-            }
+        self.completions = self.completions.wrapping_add(1);
+        if self.completions % 1024 == 0 {
+            // forget chats whose every bucket has refilled
+            self.chats.retain(|_, c| {
+                c.pending > 0 || c.in_flight || c.scheduled || !Self::settled(c, now)
+            });
+        }
+        if forget {
+            self.chats.remove(chat);
         } else {
             self.schedule(chat, now);
         }

@@ -68,6 +68,48 @@ fn one_chat_gets_at_least_90_percent_of_the_allowed_rate_and_never_more() {
 }
 
 #[test]
+fn messages_trickling_in_one_by_one_are_still_paced() {
+    // each message is pushed only after the previous one completed: the pacer must remember
+    // the consumed burst between them
+    let limits = Limits::default();
+    for group in [false, true] {
+        let chat = if group { -7 } else { 7 };
+        let mut pacer = Pacer::new(limits);
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut per_chat = Check::new();
+        let mut per_group = Check::new();
+        for _ in 0..30 {
+            pacer.push(chat, group, 1, now);
+            loop {
+                match pacer.next(now) {
+                    Decision::Send(c) => {
+                        assert!(per_chat.admit(
+                            c,
+                            now,
+                            limits.per_chat_interval,
+                            limits.per_chat_burst
+                        ));
+                        if group {
+                            assert!(per_group.admit(
+                                c,
+                                now,
+                                limits.group_interval,
+                                limits.group_burst
+                            ));
+                        }
+                        pacer.complete(&c, true, now);
+                        break;
+                    }
+                    Decision::WaitUntil(t) => now = t,
+                    Decision::Idle => panic!("message lost"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn groups_are_held_to_twenty_a_minute() {
     let limits = Limits::default();
     let mut pacer = Pacer::new(limits);
