@@ -383,19 +383,22 @@ pub fn lint_pattern(pattern: &Pattern) -> Vec<Diagnostic> {
 
 /// Checks on the children of one concatenation: uppercase runs, hostname dots, `\$` leftovers.
 fn concat_checks(src: &str, items: &[Ast], out: &mut Vec<Diagnostic>) {
-    // Runs of uppercase literal letters.
+    // Words (runs of literal letters) that hold an uppercase letter: one diagnostic per word.
     let mut i = 0;
     while let Some(item) = items.get(i) {
-        if is_upper_literal(item) {
-            let mut j = i;
-            while items.get(j + 1).is_some_and(is_upper_literal) {
-                j += 1;
-            }
+        if !is_letter_literal(item) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while items.get(j + 1).is_some_and(is_letter_literal) {
+            j += 1;
+        }
+        let word = items.get(i..=j).unwrap_or_default();
+        if word.iter().any(is_upper_literal) {
             let start = item.span.start;
-            let end = items.get(j).map_or(item.span.end, |a| a.span.end);
-            let fix: String = items
-                .get(i..=j)
-                .unwrap_or_default()
+            let end = word.last().map_or(item.span.end, |a| a.span.end);
+            let fix: String = word
                 .iter()
                 .map(|a| match &a.kind {
                     AstKind::Literal(l) if l.kind == LiteralKind::Hex => {
@@ -414,10 +417,8 @@ fn concat_checks(src: &str, items: &[Ast], out: &mut Vec<Diagnostic>) {
                 )
                 .with_fix(fix),
             );
-            i = j + 1;
-        } else {
-            i += 1;
         }
+        i = j + 1;
     }
     // Unescaped `.` between hostname labels: `youtube.com`.
     for (k, item) in items.iter().enumerate() {
@@ -471,6 +472,10 @@ fn literal_byte(a: &Ast) -> Option<u8> {
         AstKind::Literal(l) => Some(l.byte),
         _ => None,
     }
+}
+
+fn is_letter_literal(a: &Ast) -> bool {
+    literal_byte(a).is_some_and(|b| b.is_ascii_alphabetic())
 }
 
 fn is_upper_literal(a: &Ast) -> bool {

@@ -134,7 +134,11 @@ fn uppercase_literals_are_warned_with_a_lowercase_fix() {
     let d = find(src, "L7W003");
     assert_eq!(d.span, 1..4);
     assert_eq!(d.apply_fix(src).as_deref(), Some("^get /x"));
-    assert_eq!(find("\\x41b", "L7W003").fix.as_deref(), Some("\\x61"));
+    assert_eq!(find("\\x41b", "L7W003").fix.as_deref(), Some("\\x61b"));
+    let src = "user-agent: Mozilla";
+    let d = find(src, "L7W003");
+    assert_eq!(d.span, 12..19);
+    assert_eq!(d.apply_fix(src).as_deref(), Some("user-agent: mozilla"));
     assert!(codes("[A-F]").contains(&"L7W003"));
     assert!(!codes("[A-Za-z]").contains(&"L7W003"));
     assert!(!codes("get").contains(&"L7W003"));
