@@ -120,11 +120,12 @@ impl Simulator {
         let tls = match (&config.tls_listen, &config.tls_pem) {
             (Some(a), Some((cert, key))) => {
                 let acceptor = tls_acceptor(cert, key)?;
-                let l = TcpListener::bind(a).await.map_err(|source| Error::Listen {
-                    addr: *a,
-                    source,
-                })?;
-                let la = l.local_addr().map_err(|source| Error::Listen { addr: *a, source })?;
+                let l = TcpListener::bind(a)
+                    .await
+                    .map_err(|source| Error::Listen { addr: *a, source })?;
+                let la = l
+                    .local_addr()
+                    .map_err(|source| Error::Listen { addr: *a, source })?;
                 Some((l, la, acceptor))
             }
             _ => None,
@@ -139,7 +140,11 @@ impl Simulator {
             connections: AtomicUsize::new(0),
         });
         let mut tasks = Vec::new();
-        tasks.push(tokio::spawn(accept_loop(Arc::clone(&shared), listener, None)));
+        tasks.push(tokio::spawn(accept_loop(
+            Arc::clone(&shared),
+            listener,
+            None,
+        )));
         let tls_addr = tls.as_ref().map(|t| t.1);
         if let Some((l, _, acceptor)) = tls {
             tasks.push(tokio::spawn(accept_loop(
@@ -413,7 +418,11 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
     }
     for name in ["ether3", "ether4", "ether5"] {
         let m = &mut st.menus[iface];
-        if let Some(pos) = m.items.iter().position(|i| m.value(i, "name") == Some(name)) {
+        if let Some(pos) = m
+            .items
+            .iter()
+            .position(|i| m.value(i, "name") == Some(name))
+        {
             m.items[pos].running = false;
         }
     }
@@ -426,16 +435,28 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
             ("comment", "defconf"),
         ],
     );
-    st.insert_raw(addr, &[("address", "100.64.12.34/22"), ("interface", "ether1")]);
+    st.insert_raw(
+        addr,
+        &[("address", "100.64.12.34/22"), ("interface", "ether1")],
+    );
     let rules: &[(&str, &[(&str, &str)])] = &[
         (
             "/ip/firewall/layer7-protocol",
-            &[("name", "youtube"), ("regexp", "^.+(googlevideo\\.com|youtube\\.com)")],
+            &[
+                ("name", "youtube"),
+                ("regexp", "^.+(googlevideo\\.com|youtube\\.com)"),
+            ],
         ),
-        ("/ip/firewall/layer7-protocol", &[("name", "tiktok"), ("regexp", "tiktok")]),
         (
             "/ip/firewall/layer7-protocol",
-            &[("name", "bittorrent"), ("regexp", "^(\\x13bittorrent protocol|d1:ad2:id20:)")],
+            &[("name", "tiktok"), ("regexp", "tiktok")],
+        ),
+        (
+            "/ip/firewall/layer7-protocol",
+            &[
+                ("name", "bittorrent"),
+                ("regexp", "^(\\x13bittorrent protocol|d1:ad2:id20:)"),
+            ],
         ),
         (
             "/ip/firewall/mangle",
@@ -510,7 +531,12 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
             Some(ip) => format!("{ip}/32"),
             None => {
                 let n = u32::try_from(i).unwrap_or(0);
-                format!("10.{}.{}.{}/32", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
+                format!(
+                    "10.{}.{}.{}/32",
+                    (n >> 16) & 0xff,
+                    (n >> 8) & 0xff,
+                    n & 0xff
+                )
             }
         };
         let limit = [

@@ -27,7 +27,12 @@ struct Args {
     #[arg(long, default_value = "admin")]
     user: String,
     /// Password the router accepts.
-    #[arg(long, default_value = "", env = "ROS_SIM_PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        default_value = "",
+        env = "ROS_SIM_PASSWORD",
+        hide_env_values = true
+    )]
     password: String,
     /// RouterOS version to imitate (login method, `!empty` replies).
     #[arg(long, default_value = "7.18.2")]
@@ -71,7 +76,8 @@ async fn run() -> anyhow::Result<()> {
         config.state_rsc(text);
     }
     if let (Some(addr), Some(cert), Some(key)) = (args.tls_listen, &args.cert, &args.key) {
-        let cert = std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
+        let cert =
+            std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
         let key = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
         config.tls(addr, cert, key);
     }
@@ -80,7 +86,9 @@ async fn run() -> anyhow::Result<()> {
     if let Some(tls) = sim.tls_addr() {
         println!("listening (tls) on {tls}");
     }
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     sim.shutdown().await;
     Ok(())
 }

@@ -356,7 +356,7 @@ pub(crate) fn is_prefix(prefix: &str) -> bool {
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.starts_with('/'))
         })
-        || ["/ping", "/sim"].iter().any(|c| {
-            *c == prefix || c.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
-        })
+        || ["/ping", "/sim"]
+            .iter()
+            .any(|c| *c == prefix || c.strip_prefix(prefix).is_some_and(|r| r.starts_with('/')))
 }

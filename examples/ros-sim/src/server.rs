@@ -370,9 +370,7 @@ impl Session {
                         Some(Ok(pos)) => match verb {
                             "remove" => st.remove(menu, &pos),
                             "enable" => st.set(menu, &pos, &[("disabled".into(), "no".into())]),
-                            "disable" => {
-                                st.set(menu, &pos, &[("disabled".into(), "yes".into())])
-                            }
+                            "disable" => st.set(menu, &pos, &[("disabled".into(), "yes".into())]),
                             _ => st.set(menu, &pos, &settable(&req)),
                         },
                     }
@@ -426,9 +424,11 @@ impl Session {
         let ok = if let Some(response) = req.attributes.get("response") {
             match self.challenge.take() {
                 Some(ch) => {
-                    let expected =
-                        routeros_proto::login::challenge_response(cfg.password.as_bytes(), hex::encode(ch).as_bytes())
-                            .unwrap_or_default();
+                    let expected = routeros_proto::login::challenge_response(
+                        cfg.password.as_bytes(),
+                        hex::encode(ch).as_bytes(),
+                    )
+                    .unwrap_or_default();
                     name.as_deref() == Some(cfg.user.as_str())
                         && response.as_ref() == expected.as_bytes()
                 }
@@ -680,10 +680,7 @@ async fn run_stream(
     let tag = tag.as_ref();
     match job.kind {
         StreamKind::Listen { menu } | StreamKind::Follow { menu, .. } => {
-            if let StreamKind::Follow {
-                existing: true, ..
-            } = job.kind
-            {
+            if let StreamKind::Follow { existing: true, .. } = job.kind {
                 let mut chunk = BytesMut::new();
                 {
                     let st = shared.lock();
@@ -809,9 +806,9 @@ async fn run_stream(
                 s.attr("sent", &seq.to_string())
                     .attr("received", &received.to_string())
                     .attr("packet-loss", &loss.to_string());
-                if received > 0 {
+                if let Some(avg) = sum.checked_div(received) {
                     s.attr("min-rtt", &rtt(min))
-                        .attr("avg-rtt", &rtt(sum / received))
+                        .attr("avg-rtt", &rtt(avg))
                         .attr("max-rtt", &rtt(max));
                 }
                 out.send(s.finish(tag)).await?;

@@ -212,11 +212,10 @@ impl State {
                 Some(hex) => u32::from_str_radix(hex, 16)
                     .ok()
                     .and_then(|id| m.position(id)),
-                None => m.spec.unique.and_then(|u| {
-                    m.items
-                        .iter()
-                        .position(|it| m.value(it, u) == Some(part))
-                }),
+                None => m
+                    .spec
+                    .unique
+                    .and_then(|u| m.items.iter().position(|it| m.value(it, u) == Some(part))),
             };
             out.push(pos.ok_or_else(Failure::no_such_item)?);
         }
@@ -243,11 +242,17 @@ impl State {
                 return Err(Failure::new(None, format!("failure: {req} not specified")));
             }
         }
-        if spec.kind == MenuKind::Queue && spec.prop_index(b"name").and_then(|i| item.get(i)).is_none() {
+        if spec.kind == MenuKind::Queue
+            && spec.prop_index(b"name").and_then(|i| item.get(i)).is_none()
+        {
             // RouterOS names unnamed queues queue1, queue2, ...
             let m = &self.menus[menu];
             let mut n = m.items.len() + 1;
-            while m.items.iter().any(|it| m.value(it, "name") == Some(&format!("queue{n}"))) {
+            while m
+                .items
+                .iter()
+                .any(|it| m.value(it, "name") == Some(&format!("queue{n}")))
+            {
                 n += 1;
             }
             if let Some(idx) = spec.prop_index(b"name") {
@@ -378,8 +383,9 @@ impl State {
             "version" => format!("{} (stable)", self.version),
             "build-time" => "2025-03-11 11:59:04".into(),
             "factory-software" => "7.5".into(),
-            "free-memory" => (total_mem - 180 * 1024 * 1024 - self.traffic.flow_count() * 4096)
-                .to_string(),
+            "free-memory" => {
+                (total_mem - 180 * 1024 * 1024 - self.traffic.flow_count() * 4096).to_string()
+            }
             "total-memory" => total_mem.to_string(),
             "cpu" => "ARM64".into(),
             "cpu-count" => "4".into(),
@@ -424,9 +430,7 @@ impl State {
                 "dynamic",
             ) => Some(Cow::Borrowed("false")),
             (MenuKind::Mangle | MenuKind::Filter, "bytes") => Some(Cow::Owned(s[0].to_string())),
-            (MenuKind::Mangle | MenuKind::Filter, "packets") => {
-                Some(Cow::Owned(s[1].to_string()))
-            }
+            (MenuKind::Mangle | MenuKind::Filter, "packets") => Some(Cow::Owned(s[1].to_string())),
             (MenuKind::Interface, "actual-mtu") => m.value(item, "mtu").map(Cow::Borrowed),
             (MenuKind::Interface, "rx-byte") => Some(Cow::Owned(s[0].to_string())),
             (MenuKind::Interface, "tx-byte") => Some(Cow::Owned(s[1].to_string())),
@@ -444,7 +448,7 @@ impl State {
             }
             (MenuKind::Address, "network") => m
                 .value(item, "address")
-                .and_then(|a| validate::network_of(a))
+                .and_then(validate::network_of)
                 .map(Cow::Owned),
             (MenuKind::Address, "actual-interface") => {
                 m.value(item, "interface").map(Cow::Borrowed)

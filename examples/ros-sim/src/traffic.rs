@@ -136,7 +136,11 @@ pub(crate) fn dns_query(id: u16, name: &str) -> Vec<u8> {
     q
 }
 
-const WEB_SITES: &[&str] = &["www.example.com", "news.ycombinator.com", "en.wikipedia.org"];
+const WEB_SITES: &[&str] = &[
+    "www.example.com",
+    "news.ycombinator.com",
+    "en.wikipedia.org",
+];
 const DNS_NAMES: &[&str] = &[
     "www.youtube.com",
     "www.tiktok.com",
@@ -269,15 +273,21 @@ impl Traffic {
                 r[5]
             )
         });
-        const NAMES: &[&str] = &["android", "iPhone", "DESKTOP", "LivingRoom-TV", "Switch", "laptop"];
-        let base = NAMES
-            .get(n % NAMES.len())
-            .copied()
-            .unwrap_or("host");
+        const NAMES: &[&str] = &[
+            "android",
+            "iPhone",
+            "DESKTOP",
+            "LivingRoom-TV",
+            "Switch",
+            "laptop",
+        ];
+        let base = NAMES.get(n % NAMES.len()).copied().unwrap_or("host");
         let host = Host {
             ip: Ipv4Addr::new(192, 168, third, last),
             mac,
-            name: name.map(str::to_owned).unwrap_or_else(|| format!("{base}-{n}")),
+            name: name
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{base}-{n}")),
             activity: 10 + self.rng.below(30),
         };
         self.hosts.push(host.clone());
@@ -404,8 +414,9 @@ fn start_flows(state: &mut State, traffic: &mut Traffic) {
                     && v("protocol").is_none_or(|p| p == proto)
                     && v("dst-port").is_none_or(|p| port_matches(p, port))
                     && v("layer7-protocol").is_none_or(|l| l7_names.iter().any(|n| n == l))
-                    && v("connection-mark")
-                        .is_none_or(|c| conn_mark.as_deref() == Some(c) || c == "no-mark" && conn_mark.is_none());
+                    && v("connection-mark").is_none_or(|c| {
+                        conn_mark.as_deref() == Some(c) || c == "no-mark" && conn_mark.is_none()
+                    });
                 if !ok {
                     continue;
                 }
@@ -474,7 +485,11 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
     };
     // The queues as the shaper needs them, rebuilt only when the configuration changed.
     let menu = &state.menus[qm];
-    if traffic.queues.as_ref().is_none_or(|(g, _)| *g != menu.generation) {
+    if traffic
+        .queues
+        .as_ref()
+        .is_none_or(|(g, _)| *g != menu.generation)
+    {
         let infos: Vec<QueueInfo> = menu
             .items
             .iter()
@@ -495,25 +510,40 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                     .map(str::to_owned)
                     .collect(),
                 limit: rate_pair(menu.value(q, "max-limit").unwrap_or("0/0")),
-                parent: menu.value(q, "parent").filter(|p| *p != "none").and_then(|p| {
-                    menu.items.iter().position(|x| menu.value(x, "name") == Some(p))
-                }),
+                parent: menu
+                    .value(q, "parent")
+                    .filter(|p| *p != "none")
+                    .and_then(|p| {
+                        menu.items
+                            .iter()
+                            .position(|x| menu.value(x, "name") == Some(p))
+                    }),
             })
             .collect();
         traffic.queues = Some((menu.generation, infos));
     }
-    let infos: &[QueueInfo] = traffic.queues.as_ref().map(|(_, q)| q.as_slice()).unwrap_or(&[]);
+    let infos: &[QueueInfo] = traffic
+        .queues
+        .as_ref()
+        .map(|(_, q)| q.as_slice())
+        .unwrap_or(&[]);
     // Queue of each flow (position in the queue menu), by first match in order.
     let mut assignment: Vec<Option<usize>> = Vec::with_capacity(traffic.flows.len());
     for f in &traffic.flows {
-        let ip = traffic.hosts.get(f.host).map(|h| u32::from(h.ip)).unwrap_or(0);
+        let ip = traffic
+            .hosts
+            .get(f.host)
+            .map(|h| u32::from(h.ip))
+            .unwrap_or(0);
         let q = infos.iter().position(|q| {
             let target_ok = q.targets.iter().any(|t| match t {
                 Some(n) => net_contains(*n, ip),
                 None => true, // an interface target: all LAN traffic
             });
             let mark_ok = q.marks.is_empty()
-                || f.packet_mark.as_deref().is_some_and(|pm| q.marks.iter().any(|m| m == pm));
+                || f.packet_mark
+                    .as_deref()
+                    .is_some_and(|pm| q.marks.iter().any(|m| m == pm));
             q.enabled && target_ok && mark_ok
         });
         assignment.push(q);
@@ -562,8 +592,8 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
         let total = (cap(sum.0, lim.0), cap(sum.1, lim.1));
         for &c in kids {
             if let Some(s) = shaped.get_mut(c) {
-                s.0 = if sum.0 == 0 { 0 } else { s.0 * total.0 / sum.0 };
-                s.1 = if sum.1 == 0 { 0 } else { s.1 * total.1 / sum.1 };
+                s.0 = (s.0 * total.0).checked_div(sum.0).unwrap_or(0);
+                s.1 = (s.1 * total.1).checked_div(sum.1).unwrap_or(0);
             }
         }
         if let Some(s) = shaped.get_mut(p) {
@@ -581,8 +611,8 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                 let o = offered.get(*q).copied().unwrap_or_default();
                 let s = shaped.get(*q).copied().unwrap_or_default();
                 (
-                    if o.0 == 0 { 0 } else { d.0 * s.0 / o.0 },
-                    if o.1 == 0 { 0 } else { d.1 * s.1 / o.1 },
+                    (d.0 * s.0).checked_div(o.0).unwrap_or(0),
+                    (d.1 * s.1).checked_div(o.1).unwrap_or(0),
                 )
             }
             None => *d,
@@ -617,7 +647,11 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
             for r in &f.rules {
                 if let Some(item) = m.items.iter_mut().find(|i| i.id == *r) {
                     // A connection's first packet always counts, even if dropped.
-                    let first = if f.left > 0 && item.stats[1] == 0 { 1 } else { 0 };
+                    let first = if f.left > 0 && item.stats[1] == 0 {
+                        1
+                    } else {
+                        0
+                    };
                     item.stats[0] += bytes + first * 60;
                     item.stats[1] += packets.max(first);
                 }

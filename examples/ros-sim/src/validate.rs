@@ -147,7 +147,12 @@ pub(crate) fn network_of(addr: &str) -> Option<String> {
 }
 
 /// Checks an item as a whole before it is stored (`pos` is its position when it is a `set`).
-pub(crate) fn item(state: &State, menu: &Menu, item: &Item, pos: Option<usize>) -> Result<(), Failure> {
+pub(crate) fn item(
+    state: &State,
+    menu: &Menu,
+    item: &Item,
+    pos: Option<usize>,
+) -> Result<(), Failure> {
     let spec = menu.spec;
     if let Some(unique) = spec.unique {
         if let Some(v) = menu.value(item, unique) {
@@ -157,7 +162,10 @@ pub(crate) fn item(state: &State, menu: &Menu, item: &Item, pos: Option<usize>) 
                 .enumerate()
                 .any(|(i, other)| Some(i) != pos && menu.value(other, unique) == Some(v));
             if clash {
-                return Err(Failure::new(None, format!("failure: already have such {unique}")));
+                return Err(Failure::new(
+                    None,
+                    format!("failure: already have such {unique}"),
+                ));
             }
         }
     }

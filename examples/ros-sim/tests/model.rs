@@ -25,7 +25,8 @@ async fn queues_shape_to_max_limit_and_counters_move() {
     })
     .await;
     let h = sim.handle();
-    h.set("/queue/simple", "queue1", &[("max-limit", "100k/300k")]).unwrap();
+    h.set("/queue/simple", "queue1", &[("max-limit", "100k/300k")])
+        .unwrap();
     let mut saw_traffic = false;
     for _ in 0..120 {
         h.tick(1);
@@ -60,8 +61,14 @@ async fn layer7_matches_count_and_log() {
     let h = sim.handle();
     h.tick(300);
     let filter = h.print("/ip/firewall/filter").unwrap();
-    let tiktok = filter.iter().find(|r| get(r, "layer7-protocol") == "tiktok").unwrap();
-    assert!(get(tiktok, "packets").parse::<u64>().unwrap() > 0, "{tiktok:?}");
+    let tiktok = filter
+        .iter()
+        .find(|r| get(r, "layer7-protocol") == "tiktok")
+        .unwrap();
+    assert!(
+        get(tiktok, "packets").parse::<u64>().unwrap() > 0,
+        "{tiktok:?}"
+    );
     let log = h.print("/log").unwrap();
     assert!(
         log.iter().any(|r| get(r, "topics") == "firewall,info"
@@ -70,13 +77,26 @@ async fn layer7_matches_count_and_log() {
         "a log line per TikTok connection"
     );
     let mangle = h.print("/ip/firewall/mangle").unwrap();
-    let video = mangle.iter().find(|r| get(r, "comment") == "video").unwrap();
+    let video = mangle
+        .iter()
+        .find(|r| get(r, "comment") == "video")
+        .unwrap();
     assert!(get(video, "bytes").parse::<u64>().unwrap() > 0, "{video:?}");
     // A rule whose regexp matches nothing never counts.
-    h.add("/ip/firewall/layer7-protocol", &[("name", "never"), ("regexp", "^zzzz-no-such")])
-        .unwrap();
+    h.add(
+        "/ip/firewall/layer7-protocol",
+        &[("name", "never"), ("regexp", "^zzzz-no-such")],
+    )
+    .unwrap();
     let id = h
-        .add("/ip/firewall/filter", &[("chain", "forward"), ("action", "passthrough"), ("layer7-protocol", "never")])
+        .add(
+            "/ip/firewall/filter",
+            &[
+                ("chain", "forward"),
+                ("action", "passthrough"),
+                ("layer7-protocol", "never"),
+            ],
+        )
         .unwrap();
     h.tick(60);
     let rule = h
@@ -118,8 +138,9 @@ async fn state_file_is_loaded_and_errors_name_the_line() {
     assert_eq!(get(&qs[0], "name"), "tv \"room\"");
     assert_eq!(get(&qs[0], "max-limit"), "1000000/4000000");
     let mut bad = SimConfig::new();
-    bad.listen("127.0.0.1:0".parse().unwrap())
-        .state_rsc("/queue simple\nadd name=x target=192.168.88.9/32\nadd name=x target=192.168.88.10/32\n");
+    bad.listen("127.0.0.1:0".parse().unwrap()).state_rsc(
+        "/queue simple\nadd name=x target=192.168.88.9/32\nadd name=x target=192.168.88.10/32\n",
+    );
     match Simulator::start(bad).await {
         Err(Error::State { line, message }) => {
             assert_eq!(line, 3);
@@ -138,9 +159,17 @@ async fn handle_events_reach_menus() {
     let h = sim.handle();
     let ip = h.host_appears(Some("guest-phone"), None);
     let leases = h.print("/ip/dhcp-server/lease").unwrap();
-    assert!(leases.iter().any(|l| get(l, "address") == ip && get(l, "host-name") == "guest-phone"));
+    assert!(leases
+        .iter()
+        .any(|l| get(l, "address") == ip && get(l, "host-name") == "guest-phone"));
     h.cpu_spike(99, 3);
-    assert_eq!(get(&h.print("/system/resource").unwrap()[0], "cpu-load"), "99");
-    assert!(matches!(h.set_link("nope", false), Err(Error::Refused { .. })));
+    assert_eq!(
+        get(&h.print("/system/resource").unwrap()[0], "cpu-load"),
+        "99"
+    );
+    assert!(matches!(
+        h.set_link("nope", false),
+        Err(Error::Refused { .. })
+    ));
     assert!(matches!(h.print("/no/such"), Err(Error::NoSuchMenu(_))));
 }

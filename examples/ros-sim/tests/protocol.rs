@@ -4,9 +4,9 @@
 mod common;
 
 use common::{attr, rows, sim, tag, Conn};
+use ros_sim::Version;
 use routeros_proto::login::challenge_response;
 use routeros_proto::{ReplyKind, TrapCategory};
-use ros_sim::Version;
 
 #[tokio::test]
 async fn plain_login_accepts_the_right_password_only() {
@@ -39,7 +39,9 @@ async fn old_versions_only_speak_the_md5_challenge() {
     let r = c.call(&["/login", "=name=admin", "=password=pw"]).await;
     let challenge = r[0].ret().expect("challenge").clone();
     assert_eq!(challenge.len(), 32);
-    let bad = c.call(&["/login", "=name=admin", "=response=00deadbeef"]).await;
+    let bad = c
+        .call(&["/login", "=name=admin", "=response=00deadbeef"])
+        .await;
     assert_eq!(bad[0].trap_info().unwrap().message, "cannot log in");
     // A fresh challenge, answered correctly.
     let r = c.call(&["/login"]).await;
@@ -80,13 +82,19 @@ async fn quit_is_answered_with_fatal_and_close() {
     let sim = sim(|_| {}).await;
     let mut c = Conn::login(sim.addr()).await;
     let r = c.call(&["/quit"]).await;
-    assert_eq!(r[0].fatal_reason().unwrap(), "session terminated on request");
+    assert_eq!(
+        r[0].fatal_reason().unwrap(),
+        "session terminated on request"
+    );
     assert!(c.next().await.is_none());
 }
 
 #[tokio::test]
 async fn empty_print_depends_on_version() {
-    for (version, expect_empty) in [(Version::new(7, 18, 2), true), (Version::new(7, 17, 0), false)] {
+    for (version, expect_empty) in [
+        (Version::new(7, 18, 2), true),
+        (Version::new(7, 17, 0), false),
+    ] {
         let sim = sim(|c| {
             c.version(version);
         })
@@ -133,37 +141,62 @@ async fn add_set_remove_with_routeros_refusals() {
     .await;
     let mut c = Conn::login(sim.addr()).await;
     let r = c
-        .call(&["/queue/simple/add", "=name=kid", "=target=192.168.88.20/32", "=max-limit=2M/8M"])
+        .call(&[
+            "/queue/simple/add",
+            "=name=kid",
+            "=target=192.168.88.20/32",
+            "=max-limit=2M/8M",
+        ])
         .await;
     let id = String::from_utf8_lossy(r[0].ret().unwrap()).into_owned();
     assert!(id.starts_with('*'));
     let dup = c
         .call(&["/queue/simple/add", "=name=kid", "=target=192.168.88.21/32"])
         .await;
-    assert_eq!(dup[0].trap_info().unwrap().message, "failure: already have such name");
+    assert_eq!(
+        dup[0].trap_info().unwrap().message,
+        "failure: already have such name"
+    );
     assert_eq!(dup[1].kind(), &ReplyKind::Done);
     let prio = c
-        .call(&["/queue/simple/set", &format!("=.id={id}"), "=priority=urgent"])
+        .call(&[
+            "/queue/simple/set",
+            &format!("=.id={id}"),
+            "=priority=urgent",
+        ])
         .await;
     let t = prio[0].trap_info().unwrap();
     assert_eq!(t.category, Some(TrapCategory::ArgumentValue));
     assert_eq!(t.message, "input does not match any value of priority");
     let r = c
-        .call(&["/queue/simple/set", &format!("=.id={id}"), "=max-limit=4M/16M", "=priority=2"])
+        .call(&[
+            "/queue/simple/set",
+            &format!("=.id={id}"),
+            "=max-limit=4M/16M",
+            "=priority=2",
+        ])
         .await;
     assert_eq!(r[0].kind(), &ReplyKind::Done, "{r:?}");
-    let r = c.call(&["/queue/simple/print", &format!("?.id={id}")]).await;
+    let r = c
+        .call(&["/queue/simple/print", &format!("?.id={id}")])
+        .await;
     assert_eq!(attr(&r[0], "max-limit"), "4000000/16000000");
     assert_eq!(attr(&r[0], "priority"), "2/2");
     let missing = c.call(&["/queue/simple/remove", "=.id=*FFFF"]).await;
     assert_eq!(missing[0].trap_info().unwrap().message, "no such item");
-    let r = c.call(&["/queue/simple/remove", &format!("=.id={id}")]).await;
+    let r = c
+        .call(&["/queue/simple/remove", &format!("=.id={id}")])
+        .await;
     assert_eq!(r[0].kind(), &ReplyKind::Done);
     let r = c.call(&["/queue/simple/print"]).await;
     assert_eq!(rows(&r).len(), 0);
     // A mangle rule must name an existing layer7 protocol.
     let r = c
-        .call(&["/ip/firewall/mangle/add", "=chain=forward", "=layer7-protocol=nope"])
+        .call(&[
+            "/ip/firewall/mangle/add",
+            "=chain=forward",
+            "=layer7-protocol=nope",
+        ])
         .await;
     assert_eq!(
         r[0].trap_info().unwrap().message,
@@ -179,7 +212,11 @@ async fn proplist_and_the_query_language() {
     .await;
     let mut c = Conn::login(sim.addr()).await;
     let r = c
-        .call(&["/queue/simple/print", "=.proplist=name,max-limit", "?max-limit=5000000/20000000"])
+        .call(&[
+            "/queue/simple/print",
+            "=.proplist=name,max-limit",
+            "?max-limit=5000000/20000000",
+        ])
         .await;
     let names: Vec<_> = rows(&r).iter().map(|r| attr(r, "name")).collect();
     assert_eq!(names, ["queue1", "queue5"]);
@@ -220,7 +257,10 @@ async fn listen_reports_changes_and_cancel_by_tag() {
     let r = c.call(&["/system/identity/print", ".tag=x"]).await;
     assert_eq!(tag(&r[0]), "x");
     let id = h
-        .add("/queue/simple", &[("name", "new"), ("target", "192.168.88.50/32")])
+        .add(
+            "/queue/simple",
+            &[("name", "new"), ("target", "192.168.88.50/32")],
+        )
         .unwrap();
     let re = c.next().await.unwrap();
     assert_eq!(re.kind(), &ReplyKind::Re);
@@ -275,9 +315,16 @@ async fn log_follow_only_streams_new_lines() {
     let h = sim.handle();
     let mut c = Conn::login(sim.addr()).await;
     let all = c.call(&["/log/print"]).await;
-    assert!(rows(&all).iter().any(|r| attr(r, "message") == "router rebooted"));
-    c.send(&["/log/print", "=follow-only=", "?topics=script,warning", ".tag=f"])
-        .await;
+    assert!(rows(&all)
+        .iter()
+        .any(|r| attr(r, "message") == "router rebooted"));
+    c.send(&[
+        "/log/print",
+        "=follow-only=",
+        "?topics=script,warning",
+        ".tag=f",
+    ])
+    .await;
     c.call(&["/system/identity/print"]).await;
     h.log("system,info", "not this one");
     h.log("script,warning", "disk almost full");
@@ -285,7 +332,8 @@ async fn log_follow_only_streams_new_lines() {
     assert_eq!(tag(&r), "f");
     assert_eq!(attr(&r, "message"), "disk almost full");
     // The /sim namespace writes log lines too.
-    c.send(&["/sim/log", "=topics=script,warning", "=message=second"]).await;
+    c.send(&["/sim/log", "=topics=script,warning", "=message=second"])
+        .await;
     let mut saw = Vec::new();
     for _ in 0..2 {
         let r = c.next().await.unwrap();
@@ -317,8 +365,12 @@ async fn monitor_traffic_and_ping_stream_per_tick() {
         bad[0].trap_info().unwrap().message,
         "input does not match any value of interface"
     );
-    c.send(&["/interface/monitor-traffic", "=interface=ether1,bridge", ".tag=m"])
-        .await;
+    c.send(&[
+        "/interface/monitor-traffic",
+        "=interface=ether1,bridge",
+        ".tag=m",
+    ])
+    .await;
     let first = c.next().await.unwrap();
     let second = c.next().await.unwrap();
     assert_eq!(attr(&first, ".section"), "0");
@@ -331,7 +383,8 @@ async fn monitor_traffic_and_ping_stream_per_tick() {
     let last = c.next().await.unwrap();
     assert_eq!((last.kind(), tag(&last)), (&ReplyKind::Done, "m".into()));
 
-    c.send(&["/ping", "=address=1.1.1.1", "=count=3", ".tag=p"]).await;
+    c.send(&["/ping", "=address=1.1.1.1", "=count=3", ".tag=p"])
+        .await;
     let mut seqs = Vec::new();
     loop {
         let r = c.next().await.unwrap();
@@ -357,7 +410,11 @@ async fn sim_namespace_triggers_events() {
     .await;
     let mut c = Conn::login(sim.addr()).await;
     let r = c
-        .call(&["/sim/host-appear", "=host-name=new-phone", "=mac-address=02:00:00:00:00:99"])
+        .call(&[
+            "/sim/host-appear",
+            "=host-name=new-phone",
+            "=mac-address=02:00:00:00:00:99",
+        ])
         .await;
     let ip = String::from_utf8_lossy(r[0].ret().unwrap()).into_owned();
     let leases = c

@@ -43,10 +43,15 @@ async fn protocol_violations_end_with_fatal_and_others_carry_on() {
     }
     // Garbage that happens to frame as words: either a trap or a fatal, then we hang up.
     let mut s = TcpStream::connect(sim.addr()).await.unwrap();
-    s.write_all(b"\x05hello\x03abc\x00GET / HTTP/1.1\r\n\r\n").await.unwrap();
+    s.write_all(b"\x05hello\x03abc\x00GET / HTTP/1.1\r\n\r\n")
+        .await
+        .unwrap();
     s.shutdown().await.unwrap();
     let got = read_to_close(s).await;
-    assert!(contains(&got, b"!fatal") || contains(&got, b"!trap"), "{got:?}");
+    assert!(
+        contains(&got, b"!fatal") || contains(&got, b"!trap"),
+        "{got:?}"
+    );
     let r = bystander.call(&["/system/identity/print"]).await;
     assert_eq!(attr(&r[0], "name"), "MikroTik");
 }
@@ -77,7 +82,9 @@ async fn a_million_word_sentence_is_refused_without_buffering_it() {
 #[tokio::test]
 async fn a_client_that_never_reads_is_cut_off_and_others_are_served() {
     let sim = sim(|c| {
-        c.queues(20_000).hosts(0).write_timeout(Duration::from_millis(300));
+        c.queues(20_000)
+            .hosts(0)
+            .write_timeout(Duration::from_millis(300));
     })
     .await;
     let rss_before = rss_kib();

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use futures_util::StreamExt;
+use ros_sim::{RunningSim, SimConfig, Simulator};
 use routeros_proto::codec::ClientCodec;
 use routeros_proto::sentence::encode_sentence;
 use routeros_proto::{Reply, ReplyKind};
-use ros_sim::{RunningSim, SimConfig, Simulator};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
@@ -85,7 +85,10 @@ pub fn attr(r: &Reply, name: &str) -> String {
 }
 
 pub fn rows(replies: &[Reply]) -> Vec<&Reply> {
-    replies.iter().filter(|r| r.kind() == &ReplyKind::Re).collect()
+    replies
+        .iter()
+        .filter(|r| r.kind() == &ReplyKind::Re)
+        .collect()
 }
 
 pub fn tag(r: &Reply) -> String {
