@@ -9,7 +9,7 @@ use ros_sim::{SimConfig, Simulator, Version};
 
 /// A RouterOS API simulator: a fake MikroTik router for tests, demos and development.
 #[derive(Debug, Parser)]
-#[command(name = "ros-sim", version)]
+#[command(name = "ros-sim", disable_version_flag = true)]
 struct Args {
     /// Address of the API (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8728")]
