@@ -320,6 +320,9 @@ impl State {
         _pos: Option<usize>,
     ) -> Result<(), Failure> {
         let spec = self.menus[menu].spec;
+        if spec.kind == MenuKind::Queue {
+            validate::queue_with_model(spec, item, attrs)?;
+        }
         for (name, value) in attrs {
             let Some(idx) = spec.prop_index(name.as_bytes()) else {
                 return Err(Failure::new(None, "unknown parameter"));

@@ -10,7 +10,10 @@ use std::net::Ipv4Addr;
 use crate::l7::L7Engine;
 use crate::schema::MenuKind;
 use crate::state::State;
-use crate::validate::{net_contains, parse_net, rate_pair};
+use queue_model::sim::Simulation;
+use queue_model::{Item as _, Rate, SimpleQueue, UpDown};
+
+use crate::validate::{explicit_attributes, net_contains, parse_net, rate_pair};
 
 /// SplitMix64: small, fast, and the same on every platform.
 #[derive(Debug, Clone)]
@@ -232,7 +235,13 @@ pub(crate) struct Traffic {
     next_port: u16,
     /// Parsed queues, with the queue menu generation they were built from.
     queues: Option<(u64, Vec<QueueInfo>)>,
+    /// queue-model's HTB simulation of the queues, rebuilt with `queues`.
+    htb: Option<Simulation>,
 }
+
+/// The WAN link's capacity the queues share (bits/s).
+const WAN_UP: u64 = 100_000_000;
+const WAN_DOWN: u64 = 500_000_000;
 
 /// A simple queue as the shaper reads it.
 #[derive(Debug, Clone)]
@@ -243,6 +252,8 @@ struct QueueInfo {
     marks: Vec<String>,
     limit: (u64, u64),
     parent: Option<usize>,
+    /// Has no children: only leaves take traffic, as in HTB.
+    leaf: bool,
 }
 
 impl Traffic {
@@ -490,7 +501,7 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
         .as_ref()
         .is_none_or(|(g, _)| *g != menu.generation)
     {
-        let infos: Vec<QueueInfo> = menu
+        let mut infos: Vec<QueueInfo> = menu
             .items
             .iter()
             .map(|q| QueueInfo {
@@ -518,8 +529,26 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                             .iter()
                             .position(|x| menu.value(x, "name") == Some(p))
                     }),
+                leaf: true,
             })
             .collect();
+        let parents: Vec<usize> = infos.iter().filter_map(|q| q.parent).collect();
+        for p in parents {
+            if let Some(q) = infos.get_mut(p) {
+                q.leaf = false;
+            }
+        }
+        // HTB sharing (limit-at, priority, burst, parents) by queue-model's simulator.
+        let queues: Option<Vec<SimpleQueue>> = menu
+            .items
+            .iter()
+            .map(|q| SimpleQueue::from_attributes(&explicit_attributes(menu.spec, q)).ok())
+            .collect();
+        traffic.htb = queues.and_then(|queues| {
+            let mut config = queue_model::Config::new();
+            config.queues = queues;
+            Simulation::new(&config, UpDown::new(Rate(WAN_UP), Rate(WAN_DOWN))).ok()
+        });
         traffic.queues = Some((menu.generation, infos));
     }
     let infos: &[QueueInfo] = traffic
@@ -544,7 +573,7 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                 || f.packet_mark
                     .as_deref()
                     .is_some_and(|pm| q.marks.iter().any(|m| m == pm));
-            q.enabled && target_ok && mark_ok
+            q.enabled && q.leaf && target_ok && mark_ok
         });
         assignment.push(q);
     }
@@ -567,42 +596,27 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
             slot.1 += d.1;
         }
     }
-    // Leaf limits, then one level of parents.
-    let cap = |offer: u64, limit: u64| if limit == 0 { offer } else { offer.min(limit) };
-    let mut shaped: Vec<(u64, u64)> = offered
-        .iter()
-        .zip(infos)
-        .map(|(o, q)| (cap(o.0, q.limit.0), cap(o.1, q.limit.1)))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nq];
-    for (c, q) in infos.iter().enumerate() {
-        if let Some(list) = q.parent.and_then(|p| children.get_mut(p)) {
-            list.push(c);
-        }
-    }
-    for (p, kids) in children.iter().enumerate() {
-        if kids.is_empty() {
-            continue;
-        }
-        let sum = kids.iter().fold((0u64, 0u64), |a, &c| {
-            let s = shaped.get(c).copied().unwrap_or_default();
-            (a.0 + s.0, a.1 + s.1)
-        });
-        let lim = infos.get(p).map(|q| q.limit).unwrap_or_default();
-        let total = (cap(sum.0, lim.0), cap(sum.1, lim.1));
-        for &c in kids {
-            if let Some(s) = shaped.get_mut(c) {
-                s.0 = (s.0 * total.0).checked_div(sum.0).unwrap_or(0);
-                s.1 = (s.1 * total.1).checked_div(sum.1).unwrap_or(0);
+    let load: Vec<UpDown<u64>> = offered.iter().map(|o| UpDown::new(o.0, o.1)).collect();
+    let htb_rates: Option<Vec<(u64, u64)>> = traffic.htb.as_mut().and_then(|sim| {
+        sim.step(1.0, &load)
+            .ok()
+            .map(|r| r.iter().map(|r| (r.upload, r.download)).collect())
+    });
+    let shaped = match htb_rates {
+        Some(rates) => {
+            // Inner queues carry their children's traffic: offered is their children's sum.
+            for (c, q) in infos.iter().enumerate() {
+                if let (Some(p), Some(o)) = (q.parent, offered.get(c).copied()) {
+                    if let Some(slot) = offered.get_mut(p) {
+                        slot.0 += o.0;
+                        slot.1 += o.1;
+                    }
+                }
             }
+            rates
         }
-        if let Some(s) = shaped.get_mut(p) {
-            *s = total;
-        }
-        if let Some(o) = offered.get_mut(p) {
-            *o = sum;
-        }
-    }
+        None => fallback_shaping(infos, &mut offered),
+    };
     // Flow rates, proportional to their share of the queue.
     let mut totals = (0u64, 0u64);
     for ((f, q), d) in traffic.flows.iter_mut().zip(&assignment).zip(&demands) {
@@ -659,6 +673,48 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
         }
     }
     totals
+}
+
+/// Shaping without queue-model's simulator (when a queue cannot be modelled): each queue caps
+/// at its max-limit, then one level of parents scales its children.
+fn fallback_shaping(infos: &[QueueInfo], offered: &mut [(u64, u64)]) -> Vec<(u64, u64)> {
+    let nq = infos.len();
+    let cap = |offer: u64, limit: u64| if limit == 0 { offer } else { offer.min(limit) };
+    let mut shaped: Vec<(u64, u64)> = offered
+        .iter()
+        .zip(infos)
+        .map(|(o, q)| (cap(o.0, q.limit.0), cap(o.1, q.limit.1)))
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nq];
+    for (c, q) in infos.iter().enumerate() {
+        if let Some(list) = q.parent.and_then(|p| children.get_mut(p)) {
+            list.push(c);
+        }
+    }
+    for (p, kids) in children.iter().enumerate() {
+        if kids.is_empty() {
+            continue;
+        }
+        let sum = kids.iter().fold((0u64, 0u64), |a, &c| {
+            let s = shaped.get(c).copied().unwrap_or_default();
+            (a.0 + s.0, a.1 + s.1)
+        });
+        let lim = infos.get(p).map(|q| q.limit).unwrap_or_default();
+        let total = (cap(sum.0, lim.0), cap(sum.1, lim.1));
+        for &c in kids {
+            if let Some(s) = shaped.get_mut(c) {
+                s.0 = (s.0 * total.0).checked_div(sum.0).unwrap_or(0);
+                s.1 = (s.1 * total.1).checked_div(sum.1).unwrap_or(0);
+            }
+        }
+        if let Some(s) = shaped.get_mut(p) {
+            *s = total;
+        }
+        if let Some(o) = offered.get_mut(p) {
+            *o = sum;
+        }
+    }
+    shaped
 }
 
 fn update_interfaces(state: &mut State, traffic: &Traffic, (up, down): (u64, u64)) {

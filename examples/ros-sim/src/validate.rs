@@ -5,7 +5,10 @@
 
 use routeros_proto::TrapCategory;
 
-use crate::schema::{Kind, MenuKind};
+use queue_model::{Item as _, PropertyError, SimpleQueue};
+use routeros_proto::Attributes;
+
+use crate::schema::{Kind, MenuKind, MenuSpec};
 use crate::state::{Failure, Item, Menu, State};
 
 fn bad_value(name: &str) -> Failure {
@@ -13,6 +16,44 @@ fn bad_value(name: &str) -> Failure {
         Some(TrapCategory::ArgumentValue),
         format!("invalid value for argument {name}"),
     )
+}
+
+/// The explicit values of an item as API attributes (what an `add` would have carried).
+pub(crate) fn explicit_attributes(spec: &MenuSpec, item: &Item) -> Attributes {
+    let mut a = Attributes::with_capacity(item.values.len());
+    for (idx, v) in &item.values {
+        if let Some(p) = spec.props.get(usize::from(*idx)) {
+            a.push(p.name, v.to_string());
+        }
+    }
+    a
+}
+
+/// Checks a simple queue with `queue-model`, exactly as RouterOS refuses bad values: the item's
+/// current values with `attrs` applied on top (an empty value unsets).
+pub(crate) fn queue_with_model(
+    spec: &MenuSpec,
+    item: &Item,
+    attrs: &[(String, String)],
+) -> Result<(), Failure> {
+    let mut merged = Attributes::new();
+    for (n, v) in explicit_attributes(spec, item).iter() {
+        if !attrs.iter().any(|(a, _)| a.as_bytes() == n.as_ref()) {
+            merged.push(n.clone(), v.clone());
+        }
+    }
+    for (n, v) in attrs.iter().filter(|(_, v)| !v.is_empty()) {
+        merged.push(n.clone(), v.clone());
+    }
+    SimpleQueue::from_attributes(&merged)
+        .map(|_| ())
+        .map_err(|e| {
+            let category = match e {
+                PropertyError::ReadOnly { .. } => None,
+                _ => Some(TrapCategory::ArgumentValue),
+            };
+            Failure::new(category, e.to_string())
+        })
 }
 
 /// Checks and normalises one value; `Ok(None)` unsets the property (an empty value).

@@ -108,14 +108,14 @@ async fn a_client_that_never_reads_is_cut_off_and_others_are_served() {
     let mut other = Conn::login(sim.addr()).await;
     let r = other.call(&["/queue/simple/print", "=count-only="]).await;
     assert_eq!(r[0].ret().unwrap().as_ref(), b"20000");
-    // The hog is closed by the server once its writes stall.
-    let mut buf = vec![0u8; 1 << 16];
+    // The hog is closed by the server once its writes stall. Reading would drain the replies,
+    // so we only keep writing: once the server has closed the socket, writes fail.
     let closed = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
-            match hog.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
+            if hog.write_all(&print).await.is_err() {
+                break;
             }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     })
     .await;
