@@ -20,6 +20,9 @@
 //! - A `!fatal`, a disconnect or undecodable bytes fail every pending command with an error
 //!   that says which ([`Error::is_closed`]); later commands fail at once.
 //! - [`ReconnectingClient`] reconnects with backoff and re-issues long-lived monitors.
+//! - TLS (api-ssl) goes through rustls: see [`TlsConfig`] for a CA, a pinned self-signed
+//!   certificate, or a verifier of your own. RouterOS's anonymous-DH api-ssl mode (no
+//!   certificate on the service) cannot be offered by rustls.
 //!
 //! # Example
 //!
@@ -454,6 +457,10 @@ impl Drop for Guard {
 
 impl Client {
     /// Runs a command to completion: every `!re` until `!done` (`!empty` means zero rows).
+    ///
+    /// The rows are collected in memory by the connection task (they never wait in a
+    /// bounded buffer, so `execute` cannot lag); for tables too large to hold, use
+    /// [`stream`](Self::stream).
     ///
     /// A command the router fails ends with [`Error::Trap`] carrying every `!trap`. The
     /// [command timeout](Config::command_timeout) applies; a command that times out, or whose

@@ -67,6 +67,11 @@ impl ReplyStream {
         self.guard.tag()
     }
 
+    /// The next reply; the same as `StreamExt::next`, without needing the trait in scope.
+    pub async fn recv(&mut self) -> Option<Result<Reply, Error>> {
+        self.next().await
+    }
+
     /// True after [`cancel`](Self::cancel) was called.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled
@@ -166,6 +171,11 @@ impl RowStream {
     /// The `.tag` the client gave this command.
     pub fn tag(&self) -> &Bytes {
         self.inner.tag()
+    }
+
+    /// The next row; the same as `StreamExt::next`, without needing the trait in scope.
+    pub async fn recv(&mut self) -> Option<Result<Attributes, Error>> {
+        self.next().await
     }
 
     /// Sends `/cancel =tag=` and waits for the router to end the command (see

@@ -22,6 +22,13 @@ use super::Error;
 
 /// How to check the router's certificate.
 ///
+/// RouterOS offers api-ssl either with a certificate assigned to the service or, without one,
+/// through *anonymous Diffie-Hellman* cipher suites (`ADH-*`). rustls does not implement
+/// anonymous cipher suites (they do not authenticate the router at all), so **the
+/// anonymous-DH mode cannot be used**: assign a certificate to the service
+/// (`/ip/service/set api-ssl certificate=...`), even a self-signed one, and pin its SHA-256
+/// fingerprint with [`TlsConfig::fingerprint`], or trust its CA with [`TlsConfig::ca_pem`].
+///
 /// ```
 /// use routeros_proto::client::{Fingerprint, TlsConfig};
 /// let fp: Fingerprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
