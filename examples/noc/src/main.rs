@@ -1,1 +1,92 @@
-fn main() {}
+//! `noc`: the web dashboard for MikroTik RouterOS networks.
+//!
+//! `noc [--config noc.toml] [--listen 127.0.0.1:8080] [--data-dir DIR]`
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Web dashboard for MikroTik RouterOS networks: live queues, bandwidth and Layer 7 activity.
+#[derive(Debug, Parser)]
+#[command(name = "noc", version)]
+struct Args {
+    /// Routers and settings (TOML). Without routers, an embedded simulator is started.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Address to serve the dashboard on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Where the database and the encryption key live.
+    #[arg(long, default_value = "./noc-data")]
+    data_dir: PathBuf,
+    /// The first admin's password (only used when no user exists yet).
+    #[arg(long, env = "NOC_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// Require this bearer token on /metrics.
+    #[arg(long, env = "NOC_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let mut options = noc::Options::new(&args.data_dir);
+    options.listen(args.listen);
+    if let Some(p) = args.admin_password {
+        options.admin_password(p);
+    }
+    if let Some(t) = args.metrics_token {
+        options.metrics_token(t);
+    }
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let file: noc::FileConfig = text
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        options.file_config(file);
+    }
+    let app = noc::Noc::start(options).await?;
+    println!("noc: dashboard at http://{}/", app.addr());
+    if let Some(sim) = app.state().hub.routers().iter().find(|r| r.embedded) {
+        println!(
+            "noc: no router configured; polling the embedded RouterOS simulator at {}",
+            sim.address
+        );
+    }
+    if let Some(p) = app.generated_password() {
+        println!("noc: created user `admin` with password: {p}");
+        println!("noc: (shown once; change it on the Users page)");
+    }
+    tokio::signal::ctrl_c().await?;
+    println!("noc: shutting down");
+    app.shutdown().await;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let args = Args::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("noc: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("noc: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! `noc`: a web dashboard for MikroTik RouterOS networks — live queues, bandwidth and Layer 7
+//! activity, managed safely from the browser.
+//!
+//! The binary is a thin shell over [`Noc::start`]; tests and benches start the same
+//! application in-process:
+//!
+//! ```no_run
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), noc::Error> {
+//! let dir = std::env::temp_dir().join("noc-example");
+//! let mut options = noc::Options::new(&dir);
+//! options.listen("127.0.0.1:0".parse().unwrap()).admin_password("s3cret-pass");
+//! let app = noc::Noc::start(options).await?; // no router configured: starts ros-sim
+//! println!("dashboard at http://{}/", app.addr());
+//! app.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Layers: [`store`] (SQLite with migrations), [`series`] (sans-io downsampling of rate
+//! history), [`auth`] (argon2, sessions, CSRF, login rate limiting, roles), [`secret`] (router
+//! passwords at rest), [`poller`] (one task per router, reconnecting with backoff), [`web`]
+//! (axum pages, JSON APIs, SSE, `/metrics`, `/healthz`).
+//!
+//! Seams for the alert engine and the bot: [`store::Store::fire_alert`] /
+//! [`store::Store::resolve_alert`] feed the alert page; [`poller::Hub::subscribe`] wakes on
+//! every poll; [`poller::RouterHandle::live`] is the state a rule evaluates; [`web::apply_queue`]
+//! applies a validated, audited queue change (what `/limit` needs).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod config;
+pub mod metrics;
+pub mod poller;
+pub mod secret;
+pub mod series;
+pub mod store;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use routeros_proto::client::{Config as ClientConfig, Fingerprint, TlsConfig};
+
+pub use config::{FileConfig, RouterConfig};
+pub use web::AppState;
+
+/// Everything that can go wrong in noc.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or socket operation failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database refused an operation.
+    #[error("database error: {0}")]
+    Database(String),
+    /// `noc.toml` is wrong.
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// A key, an encryption or a password hash failed.
+    #[error("secret handling failed: {0}")]
+    Secret(String),
+    /// Something a user typed is invalid.
+    #[error("{0}")]
+    BadInput(String),
+    /// The thing exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// The embedded simulator could not start.
+    #[error("embedded simulator: {0}")]
+    Simulator(String),
+    /// A router answered with an error or could not be reached.
+    #[error("router: {0}")]
+    Router(String),
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// How to start noc. Build with [`Options::new`] and the setters.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Options {
+    data_dir: PathBuf,
+    listen: SocketAddr,
+    admin_password: Option<String>,
+    file: FileConfig,
+    poll_interval: Duration,
+    sim_queues: usize,
+    sim_hosts: usize,
+    metrics_token: Option<String>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("routers", &self.file.routers.len())
+            .field("poll_interval", &self.poll_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Options {
+    /// Defaults: listen on `127.0.0.1:8080`, poll every second, no routers (so the embedded
+    /// simulator starts with 8 hosts and 8 queues).
+    pub fn new(data_dir: impl AsRef<Path>) -> Options {
+        Options {
+            data_dir: data_dir.as_ref().to_owned(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_password: None,
+            file: FileConfig::default(),
+            poll_interval: Duration::from_secs(1),
+            sim_queues: 8,
+            sim_hosts: 8,
+            metrics_token: None,
+        }
+    }
+
+    /// Where to serve the dashboard (`:0` picks a free port; see [`Noc::addr`]).
+    pub fn listen(&mut self, addr: SocketAddr) -> &mut Self {
+        self.listen = addr;
+        self
+    }
+
+    /// The first admin's password (used only when the database has no user yet).
+    pub fn admin_password(&mut self, password: impl Into<String>) -> &mut Self {
+        self.admin_password = Some(password.into());
+        self
+    }
+
+    /// Routers and settings from `noc.toml`.
+    pub fn file_config(&mut self, file: FileConfig) -> &mut Self {
+        if let Some(s) = file.poll_interval_secs {
+            self.poll_interval = Duration::from_secs(s.max(1));
+        }
+        self.file = file;
+        self
+    }
+
+    /// How often routers are polled.
+    pub fn poll_interval(&mut self, every: Duration) -> &mut Self {
+        self.poll_interval = every.max(Duration::from_millis(100));
+        self
+    }
+
+    /// Size of the embedded simulator's network (queues, LAN hosts).
+    pub fn simulator_size(&mut self, queues: usize, hosts: usize) -> &mut Self {
+        self.sim_queues = queues;
+        self.sim_hosts = hosts;
+        self
+    }
+
+    /// Require `Authorization: Bearer TOKEN` on `/metrics` (default: open, like exporters).
+    pub fn metrics_token(&mut self, token: impl Into<String>) -> &mut Self {
+        self.metrics_token = Some(token.into());
+        self
+    }
+}
+
+/// A running noc: the web server, the pollers and (without routers) the embedded simulator.
+#[derive(Debug)]
+pub struct Noc {
+    state: Arc<AppState>,
+    addr: SocketAddr,
+    generated_password: Option<String>,
+    sim: Option<ros_sim::RunningSim>,
+    server: tokio::task::JoinHandle<()>,
+    flusher: tokio::task::JoinHandle<()>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Builds the client settings for a stored router.
+pub fn client_config(r: &store::RouterRow, password: String) -> Result<ClientConfig, Error> {
+    let mut c = ClientConfig::new(format!("{}:{}", r.address, r.port));
+    c.user(r.user.clone())
+        .password(password)
+        .connect_timeout(Duration::from_secs(5))
+        .command_timeout(Duration::from_secs(5));
+    if r.tls {
+        match &r.fingerprint {
+            Some(fp) => {
+                let fp: Fingerprint = fp
+                    .parse()
+                    .map_err(|e| Error::Config(format!("router {:?}: {e}", r.name)))?;
+                c.tls(TlsConfig::fingerprint(fp));
+            }
+            None => {
+                return Err(Error::Config(format!(
+                    "router {:?}: TLS needs a certificate fingerprint to pin",
+                    r.name
+                )))
+            }
+        }
+    }
+    Ok(c)
+}
+
+impl Noc {
+    /// Opens the data dir, creates the first admin if needed, starts the pollers (and the
+    /// embedded simulator when no router is configured) and the web server.
+    pub async fn start(options: Options) -> Result<Noc, Error> {
+        std::fs::create_dir_all(&options.data_dir)?;
+        let store = Arc::new(store::Store::open(&options.data_dir)?);
+        let secrets = secret::SecretBox::load_or_create(&options.data_dir)?;
+        let mut generated_password = None;
+        if store.user_count()? == 0 {
+            let password = match &options.admin_password {
+                Some(p) => p.clone(),
+                None => {
+                    let p = auth::random_password();
+                    generated_password = Some(p.clone());
+                    p
+                }
+            };
+            if password.len() < 8 {
+                return Err(Error::BadInput(
+                    "the admin password must have at least 8 characters".into(),
+                ));
+            }
+            store.add_user("admin", &auth::hash_password(&password)?, auth::Role::Admin)?;
+        }
+        for r in &options.file.routers {
+            let password = r.resolve_password()?;
+            store.upsert_router(&store::RouterRow {
+                id: 0,
+                name: r.name.clone(),
+                address: r.address.clone(),
+                port: r.port(),
+                tls: r.tls,
+                fingerprint: r.fingerprint.clone(),
+                user: r.user.clone(),
+                password_sealed: secrets.seal(&password)?,
+                source: "config".into(),
+            })?;
+        }
+        let hub = poller::Hub::new(store.clone(), options.poll_interval);
+        let mut routers = store.routers()?;
+        let mut sim = None;
+        if routers.iter().all(|r| r.source == "embedded") {
+            let mut sc = ros_sim::SimConfig::new();
+            let password = auth::random_password();
+            sc.listen(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .user("admin")
+                .password(password.clone())
+                .queues(options.sim_queues)
+                .hosts(options.sim_hosts)
+                .seed(u64::try_from(now()).unwrap_or(1));
+            let running = ros_sim::Simulator::start(sc)
+                .await
+                .map_err(|e| Error::Simulator(e.to_string()))?;
+            let addr = running.addr();
+            store.upsert_router(&store::RouterRow {
+                id: 0,
+                name: "ros-sim (embedded)".into(),
+                address: addr.ip().to_string(),
+                port: addr.port(),
+                tls: false,
+                fingerprint: None,
+                user: "admin".into(),
+                password_sealed: secrets.seal(&password)?,
+                source: "embedded".into(),
+            })?;
+            sim = Some(running);
+            routers = store.routers()?;
+        } else {
+            for r in routers.iter().filter(|r| r.source == "embedded") {
+                store.delete_router(r.id)?;
+            }
+            routers.retain(|r| r.source != "embedded");
+        }
+        for r in &routers {
+            let password = secrets.open(&r.password_sealed)?;
+            match client_config(r, password) {
+                Ok(c) => {
+                    hub.add_router(r.id, &r.name, c, r.source == "embedded");
+                }
+                Err(e) => tracing::warn!("router {} not polled: {e}", r.name),
+            }
+        }
+        let state = Arc::new(AppState::new(
+            store,
+            hub.clone(),
+            secrets,
+            options.metrics_token.clone(),
+            sim.as_ref().map(|s| s.addr()),
+        )?);
+        let listener = tokio::net::TcpListener::bind(options.listen).await?;
+        let addr = listener.local_addr()?;
+        let app = web::router(state.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("server stopped: {e}");
+            }
+        });
+        let flush_hub = hub.clone();
+        let flusher = tokio::spawn(async move {
+            let mut n: u64 = 0;
+            let mut every = tokio::time::interval(Duration::from_secs(30));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                n += 1;
+                let hub = flush_hub.clone();
+                let prune = n % 20 == 0;
+                let r = tokio::task::spawn_blocking(move || hub.flush(prune)).await;
+                if let Ok(Err(e)) = r {
+                    tracing::warn!("writing samples failed: {e}");
+                }
+            }
+        });
+        Ok(Noc {
+            state,
+            addr,
+            generated_password,
+            sim,
+            server,
+            flusher,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// Where the dashboard listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The admin password generated on first start (when none was given); show it once.
+    pub fn generated_password(&self) -> Option<&str> {
+        self.generated_password.as_deref()
+    }
+
+    /// The embedded simulator, when one runs.
+    pub fn simulator(&self) -> Option<ros_sim::SimHandle> {
+        self.sim.as_ref().map(|s| s.handle())
+    }
+
+    /// The shared state (store, routers).
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// Stops serving, writes pending samples and stops the simulator.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.flusher.abort();
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        self.server.abort();
+        let hub = self.state.hub.clone();
+        let _ = tokio::task::spawn_blocking(move || hub.flush(false)).await;
+        for r in self.state.hub.routers() {
+            self.state.hub.remove_router(r.id);
+        }
+        if let Some(sim) = self.sim.take() {
+            sim.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+// noc dashboard: live updates over SSE, charts on <canvas>, the queue editor's inline checks
+// and the Layer 7 test box. Router-supplied text is only ever set with textContent.
+"use strict";
+
+const csrf = () => document.body.dataset.csrf || "";
+
+function rate(v) {
+  if (v >= 1e9) return (v / 1e9).toFixed(1) + " Gbps";
+  if (v >= 1e6) return (v / 1e6).toFixed(1) + " Mbps";
+  if (v >= 1e3) return (v / 1e3).toFixed(1) + " kbps";
+  return v + " bps";
+}
+function bytes(v) {
+  if (v >= 1e9) return (v / 1e9).toFixed(1) + " GB";
+  if (v >= 1e6) return (v / 1e6).toFixed(1) + " MB";
+  if (v >= 1e3) return (v / 1e3).toFixed(1) + " kB";
+  return v + " B";
+}
+function usage(r, m) { return m ? Math.floor(r * 100 / m) : 0; }
+
+// A two-line chart: points are {t, up, down}.
+function draw(canvas, points) {
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width, h = canvas.height, pad = 40;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = "11px sans-serif";
+  ctx.fillStyle = "#666";
+  if (!points.length) { ctx.fillText("no data yet", w / 2 - 30, h / 2); return; }
+  const t0 = points[0].t, t1 = points[points.length - 1].t || t0 + 1;
+  let max = 1;
+  for (const p of points) max = Math.max(max, p.up, p.down);
+  ctx.strokeStyle = "#ddd";
+  ctx.beginPath(); ctx.moveTo(pad, 5); ctx.lineTo(pad, h - 15); ctx.lineTo(w - 5, h - 15); ctx.stroke();
+  ctx.fillText(rate(max), 2, 12);
+  ctx.fillText("0", 2, h - 15);
+  const x = t => pad + (t1 === t0 ? 0 : (t - t0) / (t1 - t0)) * (w - pad - 5);
+  const y = v => h - 15 - (v / max) * (h - 25);
+  for (const [key, color] of [["up", "#d9822b"], ["down", "#2b6cd9"]]) {
+    ctx.strokeStyle = color; ctx.beginPath();
+    points.forEach((p, i) => i ? ctx.lineTo(x(p.t), y(p[key])) : ctx.moveTo(x(p.t), y(p[key])));
+    ctx.stroke();
+  }
+}
+
+function overview() {
+  const series = new Map();
+  const es = new EventSource("/events/overview");
+  es.onmessage = ev => {
+    const data = JSON.parse(ev.data);
+    for (const r of data.routers) {
+      const card = document.querySelector(`section.router[data-router="${r.id}"]`);
+      if (!card) continue;
+      const set = (f, v) => { const el = card.querySelector(`[data-field="${f}"]`); if (el) el.textContent = v; };
+      const st = card.querySelector('[data-field="status"]');
+      st.textContent = r.status; st.className = "status st-" + r.status;
+      set("reason", r.reason);
+      const res = r.resource || {};
+      set("cpu", res.cpu_load ?? "–"); set("mem", r.mem_pct); set("hdd", r.hdd_pct);
+      set("uptime", res.uptime || "–"); set("queues", r.queues);
+      set("polls", `${r.polls_ok} ok / ${r.polls_failed} failed`); set("poll-ms", r.last_poll_ms);
+      for (const [f, v] of [["cpu-meter", res.cpu_load || 0], ["mem-meter", r.mem_pct], ["hdd-meter", r.hdd_pct]]) {
+        const m = card.querySelector(`[data-field="${f}"]`); if (m) m.value = v;
+      }
+      for (const i of r.interfaces) {
+        for (const row of card.querySelectorAll("tr[data-iface]")) {
+          if (row.dataset.iface !== i.name) continue;
+          row.querySelector('[data-field="rx"]').textContent = rate(i.rx_bps);
+          row.querySelector('[data-field="tx"]').textContent = rate(i.tx_bps);
+          const run = row.querySelector('[data-field="running"]');
+          run.textContent = i.running ? "up" : "down"; run.className = i.running ? "up" : "down";
+        }
+        const key = r.id + "/" + i.name;
+        const s = series.get(key) || [];
+        s.push({ t: data.t, up: i.tx_bps, down: i.rx_bps });
+        if (s.length > 300) s.shift();
+        series.set(key, s);
+      }
+      const pick = card.querySelector(".iface-pick");
+      const canvas = card.querySelector("canvas.live-iface");
+      if (pick && canvas) draw(canvas, series.get(r.id + "/" + pick.value) || []);
+    }
+  };
+}
+
+function queues() {
+  const table = document.getElementById("queue-table");
+  if (!table) return;
+  const rows = new Map();
+  for (const tr of table.querySelectorAll("tbody tr")) rows.set(tr.dataset.name, tr);
+  const params = new URLSearchParams(location.search);
+  params.set("router", table.dataset.router);
+  const es = new EventSource("/events/queues?" + params.toString());
+  es.onmessage = ev => {
+    const data = JSON.parse(ev.data);
+    const st = document.getElementById("router-status");
+    if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
+    document.getElementById("total").textContent = data.page.total;
+    for (const q of data.page.rows) {
+      const tr = rows.get(q.name);
+      if (!tr) continue;
+      tr.querySelector('[data-field="rate"]').textContent = rate(q.rate_up) + " / " + rate(q.rate_down);
+      tr.querySelector('[data-field="bytes"]').textContent = bytes(q.bytes_up) + " / " + bytes(q.bytes_down);
+      tr.querySelector('[data-field="dropped"]').textContent = q.dropped_up + q.dropped_down;
+      tr.querySelector('[data-field="usage"]').value = Math.max(usage(q.rate_up, q.max_up), usage(q.rate_down, q.max_down));
+    }
+  };
+}
+
+function queueDetail() {
+  const box = document.getElementById("queue-detail");
+  if (!box) return;
+  const router = box.dataset.router, name = box.dataset.name;
+  const live = [];
+  const liveCanvas = document.getElementById("live-chart");
+  const q = new URLSearchParams({ router, name });
+  fetch("/api/history?" + new URLSearchParams({ router, name, range: "minute" })).then(r => r.json()).then(d => {
+    live.unshift(...d.points); draw(liveCanvas, live);
+  });
+  const es = new EventSource("/events/queue?" + q.toString());
+  es.onmessage = ev => {
+    const d = JSON.parse(ev.data);
+    if (!d) return;
+    document.getElementById("rate-now").textContent = rate(d.queue.rate_up) + " / " + rate(d.queue.rate_down);
+    document.getElementById("bytes-now").textContent = bytes(d.queue.bytes_up) + " / " + bytes(d.queue.bytes_down);
+    document.getElementById("usage").value = d.usage;
+    live.push({ t: d.t, up: d.queue.rate_up, down: d.queue.rate_down });
+    while (live.length > 300) live.shift();
+    draw(liveCanvas, live);
+  };
+  const hist = document.getElementById("history-chart");
+  const load = range => fetch("/api/history?" + new URLSearchParams({ router, name, range }))
+    .then(r => r.json()).then(d => draw(hist, d.points));
+  for (const b of document.querySelectorAll("button.range")) {
+    b.addEventListener("click", () => {
+      for (const o of document.querySelectorAll("button.range")) o.classList.remove("on");
+      b.classList.add("on"); load(b.dataset.range);
+    });
+  }
+  load("hour");
+}
+
+function editor() {
+  const form = document.getElementById("queue-editor");
+  if (!form) return;
+  let timer = null;
+  const check = () => {
+    const body = {};
+    for (const [k, v] of new FormData(form).entries()) if (k !== "csrf") body[k] = v;
+    body.router = Number(body.router);
+    fetch("/api/queues/preview", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(body),
+    }).then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); })).then(p => {
+      for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = p.field_errors[el.dataset.errorFor] || "";
+      const list = document.getElementById("diagnostics");
+      list.replaceChildren(...p.diagnostics.map(d => {
+        const li = document.createElement("li"); li.className = "sev-" + d.severity;
+        li.textContent = `${d.severity}[${d.code}]: ${d.message}`; return li;
+      }));
+      document.getElementById("plan").textContent = p.commands.join("\n");
+      document.getElementById("apply").disabled = !p.ok;
+    }).catch(e => { document.getElementById("plan").textContent = "cannot check: " + e.message; });
+  };
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(check, 50); });
+  check();
+}
+
+function l7() {
+  const box = document.getElementById("l7-test");
+  if (!box) return;
+  const router = Number(box.dataset.router);
+  const out = document.getElementById("l7-results");
+  const show = results => {
+    out.replaceChildren(...results.map(r => {
+      const p = document.createElement("p");
+      p.className = r.matched ? "match" : "nomatch";
+      p.textContent = `${r.name}: ${r.error ? "error: " + r.error : (r.matched ? "matches" : "no match")}`;
+      for (const d of r.lint || []) {
+        const pre = document.createElement("pre"); pre.textContent = d.rendered; p.appendChild(pre);
+      }
+      return p;
+    }));
+  };
+  document.getElementById("l7-run").addEventListener("click", () => {
+    fetch("/api/l7/test", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify({ router, pattern: document.getElementById("l7-pattern").value, text: document.getElementById("l7-text").value.replace(/\r?\n/g, "\r\n") }),
+    }).then(r => r.json()).then(d => show(d.results));
+  });
+  document.getElementById("l7-pcap").addEventListener("change", ev => {
+    const file = ev.target.files[0];
+    if (!file) return;
+    fetch("/api/l7/pcap?router=" + router, { method: "POST", headers: { "X-CSRF-Token": csrf() }, body: file })
+      .then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); }))
+      .then(d => show(d.flows.map(f => ({ name: `${f.flow} (${f.packets} packets)`, matched: f.matched.length > 0, error: null, lint: [] , extra: f.matched }))
+        .map(x => ({ ...x, name: x.name + (x.extra.length ? " → " + x.extra.join(", ") : "") }))))
+      .catch(e => { out.textContent = e.message; });
+  });
+  const table = document.getElementById("l7-activity");
+  setInterval(() => {
+    fetch("/api/l7/activity?router=" + table.dataset.router).then(r => r.json()).then(d => {
+      table.tBodies[0].replaceChildren(...d.events.map(e => {
+        const tr = document.createElement("tr");
+        for (const v of [e.time, e.host, e.app, e.rule]) { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); }
+        return tr;
+      }));
+    });
+  }, 5000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  switch (document.body.dataset.page) {
+    case "overview": overview(); break;
+    case "queues": queues(); queueDetail(); editor(); break;
+    case "l7": l7(); break;
+  }
+  for (const f of document.querySelectorAll("form button.danger")) {
+    f.closest("form").addEventListener("submit", ev => { if (!confirm("Really?")) ev.preventDefault(); });
+  }
+});
