@@ -551,6 +551,14 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
         );
     }
     if let Some(text) = &config.state_rsc {
+        // queue-model's parser checks the sections it models (queues, layer7, mangle, filter)
+        // with RouterOS's escapes and values; its errors point at line and column.
+        if let Err(e) = queue_model::rsc::parse(text) {
+            return Err(Error::State {
+                line: e.line,
+                message: format!("column {}: {}", e.column, e.kind),
+            });
+        }
         for add in rsc::parse(text)? {
             let menu = st.menu_index(&add.path).ok_or_else(|| Error::State {
                 line: add.line,

@@ -319,7 +319,7 @@ pub(crate) static MENUS: &[MenuSpec] = &[
         kind: MenuKind::Address,
         props: &[
             p("address", None, TEXT),
-            p("network", None, TEXT),
+            p("network", None, RO),
             p("interface", None, TEXT),
             p("actual-interface", None, RO),
             p("invalid", None, RO),

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use routeros_proto::TrapCategory;
 use tokio::sync::broadcast;
 
-use crate::schema::{MenuKind, MenuSpec, MENUS};
+use crate::schema::{Kind, MenuKind, MenuSpec, MENUS};
 use crate::traffic::Traffic;
 use crate::validate;
 use crate::Version;
@@ -235,15 +235,8 @@ impl State {
             running: true,
             link_downs: 0,
         };
-        self.apply(menu, &mut item, attrs, None)?;
-        for req in spec.required {
-            let idx = spec.prop_index(req.as_bytes());
-            if idx.and_then(|i| item.get(i)).is_none() {
-                return Err(Failure::new(None, format!("failure: {req} not specified")));
-            }
-        }
-        if spec.kind == MenuKind::Queue
-            && spec.prop_index(b"name").and_then(|i| item.get(i)).is_none()
+        let mut attrs = attrs.to_vec();
+        if spec.kind == MenuKind::Queue && !attrs.iter().any(|(n, v)| n == "name" && !v.is_empty())
         {
             // RouterOS names unnamed queues queue1, queue2, ...
             let m = &self.menus[menu];
@@ -255,8 +248,13 @@ impl State {
             {
                 n += 1;
             }
-            if let Some(idx) = spec.prop_index(b"name") {
-                item.set(idx, format!("queue{n}").into());
+            attrs.push(("name".into(), format!("queue{n}")));
+        }
+        self.apply(menu, &mut item, &attrs, None)?;
+        for req in spec.required {
+            let idx = spec.prop_index(req.as_bytes());
+            if idx.and_then(|i| item.get(i)).is_none() {
+                return Err(Failure::new(None, format!("failure: {req} not specified")));
             }
         }
         let menu_ref = &self.menus[menu];
@@ -350,9 +348,11 @@ impl State {
         for (idx, prop) in spec.props.iter().enumerate() {
             let value = match item.get(idx) {
                 Some(v) => Some(Cow::Borrowed(v)),
-                None => self
+                // Only read-only properties are computed.
+                None if prop.kind == Kind::ReadOnly => self
                     .computed(spec.kind, m, item, prop.name)
                     .or_else(|| prop.default.map(Cow::Borrowed)),
+                None => prop.default.map(Cow::Borrowed),
             };
             if let Some(v) = value {
                 row.push((prop.name, v));

@@ -153,6 +153,16 @@ async fn state_file_is_loaded_and_errors_name_the_line() {
         }
         other => panic!("expected a state error, got {other:?}"),
     }
+    let mut bad = SimConfig::new();
+    bad.listen("127.0.0.1:0".parse().unwrap())
+        .state_rsc("/queue simple\nadd name=y target=192.168.88.9/32 priority=9\n");
+    match Simulator::start(bad).await {
+        Err(Error::State { line, message }) => {
+            assert_eq!(line, 2);
+            assert!(message.contains("priority"), "{message}");
+        }
+        other => panic!("expected a state error, got {other:?}"),
+    }
 }
 
 #[tokio::test]

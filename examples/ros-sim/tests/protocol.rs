@@ -182,6 +182,39 @@ async fn add_set_remove_with_routeros_refusals() {
         .await;
     assert_eq!(attr(&r[0], "max-limit"), "4000000/16000000");
     assert_eq!(attr(&r[0], "priority"), "2/2");
+    // queue-model's checks, worded as RouterOS words them.
+    let r = c
+        .call(&[
+            "/queue/simple/set",
+            &format!("=.id={id}"),
+            "=bucket-size=11",
+        ])
+        .await;
+    let t = r[0].trap_info().unwrap();
+    assert_eq!(t.message, "value of bucket-size out of range (0..10)");
+    assert_eq!(t.category, Some(TrapCategory::ArgumentValue));
+    let r = c
+        .call(&[
+            "/queue/simple/add",
+            "=target=192.168.88.30/32",
+            "=limit-at=1M/x",
+        ])
+        .await;
+    assert_eq!(
+        r[0].trap_info().unwrap().message,
+        "invalid value for argument limit-at"
+    );
+    // An unnamed queue is named as RouterOS names it.
+    let r = c
+        .call(&["/queue/simple/add", "=target=192.168.88.31/32"])
+        .await;
+    let unnamed = String::from_utf8_lossy(r[0].ret().unwrap()).into_owned();
+    let r = c
+        .call(&["/queue/simple/print", &format!("?.id={unnamed}")])
+        .await;
+    assert_eq!(attr(&r[0], "name"), "queue2");
+    c.call(&["/queue/simple/remove", &format!("=.id={unnamed}")])
+        .await;
     let missing = c.call(&["/queue/simple/remove", "=.id=*FFFF"]).await;
     assert_eq!(missing[0].trap_info().unwrap().message, "no such item");
     let r = c
