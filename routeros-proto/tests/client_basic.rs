@@ -531,3 +531,52 @@ async fn an_oversized_word_is_refused_before_allocation() {
         other => panic!("expected a limit error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn in_flight_commands_are_bounded() {
+    let (client, mut router) = connected(|c| {
+        c.max_in_flight(2);
+    })
+    .await;
+    let calls: Vec<_> = (0..3)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.print(Command::new(format!("/c{i}"))).await })
+        })
+        .collect();
+    let first = router.expect().await;
+    let second = router.expect().await;
+    // The third waits for a free slot: nothing more arrives until one command finishes.
+    let waiting = tokio::time::timeout(Duration::from_millis(50), router.recv()).await;
+    assert!(waiting.is_err(), "a third command was sent: {waiting:?}");
+    router.send(done(&tag(&first))).await;
+    let third = router.expect().await;
+    router.send(done(&tag(&second))).await;
+    router.send(done(&tag(&third))).await;
+    for c in calls {
+        assert!(c.await.unwrap().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_finished_stream_is_not_cancelled_on_drop() {
+    let (client, mut router) = connected(|_| {}).await;
+    let mut rows = client
+        .stream(Command::new("/ip/address/print"))
+        .await
+        .unwrap();
+    let t = tag(&router.expect().await);
+    router.send(row(&t, "address", "10.0.0.1/24")).await;
+    router.send(done(&t)).await;
+    assert!(rows.next().await.unwrap().is_ok());
+    assert!(rows.next().await.is_none());
+    drop(rows);
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move { client.print(Command::new("/next")).await }
+    });
+    let next = router.expect().await;
+    assert_eq!(next.command.as_ref(), b"/next", "no /cancel before it");
+    router.send(done(&tag(&next))).await;
+    call.await.unwrap().unwrap();
+}
