@@ -8,8 +8,8 @@
 #![no_main]
 use std::time::Duration;
 
-use libfuzzer_sys::fuzz_target;
 use bytes::BytesMut;
+use libfuzzer_sys::fuzz_target;
 use routeros_proto::client::Config;
 use routeros_proto::sentence::SentenceDecoder;
 use routeros_proto::{Command, Limits};
@@ -64,7 +64,9 @@ fuzz_target!(|data: &[u8]| {
         // `!done` for the login, then the input, then end of stream.
         let input = data.to_vec();
         let router = async move {
-            let _ = router_tx.write_all(&[5, b'!', b'd', b'o', b'n', b'e', 0]).await;
+            let _ = router_tx
+                .write_all(&[5, b'!', b'd', b'o', b'n', b'e', 0])
+                .await;
             // Replies start once all four commands are in flight.
             let _ = seen_rx.await;
             let _ = router_tx.write_all(&input).await;
@@ -103,7 +105,10 @@ fuzz_target!(|data: &[u8]| {
             }
         };
         let all = async { tokio::join!(router, client) };
-        if tokio::time::timeout(Duration::from_secs(20), all).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(20), all)
+            .await
+            .is_err()
+        {
             panic!("the client hung");
         }
     });
