@@ -254,6 +254,8 @@ struct State {
     overflow_summary: HashMap<ChatId, u64>,
     failures: Vec<Failure>,
     consecutive_failures: u32,
+    /// Recent 429s: when several chats hit flood control at once the limit is global.
+    floods: VecDeque<(Instant, ChatId)>,
     closed: bool,
 }
 
@@ -336,6 +338,7 @@ impl Notifier {
             overflow_summary: HashMap::new(),
             failures: Vec::new(),
             consecutive_failures: 0,
+            floods: VecDeque::new(),
             closed: false,
         };
         let now_ms = unix_ms();
@@ -648,6 +651,10 @@ pub fn render(msg: &QueuedMessage) -> String {
     text
 }
 
+/// 429s on this many different chats within [`GLOBAL_FLOOD_WINDOW`] pause every chat.
+const GLOBAL_FLOOD_CHATS: usize = 3;
+const GLOBAL_FLOOD_WINDOW: Duration = Duration::from_secs(1);
+
 enum Outcome {
     Accepted,
     MoreParts,
@@ -666,7 +673,7 @@ struct Job {
 async fn worker(shared: Arc<Shared>) {
     let mut jobs: JoinSet<Job> = JoinSet::new();
     loop {
-        let (decision, next_held, max_in_flight) = {
+        let (decision, next_held) = {
             let mut st = lock(&shared.state);
             let now = Instant::now();
             st.release_held(unix_ms(), now);
@@ -680,9 +687,8 @@ async fn worker(shared: Arc<Shared>) {
             if st.messages.is_empty() {
                 shared.idle.notify_waiters();
             }
-            (d, next_held, st.cfg.max_in_flight)
+            (d, next_held)
         };
-        let _ = max_in_flight;
         match decision {
             Decision::Send(chat) => {
                 let job = {
@@ -799,6 +805,26 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
             shared.counters.retried.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(chat = %job.chat, retry_after = ?d, "flood control");
             st.pacer.block_chat(&job.chat, now + *d);
+            // Telegram does not say whether a 429 is per chat or global; when chats keep
+            // hitting it within a second of each other, the bot as a whole is over the limit
+            st.floods.push_back((now, job.chat.clone()));
+            while st
+                .floods
+                .front()
+                .is_some_and(|(t, _)| now.duration_since(*t) > GLOBAL_FLOOD_WINDOW)
+            {
+                st.floods.pop_front();
+            }
+            let distinct = {
+                let mut chats: Vec<&ChatId> = st.floods.iter().map(|(_, c)| c).collect();
+                chats.sort();
+                chats.dedup();
+                chats.len()
+            };
+            if distinct >= GLOBAL_FLOOD_CHATS {
+                tracing::warn!(retry_after = ?d, "flood control on several chats; pausing all sends");
+                st.pacer.block_all(now + *d);
+            }
             Outcome::Retry
         }
         Err(Error::MigrateToChat(new_id)) => {
