@@ -950,3 +950,44 @@ fn backoff(cfg: &NotifierConfig, failures: u32) -> Duration {
     let jitter: f64 = rand::thread_rng().gen_range(0.5..=1.0);
     raw.mul_f64(jitter)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let mut cfg = NotifierConfig::default();
+        cfg.backoff(Duration::from_millis(100), Duration::from_secs(2));
+        for (failures, raw_ms) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (5, 1600),
+            (6, 2000),
+            (40, 2000),
+        ] {
+            for _ in 0..50 {
+                let d = backoff(&cfg, failures).as_millis();
+                assert!(d >= raw_ms / 2 && d <= raw_ms, "{failures}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn render_adds_an_escaped_note() {
+        let mut m: QueuedMessage = serde_json::from_value(serde_json::json!({
+            "id": 1, "chat": 1, "text": "*r1* down", "parse_mode": "MarkdownV2", "count": 3
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = render(&m);
+        assert_eq!(text, "*r1* down\n\\(×3: repeated alerts coalesced\\)");
+        assert!(crate::markdown_v2::to_plain(&text).is_ok());
+        m.transitions = 2;
+        m.state = Some(AlertState::Resolved);
+        assert!(render(&m).ends_with("now resolved\\)"));
+        m.count = 1;
+        m.transitions = 0;
+        assert_eq!(render(&m), "*r1* down");
+    }
+}

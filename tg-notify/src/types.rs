@@ -364,3 +364,37 @@ impl BotCommand {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_ids_parse_from_what_users_type() {
+        assert_eq!("-1001234".parse::<ChatId>(), Ok(ChatId::Id(-1_001_234)));
+        assert_eq!(" 42 ".parse::<ChatId>(), Ok(ChatId::Id(42)));
+        assert_eq!(
+            "@net_ops".parse::<ChatId>(),
+            Ok(ChatId::Username("@net_ops".into()))
+        );
+        for bad in ["", "@", "@abc", "net_ops", "@with space", "12a", "@ünïcode"] {
+            assert!(bad.parse::<ChatId>().is_err(), "{bad:?}");
+        }
+        assert!(ChatId::Id(-5).is_group() && !ChatId::Id(5).is_group());
+    }
+
+    #[test]
+    fn parse_modes_parse_and_serialise() {
+        assert_eq!("HTML".parse::<ParseMode>(), Ok(ParseMode::Html));
+        assert_eq!("markdownv2".parse::<ParseMode>(), Ok(ParseMode::MarkdownV2));
+        assert_eq!("plain".parse::<ParseMode>(), Ok(ParseMode::Plain));
+        assert!("markdown".parse::<ParseMode>().is_err());
+        let mut m = SendMessage::new(ChatId::Id(1), "x");
+        let plain = serde_json::to_value(&m).unwrap_or_default();
+        assert!(plain.get("parse_mode").is_none());
+        m.parse_mode(ParseMode::MarkdownV2).disable_link_preview();
+        let v = serde_json::to_value(&m).unwrap_or_default();
+        assert_eq!(v["parse_mode"], "MarkdownV2");
+        assert_eq!(v["link_preview_options"]["is_disabled"], true);
+    }
+}
