@@ -449,106 +449,78 @@ impl Item for SimpleQueue {
     }
 
     fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)> {
-        let d = SimpleQueue::default();
         let mut items: Vec<(&'static str, String, bool)> = Vec::with_capacity(28);
-        let mut push = |k: &'static str, v: String, default: bool| items.push((k, v, default));
-        push("name", self.name.clone(), false);
-        push("target", join(&self.target), self.target.is_empty());
-        push(
-            "dst",
-            self.dst.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.dst.is_none(),
-        );
-        push(
-            "parent",
-            self.parent.clone().unwrap_or_else(|| "none".to_owned()),
-            self.parent.is_none(),
-        );
-        push(
-            "packet-marks",
-            self.packet_marks.join(","),
-            self.packet_marks.is_empty(),
-        );
-        push(
-            "priority",
-            self.priority.to_string(),
-            self.priority == d.priority,
-        );
-        push("queue", self.queue.to_string(), self.queue == d.queue);
-        push(
-            "limit-at",
-            self.limit_at.to_string(),
-            self.limit_at == d.limit_at,
-        );
-        push(
-            "max-limit",
-            self.max_limit.to_string(),
-            self.max_limit == d.max_limit,
-        );
-        push(
-            "burst-limit",
-            self.burst_limit.to_string(),
-            self.burst_limit == d.burst_limit,
-        );
-        push(
-            "burst-threshold",
-            self.burst_threshold.to_string(),
-            self.burst_threshold == d.burst_threshold,
-        );
-        push(
-            "burst-time",
-            self.burst_time.to_string(),
-            self.burst_time == d.burst_time,
-        );
+        // Values are formatted only when they are kept.
+        let mut push = |k: &'static str, default: bool, v: &dyn Fn() -> String| {
+            if !(compact && default) {
+                items.push((k, v(), default));
+            }
+        };
+        let zero = UpDown::<Rate>::default();
+        let small = |q: &UpDown<String>| q.upload == "default-small" && q.download == "default-small";
+        push("name", false, &|| self.name.clone());
+        push("target", self.target.is_empty(), &|| join(&self.target));
+        push("dst", self.dst.is_none(), &|| {
+            self.dst.as_ref().map(ToString::to_string).unwrap_or_default()
+        });
+        push("parent", self.parent.is_none(), &|| {
+            self.parent.clone().unwrap_or_else(|| "none".to_owned())
+        });
+        push("packet-marks", self.packet_marks.is_empty(), &|| {
+            self.packet_marks.join(",")
+        });
+        push("priority", self.priority == UpDown::both(8), &|| {
+            self.priority.to_string()
+        });
+        push("queue", small(&self.queue), &|| self.queue.to_string());
+        for (k, v) in [
+            ("limit-at", &self.limit_at),
+            ("max-limit", &self.max_limit),
+            ("burst-limit", &self.burst_limit),
+            ("burst-threshold", &self.burst_threshold),
+        ] {
+            push(k, *v == zero, &|| v.to_string());
+        }
+        push("burst-time", self.burst_time == UpDown::default(), &|| {
+            self.burst_time.to_string()
+        });
         push(
             "bucket-size",
-            self.bucket_size.to_string(),
-            self.bucket_size == d.bucket_size,
+            self.bucket_size == UpDown::both(Ratio::DEFAULT_BUCKET),
+            &|| self.bucket_size.to_string(),
         );
-        push(
-            "time",
+        push("time", self.time.is_none(), &|| {
             self.time
                 .map(|t| t.to_string())
-                .unwrap_or_else(|| "0s-1d,sun,mon,tue,wed,thu,fri,sat".to_owned()),
-            self.time.is_none(),
-        );
-        push(
-            "disabled",
-            bool_str(self.disabled, style).to_owned(),
-            !self.disabled,
-        );
-        push(
-            "comment",
-            self.comment.clone().unwrap_or_default(),
-            self.comment.is_none(),
-        );
-        push(
-            "total-queue",
-            self.total_queue.clone(),
-            self.total_queue == d.total_queue,
-        );
+                .unwrap_or_else(|| "0s-1d,sun,mon,tue,wed,thu,fri,sat".to_owned())
+        });
+        push("disabled", !self.disabled, &|| {
+            bool_str(self.disabled, style).to_owned()
+        });
+        push("comment", self.comment.is_none(), &|| {
+            self.comment.clone().unwrap_or_default()
+        });
+        push("total-queue", self.total_queue == "default-small", &|| {
+            self.total_queue.clone()
+        });
         for (k, v) in [
             ("total-limit-at", self.total_limit_at),
             ("total-max-limit", self.total_max_limit),
             ("total-burst-limit", self.total_burst_limit),
             ("total-burst-threshold", self.total_burst_threshold),
         ] {
-            push(k, v.to_string(), v.is_zero());
+            push(k, v.is_zero(), &|| v.to_string());
         }
-        push(
-            "total-burst-time",
-            self.total_burst_time.to_string(),
-            self.total_burst_time.is_zero(),
-        );
-        push(
-            "total-priority",
-            self.total_priority.to_string(),
-            self.total_priority == 8,
-        );
+        push("total-burst-time", self.total_burst_time.is_zero(), &|| {
+            self.total_burst_time.to_string()
+        });
+        push("total-priority", self.total_priority == 8, &|| {
+            self.total_priority.to_string()
+        });
         push(
             "total-bucket-size",
-            self.total_bucket_size.to_string(),
             self.total_bucket_size == Ratio::DEFAULT_BUCKET,
+            &|| self.total_bucket_size.to_string(),
         );
         finish(items, &self.extra, compact)
     }

@@ -72,8 +72,15 @@ const COMMANDS: &[&str] = &[
 struct Token {
     key: Option<Vec<u8>>,
     value: Vec<u8>,
+    loc: Loc,
+}
+
+/// Where something starts: the column is computed only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+struct Loc {
     line: usize,
-    col: usize,
+    line_start: usize,
+    pos: usize,
 }
 
 struct Lexer<'a> {
@@ -93,27 +100,31 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn col(&self) -> usize {
-        // Columns count characters: skip UTF-8 continuation bytes.
-        self.src
-            .get(self.line_start..self.pos)
-            .map(|s| s.iter().filter(|&&b| b & 0xC0 != 0x80).count())
-            .unwrap_or(0)
-            + 1
+    fn loc(&self) -> Loc {
+        Loc {
+            line: self.line,
+            line_start: self.line_start,
+            pos: self.pos,
+        }
     }
 
     fn error(&self, kind: RscErrorKind) -> RscError {
-        self.error_at(kind, self.line, self.col())
+        self.error_at(kind, self.loc())
     }
 
-    fn error_at(&self, kind: RscErrorKind, line: usize, col: usize) -> RscError {
-        // Find the text of `line` by scanning from the current line start backwards if needed.
-        let text = line_text(self.src, line);
+    fn error_at(&self, kind: RscErrorKind, loc: Loc) -> RscError {
+        // Columns count characters: skip UTF-8 continuation bytes.
+        let column = self
+            .src
+            .get(loc.line_start..loc.pos)
+            .map(|s| s.iter().filter(|&&b| b & 0xC0 != 0x80).count())
+            .unwrap_or(0)
+            + 1;
         RscError {
-            line,
-            column: col,
+            line: loc.line,
+            column,
             kind,
-            source_line: text,
+            source_line: line_text(self.src, loc.line),
         }
     }
 
@@ -195,7 +206,7 @@ impl<'a> Lexer<'a> {
         while matches!(self.peek(), Some(b' ' | b'\t')) {
             self.bump();
         }
-        let (line, col) = (self.line, self.col());
+        let loc = self.loc();
         match self.peek() {
             None => return Ok(None),
             Some(b';') => {
@@ -229,14 +240,12 @@ impl<'a> Lexer<'a> {
                     self.escape(&mut out)?;
                 }
                 b'"' => {
-                    let (sl, sc) = (self.line, self.col());
+                    let start = self.loc();
                     self.bump();
                     loop {
                         match self.peek() {
                             None | Some(b'\n') => {
-                                return Err(
-                                    self.error_at(RscErrorKind::UnterminatedString, sl, sc)
-                                );
+                                return Err(self.error_at(RscErrorKind::UnterminatedString, start));
                             }
                             Some(b'"') => {
                                 self.bump();
@@ -265,15 +274,13 @@ impl<'a> Lexer<'a> {
                 Token {
                     key: Some(out),
                     value,
-                    line,
-                    col,
+                    loc,
                 }
             }
             None => Token {
                 key: None,
                 value: out,
-                line,
-                col,
+                loc,
             },
         }))
     }
@@ -316,15 +323,15 @@ fn line_text(src: &[u8], line: usize) -> String {
     s.trim_end_matches('\r').chars().take(200).collect()
 }
 
-fn to_string(lx: &Lexer<'_>, bytes: Vec<u8>, t_line: usize, t_col: usize) -> Result<String, RscError> {
-    String::from_utf8(bytes).map_err(|_| lx.error_at(RscErrorKind::InvalidUtf8, t_line, t_col))
+fn to_string(lx: &Lexer<'_>, bytes: Vec<u8>, loc: Loc) -> Result<String, RscError> {
+    String::from_utf8(bytes).map_err(|_| lx.error_at(RscErrorKind::InvalidUtf8, loc))
 }
 
 /// Parses the modelled sections of a RouterOS script into a [`Config`].
 pub fn parse(src: &str) -> Result<Config, RscError> {
     let mut lx = Lexer::new(src);
     if src.len() > MAX_INPUT {
-        return Err(lx.error_at(RscErrorKind::TooLarge, 1, 1));
+        return Err(lx.error_at(RscErrorKind::TooLarge, lx.loc()));
     }
     let mut cfg = Config::default();
     let mut section: Option<Section> = None;
@@ -374,7 +381,7 @@ pub fn parse(src: &str) -> Result<Config, RscError> {
         }
         let sec = match line_section {
             Some(s) => s,
-            None => return Err(lx.error_at(RscErrorKind::NoSection, cmd.line, cmd.col)),
+            None => return Err(lx.error_at(RscErrorKind::NoSection, cmd.loc)),
         };
         if sec == Section::Other {
             continue;
@@ -383,38 +390,42 @@ pub fn parse(src: &str) -> Result<Config, RscError> {
         if cmd.key.is_some() || name != "add" {
             return Err(lx.error_at(
                 RscErrorKind::UnsupportedCommand(name.chars().take(40).collect()),
-                cmd.line,
-                cmd.col,
+                cmd.loc,
             ));
         }
-        let props = rest.get(1..).unwrap_or_default();
+        let cmd_loc = cmd.loc;
+        let props = words.drain(words.len() - rest.len() + 1..);
         match sec {
-            Section::Queue => cfg.queues.push(read_item(&lx, cmd, props)?),
-            Section::Layer7 => cfg.layer7_protocols.push(read_item(&lx, cmd, props)?),
-            Section::Mangle => cfg.mangle.push(read_item(&lx, cmd, props)?),
-            Section::Filter => cfg.filter.push(read_item(&lx, cmd, props)?),
+            Section::Queue => cfg.queues.push(read_item(&lx, cmd_loc, props)?),
+            Section::Layer7 => cfg.layer7_protocols.push(read_item(&lx, cmd_loc, props)?),
+            Section::Mangle => cfg.mangle.push(read_item(&lx, cmd_loc, props)?),
+            Section::Filter => cfg.filter.push(read_item(&lx, cmd_loc, props)?),
             Section::Other => {}
         }
     }
     Ok(cfg)
 }
 
-fn read_item<T: Item>(lx: &Lexer<'_>, cmd: &Token, props: &[Token]) -> Result<T, RscError> {
+fn read_item<T: Item>(
+    lx: &Lexer<'_>,
+    cmd: Loc,
+    props: impl Iterator<Item = Token>,
+) -> Result<T, RscError> {
     let mut item = T::default();
     for t in props {
-        let Some(key) = &t.key else {
-            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.line, t.col));
+        let Some(key) = t.key else {
+            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
         };
-        let key = to_string(lx, key.clone(), t.line, t.col)?;
-        let value = to_string(lx, t.value.clone(), t.line, t.col)?;
+        let key = to_string(lx, key, t.loc)?;
+        let value = to_string(lx, t.value, t.loc)?;
         if key.starts_with('.') {
-            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.line, t.col));
+            return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
         }
         item.set_property(&key, &value)
-            .map_err(|e| lx.error_at(RscErrorKind::Property(e), t.line, t.col))?;
+            .map_err(|e| lx.error_at(RscErrorKind::Property(e), t.loc))?;
     }
     item.required()
-        .map_err(|e| lx.error_at(RscErrorKind::Property(e), cmd.line, cmd.col))?;
+        .map_err(|e| lx.error_at(RscErrorKind::Property(e), cmd))?;
     Ok(item)
 }
 
@@ -422,67 +433,85 @@ fn is_bare(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':' | b'/' | b',' | b'+' | b'*' | b'@' | b'%')
 }
 
-/// Writes `value` as a script value: bare when safe, otherwise quoted with escapes, in units
-/// that a line break may not split.
-fn value_units(value: &str, units: &mut Vec<String>) {
+/// Appends `value` as a script value: bare when safe, otherwise quoted with escapes. The
+/// result is ASCII.
+fn push_value(out: &mut String, value: &str) {
     if !value.is_empty() && value.bytes().all(is_bare) {
-        units.extend(value.chars().map(String::from));
+        out.push_str(value);
         return;
     }
-    units.push("\"".to_owned());
+    out.push('"');
     for &b in value.as_bytes() {
-        units.push(match b {
-            b'"' => "\\\"".to_owned(),
-            b'\\' => "\\\\".to_owned(),
-            b'$' => "\\$".to_owned(),
-            b'?' => "\\?".to_owned(),
-            b'\n' => "\\n".to_owned(),
-            b'\r' => "\\r".to_owned(),
-            b'\t' => "\\t".to_owned(),
-            0x20..=0x7e => char::from(b).to_string(),
-            _ => format!("\\{b:02X}"),
-        });
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'$' => out.push_str("\\$"),
+            b'?' => out.push_str("\\?"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let hex = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
+                out.push('\\');
+                out.push(hex(b >> 4).to_ascii_uppercase());
+                out.push(hex(b & 15).to_ascii_uppercase());
+            }
+        }
     }
-    units.push("\"".to_owned());
+    out.push('"');
+}
+
+/// Length of the unit at the start of `rest` that a line break may not split: an escape
+/// (`\"`, `\HH`) or one character.
+fn unit_len(rest: &[u8]) -> usize {
+    match rest {
+        [b'\\', n, ..] if n.is_ascii_hexdigit() => 3.min(rest.len()),
+        [b'\\', _, ..] => 2,
+        _ => 1,
+    }
 }
 
 /// Appends one `add` line for `props`, wrapped at [`LINE_WIDTH`].
 fn render_add(out: &mut String, props: &[(String, String)]) {
-    let tokens: Vec<Vec<String>> = props
-        .iter()
-        .map(|(k, v)| {
-            let mut units: Vec<String> = k.chars().map(String::from).collect();
-            units.push("=".to_owned());
-            value_units(v, &mut units);
-            units
-        })
-        .collect();
     let mut cur = String::from("add");
-    let n = tokens.len();
-    for (i, units) in tokens.iter().enumerate() {
-        let len: usize = units.iter().map(String::len).sum();
+    let mut token = String::new();
+    let n = props.len();
+    for (i, (k, v)) in props.iter().enumerate() {
+        token.clear();
+        token.push_str(k);
+        token.push('=');
+        push_value(&mut token, v);
         let limit = if i + 1 == n { LINE_WIDTH } else { LINE_WIDTH - 2 };
-        if cur.len() + 1 + len <= limit {
+        if cur.len() + 1 + token.len() <= limit {
             cur.push(' ');
-            units.iter().for_each(|u| cur.push_str(u));
+            cur.push_str(&token);
             continue;
         }
         out.push_str(&cur);
         out.push_str(" \\\n");
-        cur = String::from("    ");
-        if cur.len() + len <= limit {
-            units.iter().for_each(|u| cur.push_str(u));
+        cur.clear();
+        cur.push_str("    ");
+        if cur.len() + token.len() <= limit {
+            cur.push_str(&token);
             continue;
         }
         // Too long for a line: split inside the token, never before a blank (a continuation
         // drops the next line's leading blanks) and never inside an escape.
-        for u in units {
-            if cur.len() + u.len() > LINE_WIDTH - 1 && cur.len() > 4 && !u.starts_with(' ') {
+        let bytes = token.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let len = unit_len(rest);
+            if cur.len() + len > LINE_WIDTH - 1 && cur.len() > 4 && rest.first() != Some(&b' ') {
                 out.push_str(&cur);
                 out.push_str("\\\n");
-                cur = String::from("    ");
+                cur.clear();
+                cur.push_str("    ");
             }
-            cur.push_str(u);
+            // The token is ASCII, so every byte boundary is a char boundary.
+            cur.push_str(token.get(at..at + len).unwrap_or_default());
+            at += len;
         }
     }
     out.push_str(&cur);
@@ -528,9 +557,9 @@ pub fn render_layer7(p: &Layer7Protocol) -> String {
 
 /// Quotes and escapes a value the way [`render`] does (bare when safe).
 pub fn quote(value: &str) -> String {
-    let mut units = Vec::new();
-    value_units(value, &mut units);
-    units.concat()
+    let mut out = String::new();
+    push_value(&mut out, value);
+    out
 }
 
 #[cfg(test)]

@@ -151,15 +151,18 @@ pub(crate) fn parent_indices(queues: &[SimpleQueue]) -> (Vec<Option<usize>>, Has
 /// Depth of every queue (1 = top level); `None` for queues in or under a cycle.
 pub(crate) fn depths(parents: &[Option<usize>]) -> Vec<Option<usize>> {
     const UNKNOWN: usize = usize::MAX;
-    let mut depth = vec![UNKNOWN; parents.len()];
-    let mut cyclic = vec![false; parents.len()];
-    for start in 0..parents.len() {
+    let n = parents.len();
+    let mut depth = vec![UNKNOWN; n];
+    let mut cyclic = vec![false; n];
+    // `mark[i] == start` while `i` is on the path walked from `start`: O(n) overall.
+    let mut mark = vec![UNKNOWN; n];
+    let mut path = Vec::new();
+    for start in 0..n {
         if depth.get(start) != Some(&UNKNOWN) {
             continue;
         }
-        // Walk up until a known depth, the top, or a repeat (cycle); bounded by the count.
-        let mut path = Vec::new();
-        let mut on_path = HashSet::new();
+        // Walk up until a known depth, the top, or a node of this walk (a cycle).
+        path.clear();
         let mut cur = Some(start);
         let mut base = 0usize;
         let mut cycle = false;
@@ -172,16 +175,20 @@ pub(crate) fn depths(parents: &[Option<usize>]) -> Vec<Option<usize>> {
                 }
                 _ => {}
             }
-            if !on_path.insert(i) {
-                cycle = true;
-                break;
+            match mark.get_mut(i) {
+                Some(m) if *m == start => {
+                    cycle = true;
+                    break;
+                }
+                Some(m) => *m = start,
+                None => break,
             }
             path.push(i);
             cur = parents.get(i).copied().flatten();
         }
         for (k, &i) in path.iter().rev().enumerate() {
             if let (Some(d), Some(c)) = (depth.get_mut(i), cyclic.get_mut(i)) {
-                *d = base + k + 1;
+                *d = base.saturating_add(k + 1);
                 *c = cycle;
             }
         }
@@ -400,13 +407,16 @@ fn shadowing(
 ) -> Vec<Option<usize>> {
     // Queues that match any packet to their target: enabled leaves without further conditions.
     let mut index: HashMap<&Target, Vec<usize>> = HashMap::new();
+    // Prefix lengths present in the index (bit i: /i), so lookups skip absent lengths.
+    let mut lens4: u64 = 0;
+    let mut lens6: [u64; 3] = [0; 3];
     let mut out = vec![None; queues.len()];
     for (i, q) in queues.iter().enumerate() {
         if !q.target.is_empty() && !q.disabled {
             // Candidates covering every target of q.
             let mut common: Option<Vec<usize>> = None;
             for t in &q.target {
-                let mut here: Vec<usize> = covering(t)
+                let mut here: Vec<usize> = covering(t, lens4, &lens6)
                     .iter()
                     .filter_map(|c| index.get(c))
                     .flatten()
@@ -422,9 +432,11 @@ fn shadowing(
                     break;
                 }
             }
-            let ancestors = ancestors_of(i, parents);
             if let (Some(slot), Some(c)) = (out.get_mut(i), common) {
-                *slot = c.into_iter().find(|a| !ancestors.contains(a));
+                if !c.is_empty() {
+                    let ancestors = ancestors_of(i, parents);
+                    *slot = c.into_iter().find(|a| !ancestors.contains(a));
+                }
             }
         }
         let eligible = !q.disabled
@@ -434,6 +446,15 @@ fn shadowing(
             && children.get(i).is_none_or(Vec::is_empty);
         if eligible {
             for t in &q.target {
+                match t {
+                    Target::Ipv4 { len, .. } => lens4 |= 1u64 << (*len).min(63),
+                    Target::Ipv6 { len, .. } => {
+                        if let Some(w) = lens6.get_mut(usize::from(*len / 64)) {
+                            *w |= 1u64 << (len % 64);
+                        }
+                    }
+                    _ => {}
+                }
                 index.entry(t).or_default().push(i);
             }
         }
@@ -454,16 +475,24 @@ fn ancestors_of(i: usize, parents: &[Option<usize>]) -> Vec<usize> {
     out
 }
 
-/// Every target that covers `t` (its supernets, or itself for an interface).
-fn covering(t: &Target) -> Vec<Target> {
+/// Every target that covers `t` (its supernets whose length is in the masks, or itself for
+/// an interface).
+fn covering(t: &Target, lens4: u64, lens6: &[u64; 3]) -> Vec<Target> {
+    let has6 = |l: u8| {
+        lens6
+            .get(usize::from(l / 64))
+            .is_some_and(|w| w & (1u64 << (l % 64)) != 0)
+    };
     match t {
         Target::Ipv4 { addr, len } => (0..=*len)
+            .filter(|l| lens4 & (1u64 << l) != 0)
             .map(|l| Target::Ipv4 {
                 addr: crate::value::mask4(*addr, l),
                 len: l,
             })
             .collect(),
         Target::Ipv6 { addr, len } => (0..=*len)
+            .filter(|l| has6(*l))
             .map(|l| Target::Ipv6 {
                 addr: crate::value::mask6(*addr, l),
                 len: l,

@@ -189,3 +189,34 @@ proptest! {
         prop_assert!(plan(&desired, &desired).is_empty());
     }
 }
+
+/// The fuzz seeds (and any crash kept there) parse, and render → parse is the identity.
+#[test]
+fn fuzz_corpus_round_trips() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/rsc_parse");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        if let Ok(cfg) = rsc::parse(&text) {
+            let back = rsc::parse(&rsc::render(&cfg)).unwrap();
+            assert_eq!(back, cfg, "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 4, "the seed scripts parse");
+}
+
+#[test]
+fn seeds_mean_what_they_say() {
+    let text = include_str!("../../fuzz/corpus/rsc_parse/mixed.rsc");
+    let cfg = rsc::parse(text).unwrap();
+    let names: Vec<&str> = cfg.queues.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["x", "y", "z"]);
+    let text = include_str!("../../fuzz/corpus/rsc_parse/escapes.rsc");
+    let cfg = rsc::parse(text).unwrap();
+    assert_eq!(cfg.queues[0].comment.as_deref(), Some("café \"x\"  y\n\t?"));
+    assert_eq!(cfg.queues[0].target.len(), 3);
+    assert_eq!(cfg.queues[1].parent.as_deref(), Some("a b"));
+    assert_eq!(cfg.queues[1].bucket_size.download, Ratio::from_thousandths(10_000));
+}
