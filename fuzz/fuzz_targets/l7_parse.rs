@@ -2,13 +2,16 @@
 //! Oracles: no panic; a parsed pattern prints to text that parses to the same print
 //! (print -> parse round trip); every diagnostic span lies inside the pattern.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use l7_patterns::{lint, MatchMode, Matcher, Pattern};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let src = String::from_utf8_lossy(data);
     for d in lint(&src) {
-        assert!(d.span.start <= d.span.end && d.span.end <= src.len(), "{d:?}");
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= src.len(),
+            "{d:?}"
+        );
         let _ = d.apply_fix(&src);
     }
     if let Ok(p) = Pattern::parse(&src) {

@@ -5,15 +5,20 @@
 #![no_main]
 use std::sync::Arc;
 
-use libfuzzer_sys::fuzz_target;
 use l7_patterns::{collect, Direction, Flow, MatchMode, MatchSet, PatternSet, Window};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&n, rest)) = data.split_first() else { return };
+    let Some((&n, rest)) = data.split_first() else {
+        return;
+    };
     let n = usize::from(n).min(rest.len());
     let (pat, stream) = rest.split_at(n);
     let pat = String::from_utf8_lossy(pat);
-    let Ok(set) = PatternSet::new([("p", pat.as_ref()), ("http", "^get /")], MatchMode::CaseInsensitive) else {
+    let Ok(set) = PatternSet::new(
+        [("p", pat.as_ref()), ("http", "^get /")],
+        MatchMode::CaseInsensitive,
+    ) else {
         return;
     };
     let set = Arc::new(set);
@@ -23,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
     let mut buffer = Vec::new();
     for (i, packet) in stream.split(|b| *b == 0xff).enumerate() {
         let was_closed = flow.is_closed();
-        let dir = if i % 2 == 0 { Direction::Original } else { Direction::Reply };
+        let dir = if i % 2 == 0 {
+            Direction::Original
+        } else {
+            Direction::Reply
+        };
         flow.push(dir, packet);
         if was_closed || i >= 10 {
             continue;

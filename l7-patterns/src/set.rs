@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::{meta, Input, MatchKind};
+use regex_syntax::hir::{self, Hir, Look};
 
 use crate::compile::{meta_builder, to_hir, MatchMode, NFA_SIZE_LIMIT};
 use crate::error::Error;
@@ -169,7 +170,25 @@ impl PatternSet {
         patterns: Vec<Pattern>,
         mode: MatchMode,
     ) -> Result<PatternSet, Error> {
-        let hirs: Vec<_> = patterns.iter().map(|p| to_hir(p.ast(), mode)).collect();
+        // Each pattern P is compiled as `P(?s:.)*\z`: it "matches at the end of the data" exactly
+        // when P matches somewhere. Matches are then reported only at the end of a search, so
+        // one pass runs at full DFA speed without stopping at every match, and a flow learns
+        // which patterns matched so far from a single end-of-input step after each packet.
+        let hirs: Vec<_> = patterns
+            .iter()
+            .map(|p| {
+                let any = Hir::class(hir::Class::Bytes(hir::ClassBytes::new([
+                    hir::ClassBytesRange::new(0, 255),
+                ])));
+                let rest = Hir::repetition(hir::Repetition {
+                    min: 0,
+                    max: None,
+                    greedy: true,
+                    sub: Box::new(any),
+                });
+                Hir::concat(vec![to_hir(p.ast(), mode), rest, Hir::look(Look::End)])
+            })
+            .collect();
         let compile_err = |e: String| {
             // Find the culprit by compiling the patterns one at a time.
             let name = patterns

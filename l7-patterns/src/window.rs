@@ -201,17 +201,9 @@ impl Flow {
                     break;
                 }
             };
-            if sid.is_tagged() {
-                if sid.is_match() {
-                    for i in 0..dfa.match_len(cache, sid) {
-                        self.matched
-                            .insert(dfa.match_pattern(cache, sid, i).as_usize());
-                    }
-                }
-                if sid.is_dead() {
-                    self.dead = true;
-                    break;
-                }
+            if sid.is_dead() {
+                self.dead = true;
+                break;
             }
         }
         if failed {
