@@ -28,6 +28,22 @@ struct L7Labels {
     protocol: String,
 }
 
+/// Escapes a label value for the text format (`\\`, `\"`, `\n`): the encoder of this
+/// prometheus-client version writes label values as they are, and queue names come from
+/// routers.
+pub fn label(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders every metric.
 pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
     let mut reg = Registry::with_prefix("noc");
@@ -53,7 +69,7 @@ pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
     for r in hub.routers() {
         let live = r.live();
         let rl = RouterLabels {
-            router: r.name.clone(),
+            router: label(&r.name),
         };
         up.get_or_create(&rl)
             .set(i64::from(matches!(live.status, Status::Up)));
@@ -68,8 +84,8 @@ pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
             free_hdd.get_or_create(&rl).set(clamp(res.free_hdd));
         }
         let item = |name: &str, dir: &str| ItemLabels {
-            router: r.name.clone(),
-            name: name.to_owned(),
+            router: label(&r.name),
+            name: label(name),
             direction: dir.to_owned(),
         };
         for q in live.queues.iter() {
@@ -102,8 +118,8 @@ pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
         }
         for p in &live.l7 {
             let l = L7Labels {
-                router: r.name.clone(),
-                protocol: p.name.clone(),
+                router: label(&r.name),
+                protocol: label(&p.name),
             };
             l7_packets.get_or_create(&l).inc_by(p.hit_packets);
             l7_bytes.get_or_create(&l).inc_by(p.hit_bytes);
@@ -161,4 +177,12 @@ pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
     encode(&mut out, &reg)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(super::label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
 }

@@ -63,7 +63,7 @@ pub struct AppState {
     env: Environment<'static>,
     metrics_token: Option<String>,
     embedded: Option<SocketAddr>,
-    dummy_hash: String,
+    dummy_hash: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -180,7 +180,7 @@ impl AppState {
             env: templates()?,
             metrics_token,
             embedded,
-            dummy_hash: auth::hash_password("timing-equaliser")?,
+            dummy_hash: std::sync::OnceLock::new(),
         })
     }
 
@@ -581,10 +581,12 @@ async fn login(
         return r;
     }
     let user = st.store.user_by_name(&f.user).ok().flatten();
-    let hash = user
-        .as_ref()
-        .map(|u| u.hash.clone())
-        .unwrap_or_else(|| st.dummy_hash.clone());
+    let hash = user.as_ref().map(|u| u.hash.clone()).unwrap_or_else(|| {
+        // Unknown users cost as much as known ones, so timing does not tell them apart.
+        st.dummy_hash
+            .get_or_init(|| auth::hash_password("timing-equaliser").unwrap_or_default())
+            .clone()
+    });
     let password = f.password.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -1184,6 +1186,24 @@ pub async fn apply_queue(
     Ok(applied)
 }
 
+/// Waits (at most `limit`) until a poll that started after now has finished for `router`, so
+/// the page shown after a change already reflects it.
+async fn wait_for_poll(st: &AppState, router: i64, limit: Duration) {
+    let mut rx = st.hub.subscribe();
+    let _ = tokio::time::timeout(limit, async {
+        let mut seen = 0;
+        while seen < 2 {
+            match rx.recv().await {
+                Ok(id) if id == router => seen += 1,
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return,
+            }
+        }
+    })
+    .await;
+}
+
 async fn load_current(
     st: &AppState,
     router: i64,
@@ -1327,12 +1347,15 @@ async fn apply_form(
         "queue.edit"
     };
     match apply_queue(&st, &r, &s.user, action, &current, &desired).await {
-        Ok(a) if a.error.is_none() => Redirect::to(&format!(
-            "/queue?router={}&name={}",
-            r.id,
-            urlencode(f.name.trim())
-        ))
-        .into_response(),
+        Ok(a) if a.error.is_none() => {
+            wait_for_poll(&st, r.id, Duration::from_secs(5)).await;
+            Redirect::to(&format!(
+                "/queue?router={}&name={}",
+                r.id,
+                urlencode(f.name.trim())
+            ))
+            .into_response()
+        }
         Ok(a) => {
             let mut resp = st.page(
                 &s,
@@ -1382,6 +1405,7 @@ async fn queue_action(
     let action = format!("queue.{}", f.action);
     match apply_queue(&st, &r, &s.user, &action, &current, &desired).await {
         Ok(a) if a.error.is_none() => {
+            wait_for_poll(&st, r.id, Duration::from_secs(5)).await;
             Redirect::to(&format!("/queues?router={}", r.id)).into_response()
         }
         Ok(a) => st.error_page(

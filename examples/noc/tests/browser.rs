@@ -1,0 +1,306 @@
+//! Browser tests: headless Chromium (Debian's `chromium` and `chromium-driver`) driven with
+//! fantoccini against noc and its embedded simulator. They run only with
+//! `NOC_BROWSER_TESTS=1`; screenshots go to `target/noc-screenshots/`.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(profile: &std::path::Path) -> (Driver, Client) {
+    let port = free_port();
+    let child =
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium chromium-driver)");
+    let driver = Driver(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("webdriver session");
+    (driver, client)
+}
+
+fn shots_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/noc-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(shots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn wait_js(c: &Client, what: &str, script: &str) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let v = c.execute(script, vec![]).await.unwrap();
+        if !v.is_null() && v != serde_json::Value::Bool(false) {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_a_real_browser() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipped: set NOC_BROWSER_TESTS=1 to run the browser tests");
+        return;
+    }
+    let app = start().await;
+    let sim = app.noc.simulator().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    let id = router_id(&app);
+
+    // Log in.
+    c.goto(&format!("{}/queues", app.base)).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    shot(&c, "01-login").await;
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The queue table fills from ros-sim.
+    eventually("queues polled", || async {
+        app.noc.state().hub.routers()[0].live().queues.len() >= 6
+    })
+    .await;
+    c.goto(&format!("{}/queues?router={id}", app.base))
+        .await
+        .unwrap();
+    let names = wait_js(
+        &c,
+        "queue rows",
+        "const r = [...document.querySelectorAll('#queue-table tbody tr')].map(t => t.dataset.name); return r.length >= 6 ? r : null;",
+    )
+    .await;
+    assert!(
+        names.as_array().unwrap().iter().any(|n| n == "queue1"),
+        "{names}"
+    );
+
+    // A rate changes live, without reloading the page: squeeze the busiest queue.
+    let busiest = {
+        let mut best = None;
+        for _ in 0..50 {
+            let live = app.noc.state().hub.routers()[0].live();
+            best = live
+                .queues
+                .iter()
+                .filter(|q| q.rate_down > 200_000)
+                .max_by_key(|q| q.rate_down)
+                .map(|q| q.name.clone());
+            if best.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        best.expect("some queue carries traffic")
+    };
+    c.execute("window.__noReload = true;", vec![])
+        .await
+        .unwrap();
+    let sel = format!(
+        "[...document.querySelectorAll('#queue-table tbody tr')].find(t => t.dataset.name === {})",
+        serde_json::to_string(&busiest).unwrap()
+    );
+    let before = c
+        .execute(
+            &format!("return {sel}.querySelector('[data-field=rate]').textContent;"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    sim.set("/queue/simple", &busiest, &[("max-limit", "32000/32000")])
+        .unwrap();
+    let after = wait_js(
+        &c,
+        "the rate cell to update",
+        &format!(
+            "const t = {sel}.querySelector('[data-field=rate]').textContent; return (window.__noReload && t !== {} && /kbps|bps$/.test(t) && !/Mbps/.test(t)) ? t : null;",
+            before
+        ),
+    )
+    .await;
+    eprintln!("{busiest}: {before} -> {after}");
+    shot(&c, "02-queues-live").await;
+
+    // Overview with router status and interfaces.
+    c.goto(&format!("{}/", app.base)).await.unwrap();
+    wait_js(&c, "overview status", "const s = document.querySelector('[data-field=status]'); return s && s.textContent === 'up';").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    shot(&c, "03-overview").await;
+
+    // Add a queue with a bad rate: the inline error appears before anything is sent.
+    c.goto(&format!("{}/queues/edit?router={id}", app.base))
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-name"))
+        .await
+        .unwrap()
+        .send_keys("browser-q")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-target"))
+        .await
+        .unwrap()
+        .send_keys("192.168.88.240/32")
+        .await
+        .unwrap();
+    let max = c.find(Locator::Id("f-max_limit")).await.unwrap();
+    max.clear().await.unwrap();
+    max.send_keys("5Q/10M").await.unwrap();
+    let err = wait_js(
+        &c,
+        "inline error",
+        "const e = document.querySelector('[data-error-for=max_limit]').textContent; return e.length ? e : null;",
+    )
+    .await;
+    assert!(err.as_str().unwrap().contains("max-limit"), "{err}");
+    assert_eq!(
+        c.execute("return document.getElementById('apply').disabled;", vec![])
+            .await
+            .unwrap(),
+        serde_json::Value::Bool(true)
+    );
+    shot(&c, "04-editor-error").await;
+    assert!(!sim
+        .print("/queue/simple")
+        .unwrap()
+        .iter()
+        .any(|q| q.iter().any(|(_, v)| v == "browser-q")));
+
+    // Fix it: the plan shows the exact command; apply; it is on the simulated router.
+    max.clear().await.unwrap();
+    max.send_keys("2M/8M").await.unwrap();
+    wait_js(
+        &c,
+        "plan preview",
+        "const p = document.getElementById('plan').textContent; return p.includes('max-limit=2M/8M') && document.querySelector('[data-error-for=max_limit]').textContent === '' ? p : null;",
+    )
+    .await;
+    shot(&c, "05-editor-preview").await;
+    c.find(Locator::Id("apply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("queue on the router", || async {
+        sim.print("/queue/simple").unwrap().iter().any(|q| {
+            q.iter().any(|(k, v)| k == "name" && v == "browser-q")
+                && q.iter()
+                    .any(|(k, v)| k == "max-limit" && v == "2000000/8000000")
+        })
+    })
+    .await;
+    wait_js(
+        &c,
+        "queue page",
+        "return document.getElementById('queue-detail') ? true : null;",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    shot(&c, "06-queue-detail").await;
+
+    // The Layer 7 page: rules with lint, and the pattern tester.
+    c.goto(&format!("{}/l7?router={id}", app.base))
+        .await
+        .unwrap();
+    let rules = c
+        .find(Locator::Id("l7-rules"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        rules.contains("youtube") && rules.contains("tiktok"),
+        "{rules}"
+    );
+    c.find(Locator::Id("l7-text"))
+        .await
+        .unwrap()
+        .send_keys("GET /watch HTTP/1.1\nHost: www.youtube.com\n")
+        .await
+        .unwrap();
+    c.find(Locator::Id("l7-run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let res = wait_js(
+        &c,
+        "pattern test result",
+        "const t = document.getElementById('l7-results').textContent; return t.includes('youtube: matches') ? t : null;",
+    )
+    .await;
+    assert!(res.as_str().unwrap().contains("tiktok: no match"), "{res}");
+    shot(&c, "07-layer7").await;
+
+    c.close().await.unwrap();
+    app.noc.shutdown().await;
+}
