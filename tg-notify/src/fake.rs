@@ -61,8 +61,11 @@ pub struct FakeConfig {
     pub token: String,
     /// Limits enforced, or `None` to accept any rate.
     pub limits: Option<Limits>,
-    /// Extra burst tolerated beyond `limits` (network jitter between client and server).
+    /// Extra burst tolerated beyond `limits`.
     pub slack: u32,
+    /// Extra time tolerated by every limit: requests sent on time by a client may arrive
+    /// bunched up by this much (connection scheduling, a loaded test machine).
+    pub jitter: Duration,
 }
 
 impl Default for FakeConfig {
@@ -71,6 +74,7 @@ impl Default for FakeConfig {
             token: FAKE_TOKEN.to_owned(),
             limits: Some(Limits::default()),
             slack: 1,
+            jitter: Duration::from_millis(50),
         }
     }
 }
@@ -79,9 +83,15 @@ impl Default for FakeConfig {
 struct Gcra(Option<Instant>);
 
 impl Gcra {
-    fn admit(&mut self, now: Instant, interval: Duration, burst: u32) -> Result<(), Duration> {
+    fn admit(
+        &mut self,
+        now: Instant,
+        interval: Duration,
+        burst: u32,
+        jitter: Duration,
+    ) -> Result<(), Duration> {
         if let Some(tat) = self.0 {
-            let tolerance = interval.saturating_mul(burst.saturating_sub(1));
+            let tolerance = interval.saturating_mul(burst.saturating_sub(1)) + jitter;
             if let Some(earliest) = tat.checked_sub(tolerance) {
                 if now < earliest {
                     return Err(earliest - now);
@@ -99,6 +109,7 @@ struct FakeState {
     token: String,
     limits: Option<Limits>,
     slack: u32,
+    jitter: Duration,
     sent: Vec<SentMessage>,
     per_chat: HashMap<ChatId, Gcra>,
     per_group: HashMap<ChatId, Gcra>,
@@ -162,6 +173,7 @@ impl FakeTelegram {
             token: cfg.token,
             limits: cfg.limits,
             slack: cfg.slack,
+            jitter: cfg.jitter,
             next_update_id: 1,
             next_message_id: 1,
             ..FakeState::default()
@@ -421,26 +433,37 @@ fn send_message(app: &App, params: Value) -> Response {
     let now = Instant::now();
     if let Some(limits) = st.limits {
         let slack = st.slack;
+        let jitter = st.jitter;
         let group = chat.is_group();
         let verdict = st
             .per_chat
             .entry(chat.clone())
             .or_default()
-            .admit(now, limits.per_chat_interval, limits.per_chat_burst + slack)
+            .admit(
+                now,
+                limits.per_chat_interval,
+                limits.per_chat_burst + slack,
+                jitter,
+            )
             .and_then(|()| {
                 if group {
                     st.per_group.entry(chat.clone()).or_default().admit(
                         now,
                         limits.group_interval,
                         limits.group_burst + slack,
+                        jitter,
                     )
                 } else {
                     Ok(())
                 }
             })
             .and_then(|()| {
-                st.global
-                    .admit(now, limits.global_interval, limits.global_burst + slack)
+                st.global.admit(
+                    now,
+                    limits.global_interval,
+                    limits.global_burst + slack,
+                    jitter,
+                )
             });
         if let Err(wait) = verdict {
             st.rate_limited += 1;

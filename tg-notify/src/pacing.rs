@@ -292,11 +292,9 @@ impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
 
     /// Forgets every pending message of `chat` (it was blocked, deleted or migrated).
     pub fn clear(&mut self, chat: &K) {
+        // the buckets are kept: forgetting them would grant a fresh burst
         if let Some(c) = self.chats.get_mut(chat) {
             c.pending = 0;
-            if !c.in_flight && !c.scheduled {
-                self.chats.remove(chat);
-            }
         }
     }
 

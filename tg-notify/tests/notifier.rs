@@ -9,15 +9,21 @@ use tg_notify::{
     Notifier, NotifierConfig, ParseMode, Priority, Store, MAX_MESSAGE_LEN,
 };
 
-/// Telegram's limits, 50 times faster.
+/// Telegram's per-chat and group limits 50 times faster, the global one 10 times (so that
+/// it binds in tests with many chats).
 fn fast_limits() -> Limits {
-    Limits::default().scaled(50.0)
+    let mut limits = Limits::default().scaled(50.0);
+    limits.global(300.0, 10);
+    limits
 }
 
+/// A fake enforcing the same limits, tolerating 15 ms of arrival jitter (less than one
+/// per-chat interval, so one message too many is still refused).
 async fn fake() -> FakeTelegram {
     let mut cfg = FakeConfig::default();
     cfg.limits = Some(fast_limits());
-    cfg.slack = 2;
+    cfg.slack = 0;
+    cfg.jitter = Duration::from_millis(15);
     FakeTelegram::start_with(cfg).await
 }
 
@@ -376,4 +382,22 @@ fn json_file_store_survives_reopen_and_torn_writes() {
     // garbage in the middle is an error, not a silent loss
     std::fs::write(&path, "{\"remove\":1}\nnot json\n{\"remove\":2}\n").unwrap();
     assert!(JsonFileStore::open(&path).is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_chats_and_groups_share_the_limits_without_429() {
+    let tg = fake().await;
+    let n = Notifier::start(bot(&tg), MemoryStore::new(), config()).unwrap();
+    let chats: Vec<i64> = (1..=60).map(|c| if c % 4 == 0 { -c } else { c }).collect();
+    for i in 0..8 {
+        for &c in &chats {
+            n.enqueue(Alert::new(c, format!("{c}:{i}"))).unwrap();
+        }
+    }
+    idle(&n).await;
+    for &c in &chats {
+        let want: Vec<String> = (0..8).map(|i| format!("{c}:{i}")).collect();
+        assert_eq!(texts(&tg.sent(&ChatId::Id(c))), want);
+    }
+    assert_eq!(tg.rate_limited(), 0, "our pacing caused 429s");
 }

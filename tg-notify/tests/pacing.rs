@@ -203,3 +203,21 @@ fn limits_parse_from_text() {
     assert!("chat=1/h".parse::<Limits>().is_err());
     assert!("bogus=1/s".parse::<Limits>().is_err());
 }
+
+#[test]
+fn clearing_a_chat_does_not_grant_a_fresh_burst() {
+    let limits = Limits::default();
+    let mut pacer = Pacer::new(limits);
+    let t0 = Instant::now();
+    pacer.push(1, false, 3, t0);
+    for _ in 0..3 {
+        assert_eq!(pacer.next(t0), Decision::Send(1));
+        pacer.complete(&1, true, t0);
+    }
+    pacer.clear(&1);
+    pacer.push(1, false, 1, t0);
+    assert_eq!(
+        pacer.next(t0),
+        Decision::WaitUntil(t0 + limits.per_chat_interval)
+    );
+}
