@@ -293,6 +293,19 @@ impl Shared {
 ///
 /// Cheap to clone; the worker task stops with [`Notifier::shutdown`] or when the last
 /// handle is dropped.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use tg_notify::{Alert, AlertState, Bot, JsonFileStore, Notifier, NotifierConfig, Priority};
+/// let bot = Bot::new(std::env::var("TELEGRAM_BOT_TOKEN")?);
+/// let store = JsonFileStore::open("/var/lib/noc/telegram-queue.jsonl")?;
+/// let notifier = Notifier::start(bot, store, NotifierConfig::default())?;
+/// let mut alert = Alert::new(-1001234567890, "core-sw1: ether1 down");
+/// alert.key("core-sw1/ether1").state(AlertState::Firing).priority(Priority::High);
+/// notifier.enqueue(alert)?;
+/// notifier.wait_idle().await;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Notifier {
     shared: Arc<Shared>,
@@ -318,6 +331,10 @@ impl std::fmt::Debug for Notifier {
 
 impl Notifier {
     /// Loads the queue from `store` and starts the worker on the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
     pub fn start(
         bot: Bot,
         store: impl Store,

@@ -158,6 +158,29 @@ impl Authorizer {
 /// update is returned, so a restarted stream neither repeats nor skips updates. Network
 /// errors, 5xx, flood control and `409 Conflict` are retried with backoff; only an invalid
 /// token ends the stream.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use tg_notify::{parse_command, Authorizer, Bot, JsonFileStore, UpdateStream};
+/// let bot = Bot::new(std::env::var("TELEGRAM_BOT_TOKEN")?);
+/// let mut auth = Authorizer::new();
+/// auth.allow_chat(-1001234567890);
+/// let mut updates = UpdateStream::new(bot.clone(), JsonFileStore::open("bot-state.jsonl")?)?;
+/// loop {
+///     let update = updates.next().await?;
+///     let Some(msg) = update.message.as_ref() else { continue };
+///     if !auth.check(msg).is_allowed() {
+///         bot.send_message(&auth.refusal(msg)).await?;
+///         continue;
+///     }
+///     if let Some(cmd) = msg.text.as_deref().and_then(parse_command) {
+///         if cmd.is_for("my_noc_bot") && cmd.name == "status" {
+///             // answer
+///         }
+///     }
+/// }
+/// # }
+/// ```
 pub struct UpdateStream<S> {
     bot: Bot,
     store: S,
