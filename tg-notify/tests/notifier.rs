@@ -62,6 +62,15 @@ async fn a_thousand_alerts_arrive_complete_in_order_without_429() {
     assert_eq!(got, want);
     assert_eq!(tg.rate_limited(), 0, "our pacing caused 429s");
     assert_eq!(n.metrics().sent, 1000);
+    // the rate is asserted with simulated time in tests/pacing.rs; here it is only reported
+    let sent = tg.sent(&ChatId::Id(42));
+    let span = sent[999].at - sent[0].at;
+    let limits = fast_limits();
+    let allowed = limits.per_chat_interval * (1000 - limits.per_chat_burst);
+    eprintln!(
+        "1000 alerts in {span:?}: {:.1}% of the allowed rate",
+        100.0 * allowed.as_secs_f64() / span.as_secs_f64()
+    );
 }
 
 #[tokio::test]
