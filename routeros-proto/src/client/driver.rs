@@ -35,6 +35,57 @@ pub(crate) struct Collector {
     pub(crate) response: Response,
     pub(crate) traps: Vec<Reply>,
     pub(crate) done: oneshot::Sender<Result<Response, Error>>,
+    /// Replies collected so far (rows, traps, unknown words).
+    pub(crate) replies: usize,
+    /// Wire bytes of the replies collected so far.
+    pub(crate) bytes: usize,
+    pub(crate) limits: CollectLimits,
+}
+
+/// Bounds on what one collecting command may hold in memory.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CollectLimits {
+    /// Most replies (rows, traps, unknown words) before the command fails.
+    pub(crate) max_rows: usize,
+    /// Most wire bytes of those replies before the command fails.
+    pub(crate) max_bytes: usize,
+}
+
+impl Collector {
+    pub(crate) fn new(
+        done: oneshot::Sender<Result<Response, Error>>,
+        limits: CollectLimits,
+    ) -> Self {
+        Collector {
+            response: Response::default(),
+            traps: Vec::new(),
+            done,
+            replies: 0,
+            bytes: 0,
+            limits,
+        }
+    }
+
+    /// Counts one more reply to keep; the error if it would exceed a limit.
+    fn admit(&mut self, reply: &Reply) -> Result<(), Error> {
+        if self.replies >= self.limits.max_rows {
+            return Err(Error::TooManyRows {
+                limit: self.limits.max_rows,
+            });
+        }
+        // A decoded reply always re-encodes; should it not, it counts as too large.
+        let len = reply.encoded_len().unwrap_or(usize::MAX);
+        match self.bytes.checked_add(len) {
+            Some(total) if total <= self.limits.max_bytes => {
+                self.replies += 1;
+                self.bytes = total;
+                Ok(())
+            }
+            _ => Err(Error::ResponseTooLarge {
+                limit: self.limits.max_bytes,
+            }),
+        }
+    }
 }
 
 pub(crate) struct Sink {
@@ -144,9 +195,25 @@ impl Shared {
         };
         match pending {
             Pending::Collect(c) => match reply.kind() {
-                ReplyKind::Re => c.response.rows.push(reply.into_attributes()),
+                ReplyKind::Re | ReplyKind::Trap | ReplyKind::Unknown(_) | ReplyKind::Fatal => {
+                    if let Err(e) = c.admit(&reply) {
+                        // Fail this command alone: forget it, tell its caller, cancel it on
+                        // the router. Its remaining replies are ignored as unknown tags.
+                        if let Some(Pending::Collect(c)) = state.pending.remove(&tag) {
+                            let _ = c.done.send(Err(e));
+                        }
+                        drop(state);
+                        tracing::warn!(tag = %String::from_utf8_lossy(&tag), "collected reply too large; cancelling");
+                        self.send_cancel(&tag);
+                        return;
+                    }
+                    match reply.kind() {
+                        ReplyKind::Re => c.response.rows.push(reply.into_attributes()),
+                        ReplyKind::Trap => c.traps.push(reply),
+                        _ => c.response.other.push(reply),
+                    }
+                }
                 ReplyKind::Empty => c.response.empty = true,
-                ReplyKind::Trap => c.traps.push(reply),
                 ReplyKind::Done => {
                     if let Some(Pending::Collect(mut c)) = state.pending.remove(&tag) {
                         let done = reply.into_attributes();
@@ -160,7 +227,6 @@ impl Shared {
                         let _ = c.done.send(result);
                     }
                 }
-                _ => c.response.other.push(reply),
             },
             Pending::Stream(s) => {
                 let done = reply.kind() == &ReplyKind::Done;

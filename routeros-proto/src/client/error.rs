@@ -12,7 +12,8 @@ use crate::{ProtocolError, Reply, Trap};
 /// The error is cheap to clone (a connection-wide failure such as a `!fatal` is handed to every
 /// pending command). Ask it questions with the predicates ([`is_closed`](Self::is_closed),
 /// [`is_timeout`](Self::is_timeout), [`trap`](Self::trap), [`is_login`](Self::is_login),
-/// [`is_lagged`](Self::is_lagged)) rather than matching variants.
+/// [`is_lagged`](Self::is_lagged), [`is_too_large`](Self::is_too_large)) rather than
+/// matching variants.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -63,6 +64,24 @@ pub enum Error {
     Lagged {
         /// The buffer size ([`Config::row_buffer`](super::Config::row_buffer)).
         capacity: usize,
+    },
+    /// A collecting command ([`Client::execute`](super::Client::execute),
+    /// [`Client::print`](super::Client::print)) received more than `limit` replies
+    /// ([`Config::max_rows`](super::Config::max_rows)); it was cancelled on the router and the
+    /// rows received so far were dropped. Other commands on the connection are unaffected.
+    #[error("more than {limit} rows for one command; the command was cancelled (read large tables with Client::stream, or raise Config::max_rows)")]
+    TooManyRows {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The replies of a collecting command took more than `limit` bytes on the wire
+    /// ([`Config::max_response_bytes`](super::Config::max_response_bytes)); it was cancelled
+    /// on the router and the rows received so far were dropped. Other commands on the
+    /// connection are unaffected.
+    #[error("reply to one command larger than {limit} bytes; the command was cancelled (read large tables with Client::stream, or raise Config::max_response_bytes)")]
+    ResponseTooLarge {
+        /// The configured limit.
+        limit: usize,
     },
     /// The router sent `!fatal` and closed the connection; the reason is the router's.
     #[error("router closed the connection: !fatal {0}")]
@@ -118,6 +137,17 @@ impl Error {
     /// True when a slow consumer overflowed its buffer.
     pub fn is_lagged(&self) -> bool {
         matches!(self, Self::Lagged { .. })
+    }
+
+    /// True when a collecting command was cancelled because its reply outgrew
+    /// [`Config::max_rows`](super::Config::max_rows) ([`Error::TooManyRows`]) or
+    /// [`Config::max_response_bytes`](super::Config::max_response_bytes)
+    /// ([`Error::ResponseTooLarge`]). The connection is still usable.
+    pub fn is_too_large(&self) -> bool {
+        matches!(
+            self,
+            Self::TooManyRows { .. } | Self::ResponseTooLarge { .. }
+        )
     }
 
     /// True when the connection could not be established (address, TCP, TLS or timeout).

@@ -17,6 +17,10 @@
 //! - Every streaming command has a bounded buffer ([`Config::row_buffer`]). A consumer that
 //!   falls behind gets [`Error::Lagged`] and its command is cancelled on the router; the other
 //!   commands are unaffected. At most [`Config::max_in_flight`] commands run at once.
+//! - A collecting command holds at most [`Config::max_rows`] replies (default 1,000,000) and
+//!   [`Config::max_response_bytes`] bytes (default 512 MiB); beyond that it fails with
+//!   [`Error::TooManyRows`] / [`Error::ResponseTooLarge`] and is cancelled on the router, the
+//!   other commands unaffected.
 //! - A `!fatal`, a disconnect or undecodable bytes fail every pending command with an error
 //!   that says which ([`Error::is_closed`]); later commands fail at once.
 //! - [`ReconnectingClient`] reconnects with backoff and re-issues long-lived monitors.
@@ -86,7 +90,7 @@ pub use tls::{Fingerprint, TlsConfig};
 use crate::codec::ClientCodec;
 use crate::login::{Login, LoginMethod, LoginStep};
 use crate::{Attributes, Command, Limits, Reply, ReplyKind};
-use driver::{Collector, Io, Pending, Shared, Sink};
+use driver::{CollectLimits, Collector, Io, Pending, Shared, Sink};
 
 /// The plain API port.
 pub const DEFAULT_PORT: u16 = 8728;
@@ -116,7 +120,8 @@ pub async fn connect(
 ///     .password("secret")
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .command_timeout(Duration::from_secs(30))
-///     .row_buffer(256);
+///     .row_buffer(256)
+///     .max_rows(200_000);
 /// assert!(!format!("{config:?}").contains("secret"));
 /// ```
 #[derive(Clone)]
@@ -130,6 +135,8 @@ pub struct Config {
     limits: Limits,
     row_buffer: usize,
     max_in_flight: usize,
+    max_rows: usize,
+    max_response_bytes: usize,
     login_method: LoginMethod,
 }
 
@@ -145,6 +152,8 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("row_buffer", &self.row_buffer)
             .field("max_in_flight", &self.max_in_flight)
+            .field("max_rows", &self.max_rows)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("login_method", &self.login_method)
             .finish()
     }
@@ -159,6 +168,13 @@ impl Config {
     pub const DEFAULT_ROW_BUFFER: usize = 1024;
     /// Default number of commands running at once on one connection: 1,024.
     pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
+    /// Default bound on the replies one [`Client::execute`] or [`Client::print`] collects:
+    /// 1,000,000 (ten times the simple queues of a large ISP router).
+    pub const DEFAULT_MAX_ROWS: usize = 1_000_000;
+    /// Default bound on the wire bytes of the replies one [`Client::execute`] or
+    /// [`Client::print`] collects: 512 MiB (a 100,000-row `/queue/simple/print` is about
+    /// 60 MB).
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 512 << 20;
 
     /// Settings for the router at `addr`: `host`, `host:port`, `[v6]:port` or a bare IPv6
     /// address. Without a port, 8728 is used (8729 with TLS). User `admin`, empty password.
@@ -173,6 +189,8 @@ impl Config {
             limits: Limits::default(),
             row_buffer: Self::DEFAULT_ROW_BUFFER,
             max_in_flight: Self::DEFAULT_MAX_IN_FLIGHT,
+            max_rows: Self::DEFAULT_MAX_ROWS,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             login_method: LoginMethod::Auto,
         }
     }
@@ -229,6 +247,29 @@ impl Config {
     /// Most commands running at once; further commands wait for a slot (default 1,024).
     pub fn max_in_flight(&mut self, commands: usize) -> &mut Self {
         self.max_in_flight = commands.max(1);
+        self
+    }
+
+    /// Most replies (`!re` rows, plus any `!trap` and unknown replies) that one
+    /// [`Client::execute`] or [`Client::print`] collects (default
+    /// [1,000,000](Self::DEFAULT_MAX_ROWS); at least 1).
+    ///
+    /// One more fails the command with [`Error::TooManyRows`] and sends `/cancel =tag=` for
+    /// it; the rows received so far are dropped and other commands on the connection carry on.
+    /// Streams ([`Client::stream`], [`Client::replies`]) are not limited by this: they hold at
+    /// most [`row_buffer`](Self::row_buffer) replies at a time.
+    pub fn max_rows(&mut self, rows: usize) -> &mut Self {
+        self.max_rows = rows.max(1);
+        self
+    }
+
+    /// Most bytes (as sent on the wire) of the replies that one [`Client::execute`] or
+    /// [`Client::print`] collects (default [512 MiB](Self::DEFAULT_MAX_RESPONSE_BYTES)).
+    ///
+    /// Exceeding it fails the command with [`Error::ResponseTooLarge`] and sends
+    /// `/cancel =tag=` for it, as [`max_rows`](Self::max_rows) does.
+    pub fn max_response_bytes(&mut self, bytes: usize) -> &mut Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -337,6 +378,10 @@ impl Config {
                 permits: Arc::new(Semaphore::new(self.max_in_flight)),
                 command_timeout: self.command_timeout,
                 row_buffer: self.row_buffer,
+                collect_limits: CollectLimits {
+                    max_rows: self.max_rows,
+                    max_bytes: self.max_response_bytes,
+                },
             }),
         })
     }
@@ -410,6 +455,7 @@ struct Inner {
     permits: Arc<Semaphore>,
     command_timeout: Option<Duration>,
     row_buffer: usize,
+    collect_limits: CollectLimits,
 }
 
 impl Drop for Inner {
@@ -459,8 +505,11 @@ impl Client {
     /// Runs a command to completion: every `!re` until `!done` (`!empty` means zero rows).
     ///
     /// The rows are collected in memory by the connection task (they never wait in a
-    /// bounded buffer, so `execute` cannot lag); for tables too large to hold, use
-    /// [`stream`](Self::stream).
+    /// bounded buffer, so `execute` cannot lag), up to [`Config::max_rows`] replies and
+    /// [`Config::max_response_bytes`] bytes: beyond either the command ends with
+    /// [`Error::TooManyRows`] or [`Error::ResponseTooLarge`] ([`Error::is_too_large`]) and is
+    /// cancelled on the router, while other commands carry on. For tables too large to hold,
+    /// use [`stream`](Self::stream).
     ///
     /// A command the router fails ends with [`Error::Trap`] carrying every `!trap`. The
     /// [command timeout](Config::command_timeout) applies; a command that times out, or whose
@@ -488,11 +537,7 @@ impl Client {
     async fn execute_untimed(&self, cmd: Command) -> Result<Response, Error> {
         let permit = self.acquire().await?;
         let (tx, rx) = oneshot::channel();
-        let pending = Pending::Collect(Collector {
-            response: Response::default(),
-            traps: Vec::new(),
-            done: tx,
-        });
+        let pending = Pending::Collect(Collector::new(tx, self.inner.collect_limits));
         let _guard = self.submit(cmd, pending, permit)?;
         match rx.await {
             Ok(result) => result,
