@@ -12,7 +12,10 @@ use queue_model::{plan, rsc, validate, Config, Direction, Rate, Time, UpDown};
 fn export(queues: usize, l7: usize) -> String {
     let mut s = String::from("# 2025-01-02 by RouterOS 7.16\n/ip firewall layer7-protocol\n");
     for i in 0..l7 {
-        let _ = writeln!(s, "add name=app{i} regexp=\"^(get|post) /app{i}/[a-z0-9]+ http\"");
+        let _ = writeln!(
+            s,
+            "add name=app{i} regexp=\"^(get|post) /app{i}/[a-z0-9]+ http\""
+        );
     }
     s.push_str("/ip firewall mangle\n");
     for i in 0..l7 {
@@ -67,7 +70,9 @@ fn bench_parse_validate(c: &mut Criterion) {
     g.bench_function("parse 10k queues 200 l7", |b| {
         b.iter(|| rsc::parse(&text).unwrap().queues.len())
     });
-    g.bench_function("render 10k queues 200 l7", |b| b.iter(|| rsc::render(&cfg).len()));
+    g.bench_function("render 10k queues 200 l7", |b| {
+        b.iter(|| rsc::render(&cfg).len())
+    });
     g.finish();
 }
 
@@ -107,7 +112,10 @@ fn bench_plan(c: &mut Criterion) {
 fn scenario(queues: usize, seconds: u64) -> Scenario {
     let text = export(queues, 0);
     let cfg: Config = rsc::parse(&text).unwrap();
-    let link = UpDown::new(Rate(queues as u64 * 1_000_000), Rate(queues as u64 * 3_000_000));
+    let link = UpDown::new(
+        Rate(queues as u64 * 1_000_000),
+        Rate(queues as u64 * 3_000_000),
+    );
     let mut s = Scenario::new(cfg.clone(), link, Time::from_secs(seconds));
     s.tick = Time::from_millis(10);
     for (i, q) in cfg.queues.iter().enumerate() {
@@ -115,8 +123,18 @@ fn scenario(queues: usize, seconds: u64) -> Scenario {
             continue;
         }
         let start = Time::from_millis((i as u64 * 37) % (seconds * 500));
-        s.flows.push(Flow::new(&q.name, Direction::Download, start, Rate(8_000_000)));
-        s.flows.push(Flow::new(&q.name, Direction::Upload, Time::ZERO, Rate(1_000_000)));
+        s.flows.push(Flow::new(
+            &q.name,
+            Direction::Download,
+            start,
+            Rate(8_000_000),
+        ));
+        s.flows.push(Flow::new(
+            &q.name,
+            Direction::Upload,
+            Time::ZERO,
+            Rate(1_000_000),
+        ));
     }
     s
 }

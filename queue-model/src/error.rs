@@ -166,7 +166,11 @@ pub struct RscError {
 
 impl fmt::Display for RscError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "line {}, column {}: {}", self.line, self.column, self.kind)?;
+        writeln!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.kind
+        )?;
         writeln!(f, "  | {}", self.source_line)?;
         let pad = self.column.saturating_sub(1).min(200);
         write!(f, "  | {}^", " ".repeat(pad))

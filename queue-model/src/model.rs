@@ -133,7 +133,8 @@ pub trait Item: Clone + PartialEq + Default {
     fn from_attributes(attrs: &Attributes) -> Result<Self, PropertyError> {
         let mut item = Self::default();
         for (k, v) in attrs {
-            let key = std::str::from_utf8(k).map_err(|_| PropertyError::no_such("property", "?"))?;
+            let key =
+                std::str::from_utf8(k).map_err(|_| PropertyError::no_such("property", "?"))?;
             let value = std::str::from_utf8(v).map_err(|_| PropertyError::invalid(key, "?"))?;
             item.set_property(key, value)?;
         }
@@ -157,7 +158,9 @@ pub trait Item: Clone + PartialEq + Default {
 
     /// The non-default properties as API attributes: the words of an `add`.
     fn to_add_attributes(&self) -> Attributes {
-        self.properties_styled(Style::Api, true).into_iter().collect()
+        self.properties_styled(Style::Api, true)
+            .into_iter()
+            .collect()
     }
 
     /// The RouterOS item id (`*1A`), when read from a router.
@@ -360,7 +363,11 @@ fn join<T: fmt::Display>(items: &[T]) -> String {
 
 fn check_u8_pair(key: &str, v: UpDown<u8>, min: u8, max: u8) -> Result<(), PropertyError> {
     if v.upload < min || v.upload > max || v.download < min || v.download > max {
-        return Err(PropertyError::range(key, &min.to_string(), &max.to_string()));
+        return Err(PropertyError::range(
+            key,
+            &min.to_string(),
+            &max.to_string(),
+        ));
     }
     Ok(())
 }
@@ -457,11 +464,15 @@ impl Item for SimpleQueue {
             }
         };
         let zero = UpDown::<Rate>::default();
-        let small = |q: &UpDown<String>| q.upload == "default-small" && q.download == "default-small";
+        let small =
+            |q: &UpDown<String>| q.upload == "default-small" && q.download == "default-small";
         push("name", false, &|| self.name.clone());
         push("target", self.target.is_empty(), &|| join(&self.target));
         push("dst", self.dst.is_none(), &|| {
-            self.dst.as_ref().map(ToString::to_string).unwrap_or_default()
+            self.dst
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         });
         push("parent", self.parent.is_none(), &|| {
             self.parent.clone().unwrap_or_else(|| "none".to_owned())

@@ -361,11 +361,7 @@ pub fn parse(src: &str) -> Result<Config, RscError> {
                 if t.key.is_some() || (n > 0 && COMMANDS.contains(&w.as_ref())) {
                     break;
                 }
-                path.extend(
-                    w.split('/')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned),
-                );
+                path.extend(w.split('/').filter(|s| !s.is_empty()).map(str::to_owned));
                 n += 1;
             }
             line_section = Some(section_of(&path.join(" ")));
@@ -430,7 +426,11 @@ fn read_item<T: Item>(
 }
 
 fn is_bare(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':' | b'/' | b',' | b'+' | b'*' | b'@' | b'%')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'_' | b':' | b'/' | b',' | b'+' | b'*' | b'@' | b'%'
+        )
 }
 
 /// Appends `value` as a script value: bare when safe, otherwise quoted with escapes. The
@@ -482,7 +482,11 @@ fn render_add(out: &mut String, props: &[(String, String)]) {
         token.push_str(k);
         token.push('=');
         push_value(&mut token, v);
-        let limit = if i + 1 == n { LINE_WIDTH } else { LINE_WIDTH - 2 };
+        let limit = if i + 1 == n {
+            LINE_WIDTH
+        } else {
+            LINE_WIDTH - 2
+        };
         if cur.len() + 1 + token.len() <= limit {
             cur.push(' ');
             cur.push_str(&token);
@@ -534,7 +538,11 @@ fn render_section<T: Item>(out: &mut String, header: &str, items: &[T]) {
 /// needed, lines wrapped at 80 columns with `\` and a four-space indent.
 pub fn render(config: &Config) -> String {
     let mut out = String::new();
-    render_section(&mut out, "/ip firewall layer7-protocol", &config.layer7_protocols);
+    render_section(
+        &mut out,
+        "/ip firewall layer7-protocol",
+        &config.layer7_protocols,
+    );
     render_section::<FirewallRule>(&mut out, "/ip firewall filter", &config.filter);
     render_section::<FirewallRule>(&mut out, "/ip firewall mangle", &config.mangle);
     render_section::<SimpleQueue>(&mut out, "/queue simple", &config.queues);

@@ -79,8 +79,7 @@ pub struct Simulation {
     lanes: [Lane; 2],
     rates: Vec<UpDown<u64>>,
     exact: Vec<UpDown<f64>>,
-    stack: Vec<(usize, f64)>,
-    tmp: Vec<(f64, f64, usize)>,
+    scratch: Scratch,
     time: f64,
 }
 
@@ -151,8 +150,7 @@ impl Simulation {
             lanes,
             rates: vec![UpDown::default(); n],
             exact: vec![UpDown::default(); n],
-            stack: Vec::new(),
-            tmp: Vec::new(),
+            scratch: Scratch::default(),
             time: 0.0,
         })
     }
@@ -212,7 +210,14 @@ impl Simulation {
         Ok(&self.rates)
     }
 
-    fn step_lane(&mut self, li: usize, dir: Direction, dt: f64, link: f64, offered: &[UpDown<u64>]) {
+    fn step_lane(
+        &mut self,
+        li: usize,
+        dir: Direction,
+        dt: f64,
+        link: f64,
+        offered: &[UpDown<u64>],
+    ) {
         let Some(lane) = self.lanes.get_mut(li) else {
             return;
         };
@@ -263,8 +268,7 @@ impl Simulation {
                         Some(i),
                         &[],
                         extra,
-                        &mut self.stack,
-                        &mut self.tmp,
+                        &mut self.scratch,
                     );
                 }
             }
@@ -285,8 +289,7 @@ impl Simulation {
                 None,
                 &self.roots,
                 left,
-                &mut self.stack,
-                &mut self.tmp,
+                &mut self.scratch,
             );
         }
         // Bookkeeping: tokens, burst history, rates.
@@ -334,6 +337,13 @@ impl Simulation {
     }
 }
 
+/// Buffers reused across ticks: the top-down work list and the water-filling order.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    stack: Vec<(usize, f64)>,
+    tmp: Vec<(f64, f64, usize)>,
+}
+
 fn get(v: &[f64], i: usize) -> f64 {
     v.get(i).copied().unwrap_or(0.0)
 }
@@ -359,9 +369,9 @@ fn distribute(
     top: Option<usize>,
     roots: &[usize],
     mut budget: f64,
-    stack: &mut Vec<(usize, f64)>,
-    tmp: &mut Vec<(f64, f64, usize)>,
+    scratch: &mut Scratch,
 ) {
+    let Scratch { stack, tmp } = scratch;
     // Which priorities have leaves that still want more?
     let mut mask = 0u16;
     for &i in nodes {
@@ -384,9 +394,16 @@ fn distribute(
             let kids = children.get(i).map(Vec::as_slice).unwrap_or_default();
             let (c, w) = if kids.is_empty() {
                 if lane.prio.get(i) == Some(&p) {
-                    let c = (get(&lane.demand, i).min(get(&lane.eff, i)) - get(&lane.used, i))
-                        .max(0.0);
-                    (c, if c > EPS { get(&lane.limit_at, i).max(1.0) } else { 0.0 })
+                    let c =
+                        (get(&lane.demand, i).min(get(&lane.eff, i)) - get(&lane.used, i)).max(0.0);
+                    (
+                        c,
+                        if c > EPS {
+                            get(&lane.limit_at, i).max(1.0)
+                        } else {
+                            0.0
+                        },
+                    )
                 } else {
                     (0.0, 0.0)
                 }
@@ -486,9 +503,27 @@ impl Lane {
             .map(|q| active(q) && q.bursts(dir) && !q.burst_threshold.get(dir).is_zero())
             .collect();
         Lane {
-            limit_at: f(&|q| if active(q) { rate_f(*q.limit_at.get(dir)) } else { 0.0 }),
-            ceil: f(&|q| if active(q) { rate_f(*q.max_limit.get(dir)) } else { 0.0 }),
-            burst_limit: f(&|q| if active(q) { rate_f(*q.burst_limit.get(dir)) } else { 0.0 }),
+            limit_at: f(&|q| {
+                if active(q) {
+                    rate_f(*q.limit_at.get(dir))
+                } else {
+                    0.0
+                }
+            }),
+            ceil: f(&|q| {
+                if active(q) {
+                    rate_f(*q.max_limit.get(dir))
+                } else {
+                    0.0
+                }
+            }),
+            burst_limit: f(&|q| {
+                if active(q) {
+                    rate_f(*q.burst_limit.get(dir))
+                } else {
+                    0.0
+                }
+            }),
             burst_threshold: f(&|q| rate_f(*q.burst_threshold.get(dir))),
             burst_time: bt,
             bucket_ratio: f(&|q| q.bucket_size.get(dir).as_f64()),
@@ -704,7 +739,13 @@ pub fn run(scenario: &Scenario) -> Result<Report, SimError> {
         .map(|(s, row)| {
             let len = (dur - s as f64).clamp(0.0, 1.0);
             row.iter()
-                .map(|&v| if len > 0.0 { round(v, len) } else { UpDown::default() })
+                .map(|&v| {
+                    if len > 0.0 {
+                        round(v, len)
+                    } else {
+                        UpDown::default()
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -722,7 +763,8 @@ mod tests {
 
     #[test]
     fn unknown_parent_is_an_error() {
-        let cfg = crate::rsc::parse("/queue simple\nadd name=a parent=zz target=1.1.1.1\n").unwrap();
+        let cfg =
+            crate::rsc::parse("/queue simple\nadd name=a parent=zz target=1.1.1.1\n").unwrap();
         assert!(matches!(
             Simulation::new(&cfg, UpDown::both(Rate(1))),
             Err(SimError::BadParent(_))

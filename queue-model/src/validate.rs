@@ -426,7 +426,10 @@ fn shadowing(
                 here.dedup();
                 common = Some(match common {
                     None => here,
-                    Some(prev) => prev.into_iter().filter(|x| here.binary_search(x).is_ok()).collect(),
+                    Some(prev) => prev
+                        .into_iter()
+                        .filter(|x| here.binary_search(x).is_ok())
+                        .collect(),
                 });
                 if common.as_ref().is_some_and(Vec::is_empty) {
                     break;
@@ -589,7 +592,12 @@ pub fn check_layer7_regexp(p: &Layer7Protocol) -> Vec<Diagnostic> {
             if let Some(fix) = &d.fix {
                 message.push_str(&format!("; suggested: `{fix}`"));
             }
-            Some(Diagnostic::new(severity, "layer7-regexp", subject.clone(), message))
+            Some(Diagnostic::new(
+                severity,
+                "layer7-regexp",
+                subject.clone(),
+                message,
+            ))
         })
         .collect()
 }

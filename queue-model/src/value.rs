@@ -711,7 +711,16 @@ mod tests {
             assert_eq!(Rate(v).to_string(), s);
         }
         assert_eq!("1.5M".parse::<Rate>().unwrap(), Rate(1_500_000));
-        for bad in ["", "k", "1.5", "1x", "-1", "99999999999999999999", "1.0001k", "M"] {
+        for bad in [
+            "",
+            "k",
+            "1.5",
+            "1x",
+            "-1",
+            "99999999999999999999",
+            "1.0001k",
+            "M",
+        ] {
             assert!(bad.parse::<Rate>().is_err(), "{bad}");
         }
     }

@@ -1,11 +1,14 @@
 //! API attribute maps: `print` rows into the model, the model into `add` words, and the
 //! `!trap` wording of refused values.
 
-use queue_model::{Item, Layer7Protocol, PropertyError, Rate, SimpleQueue, FirewallRule, Action};
+use queue_model::{Action, FirewallRule, Item, Layer7Protocol, PropertyError, Rate, SimpleQueue};
 use routeros_proto::Attributes;
 
 fn attrs(pairs: &[(&str, &str)]) -> Attributes {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// A row as RouterOS 7 prints it, defaults spelled out.
@@ -48,30 +51,63 @@ fn a_print_row_reads_into_the_model() {
     let add = q.to_add_attributes();
     let words: Vec<(String, String)> = add
         .iter()
-        .map(|(k, v)| (String::from_utf8_lossy(k).into(), String::from_utf8_lossy(v).into()))
+        .map(|(k, v)| {
+            (
+                String::from_utf8_lossy(k).into(),
+                String::from_utf8_lossy(v).into(),
+            )
+        })
         .collect();
     assert_eq!(
         words,
-        [("max-limit", "2M/5M"), ("name", "house-1"), ("target", "192.168.88.10/32")]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        [
+            ("max-limit", "2M/5M"),
+            ("name", "house-1"),
+            ("target", "192.168.88.10/32")
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
     );
     // The full map reads back to the same queue (statistics are not settable, so not sent).
     let mut back = SimpleQueue::from_attributes(&q.to_attributes()).unwrap();
     back.stats = q.stats.clone();
     assert_eq!(back, q);
-    assert_eq!(q.to_attributes().get_str("disabled").unwrap().unwrap(), "false");
+    assert_eq!(
+        q.to_attributes().get_str("disabled").unwrap().unwrap(),
+        "false"
+    );
 }
 
 #[test]
 fn refused_values_are_worded_like_routeros() {
     let cases: [(&[(&str, &str)], &str); 7] = [
-        (&[("name", "a"), ("max-limit", "fast")], "invalid value for argument max-limit"),
-        (&[("name", "a"), ("priority", "high")], "input does not match any value of priority"),
-        (&[("name", "a"), ("priority", "9/8")], "value of priority out of range (1..8)"),
-        (&[("name", "a"), ("bucket-size", "12/0.1")], "value of bucket-size out of range (0..10)"),
-        (&[("name", "a"), ("disabled", "maybe")], "input does not match any value of disabled"),
-        (&[("name", "a"), ("target", "10.0.0.1/40")], "invalid value for argument target"),
-        (&[("max-limit", "1M/1M")], "missing value(s) of argument(s) name"),
+        (
+            &[("name", "a"), ("max-limit", "fast")],
+            "invalid value for argument max-limit",
+        ),
+        (
+            &[("name", "a"), ("priority", "high")],
+            "input does not match any value of priority",
+        ),
+        (
+            &[("name", "a"), ("priority", "9/8")],
+            "value of priority out of range (1..8)",
+        ),
+        (
+            &[("name", "a"), ("bucket-size", "12/0.1")],
+            "value of bucket-size out of range (0..10)",
+        ),
+        (
+            &[("name", "a"), ("disabled", "maybe")],
+            "input does not match any value of disabled",
+        ),
+        (
+            &[("name", "a"), ("target", "10.0.0.1/40")],
+            "invalid value for argument target",
+        ),
+        (
+            &[("max-limit", "1M/1M")],
+            "missing value(s) of argument(s) name",
+        ),
     ];
     for (pairs, message) in cases {
         let e = SimpleQueue::from_attributes(&attrs(pairs)).unwrap_err();
@@ -79,13 +115,20 @@ fn refused_values_are_worded_like_routeros() {
         assert_eq!(e.trap_message(), message);
     }
     let e = SimpleQueue::from_attributes(&attrs(&[("name", "a"), ("max-limit", "x")])).unwrap_err();
-    assert!(matches!(e, PropertyError::InvalidValue { ref property, .. } if property == "max-limit"));
+    assert!(
+        matches!(e, PropertyError::InvalidValue { ref property, .. } if property == "max-limit")
+    );
     assert_eq!(e.property(), "max-limit");
 }
 
 #[test]
 fn layer7_and_rules() {
-    let p = Layer7Protocol::from_attributes(&attrs(&[(".id", "*3"), ("name", "yt"), ("regexp", "^a=b$")])).unwrap();
+    let p = Layer7Protocol::from_attributes(&attrs(&[
+        (".id", "*3"),
+        ("name", "yt"),
+        ("regexp", "^a=b$"),
+    ]))
+    .unwrap();
     assert_eq!(p.regexp, "^a=b$");
     assert!(Layer7Protocol::from_attributes(&attrs(&[("regexp", "x")])).is_err());
     let r = FirewallRule::from_attributes(&attrs(&[
@@ -99,6 +142,7 @@ fn layer7_and_rules() {
     assert_eq!(r.action, Action::MarkPacket);
     assert!(!r.passthrough);
     assert_eq!(r.extra, vec![("protocol".to_owned(), "tcp".to_owned())]);
-    let e = FirewallRule::from_attributes(&attrs(&[("chain", "x"), ("action", "explode")])).unwrap_err();
+    let e = FirewallRule::from_attributes(&attrs(&[("chain", "x"), ("action", "explode")]))
+        .unwrap_err();
     assert_eq!(e.to_string(), "input does not match any value of action");
 }

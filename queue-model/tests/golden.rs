@@ -25,7 +25,8 @@ fn htb(q2_limit: &str, q3: (&str, u8), q4: (&str, u8), q5: (&str, u8)) -> [u64; 
     let cfg = rsc::parse(&script).unwrap();
     let mut s = Scenario::new(cfg, UpDown::both(Rate(10 * M)), Time::from_secs(5));
     for q in ["Queue03", "Queue04", "Queue05"] {
-        s.flows.push(Flow::new(q, Direction::Download, Time::ZERO, Rate(10 * M)));
+        s.flows
+            .push(Flow::new(q, Direction::Download, Time::ZERO, Rate(10 * M)));
     }
     let r = run(&s).unwrap();
     let idx = |n: &str| r.queues.iter().position(|q| q == n).unwrap();
@@ -99,10 +100,22 @@ fn equal_priorities_share_by_limit_at_or_equally() {
     )
     .unwrap();
     let mut s = Scenario::new(cfg, UpDown::both(Rate(8 * M)), Time::from_secs(2));
-    s.flows.push(Flow::new("a", Direction::Upload, Time::ZERO, Rate(10 * M)));
-    s.flows.push(Flow::new("b", Direction::Upload, Time::ZERO, Rate(10 * M)));
-    s.flows.push(Flow::new("c", Direction::Download, Time::ZERO, Rate(10 * M)));
-    s.flows.push(Flow::new("d", Direction::Download, Time::ZERO, Rate(10 * M)));
+    s.flows
+        .push(Flow::new("a", Direction::Upload, Time::ZERO, Rate(10 * M)));
+    s.flows
+        .push(Flow::new("b", Direction::Upload, Time::ZERO, Rate(10 * M)));
+    s.flows.push(Flow::new(
+        "c",
+        Direction::Download,
+        Time::ZERO,
+        Rate(10 * M),
+    ));
+    s.flows.push(Flow::new(
+        "d",
+        Direction::Download,
+        Time::ZERO,
+        Rate(10 * M),
+    ));
     let r = run(&s).unwrap();
     let up: Vec<u64> = r.average.iter().map(|x| x.upload).collect();
     let down: Vec<u64> = r.average.iter().map(|x| x.download).collect();
@@ -121,8 +134,18 @@ fn a_parent_caps_its_children_and_a_late_flow_takes_its_share() {
     )
     .unwrap();
     let mut s = Scenario::new(cfg, UpDown::both(Rate(100 * M)), Time::from_secs(4));
-    s.flows.push(Flow::new("x", Direction::Download, Time::ZERO, Rate(50 * M)));
-    s.flows.push(Flow::new("y", Direction::Download, Time::from_secs(2), Rate(50 * M)));
+    s.flows.push(Flow::new(
+        "x",
+        Direction::Download,
+        Time::ZERO,
+        Rate(50 * M),
+    ));
+    s.flows.push(Flow::new(
+        "y",
+        Direction::Download,
+        Time::from_secs(2),
+        Rate(50 * M),
+    ));
     let r = run(&s).unwrap();
     assert_eq!(r.seconds[0][1].download, 6 * M);
     assert_eq!(r.seconds[0][2].download, 0);
@@ -138,10 +161,14 @@ fn flows_on_inner_or_unknown_queues_are_refused() {
     )
     .unwrap();
     let mut s = Scenario::new(cfg, UpDown::both(Rate(M)), Time::from_secs(1));
-    s.flows.push(Flow::new("p", Direction::Download, Time::ZERO, Rate(M)));
+    s.flows
+        .push(Flow::new("p", Direction::Download, Time::ZERO, Rate(M)));
     assert!(matches!(run(&s), Err(queue_model::SimError::InnerQueue(_))));
     s.flows[0].queue = "nope".into();
-    assert!(matches!(run(&s), Err(queue_model::SimError::UnknownQueue(_))));
+    assert!(matches!(
+        run(&s),
+        Err(queue_model::SimError::UnknownQueue(_))
+    ));
     s.flows.clear();
     s.tick = Time::ZERO;
     assert!(matches!(run(&s), Err(queue_model::SimError::BadTick)));

@@ -15,12 +15,17 @@ fn rate() -> impl Strategy<Value = Rate> + Clone {
     ]
 }
 
-fn pair<T: std::fmt::Debug + Clone>(s: impl Strategy<Value = T> + Clone) -> impl Strategy<Value = UpDown<T>> {
+fn pair<T: std::fmt::Debug + Clone>(
+    s: impl Strategy<Value = T> + Clone,
+) -> impl Strategy<Value = UpDown<T>> {
     (s.clone(), s).prop_map(|(u, d)| UpDown::new(u, d))
 }
 
 fn time() -> impl Strategy<Value = Time> + Clone {
-    prop_oneof![Just(Time::ZERO), (0u64..100_000_000).prop_map(Time::from_millis)]
+    prop_oneof![
+        Just(Time::ZERO),
+        (0u64..100_000_000).prop_map(Time::from_millis)
+    ]
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -37,9 +42,12 @@ fn target() -> impl Strategy<Value = Target> {
         (any::<u32>(), 0u8..=32).prop_map(|(a, l)| format!("{}/{l}", std::net::Ipv4Addr::from(a))
             .parse()
             .unwrap()),
-        (any::<u128>(), 0u8..=128).prop_map(|(a, l)| format!("{}/{l}", std::net::Ipv6Addr::from(a))
-            .parse()
-            .unwrap()),
+        (any::<u128>(), 0u8..=128).prop_map(|(a, l)| format!(
+            "{}/{l}",
+            std::net::Ipv6Addr::from(a)
+        )
+        .parse()
+        .unwrap()),
         "ether[0-9]{1,2}|bridge[a-z]{0,5}".prop_map(|s| s.parse().unwrap()),
     ]
 }
@@ -47,13 +55,20 @@ fn target() -> impl Strategy<Value = Target> {
 fn window() -> impl Strategy<Value = Option<TimeWindow>> {
     prop_oneof![
         Just(None),
-        (0u64..86_400, 0u64..86_400, proptest::collection::vec(0usize..7, 0..7)).prop_map(
-            |(a, b, days)| {
+        (
+            0u64..86_400,
+            0u64..86_400,
+            proptest::collection::vec(0usize..7, 0..7)
+        )
+            .prop_map(|(a, b, days)| {
                 let days: Vec<Weekday> = days.into_iter().map(|d| Weekday::ALL[d]).collect();
-                Some(TimeWindow::new(Time::from_secs(a), Time::from_secs(b), &days))
-                    .filter(|w| !w.is_always())
-            }
-        ),
+                Some(TimeWindow::new(
+                    Time::from_secs(a),
+                    Time::from_secs(b),
+                    &days,
+                ))
+                .filter(|w| !w.is_always())
+            }),
     ]
 }
 
@@ -197,7 +212,9 @@ fn fuzz_corpus_round_trips() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         if let Ok(cfg) = rsc::parse(&text) {
             let back = rsc::parse(&rsc::render(&cfg)).unwrap();
             assert_eq!(back, cfg, "{}", path.display());
@@ -218,5 +235,8 @@ fn seeds_mean_what_they_say() {
     assert_eq!(cfg.queues[0].comment.as_deref(), Some("café \"x\"  y\n\t?"));
     assert_eq!(cfg.queues[0].target.len(), 3);
     assert_eq!(cfg.queues[1].parent.as_deref(), Some("a b"));
-    assert_eq!(cfg.queues[1].bucket_size.download, Ratio::from_thousandths(10_000));
+    assert_eq!(
+        cfg.queues[1].bucket_size.download,
+        Ratio::from_thousandths(10_000)
+    );
 }

@@ -43,11 +43,15 @@ fn errors() {
     assert!(has(s, "duplicate-name", "a"));
     let s = "/queue simple\nadd name=a parent=ghost target=1.1.1.1\n";
     assert!(has(s, "unknown-parent", "a"));
-    let s = "/queue simple\nadd name=a parent=b target=1.1.1.1\nadd name=b parent=a target=1.1.1.2\n";
+    let s =
+        "/queue simple\nadd name=a parent=b target=1.1.1.1\nadd name=b parent=a target=1.1.1.2\n";
     assert!(has(s, "parent-cycle", "a") && has(s, "parent-cycle", "b"));
     let mut deep = String::from("/queue simple\nadd name=l1 target=10.0.0.0/8\n");
     for i in 2..=8 {
-        deep.push_str(&format!("add name=l{i} parent=l{} target=10.0.0.{i}\n", i - 1));
+        deep.push_str(&format!(
+            "add name=l{i} parent=l{} target=10.0.0.{i}\n",
+            i - 1
+        ));
     }
     assert!(has(&deep, "too-deep", "l8"));
     assert!(!has(&deep, "too-deep", "l7"));
@@ -91,7 +95,9 @@ fn warnings() {
     assert!(has(s, "packet-mark-never-set", "all"));
     let s = "/ip firewall layer7-protocol\nadd name=unused regexp=abc\n";
     let d = validate(&rsc::parse(s).unwrap());
-    assert!(d.iter().any(|d| d.code == "layer7-unused" && d.severity == Severity::Warning));
+    assert!(d
+        .iter()
+        .any(|d| d.code == "layer7-unused" && d.severity == Severity::Warning));
 }
 
 #[test]
@@ -100,9 +106,14 @@ fn layer7_problems() {
              /ip firewall filter\nadd action=drop chain=forward layer7-protocol=bad\n\
              add action=drop chain=forward layer7-protocol=missing\n";
     let d = validate(&rsc::parse(s).unwrap());
-    let l7 = d.iter().find(|d| d.code == "layer7-regexp").expect("regexp error");
+    let l7 = d
+        .iter()
+        .find(|d| d.code == "layer7-regexp")
+        .expect("regexp error");
     assert!(l7.is_error(), "{l7}");
     assert!(l7.message.starts_with("L7E"), "{}", l7.message);
-    assert!(d.iter().any(|d| d.code == "unknown-layer7-protocol" && d.is_error()));
+    assert!(d
+        .iter()
+        .any(|d| d.code == "unknown-layer7-protocol" && d.is_error()));
     assert!(!d.iter().any(|d| d.code == "layer7-unused"));
 }
