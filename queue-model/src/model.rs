@@ -73,8 +73,12 @@ fn check_key(key: &str) -> Result<(), PropertyError> {
     }
 }
 
-/// Properties RouterOS reports in `print` that cannot be set; ignored when reading rows.
+/// Properties RouterOS reports in `print` that cannot be set, and command arguments that are
+/// not properties (`place-before`, `numbers`, `copy-from`); ignored when reading.
 const IGNORED: &[&str] = &[
+    "place-before",
+    "numbers",
+    "copy-from",
     "dynamic",
     "invalid",
     "total-rate",

@@ -146,3 +146,17 @@ fn layer7_and_rules() {
         .unwrap_err();
     assert_eq!(e.to_string(), "input does not match any value of action");
 }
+
+#[test]
+fn command_arguments_are_not_properties() {
+    let q = SimpleQueue::from_attributes(&attrs(&[
+        ("name", "n"),
+        ("target", "10.0.0.1"),
+        ("place-before", "other"),
+    ]))
+    .unwrap();
+    assert!(q.extra.is_empty());
+    // A property name that could smuggle syntax is refused.
+    let e = SimpleQueue::from_attributes(&attrs(&[("name", "n"), ("bad key", "1")])).unwrap_err();
+    assert_eq!(e.to_string(), "input does not match any value of property");
+}
