@@ -237,3 +237,26 @@ fn decode_reply_table() {
     }
     assert!(decode_reply::<bool>(200, br#"{"ok":true,"result":true}"#).unwrap());
 }
+
+#[tokio::test]
+async fn long_polls_outlast_the_request_timeout() {
+    let tg = FakeTelegram::start().await;
+    // ordinary requests time out after 300 ms, a 1 s long poll must still complete
+    let bot = Bot::new(tg.token())
+        .with_api_url(tg.url())
+        .with_request_timeout(Duration::from_millis(300));
+    let updates = bot.get_updates(&GetUpdates::new(None, 1)).await.unwrap();
+    assert!(updates.is_empty());
+    // and an update pushed during the poll is returned by it
+    let poll = {
+        let bot = bot.clone();
+        tokio::spawn(async move { bot.get_updates(&GetUpdates::new(None, 5)).await })
+    };
+    while tg.calls("getUpdates") < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let id = tg.push_text(1, 1, "/status");
+    let got = poll.await.unwrap().unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].update_id, id);
+}

@@ -395,8 +395,19 @@ fn json_file_store_survives_reopen_and_torn_writes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_chats_and_groups_share_the_limits_without_429() {
-    let tg = fake().await;
-    let n = Notifier::start(bot(&tg), MemoryStore::new(), config()).unwrap();
+    // concurrent requests to many chats arrive more bunched up than one chat's: per-chat
+    // limits 20 times faster than Telegram's, a binding global limit of 150/s (480 messages
+    // take at least 3 s), and 30 ms of jitter tolerated (less than one per-chat interval)
+    let mut limits = Limits::default().scaled(20.0);
+    limits.global(150.0, 10);
+    let mut fake_cfg = FakeConfig::default();
+    fake_cfg.limits = Some(limits);
+    fake_cfg.slack = 0;
+    fake_cfg.jitter = Duration::from_millis(30);
+    let tg = FakeTelegram::start_with(fake_cfg).await;
+    let mut cfg = config();
+    cfg.limits(limits);
+    let n = Notifier::start(bot(&tg), MemoryStore::new(), cfg).unwrap();
     let chats: Vec<i64> = (1..=60).map(|c| if c % 4 == 0 { -c } else { c }).collect();
     for i in 0..8 {
         for &c in &chats {
@@ -409,4 +420,28 @@ async fn many_chats_and_groups_share_the_limits_without_429() {
         assert_eq!(texts(&tg.sent(&ChatId::Id(c))), want);
     }
     assert_eq!(tg.rate_limited(), 0, "our pacing caused 429s");
+}
+
+#[tokio::test]
+async fn a_rejected_token_keeps_the_queue_and_is_reported() {
+    let tg = fake().await;
+    let store = MemoryStore::new();
+    let bad = Bot::new("1:not-the-token").with_api_url(tg.url());
+    let n = Notifier::start(bad, store.clone(), config()).unwrap();
+    n.enqueue(Alert::new(1, "kept")).unwrap();
+    let failure = loop {
+        if let Some(f) = n.take_failures().into_iter().next() {
+            break f;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert!(failure.unauthorized);
+    assert!(!failure.reason.contains("not-the-token"));
+    assert_eq!(store.len(), 1, "the message waits for a valid token");
+    assert_eq!(n.len(), 1);
+    n.shutdown().await;
+    // restarted with the right token, it is delivered
+    let n = Notifier::start(bot(&tg), store.clone(), config()).unwrap();
+    idle(&n).await;
+    assert_eq!(texts(&tg.sent(&ChatId::Id(1))), vec!["kept"]);
 }
