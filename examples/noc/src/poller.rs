@@ -136,7 +136,7 @@ pub struct QueueRow {
 impl QueueRow {
     /// Highest share of max-limit in use, in percent (0 when unlimited).
     pub fn usage_percent(&self) -> u64 {
-        let pct = |r: u64, m: u64| if m == 0 { 0 } else { r.saturating_mul(100) / m };
+        let pct = |r: u64, m: u64| r.saturating_mul(100).checked_div(m).unwrap_or(0);
         pct(self.rate_up, self.max_up).max(pct(self.rate_down, self.max_down))
     }
 }
@@ -666,6 +666,23 @@ async fn poll_once(
         st.prev_iface
             .insert(i.name.clone(), (i.rx_byte, i.tx_byte, now));
         interfaces.push(i);
+    }
+    // Rates as the router measures them (what Winbox shows); counter deltas are the fallback.
+    if !interfaces.is_empty() {
+        let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+        let cmd = Command::builder("/interface/monitor-traffic")
+            .attribute("interface", names.join(","))
+            .attribute("once", "")
+            .build();
+        if let Ok(rows) = client.print(cmd).await {
+            for row in rows {
+                let name = text(&row, "name");
+                if let Some(i) = interfaces.iter_mut().find(|i| i.name == name) {
+                    i.rx_bps = num(&row, "rx-bits-per-second");
+                    i.tx_bps = num(&row, "tx-bits-per-second");
+                }
+            }
+        }
     }
     let rows: Vec<QueueRow> = queues.iter().take(MAX_QUEUES).map(queue_row).collect();
     let mut samples: Vec<(&'static str, &str, u64, u64)> =

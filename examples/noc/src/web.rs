@@ -638,11 +638,11 @@ fn router_summary(r: &RouterHandle) -> serde_json::Value {
     };
     let res = live.resource.clone().unwrap_or_default();
     let pct = |free: u64, total: u64| {
-        if total == 0 {
-            0
-        } else {
-            total.saturating_sub(free).saturating_mul(100) / total
-        }
+        total
+            .saturating_sub(free)
+            .saturating_mul(100)
+            .checked_div(total)
+            .unwrap_or(0)
     };
     serde_json::json!({
         "id": r.id, "name": r.name, "address": r.address, "embedded": r.embedded,

@@ -159,7 +159,7 @@ async fn every_page_and_api_renders_for_an_admin() {
     assert!(l7.contains("youtube") && l7.contains("bittorrent"));
     assert!(l7.contains("L7W"), "lint results are shown");
     for api in [
-        format!("/api/overview"),
+        "/api/overview".to_string(),
         format!("/api/queues?router={id}&per=2&page=2"),
         format!("/api/history?router={id}&name=queue1&range=hour"),
         format!("/api/history?router={id}&kind=iface&name=ether1&range=day"),
