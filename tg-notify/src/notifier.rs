@@ -99,7 +99,10 @@ pub struct NotifierConfig {
     /// Queue bound (messages); beyond it the lowest-priority, oldest messages are summarised.
     pub capacity: usize,
     /// Alerts with the same key within this window after one was sent are merged into one
-    /// follow-up message sent when the window ends.
+    /// follow-up message sent when the window ends (it takes its place in the chat's order
+    /// then). While a keyed message is still queued, repeats merge into it at once. The
+    /// window is kept in memory only: after a restart the first alert of a key goes out
+    /// immediately.
     pub coalesce_window: Duration,
     /// First delay after a network or 5xx error; doubles per consecutive failure (with jitter).
     pub backoff_base: Duration,
