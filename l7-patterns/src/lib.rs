@@ -78,7 +78,7 @@ pub use compile::{MatchMode, Matcher, ParseModeError};
 pub use error::{render_caret, Error, ParseError, ParseErrorKind};
 pub use library::library;
 pub use lint::{lint, lint_pattern, Diagnostic, Severity};
-pub use set::{MatchSet, NamedPattern, PatternSet};
+pub use set::{MatchSet, NamedPattern, PatternSet, PatternSetBuilder, DEFAULT_CACHE_BYTES};
 pub use window::{collect, Direction, Flow, Verdict, Window};
 
 /// Deepest nesting of groups and repetitions a pattern may have.

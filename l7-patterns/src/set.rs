@@ -11,8 +11,75 @@ use crate::compile::{meta_builder, to_hir, MatchMode, NFA_SIZE_LIMIT};
 use crate::error::Error;
 use crate::Pattern;
 
-/// Lazy DFA cache capacity of a set (shared by its searches and its flows).
-const SET_CACHE_BYTES: usize = 32 << 20;
+/// Default lazy DFA cache capacity of a set, for its searches and (separately) its flows.
+pub const DEFAULT_CACHE_BYTES: usize = 32 << 20;
+
+/// Builds a [`PatternSet`] with non-default settings.
+///
+/// ```
+/// use l7_patterns::{MatchMode, PatternSetBuilder};
+/// let set = PatternSetBuilder::new()
+///     .mode(MatchMode::LowercaseDataOnly)
+///     .cache_capacity(8 << 20)
+///     .build([("ssh", "^ssh-")])?;
+/// assert!(set.is_match(b"SSH-2.0"));
+/// # Ok::<(), l7_patterns::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PatternSetBuilder {
+    mode: MatchMode,
+    cache_capacity: usize,
+}
+
+impl Default for PatternSetBuilder {
+    fn default() -> Self {
+        PatternSetBuilder {
+            mode: MatchMode::default(),
+            cache_capacity: DEFAULT_CACHE_BYTES,
+        }
+    }
+}
+
+impl PatternSetBuilder {
+    /// Default settings: case-insensitive, [`DEFAULT_CACHE_BYTES`].
+    pub fn new() -> PatternSetBuilder {
+        PatternSetBuilder::default()
+    }
+
+    /// How letter case is handled.
+    pub fn mode(&mut self, mode: MatchMode) -> &mut Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Upper bound, in bytes, of each of the set's two lazy DFA caches (one for
+    /// [`PatternSet::matches`], one shared by its flows). Larger caches mean fewer rebuilt DFA
+    /// states on varied traffic; memory grows only as states are built.
+    pub fn cache_capacity(&mut self, bytes: usize) -> &mut Self {
+        self.cache_capacity = bytes;
+        self
+    }
+
+    /// Parses and compiles the named patterns.
+    pub fn build<I, P>(&self, patterns: I) -> Result<PatternSet, Error>
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<NamedPattern>,
+    {
+        let mut names = Vec::new();
+        let mut parsed = Vec::new();
+        for p in patterns {
+            let p: NamedPattern = p.into();
+            let pattern = Pattern::parse(&p.pattern).map_err(|source| Error::Parse {
+                name: p.name.clone(),
+                source,
+            })?;
+            names.push(p.name);
+            parsed.push(pattern);
+        }
+        PatternSet::compile(names, parsed, self.mode, self.cache_capacity)
+    }
+}
 
 /// Which patterns of a set matched: a bitset of pattern indices.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,18 +217,7 @@ impl PatternSet {
         I: IntoIterator<Item = P>,
         P: Into<NamedPattern>,
     {
-        let mut names = Vec::new();
-        let mut parsed = Vec::new();
-        for p in patterns {
-            let p: NamedPattern = p.into();
-            let pattern = Pattern::parse(&p.pattern).map_err(|source| Error::Parse {
-                name: p.name.clone(),
-                source,
-            })?;
-            names.push(p.name);
-            parsed.push(pattern);
-        }
-        PatternSet::from_parsed(names, parsed, mode)
+        PatternSetBuilder::new().mode(mode).build(patterns)
     }
 
     /// Compiles already parsed patterns; `names` and `patterns` pair up by index.
@@ -169,6 +225,15 @@ impl PatternSet {
         names: Vec<String>,
         patterns: Vec<Pattern>,
         mode: MatchMode,
+    ) -> Result<PatternSet, Error> {
+        PatternSet::compile(names, patterns, mode, DEFAULT_CACHE_BYTES)
+    }
+
+    fn compile(
+        names: Vec<String>,
+        patterns: Vec<Pattern>,
+        mode: MatchMode,
+        cache_capacity: usize,
     ) -> Result<PatternSet, Error> {
         // Each pattern P is compiled as `P(?s:.)*\z`: it "matches at the end of the data" exactly
         // when P matches somewhere. Matches are then reported only at the end of a search, so
@@ -198,7 +263,7 @@ impl PatternSet {
                 .map_or_else(|| "(set)".to_owned(), |(_, n)| n.clone());
             Error::Compile { name, message: e }
         };
-        let regex = meta_builder(MatchKind::All, SET_CACHE_BYTES)
+        let regex = meta_builder(MatchKind::All, cache_capacity)
             .build_many_from_hir(&hirs)
             .map_err(|e| compile_err(e.to_string()))?;
         let nfa = thompson::Compiler::new()
@@ -213,7 +278,7 @@ impl PatternSet {
             .configure(
                 DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(SET_CACHE_BYTES)
+                    .cache_capacity(cache_capacity)
                     .skip_cache_capacity_check(true),
             )
             .build_from_nfa(nfa)

@@ -1,7 +1,6 @@
 //! `rosctl l7`: lint, match, classify and pcap, run as a user would.
 
 use std::borrow::Cow;
-use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
