@@ -897,13 +897,18 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
             Outcome::Retry
         }
         Err(e) => {
-            // blocked, kicked, chat not found, ...: never retried
+            // never retried. Blocked, kicked, chat not found: nothing queued for the chat
+            // can be delivered. Anything else concerns this message only.
             tracing::error!(chat = %job.chat, error = %e, "message cannot be delivered");
-            let ids: Vec<u64> = st
-                .chat_queues
-                .get(&job.chat)
-                .map(|q| q.iter().copied().collect())
-                .unwrap_or_default();
+            let whole_chat = matches!(e, Error::Forbidden(_)) || is_chat_error(&e.to_string());
+            let ids: Vec<u64> = if whole_chat {
+                st.chat_queues
+                    .get(&job.chat)
+                    .map(|q| q.iter().copied().collect())
+                    .unwrap_or_default()
+            } else {
+                vec![job.id]
+            };
             for id in ids {
                 shared.counters.failed.fetch_add(1, Ordering::Relaxed);
                 st.failures.push(Failure {
@@ -914,8 +919,12 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
                 });
                 finish(shared, &mut st, &job.chat, id, false);
             }
-            st.pacer.clear(&job.chat);
-            Outcome::Drop
+            if whole_chat {
+                st.pacer.clear(&job.chat);
+                Outcome::Drop
+            } else {
+                Outcome::Accepted
+            }
         }
     };
     match outcome {
@@ -930,6 +939,21 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
     }
     drop(st);
     shared.wake.notify_one();
+}
+
+/// Whether a 400 description concerns the chat rather than the message.
+fn is_chat_error(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "chat not found",
+        "chat_write_forbidden",
+        "not enough rights",
+        "have no rights",
+        "peer_id_invalid",
+        "user is deactivated",
+    ]
+    .iter()
+    .any(|p| d.contains(p))
 }
 
 fn finish(shared: &Shared, st: &mut State, chat: &ChatId, id: u64, delivered: bool) {

@@ -445,3 +445,19 @@ async fn a_rejected_token_keeps_the_queue_and_is_reported() {
     idle(&n).await;
     assert_eq!(texts(&tg.sent(&ChatId::Id(1))), vec!["kept"]);
 }
+
+#[tokio::test]
+async fn a_message_telegram_refuses_is_dropped_alone() {
+    let tg = fake().await;
+    let n = Notifier::start(bot(&tg), MemoryStore::new(), config()).unwrap();
+    // markup that even the plain-text fallback cannot save: whitespace-only after parsing
+    let mut empty = Alert::new(4, "<b> </b>");
+    empty.parse_mode(ParseMode::Html);
+    n.enqueue(empty).unwrap();
+    n.enqueue(Alert::new(4, "after")).unwrap();
+    idle(&n).await;
+    assert_eq!(texts(&tg.sent(&ChatId::Id(4))), vec!["after"]);
+    let failures = n.take_failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].reason.contains("empty"));
+}
