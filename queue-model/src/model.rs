@@ -120,6 +120,12 @@ pub trait Item: Clone + PartialEq + Default {
     /// [`all_properties`](Self::all_properties), with booleans written in `style`.
     fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)>;
 
+    /// True for properties RouterOS reports but refuses in `add` and `set` (counters).
+    fn read_only(key: &str) -> bool {
+        let _ = key;
+        false
+    }
+
     /// Checks the ranges RouterOS enforces on input (priority 1..8, bucket-size 0..10...).
     fn check_ranges(&self) -> Result<(), PropertyError> {
         Ok(())
@@ -209,6 +215,17 @@ pub struct Statistics {
 }
 
 impl Statistics {
+    /// The read-only counter names (`rate`, `bytes`, `queued-packets`...).
+    pub const NAMES: [&'static str; 7] = [
+        "rate",
+        "packet-rate",
+        "bytes",
+        "packets",
+        "dropped",
+        "queued-bytes",
+        "queued-packets",
+    ];
+
     fn set(&mut self, key: &str, v: &str) -> Option<Result<(), PropertyError>> {
         let slot = match key {
             "rate" => &mut self.rate,
@@ -538,6 +555,10 @@ impl Item for SimpleQueue {
             &|| self.total_bucket_size.to_string(),
         );
         finish(items, &self.extra, compact)
+    }
+
+    fn read_only(key: &str) -> bool {
+        Statistics::NAMES.contains(&key)
     }
 
     fn check_ranges(&self) -> Result<(), PropertyError> {

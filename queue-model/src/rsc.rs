@@ -19,7 +19,7 @@
 //! # Ok::<(), queue_model::RscError>(())
 //! ```
 
-use crate::error::{RscError, RscErrorKind};
+use crate::error::{PropertyError, RscError, RscErrorKind};
 use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
 
 /// Largest script [`parse`] accepts, in bytes (64 MiB).
@@ -416,6 +416,10 @@ fn read_item<T: Item>(
         let value = to_string(lx, t.value, t.loc)?;
         if key.starts_with('.') {
             return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
+        }
+        if T::read_only(&key) {
+            let e = PropertyError::ReadOnly { property: key };
+            return Err(lx.error_at(RscErrorKind::Property(e), t.loc));
         }
         item.set_property(&key, &value)
             .map_err(|e| lx.error_at(RscErrorKind::Property(e), t.loc))?;

@@ -240,3 +240,12 @@ fn seeds_mean_what_they_say() {
         Ratio::from_thousandths(10_000)
     );
 }
+
+/// Found by fuzzing: read-only counters in a script were read into the statistics, which are
+/// never rendered, so render → parse lost them. RouterOS refuses them in `add`; so does parse.
+#[test]
+fn read_only_counters_in_scripts_are_refused() {
+    let e = rsc::parse("/queue simple\nadd name=x queued-bytes=2M/5M target=ge\n").unwrap_err();
+    assert_eq!((e.line, e.column), (2, 12));
+    assert_eq!(e.kind.to_string(), "property queued-bytes is read-only");
+}
