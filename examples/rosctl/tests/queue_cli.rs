@@ -333,7 +333,10 @@ async fn apply_against_the_simulator_and_stop_at_the_first_trap() {
     );
     // The router's own words, whatever they are, name the refused property.
     let said = err.split("router said: ").nth(1).unwrap_or_default();
-    assert!(said.lines().next().unwrap_or_default().contains("priority"), "{err}");
+    assert!(
+        said.lines().next().unwrap_or_default().contains("priority"),
+        "{err}"
+    );
     assert!(err.contains("stopped after 1 of 3 changes"), "{err}");
     let got: Vec<String> = names(&sim.handle()).into_iter().map(|(n, _)| n).collect();
     assert_eq!(got, ["a", "b", "c"]);
