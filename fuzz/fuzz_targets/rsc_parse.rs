@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
         let rendered = queue_model::rsc::render(&cfg);
         let back = queue_model::rsc::parse(&rendered)
             .unwrap_or_else(|e| panic!("rendered script does not parse: {e}\n{rendered}"));
-        assert_eq!(back, cfg, "render -> parse changed the configuration:\n{rendered}");
+        assert_eq!(
+            back, cfg,
+            "render -> parse changed the configuration:\n{rendered}"
+        );
         let _ = queue_model::validate(&cfg);
     }
 });
