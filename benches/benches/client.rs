@@ -1,0 +1,221 @@
+//! The async client end to end, against a fake router over an in-memory pipe.
+//!
+//! - `client_print_10k`: `/queue/simple/print` answered with 10,000 `!re` rows of 27
+//!   attributes, read with `Client::print` (collect) and `Client::stream` (row by row).
+//! - `client_concurrent`: 1,000 small commands in flight at once on one connection.
+//!
+//! The fake router prepares the print reply once per tag length and only patches the `.tag`
+//! values per request, so the figures are the client's (decode, routing, collection), plus one
+//! copy through the pipe.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use futures_util::{SinkExt, StreamExt};
+use routeros_proto::client::Config;
+use routeros_proto::codec::ServerCodec;
+use routeros_proto::{Client, Command, Reply};
+use tokio::io::AsyncWriteExt;
+use tokio::runtime::Runtime;
+use tokio_util::codec::Framed;
+
+const ROWS: usize = 10_000;
+const CONCURRENT: usize = 1_000;
+const PRINT: &[u8] = b"/queue/simple/print";
+
+/// One `!re` row of `/queue/simple/print` with the attributes RouterOS returns (the same
+/// shape as in `proto.rs`).
+fn queue_row(i: usize) -> Reply {
+    let mut r = Reply::re();
+    let a = r.attributes_mut();
+    a.push(".id", format!("*{:X}", i + 1));
+    a.push("name", format!("house-{i:05}"));
+    a.push(
+        "target",
+        format!("10.{}.{}.{}/32", i / 65536 % 256, i / 256 % 256, i % 256),
+    );
+    a.push("parent", "none");
+    a.push("packet-marks", "");
+    a.push("priority", "8/8");
+    a.push("queue", "default-small/default-small");
+    a.push("limit-at", "0/0");
+    a.push("max-limit", "2000000/5000000");
+    a.push("burst-limit", "0/0");
+    a.push("burst-threshold", "0/0");
+    a.push("burst-time", "0s/0s");
+    a.push("bucket-size", "0.1/0.1");
+    a.push("bytes", format!("{}/{}", i * 1_234_567, i * 7_654_321));
+    a.push("total-bytes", "0");
+    a.push("packets", format!("{}/{}", i * 1234, i * 7654));
+    a.push("total-packets", "0");
+    a.push("dropped", format!("{}/{}", i % 17, i % 29));
+    a.push("total-dropped", "0");
+    a.push(
+        "rate",
+        format!("{}/{}", i * 13 % 2_000_000, i * 37 % 5_000_000),
+    );
+    a.push("total-rate", "0");
+    a.push("packet-rate", format!("{}/{}", i % 300, i % 900));
+    a.push("queued-bytes", "0/0");
+    a.push("queued-packets", "0/0");
+    a.push("invalid", "false");
+    a.push("dynamic", "false");
+    a.push("disabled", "false");
+    r
+}
+
+/// The encoded print reply for tags of one length, and where each `.tag` value sits.
+struct Template {
+    wire: BytesMut,
+    tag_at: Vec<usize>,
+}
+
+impl Template {
+    fn new(rows: &[Reply], tag_len: usize) -> Self {
+        let placeholder = Bytes::from(vec![b'0'; tag_len]);
+        let mut wire = BytesMut::new();
+        let mut tag_at = Vec::with_capacity(rows.len() + 1);
+        for r in rows.iter().cloned().chain([Reply::done()]) {
+            r.with_tag(placeholder.clone()).encode(&mut wire).unwrap();
+            // The tag is the last word, just before the closing zero-length word.
+            tag_at.push(wire.len() - 1 - tag_len);
+        }
+        Template { wire, tag_at }
+    }
+
+    fn retag(&mut self, tag: &[u8]) -> &[u8] {
+        for &at in &self.tag_at {
+            self.wire[at..at + tag.len()].copy_from_slice(tag);
+        }
+        &self.wire
+    }
+}
+
+/// Runs the fake router: logs in, answers the print with the rows, anything else with `!done`.
+async fn router(io: tokio::io::DuplexStream, rows: Arc<Vec<Reply>>) {
+    let mut framed = Framed::new(io, ServerCodec::default());
+    let mut templates: HashMap<usize, Template> = HashMap::new();
+    while let Some(Ok(Ok(req))) = framed.next().await {
+        let tag = req.tag.clone().unwrap_or_default();
+        if req.command.as_ref() == PRINT {
+            let template = templates
+                .entry(tag.len())
+                .or_insert_with(|| Template::new(&rows, tag.len()));
+            let wire = template.retag(&tag);
+            if framed.get_mut().write_all(wire).await.is_err() {
+                return;
+            }
+        } else if req.command.as_ref() != b"/cancel"
+            && framed.send(Reply::done().with_tag(tag)).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn connect(rt: &Runtime, rows: Arc<Vec<Reply>>) -> Client {
+    rt.block_on(async move {
+        let (client_io, router_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(router(router_io, rows));
+        let mut config = Config::new("bench-router");
+        // Large enough that `stream` measures throughput, not the lag guard.
+        config.row_buffer(ROWS + 16);
+        config.connect_stream(client_io).await.unwrap()
+    })
+}
+
+async fn print(client: &Client) -> usize {
+    client
+        .print(Command::new("/queue/simple/print"))
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn stream(client: &Client) -> usize {
+    let mut rows = client
+        .stream(Command::new("/queue/simple/print"))
+        .await
+        .unwrap();
+    let mut n = 0;
+    while let Some(row) = rows.next().await {
+        n += row.unwrap().len();
+    }
+    n
+}
+
+async fn concurrent(client: &Client) -> usize {
+    let calls: Vec<_> = (0..CONCURRENT)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(
+                async move { client.execute(Command::new("/system/identity/print")).await },
+            )
+        })
+        .collect();
+    let mut ok = 0;
+    for call in calls {
+        call.await.unwrap().unwrap();
+        ok += 1;
+    }
+    ok
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let rows: Arc<Vec<Reply>> = Arc::new((0..ROWS).map(queue_row).collect());
+    let attributes: usize = rows.iter().map(|r| r.attributes().len()).sum();
+    let client = connect(&rt, rows.clone());
+
+    // Check once what is timed: every row arrives intact, every command completes.
+    rt.block_on(async {
+        let got = client
+            .print(Command::new("/queue/simple/print"))
+            .await
+            .unwrap();
+        assert_eq!(got.len(), ROWS);
+        for (got, want) in got.iter().zip(rows.iter()) {
+            assert_eq!(got, want.attributes());
+        }
+        assert_eq!(stream(&client).await, attributes);
+        assert_eq!(concurrent(&client).await, CONCURRENT);
+    });
+    // Wire bytes of one print reply (4-digit tags, as most timed commands have).
+    let wire_len = Template::new(&rows, 4).wire.len() as u64;
+
+    let mut group = c.benchmark_group("client_print_10k");
+    group.throughput(Throughput::Bytes(wire_len));
+    group.sample_size(20);
+    group.bench_function(BenchmarkId::new("print", "collect"), |b| {
+        b.iter(|| {
+            let n = rt.block_on(print(&client));
+            assert_eq!(n, ROWS);
+            n
+        })
+    });
+    group.bench_function(BenchmarkId::new("stream", "rows"), |b| {
+        b.iter(|| {
+            let n = rt.block_on(stream(&client));
+            assert_eq!(n, attributes);
+            n
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("client_concurrent");
+    group.throughput(Throughput::Elements(CONCURRENT as u64));
+    group.sample_size(20);
+    group.bench_function(BenchmarkId::new("execute", CONCURRENT), |b| {
+        b.iter(|| rt.block_on(concurrent(&client)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
