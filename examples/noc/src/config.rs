@@ -30,6 +30,12 @@ pub struct FileConfig {
     /// The routers.
     #[serde(default, rename = "router")]
     pub routers: Vec<RouterConfig>,
+    /// Alert rules (see [`crate::monitor::rules`]); none means the defaults.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<crate::monitor::RuleConfig>,
+    /// Telegram bot and alert chats (see [`crate::bot::TelegramConfig`]).
+    #[serde(default)]
+    pub telegram: Option<crate::bot::TelegramConfig>,
 }
 
 /// One router entry.
@@ -120,6 +126,10 @@ impl FromStr for FileConfig {
                     r.name
                 )));
             }
+        }
+        crate::monitor::rules::validate(&c.rules)?;
+        if let Some(t) = &c.telegram {
+            t.validate()?;
         }
         if c.poll_interval_secs == Some(0) {
             return Err(Error::Config(

@@ -30,12 +30,15 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod bot;
 pub mod config;
 pub mod metrics;
+pub mod monitor;
 pub mod poller;
 pub mod secret;
 pub mod series;
 pub mod store;
+pub mod tgstore;
 pub mod web;
 
 use std::net::SocketAddr;

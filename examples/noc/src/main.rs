@@ -1,6 +1,6 @@
 //! `noc`: the web dashboard for MikroTik RouterOS networks.
 //!
-//! `noc [--config noc.toml] [--listen 127.0.0.1:8080] [--data-dir DIR]`
+//! `noc [--config noc.toml] [--listen 127.0.0.1:8080] [--data-dir DIR] [--console-bot]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,6 +27,9 @@ struct Args {
     /// Require this bearer token on /metrics.
     #[arg(long, env = "NOC_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Run the chat bot on stdin/stdout (type `/status`) instead of waiting for Ctrl-C.
+    #[arg(long)]
+    console_bot: bool,
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
@@ -38,15 +41,32 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(t) = args.metrics_token {
         options.metrics_token(t);
     }
+    let mut file_config = noc::FileConfig::default();
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         let file: noc::FileConfig = text
             .parse()
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        file_config = file.clone();
         options.file_config(file);
     }
     let app = noc::Noc::start(options).await?;
+    let mut monitor_options = noc::monitor::MonitorOptions::new(&args.data_dir);
+    monitor_options.rules(file_config.rules.clone());
+    if let Some(s) = file_config.poll_interval_secs {
+        monitor_options.scan_interval(std::time::Duration::from_secs(s.max(1)));
+    }
+    let telegram = file_config.telegram.clone().or_else(|| {
+        std::env::var_os("TELEGRAM_BOT_TOKEN").map(|_| noc::bot::TelegramConfig::default())
+    });
+    if let Some(t) = telegram {
+        if t.resolve_token().is_some() {
+            println!("noc: Telegram alerts and bot enabled");
+        }
+        monitor_options.telegram(t);
+    }
+    let monitor = noc::monitor::Monitor::start(app.state().clone(), monitor_options).await?;
     println!("noc: dashboard at http://{}/", app.addr());
     if let Some(sim) = app.state().hub.routers().iter().find(|r| r.embedded) {
         println!(
@@ -58,8 +78,19 @@ async fn run(args: Args) -> anyhow::Result<()> {
         println!("noc: created user `admin` with password: {p}");
         println!("noc: (shown once; change it on the Users page)");
     }
-    tokio::signal::ctrl_c().await?;
+    if args.console_bot {
+        let ops = noc::bot::ChatOps::new(
+            app.state().clone(),
+            monitor.tg_store().clone(),
+            monitor.rule_names(),
+        );
+        let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        noc::bot::run_console(ops, stdin, tokio::io::stdout()).await?;
+    } else {
+        tokio::signal::ctrl_c().await?;
+    }
     println!("noc: shutting down");
+    monitor.shutdown().await;
     app.shutdown().await;
     Ok(())
 }

@@ -1,0 +1,985 @@
+//! The chat-ops bot: the same commands over Telegram (tg-notify long polling, allow-listed
+//! chats and users with dashboard roles) and on a console (`noc --console-bot`).
+//!
+//! [`ChatOps::handle`] turns one command line into one compact HTML reply (tables in
+//! `<pre>`, everything router-supplied escaped); [`run_telegram`] and [`run_console`] are the
+//! two transports.
+//!
+//! | command | who | what |
+//! |---|---|---|
+//! | `/status` | all | every router: up/down, uptime, CPU, RAM, disk |
+//! | `/resource [router]` | all | one router's figures |
+//! | `/interfaces [router]` | all | links and rates |
+//! | `/queues [filter]` | all | top queues by current rate |
+//! | `/top` | all | top talkers (queue targets) by rate |
+//! | `/queue NAME` | all | one queue: rate vs limit, bytes, drops |
+//! | `/limit NAME 2M/5M` | admin | set max-limit (validated, audited) |
+//! | `/enable NAME`, `/disable NAME` | admin | (audited) |
+//! | `/l7` | all | recent Layer 7 matches |
+//! | `/leases [router]` | all | recent devices |
+//! | `/ping HOST [count]` | all | ping from the router |
+//! | `/log [keyword]` | all | recent log lines |
+//! | `/alerts` | all | open alerts and mutes |
+//! | `/mute RULE 1h` | all | hold back a rule's Telegram alerts (`off` lifts it; audited) |
+//! | `/help` | all | this list |
+
+mod config;
+
+pub use config::{ChatConfig, TelegramConfig, UserConfig};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use queue_model::Item as _;
+use routeros_proto::Command as RosCommand;
+use tg_notify::html::escape;
+use tg_notify::{BotCommand, ParseMode, SendMessage};
+
+use crate::auth::Role;
+use crate::poller::{QueueRow, RouterHandle, Status};
+use crate::tgstore::TgStore;
+use crate::web::AppState;
+
+/// Rows shown by list commands.
+pub const MAX_ROWS: usize = 15;
+/// Longest command line handled.
+pub const MAX_COMMAND_LEN: usize = 512;
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Caller {
+    /// Name in the audit log (`telegram:123456`, `console`).
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+impl Caller {
+    /// A caller.
+    pub fn new(name: impl Into<String>, role: Role) -> Caller {
+        Caller {
+            name: name.into(),
+            role,
+        }
+    }
+}
+
+/// The commands and their one-line usage.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "status",
+        "/status",
+        "all routers: up/down, uptime, CPU, RAM, disk",
+    ),
+    ("resource", "/resource [router]", "one router's resources"),
+    (
+        "interfaces",
+        "/interfaces [router]",
+        "interfaces, links and rates",
+    ),
+    ("queues", "/queues [filter]", "top queues by current rate"),
+    ("top", "/top", "top talkers by queue rate"),
+    ("queue", "/queue NAME", "one queue: rate vs limit"),
+    (
+        "limit",
+        "/limit NAME 2M/5M",
+        "set a queue's max-limit (admin)",
+    ),
+    ("enable", "/enable NAME", "enable a queue (admin)"),
+    ("disable", "/disable NAME", "disable a queue (admin)"),
+    ("l7", "/l7", "recent Layer 7 matches"),
+    ("leases", "/leases [router]", "recent devices (DHCP leases)"),
+    (
+        "ping",
+        "/ping HOST [count]",
+        "ping from the router (count 1-10)",
+    ),
+    ("log", "/log [keyword]", "recent log lines"),
+    ("alerts", "/alerts", "open alerts"),
+    (
+        "mute",
+        "/mute RULE 1h",
+        "mute a rule's alerts (or: /mute RULE off)",
+    ),
+    ("help", "/help", "this list"),
+];
+
+fn usage(cmd: &str) -> String {
+    let u = COMMANDS
+        .iter()
+        .find(|c| c.0 == cmd)
+        .map_or("/help", |c| c.1);
+    format!("Usage: <code>{}</code>", escape(u))
+}
+
+/// The bot's command handler, shared by the Telegram and console transports.
+#[derive(Clone)]
+pub struct ChatOps {
+    state: Arc<AppState>,
+    tg: TgStore,
+    rules: Arc<Vec<String>>,
+}
+
+impl std::fmt::Debug for ChatOps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatOps").finish_non_exhaustive()
+    }
+}
+
+fn rate(v: u64) -> String {
+    crate::monitor::rules::fmt_rate(v)
+}
+
+/// A `<pre>` table with aligned columns; cells are escaped.
+pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count().min(32));
+            }
+        }
+    }
+    let line = |cells: Vec<String>| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            let c: String = if c.chars().count() > 32 {
+                c.chars().take(31).chain(std::iter::once('…')).collect()
+            } else {
+                c.clone()
+            };
+            if i + 1 == cells.len() {
+                s.push_str(&c);
+            } else {
+                s.push_str(&format!("{c:<w$}  "));
+            }
+        }
+        escape(s.trim_end())
+    };
+    let mut out = String::from("<pre>");
+    out.push_str(&line(head.iter().map(|h| (*h).to_owned()).collect()));
+    for r in rows {
+        out.push('\n');
+        out.push_str(&line(r.clone()));
+    }
+    out.push_str("</pre>");
+    out
+}
+
+fn status_word(s: &Status) -> &'static str {
+    s.as_str()
+}
+
+fn used_pct(free: u64, total: u64) -> String {
+    match total
+        .checked_sub(free)
+        .and_then(|u| u.saturating_mul(100).checked_div(total))
+    {
+        Some(p) if total > 0 => format!("{p}%"),
+        _ => "-".into(),
+    }
+}
+
+/// A host to ping: an IP address or a DNS name (letters, digits, `-`, `.`, at most 253).
+fn valid_host(h: &str) -> bool {
+    if h.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    !h.is_empty()
+        && h.len() <= 253
+        && !h.starts_with('-')
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+impl ChatOps {
+    /// A handler over the dashboard's state; `rules` are the alert rule names `/mute` knows.
+    pub fn new(state: Arc<AppState>, tg: TgStore, rules: Vec<String>) -> ChatOps {
+        ChatOps {
+            state,
+            tg,
+            rules: Arc::new(rules),
+        }
+    }
+
+    /// The list for `setMyCommands`.
+    pub fn bot_commands() -> Vec<BotCommand> {
+        COMMANDS
+            .iter()
+            .map(|(c, _, d)| BotCommand::new(*c, *d))
+            .collect()
+    }
+
+    /// Answers one message. `None` when `text` is not a command.
+    pub async fn handle(&self, caller: &Caller, text: &str) -> Option<String> {
+        if text.len() > MAX_COMMAND_LEN {
+            return Some("That command is too long.".into());
+        }
+        let cmd = tg_notify::parse_command(text)?;
+        let args = cmd.arg_list();
+        let reply = match cmd.name.as_str() {
+            "start" | "help" => Ok(self.help()),
+            "status" => self.status(),
+            "resource" => self.resource(args.first().copied()),
+            "interfaces" => self.interfaces(args.first().copied()),
+            "queues" => Ok(self.queues(Some(cmd.args.as_str()).filter(|s| !s.is_empty()), false)),
+            "top" => Ok(self.queues(None, true)),
+            "queue" => match args.as_slice() {
+                [name] => self.queue(name),
+                _ => Err(usage("queue")),
+            },
+            "limit" | "enable" | "disable" => self.change(caller, &cmd.name, &args).await,
+            "l7" => self.l7(),
+            "leases" => self.leases(args.first().copied()).await,
+            "ping" => self.ping(&args).await,
+            "log" => {
+                self.log(Some(cmd.args.as_str()).filter(|s| !s.is_empty()))
+                    .await
+            }
+            "alerts" => self.alerts(),
+            "mute" => self.mute(caller, &args),
+            _ => Err(format!(
+                "Unknown command /{}. Try /help.",
+                escape(&cmd.name)
+            )),
+        };
+        Some(reply.unwrap_or_else(|e| e))
+    }
+
+    fn help(&self) -> String {
+        let mut s = String::from("<b>Commands</b>\n");
+        for (_, u, d) in COMMANDS {
+            s.push_str(&format!("<code>{}</code> — {}\n", escape(u), escape(d)));
+        }
+        s.trim_end().to_owned()
+    }
+
+    fn routers(&self) -> Vec<Arc<RouterHandle>> {
+        self.state.hub.routers()
+    }
+
+    fn pick_router(&self, name: Option<&str>) -> Result<Arc<RouterHandle>, String> {
+        let all = self.routers();
+        match name {
+            Some(n) => all
+                .into_iter()
+                .find(|r| r.name.eq_ignore_ascii_case(n))
+                .ok_or_else(|| format!("No router called {}.", escape(n))),
+            None => all
+                .into_iter()
+                .next()
+                .ok_or_else(|| "No router is configured.".to_owned()),
+        }
+    }
+
+    fn status(&self) -> Result<String, String> {
+        let rows: Vec<Vec<String>> = self
+            .routers()
+            .iter()
+            .map(|r| {
+                let l = r.live();
+                let res = l.resource.as_ref();
+                vec![
+                    r.name.clone(),
+                    status_word(&l.status).to_owned(),
+                    res.map_or("-".into(), |x| x.uptime.clone()),
+                    res.map_or("-".into(), |x| format!("{}%", x.cpu_load)),
+                    res.map_or("-".into(), |x| used_pct(x.free_memory, x.total_memory)),
+                    res.map_or("-".into(), |x| used_pct(x.free_hdd, x.total_hdd)),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            return Err("No router is configured.".into());
+        }
+        let down = rows
+            .iter()
+            .filter(|r| r.get(1).is_some_and(|s| s != "up"))
+            .count();
+        Ok(format!(
+            "<b>Routers</b>: {} up, {} not\n{}",
+            rows.len() - down,
+            down,
+            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
+        ))
+    }
+
+    fn resource(&self, router: Option<&str>) -> Result<String, String> {
+        let r = self.pick_router(router)?;
+        let l = r.live();
+        let mut s = format!("<b>{}</b> — {}", escape(&r.name), status_word(&l.status));
+        if let Status::Down(why) | Status::Slow(why) = &l.status {
+            s.push_str(&format!(" ({})", escape(why)));
+        }
+        let Some(x) = l.resource else {
+            return Ok(format!("{s}\nNo figures yet."));
+        };
+        let rows = vec![
+            vec!["board".into(), x.board.clone()],
+            vec!["version".into(), x.version.clone()],
+            vec!["uptime".into(), x.uptime.clone()],
+            vec!["cpu".into(), format!("{}%", x.cpu_load)],
+            vec![
+                "memory".into(),
+                format!(
+                    "{} free of {}",
+                    crate::monitor::rules::fmt_bytes(x.free_memory),
+                    crate::monitor::rules::fmt_bytes(x.total_memory)
+                ),
+            ],
+            vec![
+                "disk".into(),
+                format!(
+                    "{} free of {}",
+                    crate::monitor::rules::fmt_bytes(x.free_hdd),
+                    crate::monitor::rules::fmt_bytes(x.total_hdd)
+                ),
+            ],
+            vec!["last poll".into(), format!("{} ms", l.last_poll_ms)],
+        ];
+        Ok(format!("{s}\n{}", table(&["", ""], &rows)))
+    }
+
+    fn interfaces(&self, router: Option<&str>) -> Result<String, String> {
+        let r = self.pick_router(router)?;
+        let l = r.live();
+        let rows: Vec<Vec<String>> = l
+            .interfaces
+            .iter()
+            .take(40)
+            .map(|i| {
+                vec![
+                    i.name.clone(),
+                    if i.disabled {
+                        "disabled".into()
+                    } else if i.running {
+                        "up".into()
+                    } else {
+                        "down".into()
+                    },
+                    rate(i.rx_bps),
+                    rate(i.tx_bps),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(format!(
+                "<b>{}</b>: no interfaces known yet.",
+                escape(&r.name)
+            ));
+        }
+        Ok(format!(
+            "<b>{}</b> interfaces\n{}",
+            escape(&r.name),
+            table(&["name", "link", "rx", "tx"], &rows)
+        ))
+    }
+
+    fn all_queues(&self) -> Vec<(String, QueueRow)> {
+        let mut out = Vec::new();
+        for r in self.routers() {
+            let l = r.live();
+            for q in l.queues.iter() {
+                out.push((r.name.clone(), q.clone()));
+            }
+        }
+        out
+    }
+
+    fn queues(&self, filter: Option<&str>, top: bool) -> String {
+        let f = filter.map(str::to_lowercase);
+        let mut qs: Vec<(String, QueueRow)> = self
+            .all_queues()
+            .into_iter()
+            .filter(|(_, q)| {
+                f.as_ref().is_none_or(|f| {
+                    q.name.to_lowercase().contains(f)
+                        || q.target.to_lowercase().contains(f)
+                        || q.comment.to_lowercase().contains(f)
+                })
+            })
+            .collect();
+        qs.sort_by_key(|(_, q)| std::cmp::Reverse(q.rate_up.saturating_add(q.rate_down)));
+        let total = qs.len();
+        qs.truncate(if top { 10 } else { MAX_ROWS });
+        if qs.is_empty() {
+            return match filter {
+                Some(f) => format!("No queue matches {}.", escape(f)),
+                None => "No queues.".into(),
+            };
+        }
+        let rows: Vec<Vec<String>> = qs
+            .iter()
+            .map(|(_, q)| {
+                if top {
+                    vec![
+                        q.target
+                            .split(',')
+                            .next()
+                            .unwrap_or("")
+                            .trim_end_matches("/32")
+                            .to_owned(),
+                        q.name.clone(),
+                        rate(q.rate_down),
+                        rate(q.rate_up),
+                    ]
+                } else {
+                    vec![
+                        q.name.clone(),
+                        rate(q.rate_down),
+                        rate(q.rate_up),
+                        format!("{}/{}", rate(q.max_up), rate(q.max_down)),
+                        format!("{}%", q.usage_percent()),
+                    ]
+                }
+            })
+            .collect();
+        if top {
+            format!(
+                "<b>Top talkers</b>\n{}",
+                table(&["host", "queue", "down", "up"], &rows)
+            )
+        } else {
+            format!(
+                "<b>Queues</b> by rate ({} of {total})\n{}",
+                qs.len(),
+                table(&["queue", "down", "up", "max", "use"], &rows)
+            )
+        }
+    }
+
+    /// Finds a queue by name (`NAME` or `NAME@router`).
+    fn find_queue(&self, spec: &str) -> Result<(Arc<RouterHandle>, QueueRow), String> {
+        let (name, router) = match spec.rsplit_once('@') {
+            Some((n, r)) => (n, Some(r)),
+            None => (spec, None),
+        };
+        let mut hits = Vec::new();
+        for r in self.routers() {
+            if router.is_some_and(|x| !r.name.eq_ignore_ascii_case(x)) {
+                continue;
+            }
+            if let Some(q) = r.live().queues.iter().find(|q| q.name == name) {
+                hits.push((r.clone(), q.clone()));
+            }
+        }
+        match hits.len() {
+            0 => Err(format!("No queue called {}.", escape(name))),
+            1 => hits.pop().ok_or_default(),
+            _ => Err(format!(
+                "{} exists on several routers; use <code>{}@ROUTER</code>.",
+                escape(name),
+                escape(name)
+            )),
+        }
+    }
+
+    fn queue(&self, spec: &str) -> Result<String, String> {
+        let (r, q) = self.find_queue(spec)?;
+        let rows = vec![
+            vec!["router".into(), r.name.clone()],
+            vec!["target".into(), q.target.clone()],
+            vec![
+                "rate".into(),
+                format!("{} up / {} down", rate(q.rate_up), rate(q.rate_down)),
+            ],
+            vec![
+                "max-limit".into(),
+                format!("{}/{}", rate(q.max_up), rate(q.max_down)),
+            ],
+            vec!["use".into(), format!("{}%", q.usage_percent())],
+            vec![
+                "bytes".into(),
+                format!(
+                    "{} / {}",
+                    crate::monitor::rules::fmt_bytes(q.bytes_up),
+                    crate::monitor::rules::fmt_bytes(q.bytes_down)
+                ),
+            ],
+            vec![
+                "dropped".into(),
+                format!("{} / {}", q.dropped_up, q.dropped_down),
+            ],
+            vec![
+                "state".into(),
+                if q.disabled { "disabled" } else { "enabled" }.into(),
+            ],
+            vec!["comment".into(), q.comment.clone()],
+        ];
+        Ok(format!(
+            "<b>Queue {}</b>\n{}",
+            escape(&q.name),
+            table(&["", ""], &rows)
+        ))
+    }
+
+    async fn change(&self, caller: &Caller, what: &str, args: &[&str]) -> Result<String, String> {
+        let (spec, limit) = match (what, args) {
+            ("limit", [name, l]) => {
+                let l: queue_model::UpDown<queue_model::Rate> = l
+                    .parse()
+                    .map_err(|e| format!("{} ({})", usage("limit"), escape(&format!("{e}"))))?;
+                (*name, Some(l))
+            }
+            ("enable" | "disable", [name]) => (*name, None),
+            _ => return Err(usage(what)),
+        };
+        if caller.role != Role::Admin {
+            tracing::warn!(user = %caller.name, "/{what} refused: read-only");
+            return Err(format!(
+                "Sorry, /{what} needs an admin; you have read-only access."
+            ));
+        }
+        let (router, row) = self.find_queue(spec)?;
+        let client = router
+            .client()
+            .ok_or_else(|| format!("{} is not connected right now.", escape(&router.name)))?;
+        let current = current_config(&client).await?;
+        let mut desired = current.clone();
+        let Some(q) = desired.queues.iter_mut().find(|q| q.name == row.name) else {
+            return Err(format!("No queue called {}.", escape(&row.name)));
+        };
+        match limit {
+            Some(l) => q.max_limit = l,
+            None => q.disabled = what == "disable",
+        }
+        let problems: Vec<String> = queue_model::validate(&desired)
+            .into_iter()
+            .filter(|d| d.is_error() && d.queue().is_none_or(|n| n == row.name))
+            .map(|d| d.to_string())
+            .collect();
+        if !problems.is_empty() {
+            return Err(format!("Not applied: {}", escape(&problems.join("; "))));
+        }
+        if queue_model::plan(&current, &desired).is_empty() {
+            return Ok(format!(
+                "Nothing to change: {} is already so.",
+                escape(&row.name)
+            ));
+        }
+        let action = format!("queue.{what}");
+        let applied = crate::web::apply_queue(
+            &self.state,
+            &router,
+            &format!("{} (bot)", caller.name),
+            &action,
+            &current,
+            &desired,
+        )
+        .await
+        .map_err(|e| format!("Failed: {}", escape(&e.to_string())))?;
+        let cmds = escape(&applied.commands.join("\n"));
+        match applied.error {
+            None => Ok(format!(
+                "✅ Applied on <b>{}</b>:\n<pre>{cmds}</pre>",
+                escape(&router.name)
+            )),
+            Some(e) => Err(format!(
+                "❌ The router refused: {}\n<pre>{cmds}</pre>",
+                escape(&e)
+            )),
+        }
+    }
+
+    fn l7(&self) -> Result<String, String> {
+        let ev = self
+            .state
+            .store
+            .l7_events(None, i64::try_from(MAX_ROWS).unwrap_or(15))
+            .map_err(|e| escape(&e.to_string()))?;
+        if ev.is_empty() {
+            return Ok("No Layer 7 matches recorded yet.".into());
+        }
+        let rows: Vec<Vec<String>> = ev
+            .iter()
+            .map(|e| vec![crate::web::fmt_time(e.time), e.host.clone(), e.app.clone()])
+            .collect();
+        Ok(format!(
+            "<b>Recent Layer 7 matches</b>\n{}",
+            table(&["time", "host", "app"], &rows)
+        ))
+    }
+
+    fn connected(
+        &self,
+        router: Option<&str>,
+    ) -> Result<(Arc<RouterHandle>, routeros_proto::Client), String> {
+        let r = self.pick_router(router)?;
+        let c = r
+            .client()
+            .ok_or_else(|| format!("{} is not connected right now.", escape(&r.name)))?;
+        Ok((r, c))
+    }
+
+    async fn leases(&self, router: Option<&str>) -> Result<String, String> {
+        let (r, client) = self.connected(router)?;
+        let rows = client
+            .print(RosCommand::new("/ip/dhcp-server/lease/print"))
+            .await
+            .map_err(|e| format!("{}: {}", escape(&r.name), escape(&e.to_string())))?;
+        let get =
+            |a: &routeros_proto::Attributes, k: &str| a.get_string_lossy(k).unwrap_or_default();
+        let total = rows.len();
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .rev()
+            .take(MAX_ROWS)
+            .map(|a| {
+                vec![
+                    get(a, "address"),
+                    get(a, "mac-address"),
+                    get(a, "host-name"),
+                    get(a, "status"),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(format!("{}: no DHCP leases.", escape(&r.name)));
+        }
+        Ok(format!(
+            "<b>{}</b> leases (newest {} of {total})\n{}",
+            escape(&r.name),
+            rows.len(),
+            table(&["address", "mac", "host", "status"], &rows)
+        ))
+    }
+
+    async fn ping(&self, args: &[&str]) -> Result<String, String> {
+        let (host, count) = match args {
+            [h] => (*h, 3u32),
+            [h, c] => match c.parse::<u32>() {
+                Ok(c) if (1..=10).contains(&c) => (*h, c),
+                _ => return Err(usage("ping")),
+            },
+            _ => return Err(usage("ping")),
+        };
+        if !valid_host(host) {
+            return Err(usage("ping"));
+        }
+        let (r, client) = self.connected(None)?;
+        let cmd = RosCommand::builder("/ping")
+            .attribute("address", host)
+            .attribute("count", count.to_string())
+            .build();
+        let timeout = Duration::from_secs(u64::from(count) * 2 + 5);
+        let rows = client
+            .execute_timeout(cmd, timeout)
+            .await
+            .map(routeros_proto::Response::into_rows)
+            .map_err(|e| format!("ping failed: {}", escape(&e.to_string())))?;
+        let get =
+            |a: &routeros_proto::Attributes, k: &str| a.get_string_lossy(k).unwrap_or_default();
+        let lines: Vec<Vec<String>> = rows
+            .iter()
+            .map(|a| {
+                let t = get(a, "time");
+                vec![
+                    get(a, "seq"),
+                    if t.is_empty() { get(a, "status") } else { t },
+                ]
+            })
+            .collect();
+        let summary = rows.last().map_or(String::new(), |a| {
+            format!(
+                "sent {}, received {}, loss {}%{}",
+                get(a, "sent"),
+                get(a, "received"),
+                get(a, "packet-loss"),
+                match get(a, "avg-rtt") {
+                    s if s.is_empty() => String::new(),
+                    s => format!(", avg {s}"),
+                }
+            )
+        });
+        Ok(format!(
+            "<b>ping {}</b> from {}\n{}\n{}",
+            escape(host),
+            escape(&r.name),
+            table(&["seq", "time"], &lines),
+            escape(&summary)
+        ))
+    }
+
+    async fn log(&self, keyword: Option<&str>) -> Result<String, String> {
+        let (r, client) = self.connected(None)?;
+        let rows = client
+            .print(RosCommand::new("/log/print"))
+            .await
+            .map_err(|e| format!("{}: {}", escape(&r.name), escape(&e.to_string())))?;
+        let k = keyword.map(str::to_lowercase);
+        let get =
+            |a: &routeros_proto::Attributes, k: &str| a.get_string_lossy(k).unwrap_or_default();
+        let mut lines: Vec<String> = rows
+            .iter()
+            .rev()
+            .filter(|a| {
+                k.as_ref().is_none_or(|k| {
+                    get(a, "message").to_lowercase().contains(k)
+                        || get(a, "topics").to_lowercase().contains(k)
+                })
+            })
+            .take(MAX_ROWS)
+            .map(|a| {
+                let m: String = get(a, "message").chars().take(160).collect();
+                format!("{} {} {}", get(a, "time"), get(a, "topics"), m)
+            })
+            .collect();
+        lines.reverse();
+        if lines.is_empty() {
+            return Ok(match keyword {
+                Some(k) => format!("No log line mentions {}.", escape(k)),
+                None => "The log is empty.".into(),
+            });
+        }
+        Ok(format!(
+            "<b>{}</b> log{}\n<pre>{}</pre>",
+            escape(&r.name),
+            keyword.map_or(String::new(), |k| format!(" ({})", escape(k))),
+            escape(&lines.join("\n"))
+        ))
+    }
+
+    fn alerts(&self) -> Result<String, String> {
+        let all = self
+            .state
+            .store
+            .alerts(500)
+            .map_err(|e| escape(&e.to_string()))?;
+        let open: Vec<_> = all.iter().filter(|a| a.resolved_at.is_none()).collect();
+        let mut s = if open.is_empty() {
+            "No open alerts. ✅".to_owned()
+        } else {
+            let rows: Vec<Vec<String>> = open
+                .iter()
+                .take(MAX_ROWS)
+                .map(|a| {
+                    vec![
+                        a.severity.clone(),
+                        crate::web::fmt_time(a.first_seen),
+                        if a.count > 1 {
+                            format!("{} (×{})", a.title, a.count)
+                        } else {
+                            a.title.clone()
+                        },
+                    ]
+                })
+                .collect();
+            format!(
+                "<b>Open alerts</b> ({})\n{}",
+                open.len(),
+                table(&["sev", "since", "alert"], &rows)
+            )
+        };
+        if let Ok(mutes) = self.tg.mutes(crate::now()) {
+            for m in mutes {
+                s.push_str(&format!(
+                    "\n🔕 {} muted until {} by {}",
+                    escape(&m.rule),
+                    escape(&crate::web::fmt_time(m.until)),
+                    escape(&m.by)
+                ));
+            }
+        }
+        Ok(s)
+    }
+
+    fn mute(&self, caller: &Caller, args: &[&str]) -> Result<String, String> {
+        let [rule, span] = args else {
+            return Err(usage("mute"));
+        };
+        if *rule != "all" && !self.rules.iter().any(|r| r == rule) {
+            let known = self.rules.join(", ");
+            return Err(format!(
+                "No rule called {}. Rules: {}, all.",
+                escape(rule),
+                escape(&known)
+            ));
+        }
+        let now = crate::now();
+        if span.eq_ignore_ascii_case("off") || *span == "0" {
+            let was = self.tg.unmute(rule).map_err(|e| escape(&e.to_string()))?;
+            let _ = self.state.store.audit(
+                &format!("{} (bot)", caller.name),
+                None,
+                "alert.unmute",
+                rule,
+                true,
+            );
+            return Ok(if was {
+                format!("🔔 {} alerts are back on.", escape(rule))
+            } else {
+                format!("{} was not muted.", escape(rule))
+            });
+        }
+        let span: crate::monitor::Span = span.parse().map_err(|_| usage("mute"))?;
+        if span.0 == 0 {
+            return Err(usage("mute"));
+        }
+        let until = now.saturating_add(span.secs());
+        self.tg
+            .mute(rule, until, &caller.name)
+            .map_err(|e| escape(&e.to_string()))?;
+        let _ = self.state.store.audit(
+            &format!("{} (bot)", caller.name),
+            None,
+            "alert.mute",
+            &format!("{rule} for {span}"),
+            true,
+        );
+        Ok(format!(
+            "🔕 {} muted for {span} (until {}). Alerts still reach the dashboard.",
+            escape(rule),
+            escape(&crate::web::fmt_time(until))
+        ))
+    }
+}
+
+trait OkOrDefault<T> {
+    fn ok_or_default(self) -> Result<T, String>;
+}
+
+impl<T> OkOrDefault<T> for Option<T> {
+    fn ok_or_default(self) -> Result<T, String> {
+        self.ok_or_else(|| "not found".to_owned())
+    }
+}
+
+async fn current_config(client: &routeros_proto::Client) -> Result<queue_model::Config, String> {
+    let rows = client
+        .print(RosCommand::new("/queue/simple/print"))
+        .await
+        .map_err(|e| format!("cannot read the queues: {}", escape(&e.to_string())))?;
+    let mut config = queue_model::Config::new();
+    for mut row in rows {
+        for ro in ["dynamic", "invalid"] {
+            row.remove(ro);
+        }
+        let q = queue_model::SimpleQueue::from_attributes(&row)
+            .map_err(|e| format!("cannot read a queue: {}", escape(&e.to_string())))?;
+        config.queues.push(q);
+    }
+    Ok(config)
+}
+
+/// Runs the bot on Telegram until the token is rejected: registers the command list, answers
+/// allow-listed chats and users with their role, refuses strangers politely.
+pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig, store: TgStore) {
+    if let Err(e) = bot.set_my_commands(&ChatOps::bot_commands()).await {
+        tracing::warn!(error = %e, "setMyCommands failed");
+    }
+    let username = match bot.get_me().await {
+        Ok(me) => me.username.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let mut auth = tg_notify::Authorizer::new();
+    for c in &cfg.chats {
+        auth.allow_chat(c.id);
+    }
+    for u in &cfg.users {
+        auth.allow_user(u.id);
+    }
+    let mut updates = match tg_notify::UpdateStream::new(bot.clone(), store) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the Telegram bot");
+            return;
+        }
+    };
+    updates.poll_timeout(25);
+    loop {
+        let update = match updates.next().await {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::error!(error = %e, "Telegram bot stopped");
+                return;
+            }
+        };
+        let Some(msg) = update.message.as_ref() else {
+            continue;
+        };
+        let Some(text) = msg.text.as_deref() else {
+            continue;
+        };
+        let Some(cmd) = tg_notify::parse_command(text) else {
+            continue;
+        };
+        if !username.is_empty() && !cmd.is_for(&username) {
+            continue;
+        }
+        let user = msg.from.as_ref().map(|u| u.id);
+        let role = cfg.role_of(msg.chat.id, user);
+        let (Some(role), true) = (role, auth.check(msg).is_allowed()) else {
+            let _ = bot.send_message(&auth.refusal(msg)).await;
+            continue;
+        };
+        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role);
+        let ops = ops.clone();
+        let bot = bot.clone();
+        let chat = msg.chat.id;
+        let text = text.to_owned();
+        tokio::spawn(async move {
+            let Some(reply) = ops.handle(&caller, &text).await else {
+                return;
+            };
+            for part in tg_notify::split(&reply, ParseMode::Html) {
+                let mut m = SendMessage::new(chat, part);
+                m.parse_mode(ParseMode::Html).disable_link_preview();
+                if let Err(e) = send_reply(&bot, &m).await {
+                    tracing::warn!(error = %e, "could not send a bot reply");
+                    break;
+                }
+            }
+        });
+    }
+}
+
+/// Sends a reply, waiting out flood control (`retry_after`) and brief outages a few times.
+async fn send_reply(bot: &tg_notify::Bot, m: &SendMessage) -> Result<(), tg_notify::Error> {
+    let mut attempt = 0u32;
+    loop {
+        match bot.send_message(m).await {
+            Ok(_) => return Ok(()),
+            Err(tg_notify::Error::RetryAfter(d)) if attempt < 5 => {
+                tokio::time::sleep(d.min(Duration::from_secs(60))).await;
+            }
+            Err(e) if attempt < 3 && e.is_transient() => {
+                tracing::debug!(error = %e, "reply failed; retrying");
+                tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+            }
+            Err(e) => return Err(e),
+        }
+        attempt += 1;
+    }
+}
+
+/// Runs the bot on a console: each input line is a command, each reply is printed as plain
+/// text followed by an empty line. The caller is an admin called `console`.
+pub async fn run_console<R, W>(ops: ChatOps, input: R, mut output: W) -> std::io::Result<()>
+where
+    R: tokio::io::AsyncBufRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let caller = Caller::new("console", Role::Admin);
+    let mut lines = input.lines();
+    output
+        .write_all(b"noc bot console: type /help (Ctrl-D to quit)\n")
+        .await?;
+    output.flush().await?;
+    while let Some(line) = lines.next_line().await? {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let reply = match ops.handle(&caller, line).await {
+            Some(r) => tg_notify::html::to_plain(&r).unwrap_or(r),
+            None => "Commands start with /. Try /help.".to_owned(),
+        };
+        output.write_all(reply.as_bytes()).await?;
+        output.write_all(b"\n\n").await?;
+        output.flush().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,992 @@
+//! The sans-io alert engine: observations in (a router's live state, its leases and address
+//! lists, log lines), [`Notice`]s out. Time is passed in, so every rule is testable without
+//! sockets or clocks.
+//!
+//! Conditions (unreachable, CPU, memory, disk, interface, queue) fire once when they have held
+//! for the rule's duration (and, for unreachable, `checks` failed checks in a row), and send one
+//! resolution when they clear. Events (Layer 7, lease, address-list, log) fire on each
+//! occurrence under one key and expire silently after the rule's hold time.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::poller::{L7Rule, RouterLive, Status};
+
+use super::rules::{fmt_bytes, fmt_rate, LinkState, RuleConfig, RuleKind, Severity};
+
+/// Most open conditions and remembered events tracked (over all rules and routers).
+pub const MAX_TRACKED: usize = 100_000;
+/// Longest log line kept in an alert.
+pub const MAX_LINE: usize = 500;
+
+/// What a notice reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoticeKind {
+    /// A condition started to hold.
+    Firing,
+    /// A condition cleared.
+    Resolved,
+    /// Something happened (it expires by itself).
+    Event,
+}
+
+/// An alert to store, log and send.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Notice {
+    /// Stable key (`rule:router[:subject]`); repeats update one alert.
+    pub key: String,
+    /// The rule's name.
+    pub rule: String,
+    /// The router's row id.
+    pub router_id: Option<i64>,
+    /// The router's name.
+    pub router: String,
+    /// Severity.
+    pub severity: Severity,
+    /// One line, plain text.
+    pub title: String,
+    /// More, plain text (may be empty).
+    pub detail: String,
+    /// Firing, resolved or an event.
+    pub kind: NoticeKind,
+    /// The rule's chats (empty: the default chats).
+    pub chats: Vec<i64>,
+}
+
+/// One DHCP lease as observed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Lease {
+    /// MAC address (the device's identity).
+    pub mac: String,
+    /// Address.
+    pub address: String,
+    /// Host name the device sent.
+    pub host_name: String,
+}
+
+impl Lease {
+    /// A lease.
+    pub fn new(mac: &str, address: &str, host_name: &str) -> Lease {
+        Lease {
+            mac: mac.to_owned(),
+            address: address.to_owned(),
+            host_name: host_name.to_owned(),
+        }
+    }
+}
+
+/// One firewall address-list entry as observed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListEntry {
+    /// The list.
+    pub list: String,
+    /// The address.
+    pub address: String,
+    /// Its comment.
+    pub comment: String,
+}
+
+impl ListEntry {
+    /// An entry.
+    pub fn new(list: &str, address: &str, comment: &str) -> ListEntry {
+        ListEntry {
+            list: list.to_owned(),
+            address: address.to_owned(),
+            comment: comment.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Cond {
+    since: i64,
+    fails: u32,
+    firing: bool,
+    fired_at: i64,
+    detail: String,
+}
+
+struct Compiled {
+    cfg: RuleConfig,
+    regexes: Vec<regex_automata::meta::Regex>,
+    keywords: Vec<String>,
+}
+
+/// The engine. See the module docs.
+pub struct Engine {
+    rules: Vec<Compiled>,
+    conds: HashMap<String, Cond>,
+    /// Event key -> (last seen, rule index).
+    events: HashMap<String, (i64, usize)>,
+    /// Baselines of leases and list entries per router (first scan is not "new").
+    leases: HashMap<i64, HashSet<String>>,
+    lists: HashMap<i64, HashSet<(String, String)>>,
+    /// Interfaces seen running per router (what "down" means without a list).
+    seen_up: HashMap<i64, HashSet<String>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.len())
+            .field("conditions", &self.conds.len())
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max).collect();
+    t.push('…');
+    t
+}
+
+fn pct(v: u64, total: u64) -> u64 {
+    v.saturating_mul(100).checked_div(total).unwrap_or(0)
+}
+
+impl Engine {
+    /// An engine for `rules` (validate them first with [`super::rules::validate`]; invalid
+    /// regexes are skipped).
+    pub fn new(rules: &[RuleConfig]) -> Engine {
+        let rules = rules
+            .iter()
+            .map(|r| Compiled {
+                regexes: r
+                    .regexes
+                    .iter()
+                    .filter_map(|re| super::rules::compile_regex(re).ok())
+                    .collect(),
+                keywords: r.keywords.iter().map(|k| k.to_lowercase()).collect(),
+                cfg: r.clone(),
+            })
+            .collect();
+        Engine {
+            rules,
+            conds: HashMap::new(),
+            events: HashMap::new(),
+            leases: HashMap::new(),
+            lists: HashMap::new(),
+            seen_up: HashMap::new(),
+        }
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleConfig> {
+        self.rules.iter().map(|c| &c.cfg)
+    }
+
+    /// Whether any rule of `kind` applies to router `name`.
+    pub fn wants(&self, kind: RuleKind, router: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.cfg.kind == kind && r.cfg.applies_to(router))
+    }
+
+    /// Keys of the conditions firing now.
+    pub fn firing(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .conds
+            .iter()
+            .filter(|(_, c)| c.firing)
+            .map(|(k, _)| k.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn notice(
+        &self,
+        rule: usize,
+        router_id: i64,
+        router: &str,
+        kind: NoticeKind,
+        (key, title, detail): (String, String, String),
+    ) -> Option<Notice> {
+        let r = &self.rules.get(rule)?.cfg;
+        Some(Notice {
+            key,
+            rule: r.name.clone(),
+            router_id: Some(router_id),
+            router: router.to_owned(),
+            severity: r.severity,
+            title,
+            detail,
+            kind,
+            chats: r.chats.clone(),
+        })
+    }
+
+    /// One step of a condition: `bad` is `Some(detail)` when it holds. Returns the
+    /// `(kind, fired_at, detail)` of a transition.
+    fn step(
+        &mut self,
+        key: &str,
+        bad: Option<String>,
+        now: i64,
+        checks: u32,
+        duration: i64,
+    ) -> Option<(NoticeKind, i64, String)> {
+        match bad {
+            Some(detail) => {
+                if !self.conds.contains_key(key) && self.conds.len() >= MAX_TRACKED {
+                    return None;
+                }
+                let c = self.conds.entry(key.to_owned()).or_insert(Cond {
+                    since: now,
+                    fails: 0,
+                    firing: false,
+                    fired_at: 0,
+                    detail: String::new(),
+                });
+                c.fails = c.fails.saturating_add(1);
+                c.detail = detail;
+                if !c.firing && c.fails >= checks && now.saturating_sub(c.since) >= duration {
+                    c.firing = true;
+                    c.fired_at = now;
+                    return Some((NoticeKind::Firing, c.since, c.detail.clone()));
+                }
+                None
+            }
+            None => {
+                let c = self.conds.remove(key)?;
+                c.firing
+                    .then_some((NoticeKind::Resolved, c.since, c.detail))
+            }
+        }
+    }
+
+    /// Evaluates the condition rules against a router's live state at `now`.
+    pub fn observe_router(
+        &mut self,
+        router_id: i64,
+        router: &str,
+        live: &RouterLive,
+        now: i64,
+    ) -> Vec<Notice> {
+        let mut out = Vec::new();
+        let up = live.status == Status::Up;
+        if up {
+            let seen = self.seen_up.entry(router_id).or_default();
+            for i in &live.interfaces {
+                if i.running && seen.len() < 10_000 {
+                    seen.insert(i.name.clone());
+                }
+            }
+        }
+        for idx in 0..self.rules.len() {
+            let cfg = self.rules[idx].cfg.clone();
+            if !cfg.applies_to(router) {
+                continue;
+            }
+            let prefix = format!("{}:{router_id}", cfg.name);
+            let dur = cfg.duration.secs();
+            match cfg.kind {
+                RuleKind::Unreachable => {
+                    let bad = match &live.status {
+                        Status::Connecting => continue,
+                        Status::Up => None,
+                        Status::Slow(r) => Some(format!("not answering: {r}")),
+                        Status::Down(r) => Some(r.clone()),
+                    };
+                    if let Some((kind, since, detail)) =
+                        self.step(&prefix, bad, now, cfg.check_count(), dur)
+                    {
+                        let login = detail.starts_with("login failed");
+                        let title = match kind {
+                            NoticeKind::Firing if login => format!("{router}: login failing"),
+                            NoticeKind::Firing => format!("{router} is unreachable"),
+                            _ => format!(
+                                "{router} is back up (was down {})",
+                                super::rules::Span(
+                                    u64::try_from(now.saturating_sub(since)).unwrap_or(0)
+                                )
+                            ),
+                        };
+                        let detail = if kind == NoticeKind::Firing {
+                            format!("{detail} ({} failed checks)", cfg.check_count())
+                        } else {
+                            String::new()
+                        };
+                        out.extend(self.notice(
+                            idx,
+                            router_id,
+                            router,
+                            kind,
+                            (prefix, title, detail),
+                        ));
+                    }
+                }
+                RuleKind::Cpu | RuleKind::Memory | RuleKind::Disk => {
+                    let Some(res) = live.resource.as_ref().filter(|_| up) else {
+                        continue;
+                    };
+                    let bad = match cfg.kind {
+                        RuleKind::Cpu => {
+                            let above = cfg.above.unwrap_or(90.0);
+                            ((res.cpu_load as f64) > above)
+                                .then(|| format!("CPU load {}% (above {above}%)", res.cpu_load))
+                        }
+                        RuleKind::Memory => {
+                            let below = cfg.below.unwrap_or(super::rules::Threshold::Percent(10.0));
+                            below.is_below(res.free_memory, res.total_memory).then(|| {
+                                format!(
+                                    "free memory {} of {} ({}%, below {below})",
+                                    fmt_bytes(res.free_memory),
+                                    fmt_bytes(res.total_memory),
+                                    pct(res.free_memory, res.total_memory)
+                                )
+                            })
+                        }
+                        _ => {
+                            let below = cfg.below.unwrap_or(super::rules::Threshold::Percent(10.0));
+                            below.is_below(res.free_hdd, res.total_hdd).then(|| {
+                                format!(
+                                    "free disk {} of {} ({}%, below {below})",
+                                    fmt_bytes(res.free_hdd),
+                                    fmt_bytes(res.total_hdd),
+                                    pct(res.free_hdd, res.total_hdd)
+                                )
+                            })
+                        }
+                    };
+                    if let Some((kind, _, detail)) = self.step(&prefix, bad, now, 1, dur) {
+                        let what = match cfg.kind {
+                            RuleKind::Cpu => "CPU load high",
+                            RuleKind::Memory => "memory low",
+                            _ => "disk space low",
+                        };
+                        let title = match kind {
+                            NoticeKind::Firing => format!("{router}: {what}"),
+                            _ => format!("{router}: {what} — resolved"),
+                        };
+                        out.extend(self.notice(
+                            idx,
+                            router_id,
+                            router,
+                            kind,
+                            (prefix, title, detail),
+                        ));
+                    }
+                }
+                RuleKind::Interface => {
+                    if !up {
+                        continue;
+                    }
+                    let mut touched = HashSet::new();
+                    for i in &live.interfaces {
+                        let watched = if cfg.interfaces.is_empty() {
+                            !i.disabled
+                                && self
+                                    .seen_up
+                                    .get(&router_id)
+                                    .is_some_and(|s| s.contains(&i.name))
+                        } else {
+                            cfg.interfaces.iter().any(|n| n == &i.name)
+                        };
+                        if !watched {
+                            continue;
+                        }
+                        let key = format!("{prefix}:{}", i.name);
+                        touched.insert(key.clone());
+                        let holds = match cfg.state {
+                            LinkState::Down => !i.running || i.disabled,
+                            LinkState::Up => i.running && !i.disabled,
+                        };
+                        let state = if i.running { "up" } else { "down" };
+                        let bad = holds.then(|| format!("link {state}"));
+                        if let Some((kind, _, _)) = self.step(&key, bad, now, 1, dur) {
+                            let title = match kind {
+                                NoticeKind::Firing => format!("{router}: {} is {state}", i.name),
+                                _ => format!("{router}: {} is {state} again", i.name),
+                            };
+                            out.extend(self.notice(
+                                idx,
+                                router_id,
+                                router,
+                                kind,
+                                (key, title, String::new()),
+                            ));
+                        }
+                    }
+                    out.extend(
+                        self.clear_untouched(idx, &prefix, &touched, router_id, router, now),
+                    );
+                }
+                RuleKind::Queue => {
+                    if !up {
+                        continue;
+                    }
+                    let limit = cfg.percent.unwrap_or(90);
+                    let mut touched = HashSet::new();
+                    for q in live.queues.iter() {
+                        if q.disabled || (q.max_up == 0 && q.max_down == 0) {
+                            continue;
+                        }
+                        if !cfg.queues.is_empty() && !cfg.queues.iter().any(|n| n == &q.name) {
+                            continue;
+                        }
+                        let key = format!("{prefix}:{}", q.name);
+                        let usage = q.usage_percent();
+                        let bad = (usage >= limit).then(|| {
+                            format!(
+                                "{}% of max-limit {}/{} (rate {}/{})",
+                                usage,
+                                fmt_rate(q.max_up),
+                                fmt_rate(q.max_down),
+                                fmt_rate(q.rate_up),
+                                fmt_rate(q.rate_down)
+                            )
+                        });
+                        if bad.is_none() && !self.conds.contains_key(&key) {
+                            continue;
+                        }
+                        touched.insert(key.clone());
+                        if let Some((kind, _, detail)) = self.step(&key, bad, now, 1, dur) {
+                            let title = match kind {
+                                NoticeKind::Firing => {
+                                    format!("{router}: queue {} at ≥{limit}% of its limit", q.name)
+                                }
+                                _ => format!("{router}: queue {} below {limit}% again", q.name),
+                            };
+                            out.extend(self.notice(
+                                idx,
+                                router_id,
+                                router,
+                                kind,
+                                (key, title, detail),
+                            ));
+                        }
+                    }
+                    out.extend(
+                        self.clear_untouched(idx, &prefix, &touched, router_id, router, now),
+                    );
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Resolves conditions of rule `idx` on a router whose subject disappeared.
+    fn clear_untouched(
+        &mut self,
+        idx: usize,
+        prefix: &str,
+        touched: &HashSet<String>,
+        router_id: i64,
+        router: &str,
+        now: i64,
+    ) -> Vec<Notice> {
+        let sub = format!("{prefix}:");
+        let gone: Vec<String> = self
+            .conds
+            .keys()
+            .filter(|k| k.starts_with(&sub) && !touched.contains(*k))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for key in gone {
+            if let Some((kind, _, _)) = self.step(&key, None, now, 1, 0) {
+                let subject = key.get(sub.len()..).unwrap_or_default().to_owned();
+                let title = format!("{router}: {subject} is gone — resolved");
+                out.extend(self.notice(idx, router_id, router, kind, (key, title, String::new())));
+            }
+        }
+        out
+    }
+
+    fn event(
+        &mut self,
+        idx: usize,
+        now: i64,
+        router_id: i64,
+        router: &str,
+        (key, title, detail): (String, String, String),
+        once: bool,
+    ) -> Option<Notice> {
+        if let Some((last, _)) = self.events.get_mut(&key) {
+            *last = now;
+            if once {
+                return None;
+            }
+        } else {
+            if self.events.len() >= MAX_TRACKED {
+                return None;
+            }
+            self.events.insert(key.clone(), (now, idx));
+        }
+        self.notice(
+            idx,
+            router_id,
+            router,
+            NoticeKind::Event,
+            (key, title, detail),
+        )
+    }
+
+    /// Compares the router's DHCP leases with the previous scan; the first scan is the
+    /// baseline (no alerts).
+    pub fn observe_leases(
+        &mut self,
+        router_id: i64,
+        router: &str,
+        leases: &[Lease],
+        now: i64,
+    ) -> Vec<Notice> {
+        let first = !self.leases.contains_key(&router_id);
+        let known = self.leases.entry(router_id).or_default();
+        let fresh: Vec<Lease> = leases
+            .iter()
+            .filter(|l| !l.mac.is_empty() && !known.contains(&l.mac.to_ascii_uppercase()))
+            .cloned()
+            .collect();
+        for l in &fresh {
+            if known.len() < MAX_TRACKED {
+                known.insert(l.mac.to_ascii_uppercase());
+            }
+        }
+        if first {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for idx in 0..self.rules.len() {
+            let cfg = &self.rules[idx].cfg;
+            if cfg.kind != RuleKind::Lease || !cfg.applies_to(router) {
+                continue;
+            }
+            let name = cfg.name.clone();
+            for l in &fresh {
+                let host = if l.host_name.is_empty() {
+                    "unnamed device".to_owned()
+                } else {
+                    l.host_name.clone()
+                };
+                let key = format!("{name}:{router_id}:{}", l.mac.to_ascii_uppercase());
+                let title = format!("{router}: new device {host} ({}) got {}", l.mac, l.address);
+                out.extend(self.event(
+                    idx,
+                    now,
+                    router_id,
+                    router,
+                    (key, title, String::new()),
+                    true,
+                ));
+            }
+        }
+        out
+    }
+
+    /// Compares the router's address-list entries with the previous scan; the first scan is
+    /// the baseline.
+    pub fn observe_address_lists(
+        &mut self,
+        router_id: i64,
+        router: &str,
+        entries: &[ListEntry],
+        now: i64,
+    ) -> Vec<Notice> {
+        let first = !self.lists.contains_key(&router_id);
+        let known = self.lists.entry(router_id).or_default();
+        let current: HashSet<(String, String)> = entries
+            .iter()
+            .map(|e| (e.list.clone(), e.address.clone()))
+            .collect();
+        let fresh: Vec<&ListEntry> = entries
+            .iter()
+            .filter(|e| !known.contains(&(e.list.clone(), e.address.clone())))
+            .collect();
+        // Entries removed can be added again later and count as new then.
+        known.retain(|k| current.contains(k));
+        for e in &fresh {
+            if known.len() < MAX_TRACKED {
+                known.insert((e.list.clone(), e.address.clone()));
+            }
+        }
+        if first {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for idx in 0..self.rules.len() {
+            let cfg = &self.rules[idx].cfg;
+            if cfg.kind != RuleKind::AddressList || !cfg.applies_to(router) {
+                continue;
+            }
+            let (name, lists) = (cfg.name.clone(), cfg.lists.clone());
+            for e in &fresh {
+                if !lists.is_empty() && !lists.iter().any(|l| l == &e.list) {
+                    continue;
+                }
+                let key = format!("{name}:{router_id}:{}:{}", e.list, e.address);
+                let title = format!("{router}: {} added to address-list {}", e.address, e.list);
+                let detail = if e.comment.is_empty() {
+                    String::new()
+                } else {
+                    format!("comment: {}", e.comment)
+                };
+                self.events.remove(&key);
+                out.extend(self.event(idx, now, router_id, router, (key, title, detail), false));
+            }
+        }
+        out
+    }
+
+    /// One streamed log line (`topics` like `system,error,critical`). Firewall lines are
+    /// matched against the Layer 7 rules' log prefixes for `l7` rules.
+    pub fn observe_log(
+        &mut self,
+        router_id: i64,
+        router: &str,
+        topics: &str,
+        message: &str,
+        l7: &[L7Rule],
+        now: i64,
+    ) -> Vec<Notice> {
+        let mut out = Vec::new();
+        let lower = message.to_lowercase();
+        let topic_list: Vec<&str> = topics.split(',').map(str::trim).collect();
+        let mut l7_hit: Option<Option<(String, String)>> = None;
+        for idx in 0..self.rules.len() {
+            let c = &self.rules[idx];
+            if !c.cfg.applies_to(router) {
+                continue;
+            }
+            match c.cfg.kind {
+                RuleKind::Log => {
+                    if !c.cfg.topics.is_empty()
+                        && !c
+                            .cfg
+                            .topics
+                            .iter()
+                            .any(|t| topic_list.contains(&t.as_str()))
+                    {
+                        continue;
+                    }
+                    let matched = c
+                        .keywords
+                        .iter()
+                        .find(|k| lower.contains(k.as_str()))
+                        .cloned()
+                        .or_else(|| {
+                            c.regexes
+                                .iter()
+                                .position(|re| re.is_match(message))
+                                .map(|i| c.cfg.regexes.get(i).cloned().unwrap_or_default())
+                        });
+                    let Some(what) = matched else {
+                        continue;
+                    };
+                    let key = format!("{}:{router_id}:{what}", c.cfg.name);
+                    let title = format!("{router} log: {}", truncate(message, 120));
+                    let detail = format!("[{topics}] {}", truncate(message, MAX_LINE));
+                    out.extend(self.event(
+                        idx,
+                        now,
+                        router_id,
+                        router,
+                        (key, title, detail),
+                        false,
+                    ));
+                }
+                RuleKind::L7 => {
+                    if !topic_list.contains(&"firewall") {
+                        continue;
+                    }
+                    let hit = l7_hit.get_or_insert_with(|| {
+                        crate::poller::parse_firewall_line(message, l7)
+                            .map(|(host, rule)| (host, rule.name.clone()))
+                    });
+                    let Some((host, app)) = hit.clone() else {
+                        continue;
+                    };
+                    if !c.cfg.apps.is_empty()
+                        && !c.cfg.apps.iter().any(|a| a.eq_ignore_ascii_case(&app))
+                    {
+                        continue;
+                    }
+                    let key = format!("{}:{router_id}:{host}:{app}", c.cfg.name);
+                    let title = format!("{router}: {host} started {app}");
+                    let detail = truncate(message, MAX_LINE);
+                    out.extend(self.event(idx, now, router_id, router, (key, title, detail), true));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Events whose hold time passed since their last occurrence: their keys, to close
+    /// silently. A later occurrence is new again.
+    pub fn expire(&mut self, now: i64) -> Vec<String> {
+        let rules = &self.rules;
+        let mut gone = Vec::new();
+        self.events.retain(|k, (last, idx)| {
+            let hold = rules.get(*idx).map_or(600, |r| r.cfg.hold_secs());
+            let keep = now.saturating_sub(*last) < hold;
+            if !keep {
+                gone.push(k.clone());
+            }
+            keep
+        });
+        gone.sort();
+        gone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::rules::{Span, Threshold};
+    use crate::poller::{Interface, QueueRow, Resource};
+    use std::sync::Arc;
+
+    fn live(status: Status) -> RouterLive {
+        RouterLive {
+            status,
+            ..RouterLive::default()
+        }
+    }
+
+    fn up_with_cpu(cpu: u64) -> RouterLive {
+        let mut l = live(Status::Up);
+        l.resource = Some(Resource {
+            cpu_load: cpu,
+            free_memory: 500,
+            total_memory: 1000,
+            free_hdd: 50,
+            total_hdd: 1000,
+            ..Resource::default()
+        });
+        l
+    }
+
+    #[test]
+    fn unreachable_needs_the_check_count_and_resolves_once() {
+        let mut rule = RuleConfig::new("down", RuleKind::Unreachable);
+        rule.checks(3);
+        let mut e = Engine::new(&[rule]);
+        let down = live(Status::Down("connection refused".into()));
+        assert!(e.observe_router(1, "core", &down, 10).is_empty());
+        assert!(e
+            .observe_router(1, "core", &live(Status::Up), 11)
+            .is_empty());
+        assert!(e.observe_router(1, "core", &down, 12).is_empty());
+        assert!(e.observe_router(1, "core", &down, 13).is_empty());
+        let n = e.observe_router(1, "core", &down, 14);
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].kind, NoticeKind::Firing);
+        assert_eq!(n[0].key, "down:1");
+        assert_eq!(n[0].title, "core is unreachable");
+        assert!(e.observe_router(1, "core", &down, 15).is_empty());
+        let n = e.observe_router(1, "core", &live(Status::Up), 80);
+        assert_eq!(n[0].kind, NoticeKind::Resolved);
+        assert!(
+            n[0].title.contains("back up (was down 1m8s)"),
+            "{}",
+            n[0].title
+        );
+        assert!(e
+            .observe_router(1, "core", &live(Status::Up), 81)
+            .is_empty());
+        let login = live(Status::Down(
+            "login failed: invalid user name or password".into(),
+        ));
+        let mut e2 = Engine::new(&[RuleConfig::new("down", RuleKind::Unreachable)]);
+        let mut all = Vec::new();
+        for t in 0..3 {
+            all.extend(e2.observe_router(1, "core", &login, t));
+        }
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].title, "core: login failing");
+    }
+
+    #[test]
+    fn cpu_fires_after_the_duration_and_not_while_down() {
+        let mut rule = RuleConfig::new("cpu", RuleKind::Cpu);
+        rule.above = Some(80.0);
+        rule.duration(Span(60));
+        let mut e = Engine::new(&[rule]);
+        assert!(e.observe_router(1, "r", &up_with_cpu(95), 0).is_empty());
+        assert!(e.observe_router(1, "r", &up_with_cpu(95), 59).is_empty());
+        let n = e.observe_router(1, "r", &up_with_cpu(95), 60);
+        assert_eq!(n.len(), 1);
+        assert!(n[0].detail.contains("95%"));
+        // a down router neither fires nor resolves CPU
+        assert!(e
+            .observe_router(1, "r", &live(Status::Down("x".into())), 61)
+            .is_empty());
+        let n = e.observe_router(1, "r", &up_with_cpu(10), 62);
+        assert_eq!(n[0].kind, NoticeKind::Resolved);
+        // a spike shorter than the duration does nothing
+        assert!(e.observe_router(1, "r", &up_with_cpu(99), 100).is_empty());
+        assert!(e.observe_router(1, "r", &up_with_cpu(5), 130).is_empty());
+    }
+
+    #[test]
+    fn memory_and_disk_thresholds() {
+        let mut disk = RuleConfig::new("disk", RuleKind::Disk);
+        disk.below = Some(Threshold::Percent(10.0));
+        let mut mem = RuleConfig::new("mem", RuleKind::Memory);
+        mem.below = Some(Threshold::Bytes(400));
+        let mut e = Engine::new(&[disk, mem]);
+        let n = e.observe_router(1, "r", &up_with_cpu(1), 0);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert_eq!(n[0].rule, "disk");
+        assert!(n[0].detail.contains("5%"), "{}", n[0].detail);
+    }
+
+    #[test]
+    fn interfaces_watch_links_seen_up_and_queues_their_limits() {
+        let mut e = Engine::new(&[
+            RuleConfig::new("link", RuleKind::Interface),
+            RuleConfig::new("q", RuleKind::Queue),
+        ]);
+        let iface = |name: &str, running: bool| Interface {
+            name: name.into(),
+            running,
+            ..Interface::default()
+        };
+        let mut l = live(Status::Up);
+        l.interfaces = vec![iface("ether1", true), iface("ether5", false)];
+        assert!(e.observe_router(1, "r", &l, 0).is_empty());
+        l.interfaces = vec![iface("ether1", false), iface("ether5", false)];
+        let n = e.observe_router(1, "r", &l, 1);
+        assert_eq!(n.len(), 1, "ether5 was never up: {n:?}");
+        assert_eq!(n[0].title, "r: ether1 is down");
+        assert_eq!(n[0].key, "link:1:ether1");
+        l.interfaces = vec![iface("ether1", true), iface("ether5", false)];
+        let n = e.observe_router(1, "r", &l, 2);
+        assert_eq!(n[0].kind, NoticeKind::Resolved);
+        let q = |rate: u64| QueueRow {
+            name: "office".into(),
+            max_up: 1000,
+            max_down: 1000,
+            rate_down: rate,
+            ..QueueRow::default()
+        };
+        l.queues = Arc::new(vec![q(950)]);
+        let n = e.observe_router(1, "r", &l, 3);
+        assert_eq!(n.len(), 1);
+        assert!(
+            n[0].detail.starts_with("95% of max-limit"),
+            "{}",
+            n[0].detail
+        );
+        l.queues = Arc::new(vec![]);
+        let n = e.observe_router(1, "r", &l, 4);
+        assert_eq!(n[0].kind, NoticeKind::Resolved, "a removed queue resolves");
+    }
+
+    #[test]
+    fn leases_and_lists_alert_on_new_entries_only() {
+        let mut e = Engine::new(&[RuleConfig::new("lease", RuleKind::Lease), {
+            let mut r = RuleConfig::new("bl", RuleKind::AddressList);
+            r.lists = vec!["blocked".into()];
+            r
+        }]);
+        let a = Lease::new("AA:00:00:00:00:01", "192.168.88.10", "laptop");
+        let b = Lease::new("aa:00:00:00:00:02", "192.168.88.11", "");
+        assert!(e
+            .observe_leases(1, "r", std::slice::from_ref(&a), 0)
+            .is_empty());
+        assert!(e
+            .observe_leases(1, "r", std::slice::from_ref(&a), 1)
+            .is_empty());
+        let n = e.observe_leases(1, "r", &[a.clone(), b.clone()], 2);
+        assert_eq!(n.len(), 1);
+        assert_eq!(
+            n[0].title,
+            "r: new device unnamed device (aa:00:00:00:00:02) got 192.168.88.11"
+        );
+        assert!(e.observe_leases(1, "r", &[a, b], 3).is_empty());
+        let lan = ListEntry::new("lan", "192.168.88.0/24", "");
+        assert!(e
+            .observe_address_lists(1, "r", std::slice::from_ref(&lan), 0)
+            .is_empty());
+        let bad = ListEntry::new("blocked", "203.0.113.9", "port scan");
+        let other = ListEntry::new("guests", "192.168.88.50", "");
+        let n = e.observe_address_lists(1, "r", &[lan.clone(), bad.clone(), other], 1);
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].title, "r: 203.0.113.9 added to address-list blocked");
+        assert!(e
+            .observe_address_lists(1, "r", &[lan.clone(), bad.clone()], 2)
+            .is_empty());
+        assert!(e
+            .observe_address_lists(1, "r", std::slice::from_ref(&lan), 3)
+            .is_empty());
+        assert_eq!(e.observe_address_lists(1, "r", &[lan, bad], 4).len(), 1);
+    }
+
+    #[test]
+    fn log_lines_match_keywords_regexes_topics_and_l7() {
+        let mut kw = RuleConfig::new("log", RuleKind::Log);
+        kw.keywords(["Login Failure"]);
+        let mut re = RuleConfig::new("ppp", RuleKind::Log);
+        re.regexes = vec![r"ppp.*\bdisconnected".into()];
+        re.topics = vec!["ppp".into()];
+        let mut l7 = RuleConfig::new("apps", RuleKind::L7);
+        l7.hold = Some(Span(60));
+        let mut e = Engine::new(&[kw, re, l7]);
+        let n = e.observe_log(
+            1,
+            "r",
+            "system,error,critical",
+            "login failure for user admin from 10.0.0.9 via ssh",
+            &[],
+            0,
+        );
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].key, "log:1:login failure");
+        assert_eq!(n[0].kind, NoticeKind::Event);
+        assert!(e
+            .observe_log(1, "r", "system,info", "user admin logged in", &[], 0)
+            .is_empty());
+        assert!(
+            e.observe_log(1, "r", "system,info", "ppp client disconnected", &[], 0)
+                .is_empty(),
+            "wrong topic"
+        );
+        assert_eq!(
+            e.observe_log(
+                1,
+                "r",
+                "ppp,info",
+                "ppp client <pppoe-x> disconnected",
+                &[],
+                0
+            )
+            .len(),
+            1
+        );
+        let rules = [L7Rule {
+            name: "tiktok".into(),
+            log_prefixes: vec!["tiktok ".into()],
+            ..L7Rule::default()
+        }];
+        let line = "tiktok forward: in:bridge out:ether1, proto TCP, 192.168.88.23:50000->1.2.3.4:443, len 140";
+        let n = e.observe_log(1, "r", "firewall,info", line, &rules, 10);
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].title, "r: 192.168.88.23 started tiktok");
+        assert!(e
+            .observe_log(1, "r", "firewall,info", line, &rules, 50)
+            .is_empty());
+        // hold runs from the last match: still quiet at 100, new again after 60s of silence
+        assert!(e.expire(100).iter().all(|k| !k.starts_with("apps")));
+        let gone = e.expire(111);
+        assert!(
+            gone.contains(&"apps:1:192.168.88.23:tiktok".to_owned()),
+            "{gone:?}"
+        );
+        assert_eq!(
+            e.observe_log(1, "r", "firewall,info", line, &rules, 120)
+                .len(),
+            1
+        );
+    }
+}

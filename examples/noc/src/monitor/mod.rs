@@ -1,0 +1,511 @@
+//! Monitoring and alerts: rules from `noc.toml` ([`rules`]) evaluated by a sans-io
+//! [`engine`] against what the pollers see, the DHCP leases and address lists, and the log
+//! each router streams (`/log/print =follow-only=`).
+//!
+//! Every alert is stored in the dashboard's alert feed ([`crate::store::Store::fire_alert`]),
+//! written to the log, and — with a Telegram token — sent through tg-notify's persistent,
+//! paced, coalescing queue ([`crate::tgstore::TgStore`]), so nothing is lost while Telegram or
+//! the uplink is down and a flapping router becomes one summary instead of a flood. Chats in
+//! their quiet hours get non-critical alerts without sound; `/mute RULE 1h` holds a rule's
+//! Telegram messages back (they still reach the dashboard).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), noc::Error> {
+//! let dir = std::path::Path::new("/var/lib/noc");
+//! let app = noc::Noc::start(noc::Options::new(dir)).await?;
+//! let mut options = noc::monitor::MonitorOptions::new(dir);
+//! options.rules(noc::monitor::rules::default_rules());
+//! let monitor = noc::monitor::Monitor::start(app.state().clone(), options).await?;
+//! // ...
+//! monitor.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod engine;
+pub mod rules;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use routeros_proto::{Attributes, Command};
+use tg_notify::{AlertState, Notifier, NotifierConfig, ParseMode, Priority};
+use tokio::task::JoinHandle;
+
+use crate::bot::TelegramConfig;
+use crate::poller::RouterHandle;
+use crate::tgstore::TgStore;
+use crate::web::AppState;
+use crate::Error;
+
+pub use engine::{Engine, Lease, ListEntry, Notice, NoticeKind};
+pub use rules::{RuleConfig, RuleKind, Severity, Span};
+
+/// How to start the monitor.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MonitorOptions {
+    data_dir: PathBuf,
+    rules: Vec<RuleConfig>,
+    telegram: Option<TelegramConfig>,
+    scan_interval: Duration,
+    notifier: NotifierConfig,
+    bot: bool,
+}
+
+impl MonitorOptions {
+    /// Defaults: the [`rules::default_rules`], no Telegram, leases and address lists scanned
+    /// every second, tg-notify's default pacing and a 60 s coalescing window.
+    pub fn new(data_dir: impl AsRef<Path>) -> MonitorOptions {
+        MonitorOptions {
+            data_dir: data_dir.as_ref().to_owned(),
+            rules: rules::default_rules(),
+            telegram: None,
+            scan_interval: Duration::from_secs(1),
+            notifier: NotifierConfig::default(),
+            bot: true,
+        }
+    }
+
+    /// The rules (an empty list keeps the defaults).
+    pub fn rules(&mut self, rules: Vec<RuleConfig>) -> &mut Self {
+        if !rules.is_empty() {
+            self.rules = rules;
+        }
+        self
+    }
+
+    /// Telegram settings (token, chats, users).
+    pub fn telegram(&mut self, t: TelegramConfig) -> &mut Self {
+        self.telegram = Some(t);
+        self
+    }
+
+    /// How often DHCP leases and address lists are read (the poll interval).
+    pub fn scan_interval(&mut self, every: Duration) -> &mut Self {
+        self.scan_interval = every.max(Duration::from_millis(100));
+        self
+    }
+
+    /// tg-notify settings (pacing, coalescing window, backoff).
+    pub fn notifier_config(&mut self, c: NotifierConfig) -> &mut Self {
+        self.notifier = c;
+        self
+    }
+
+    /// Whether to answer commands over Telegram (default true when a token is set).
+    pub fn bot(&mut self, on: bool) -> &mut Self {
+        self.bot = on;
+        self
+    }
+}
+
+struct Shared {
+    state: Arc<AppState>,
+    engine: Mutex<Engine>,
+    notifier: Option<Notifier>,
+    telegram: TelegramConfig,
+    tg: TgStore,
+}
+
+/// A running monitor (and, with a token, the Telegram bot).
+pub struct Monitor {
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+    side: Arc<Mutex<HashMap<i64, JoinHandle<()>>>>,
+}
+
+impl std::fmt::Debug for Monitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Monitor")
+            .field("telegram", &self.shared.notifier.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Monitor {
+    /// Validates the rules, opens `telegram.db`, starts the notifier and the bot when a token
+    /// is configured, and starts watching every router of the hub.
+    pub async fn start(state: Arc<AppState>, options: MonitorOptions) -> Result<Monitor, Error> {
+        rules::validate(&options.rules)?;
+        let telegram = options.telegram.clone().unwrap_or_default();
+        telegram.validate()?;
+        std::fs::create_dir_all(&options.data_dir)?;
+        let tg = TgStore::open(&options.data_dir)?;
+        let token = options
+            .telegram
+            .as_ref()
+            .and_then(TelegramConfig::resolve_token);
+        let api = token.map(|t| {
+            let b = tg_notify::Bot::new(t);
+            match &telegram.api_url {
+                Some(u) => b.with_api_url(u.clone()),
+                None => b,
+            }
+        });
+        let notifier = match &api {
+            Some(b) => Some(
+                Notifier::start(b.clone(), tg.clone(), options.notifier.clone())
+                    .map_err(|e| Error::Config(format!("telegram queue: {e}")))?,
+            ),
+            None => {
+                tracing::info!("no Telegram token: alerts go to the dashboard and the log");
+                None
+            }
+        };
+        let shared = Arc::new(Shared {
+            engine: Mutex::new(Engine::new(&options.rules)),
+            state: state.clone(),
+            notifier,
+            telegram: telegram.clone(),
+            tg: tg.clone(),
+        });
+        let side: Arc<Mutex<HashMap<i64, JoinHandle<()>>>> = Arc::default();
+        let mut tasks = Vec::new();
+        tasks.push(tokio::spawn(watch(
+            shared.clone(),
+            side.clone(),
+            options.scan_interval,
+        )));
+        if let (Some(b), true) = (api, options.bot) {
+            let names = options.rules.iter().map(|r| r.name.clone()).collect();
+            let ops = crate::bot::ChatOps::new(state, tg.clone(), names);
+            tasks.push(tokio::spawn(crate::bot::run_telegram(ops, b, telegram, tg)));
+        }
+        Ok(Monitor {
+            shared,
+            tasks,
+            side,
+        })
+    }
+
+    /// The Telegram queue, when a token is configured.
+    pub fn notifier(&self) -> Option<&Notifier> {
+        self.shared.notifier.as_ref()
+    }
+
+    /// The Telegram database (queue, offset, mutes).
+    pub fn tg_store(&self) -> &TgStore {
+        &self.shared.tg
+    }
+
+    /// The names of the rules (what `/mute` accepts).
+    pub fn rule_names(&self) -> Vec<String> {
+        lock(&self.shared.engine)
+            .rules()
+            .map(|r| r.name.clone())
+            .collect()
+    }
+
+    /// Keys of the conditions firing now.
+    pub fn firing(&self) -> Vec<String> {
+        lock(&self.shared.engine).firing()
+    }
+
+    /// Stops watching; messages not yet accepted by Telegram stay queued in `telegram.db`
+    /// for the next start.
+    pub async fn shutdown(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        for (_, t) in lock(&self.side).drain() {
+            t.abort();
+        }
+        if let Some(n) = self.shared.notifier.clone() {
+            n.shutdown().await;
+        }
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        for (_, t) in lock(&self.side).drain() {
+            t.abort();
+        }
+    }
+}
+
+fn icon(n: &Notice) -> &'static str {
+    match (n.kind, n.severity) {
+        (NoticeKind::Resolved, _) => "✅",
+        (_, Severity::Critical) => "🔴",
+        (_, Severity::Warning) => "🟠",
+        _ => "🔵",
+    }
+}
+
+/// The Telegram HTML text of a notice (everything router-supplied is escaped).
+pub fn render_html(n: &Notice) -> String {
+    let esc = tg_notify::html::escape;
+    let mut s = format!("{} ", icon(n));
+    if n.kind == NoticeKind::Resolved {
+        s.push_str("<b>Resolved:</b> ");
+        s.push_str(&esc(&n.title));
+    } else {
+        s.push_str("<b>");
+        s.push_str(&esc(&n.title));
+        s.push_str("</b>");
+    }
+    if !n.detail.is_empty() {
+        s.push('\n');
+        s.push_str(&esc(&n.detail));
+    }
+    s.push_str(&format!(
+        "\n<i>{} · {}</i>",
+        esc(&n.rule),
+        n.severity.as_str()
+    ));
+    s
+}
+
+impl Shared {
+    fn deliver(&self, notices: Vec<Notice>, now: i64) {
+        for n in notices {
+            let store = &self.state.store;
+            let stored = match n.kind {
+                NoticeKind::Resolved => store.resolve_alert(&n.key, now).map(|_| ()),
+                _ => store
+                    .fire_alert(
+                        &n.key,
+                        n.router_id,
+                        n.severity.as_str(),
+                        &n.title,
+                        &n.detail,
+                        now,
+                    )
+                    .map(|_| ()),
+            };
+            if let Err(e) = stored {
+                tracing::error!(key = %n.key, error = %e, "could not store an alert");
+            }
+            match n.kind {
+                NoticeKind::Resolved => tracing::info!(key = %n.key, "resolved: {}", n.title),
+                _ => {
+                    tracing::warn!(key = %n.key, severity = n.severity.as_str(), "alert: {} {}", n.title, n.detail)
+                }
+            }
+            let Some(notifier) = &self.notifier else {
+                continue;
+            };
+            match self.tg.muted_until(&n.rule, now) {
+                Ok(Some(_)) => {
+                    tracing::info!(rule = %n.rule, "muted: not sent to Telegram");
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read mutes"),
+            }
+            let chats = if n.chats.is_empty() {
+                self.telegram.alert_chats()
+            } else {
+                n.chats.clone()
+            };
+            let text = render_html(&n);
+            for chat in chats {
+                let mut a = tg_notify::Alert::new(chat, text.clone());
+                a.key(n.key.clone())
+                    .parse_mode(ParseMode::Html)
+                    .priority(match n.severity {
+                        Severity::Critical => Priority::Critical,
+                        Severity::Warning => Priority::High,
+                        _ => Priority::Low,
+                    })
+                    .silent(n.severity != Severity::Critical && self.telegram.is_quiet(chat, now));
+                match n.kind {
+                    NoticeKind::Firing => {
+                        a.state(AlertState::Firing);
+                    }
+                    NoticeKind::Resolved => {
+                        a.state(AlertState::Resolved);
+                    }
+                    NoticeKind::Event => {}
+                }
+                if let Err(e) = notifier.enqueue(a) {
+                    tracing::error!(error = %e, "could not queue a Telegram alert");
+                }
+            }
+        }
+    }
+
+    fn expire(&self, now: i64) {
+        let keys = lock(&self.engine).expire(now);
+        for k in keys {
+            if let Err(e) = self.state.store.resolve_alert(&k, now) {
+                tracing::warn!(key = %k, error = %e, "could not close an expired alert");
+            }
+        }
+    }
+
+    fn evaluate(&self, router: &RouterHandle) {
+        let live = router.live();
+        let now = crate::now();
+        let notices = lock(&self.engine).observe_router(router.id, &router.name, &live, now);
+        self.deliver(notices, now);
+    }
+}
+
+async fn watch(
+    shared: Arc<Shared>,
+    side: Arc<Mutex<HashMap<i64, JoinHandle<()>>>>,
+    scan: Duration,
+) {
+    let hub = shared.state.hub.clone();
+    let mut rx = hub.subscribe();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let ensure_side = |id: i64| {
+        let mut map = lock(&side);
+        map.retain(|_, t| !t.is_finished());
+        map.entry(id)
+            .or_insert_with(|| tokio::spawn(router_side(shared.clone(), id, scan)));
+    };
+    for r in hub.routers() {
+        ensure_side(r.id);
+        shared.evaluate(&r);
+    }
+    loop {
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Ok(id) => {
+                    if let Some(r) = hub.router(id) {
+                        ensure_side(id);
+                        shared.evaluate(&r);
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    for r in hub.routers() {
+                        shared.evaluate(&r);
+                    }
+                }
+                Err(_) => return,
+            },
+            _ = tick.tick() => shared.expire(crate::now()),
+        }
+    }
+}
+
+fn text(a: &Attributes, k: &str) -> String {
+    a.get_string_lossy(k).unwrap_or_default()
+}
+
+/// Per router: follows the log and scans leases and address lists while connected.
+async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
+    loop {
+        let Some(router) = shared.state.hub.router(id) else {
+            return;
+        };
+        let Some(client) = router.client() else {
+            drop(router);
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            continue;
+        };
+        let name = router.name.clone();
+        let (want_leases, want_lists, want_log) = {
+            let e = lock(&shared.engine);
+            (
+                e.wants(RuleKind::Lease, &name),
+                e.wants(RuleKind::AddressList, &name),
+                e.wants(RuleKind::Log, &name) || e.wants(RuleKind::L7, &name),
+            )
+        };
+        let weak = Arc::downgrade(&router);
+        drop(router);
+        let log = async {
+            if !want_log {
+                return std::future::pending::<()>().await;
+            }
+            let cmd = Command::builder("/log/print")
+                .attribute("follow-only", "")
+                .build();
+            let Ok(mut stream) = client.stream(cmd).await else {
+                return;
+            };
+            while let Some(Ok(row)) = stream.next().await {
+                let Some(router) = weak.upgrade() else {
+                    return;
+                };
+                let topics = text(&row, "topics");
+                let message = text(&row, "message");
+                let l7 = router.live().l7;
+                let now = crate::now();
+                let notices =
+                    lock(&shared.engine).observe_log(id, &name, &topics, &message, &l7, now);
+                shared.deliver(notices, now);
+            }
+        };
+        let scans = async {
+            if !want_leases && !want_lists {
+                return std::future::pending::<()>().await;
+            }
+            let mut every = tokio::time::interval(scan);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                every.tick().await;
+                if client.is_closed() {
+                    return;
+                }
+                if want_leases {
+                    let cmd = Command::builder("/ip/dhcp-server/lease/print")
+                        .proplist(["mac-address", "address", "host-name"])
+                        .build();
+                    if let Ok(rows) = client.print(cmd).await {
+                        let leases: Vec<Lease> = rows
+                            .iter()
+                            .map(|r| {
+                                Lease::new(
+                                    &text(r, "mac-address"),
+                                    &text(r, "address"),
+                                    &text(r, "host-name"),
+                                )
+                            })
+                            .collect();
+                        let now = crate::now();
+                        let n = lock(&shared.engine).observe_leases(id, &name, &leases, now);
+                        shared.deliver(n, now);
+                    }
+                }
+                if want_lists {
+                    let cmd = Command::builder("/ip/firewall/address-list/print")
+                        .proplist(["list", "address", "comment"])
+                        .build();
+                    if let Ok(rows) = client.print(cmd).await {
+                        let entries: Vec<ListEntry> = rows
+                            .iter()
+                            .map(|r| {
+                                ListEntry::new(
+                                    &text(r, "list"),
+                                    &text(r, "address"),
+                                    &text(r, "comment"),
+                                )
+                            })
+                            .collect();
+                        let now = crate::now();
+                        let n =
+                            lock(&shared.engine).observe_address_lists(id, &name, &entries, now);
+                        shared.deliver(n, now);
+                    }
+                }
+            }
+        };
+        let closed = async {
+            while !client.is_closed() {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        };
+        tokio::select! {
+            _ = log => {}
+            _ = scans => {}
+            _ = closed => {}
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}

@@ -1,0 +1,752 @@
+//! Alert rules as written in `noc.toml`, and the small values people type in them: spans
+//! (`90s`, `2m`, `1h`), thresholds (`10%`, `64M`) and quiet hours (`22:00-07:00`).
+//!
+//! ```toml
+//! [[rule]]
+//! name = "router-down"     # unique; `/mute router-down 1h` uses it
+//! kind = "unreachable"     # unreachable, cpu, memory, disk, interface, queue, l7, lease,
+//!                          # address-list, log
+//! checks = 3               # failed checks before "down" (unreachable; default 3)
+//! severity = "critical"    # critical, warning (default) or info
+//! chats = [-1001234567890] # default: every [[telegram.chat]] with alerts = true
+//! routers = ["core"]       # default: every router
+//!
+//! [[rule]]
+//! name = "cpu"
+//! kind = "cpu"
+//! above = 90               # percent
+//! for = "2m"               # the condition must hold this long
+//!
+//! [[rule]]
+//! name = "memory"
+//! kind = "memory"          # or "disk"
+//! below = "10%"            # or bytes: "64M", "1G"
+//!
+//! [[rule]]
+//! name = "uplink"
+//! kind = "interface"
+//! interfaces = ["ether1"]  # default: interfaces seen running since noc started
+//! state = "down"           # fire while down (default) or while "up"
+//!
+//! [[rule]]
+//! name = "saturated"
+//! kind = "queue"
+//! percent = 90             # of max-limit, either direction
+//! for = "1m"
+//! queues = ["office"]      # default: every limited queue
+//!
+//! [[rule]]
+//! name = "apps"
+//! kind = "l7"
+//! apps = ["tiktok"]        # default: every Layer 7 protocol with a logging rule
+//! hold = "10m"             # a host "starts" an app again after this long without it
+//!
+//! [[rule]]
+//! name = "new-device"
+//! kind = "lease"
+//!
+//! [[rule]]
+//! name = "blocked"
+//! kind = "address-list"
+//! lists = ["blocked"]
+//!
+//! [[rule]]
+//! name = "log"
+//! kind = "log"
+//! keywords = ["login failure", "critical"]  # case-insensitive substrings
+//! regexes = ['ppp.*(disconnected|terminating)']
+//! topics = ["system", "ppp"]                # default: every topic
+//! ```
+//!
+//! Without any `[[rule]]`, [`default_rules`] apply.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// Longest span accepted (one year).
+pub const MAX_SPAN_SECS: u64 = 366 * 86_400;
+/// Most rules in one file.
+pub const MAX_RULES: usize = 1_000;
+/// Longest regex source accepted in a log rule.
+pub const MAX_REGEX_LEN: usize = 1_000;
+
+/// A length of time typed by a user: `90`, `90s`, `15m`, `2h`, `1d`, `1h30m`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span(pub u64);
+
+impl Span {
+    /// Seconds.
+    pub fn secs(self) -> i64 {
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+}
+
+impl FromStr for Span {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Span, Error> {
+        let bad = || {
+            Error::BadInput(format!(
+                "invalid duration {s:?}: use seconds or a number with s, m, h or d (\"90s\", \"2m\", \"1h\")"
+            ))
+        };
+        let t = s.trim();
+        if t.is_empty() || t.len() > 32 {
+            return Err(bad());
+        }
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            let v: u64 = t.parse().map_err(|_| bad())?;
+            return if v <= MAX_SPAN_SECS {
+                Ok(Span(v))
+            } else {
+                Err(bad())
+            };
+        }
+        let mut total: u64 = 0;
+        let mut num: Option<u64> = None;
+        for c in t.chars() {
+            if let Some(d) = c.to_digit(10) {
+                let n = num.unwrap_or(0);
+                num = Some(
+                    n.checked_mul(10)
+                        .and_then(|n| n.checked_add(u64::from(d)))
+                        .ok_or_else(bad)?,
+                );
+                continue;
+            }
+            let unit = match c.to_ascii_lowercase() {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86_400,
+                'w' => 7 * 86_400,
+                _ => return Err(bad()),
+            };
+            let n = num.take().ok_or_else(bad)?;
+            total = n
+                .checked_mul(unit)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(bad)?;
+        }
+        if num.is_some() || total > MAX_SPAN_SECS {
+            return Err(bad());
+        }
+        Ok(Span(total))
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if s == 0 {
+            return f.write_str("0s");
+        }
+        let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+        if d > 0 {
+            write!(f, "{d}d")?;
+        }
+        if h > 0 {
+            write!(f, "{h}h")?;
+        }
+        if m > 0 {
+            write!(f, "{m}m")?;
+        }
+        if sec > 0 {
+            write!(f, "{sec}s")?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Span, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) if n <= MAX_SPAN_SECS => Ok(Span(n)),
+            Raw::N(n) => Err(serde::de::Error::custom(format!(
+                "duration {n} is longer than a year"
+            ))),
+            Raw::S(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// A lower bound on free memory or disk: a share of the total or an amount of bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Threshold {
+    /// Percent of the total (`10%`).
+    Percent(f64),
+    /// Bytes (`64M`, `1G`, `500k`; binary multiples as RouterOS counts memory).
+    Bytes(u64),
+}
+
+impl Threshold {
+    /// Whether `free` of `total` is below the threshold (unknown totals never are).
+    pub fn is_below(self, free: u64, total: u64) -> bool {
+        match self {
+            Threshold::Percent(p) => total > 0 && (free as f64) * 100.0 < p * (total as f64),
+            Threshold::Bytes(b) => total > 0 && free < b,
+        }
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Threshold::Percent(p) => write!(f, "{p}%"),
+            Threshold::Bytes(b) => f.write_str(&fmt_bytes(*b)),
+        }
+    }
+}
+
+/// Bits per second, short: `0`, `950`, `1.5k`, `12M`, `1.2G`.
+pub fn fmt_rate(bps: u64) -> String {
+    let v = bps as f64;
+    let (n, unit) = if v >= 1e9 {
+        (v / 1e9, "G")
+    } else if v >= 1e6 {
+        (v / 1e6, "M")
+    } else if v >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        return bps.to_string();
+    };
+    let s = format!("{n:.1}");
+    format!("{}{unit}", s.strip_suffix(".0").unwrap_or(&s))
+}
+
+/// `1.5 GiB`-style byte counts.
+pub fn fmt_bytes(b: u64) -> String {
+    let v = b as f64;
+    if v >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GiB", v / (1024.0 * 1024.0 * 1024.0))
+    } else if v >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", v / (1024.0 * 1024.0))
+    } else if v >= 1024.0 {
+        format!("{:.1} KiB", v / 1024.0)
+    } else {
+        format!("{b} B")
+    }
+}
+
+impl FromStr for Threshold {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Threshold, Error> {
+        let bad = || {
+            Error::BadInput(format!(
+                "invalid threshold {s:?}: use a percentage (\"10%\") or bytes (\"64M\", \"1G\")"
+            ))
+        };
+        let t = s.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            let v: f64 = p.trim().parse().map_err(|_| bad())?;
+            return if (0.0..=100.0).contains(&v) {
+                Ok(Threshold::Percent(v))
+            } else {
+                Err(bad())
+            };
+        }
+        let lower = t.to_ascii_lowercase();
+        let body = lower
+            .strip_suffix("ib")
+            .or_else(|| lower.strip_suffix('b'))
+            .unwrap_or(&lower);
+        let (num, mult) = match body.chars().last() {
+            Some('k') => (&body[..body.len() - 1], 1u64 << 10),
+            Some('m') => (&body[..body.len() - 1], 1 << 20),
+            Some('g') => (&body[..body.len() - 1], 1 << 30),
+            Some('t') => (&body[..body.len() - 1], 1 << 40),
+            _ => (body, 1),
+        };
+        let n: u64 = num.trim().parse().map_err(|_| bad())?;
+        n.checked_mul(mult).map(Threshold::Bytes).ok_or_else(bad)
+    }
+}
+
+impl<'de> Deserialize<'de> for Threshold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threshold, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Threshold::Bytes(n)),
+            Raw::S(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// A daily window in local time (`22:00-07:00` wraps past midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    /// Start, minutes after midnight.
+    pub start: u32,
+    /// End (exclusive), minutes after midnight.
+    pub end: u32,
+}
+
+impl QuietHours {
+    /// Whether `minute` (0..1440 after midnight) is inside the window.
+    pub fn contains(self, minute: u32) -> bool {
+        if self.start <= self.end {
+            minute >= self.start && minute < self.end
+        } else {
+            minute >= self.start || minute < self.end
+        }
+    }
+
+    /// Whether Unix time `now` falls inside the window, with local time `utc_offset_min`
+    /// minutes ahead of UTC.
+    pub fn contains_at(self, now: i64, utc_offset_min: i32) -> bool {
+        let local = now.saturating_add(i64::from(utc_offset_min) * 60);
+        let minute = u32::try_from(local.rem_euclid(86_400) / 60).unwrap_or(0);
+        self.contains(minute)
+    }
+}
+
+fn hhmm(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+impl FromStr for QuietHours {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<QuietHours, Error> {
+        let bad = || Error::BadInput(format!("invalid quiet hours {s:?}: use \"22:00-07:00\""));
+        let (a, b) = s.split_once('-').ok_or_else(bad)?;
+        Ok(QuietHours {
+            start: hhmm(a).ok_or_else(bad)?,
+            end: hhmm(b).ok_or_else(bad)?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for QuietHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<QuietHours, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses a UTC offset (`+07:00`, `-03:30`, `Z`) into minutes.
+pub fn parse_utc_offset(s: &str) -> Result<i32, Error> {
+    let bad = || Error::BadInput(format!("invalid UTC offset {s:?}: use \"+07:00\""));
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("z") || t == "0" {
+        return Ok(0);
+    }
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(bad()),
+    };
+    let m = hhmm(rest).ok_or_else(bad)?;
+    if m > 14 * 60 {
+        return Err(bad());
+    }
+    Ok(sign * i32::try_from(m).map_err(|_| bad())?)
+}
+
+/// How bad an alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// For the record.
+    Info,
+    /// Look at it today.
+    #[default]
+    Warning,
+    /// Look at it now.
+    Critical,
+}
+
+impl Severity {
+    /// `info`, `warning` or `critical` (what the alert feed stores).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl FromStr for Severity {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Severity, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "warning" | "warn" => Ok(Severity::Warning),
+            "critical" | "crit" => Ok(Severity::Critical),
+            _ => Err(Error::BadInput(format!(
+                "unknown severity {s:?} (info, warning or critical)"
+            ))),
+        }
+    }
+}
+
+/// What a rule watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RuleKind {
+    /// The router does not answer or refuses the login (after `checks` failed checks).
+    Unreachable,
+    /// CPU load above `above` percent.
+    Cpu,
+    /// Free memory below `below`.
+    Memory,
+    /// Free disk below `below`.
+    Disk,
+    /// An interface's link is down (or up, with `state = "up"`).
+    Interface,
+    /// A simple queue at or above `percent` of its max-limit.
+    Queue,
+    /// A host starts matching a Layer 7 protocol (from the firewall log).
+    L7,
+    /// A new DHCP lease (a device joined).
+    Lease,
+    /// An address added to a watched firewall address-list.
+    AddressList,
+    /// Log lines matching keywords or regexes (streamed with `/log/print follow-only`).
+    Log,
+}
+
+impl RuleKind {
+    /// Whether the rule reports one-off events (auto-expiring) rather than a condition
+    /// that holds and clears.
+    pub fn is_event(self) -> bool {
+        matches!(
+            self,
+            RuleKind::L7 | RuleKind::Lease | RuleKind::AddressList | RuleKind::Log
+        )
+    }
+}
+
+/// Link state an interface rule fires on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum LinkState {
+    /// Fire while the link is down.
+    #[default]
+    Down,
+    /// Fire while the link is up (a backup line came up).
+    Up,
+}
+
+/// One `[[rule]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RuleConfig {
+    /// Unique name (used by `/mute` and in alert keys).
+    pub name: String,
+    /// What it watches.
+    pub kind: RuleKind,
+    /// How bad it is (default warning).
+    #[serde(default)]
+    pub severity: Severity,
+    /// Chats to notify (default: every configured chat that takes alerts).
+    #[serde(default)]
+    pub chats: Vec<i64>,
+    /// Routers it applies to, by name (default: all).
+    #[serde(default)]
+    pub routers: Vec<String>,
+    /// How long the condition must hold before the alert fires.
+    #[serde(default, rename = "for")]
+    pub duration: Span,
+    /// Failed checks before a router counts as down (`unreachable`; default 3).
+    #[serde(default)]
+    pub checks: Option<u32>,
+    /// CPU percent (`cpu`; default 90).
+    #[serde(default)]
+    pub above: Option<f64>,
+    /// Free memory or disk floor (`memory`, `disk`; default 10%).
+    #[serde(default)]
+    pub below: Option<Threshold>,
+    /// Share of max-limit in percent (`queue`; default 90).
+    #[serde(default)]
+    pub percent: Option<u64>,
+    /// Interface names (`interface`).
+    #[serde(default)]
+    pub interfaces: Vec<String>,
+    /// Link state to fire on (`interface`).
+    #[serde(default)]
+    pub state: LinkState,
+    /// Queue names (`queue`; default: all limited queues).
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Layer 7 protocol names (`l7`; default all).
+    #[serde(default)]
+    pub apps: Vec<String>,
+    /// Address lists (`address-list`; default all).
+    #[serde(default)]
+    pub lists: Vec<String>,
+    /// Case-insensitive substrings (`log`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regular expressions (`log`).
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Log topics a line must have one of (`log`; default any).
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// How long an event alert stays open after its last occurrence (default 10m).
+    #[serde(default)]
+    pub hold: Option<Span>,
+}
+
+impl RuleConfig {
+    /// A rule of `kind` with every option at its default.
+    pub fn new(name: impl Into<String>, kind: RuleKind) -> RuleConfig {
+        RuleConfig {
+            name: name.into(),
+            kind,
+            severity: Severity::Warning,
+            chats: Vec::new(),
+            routers: Vec::new(),
+            duration: Span(0),
+            checks: None,
+            above: None,
+            below: None,
+            percent: None,
+            interfaces: Vec::new(),
+            state: LinkState::Down,
+            queues: Vec::new(),
+            apps: Vec::new(),
+            lists: Vec::new(),
+            keywords: Vec::new(),
+            regexes: Vec::new(),
+            topics: Vec::new(),
+            hold: None,
+        }
+    }
+
+    /// Sets the severity.
+    pub fn severity(&mut self, s: Severity) -> &mut Self {
+        self.severity = s;
+        self
+    }
+
+    /// Sets how long the condition must hold.
+    pub fn duration(&mut self, d: Span) -> &mut Self {
+        self.duration = d;
+        self
+    }
+
+    /// Sets the failed checks before "down".
+    pub fn checks(&mut self, n: u32) -> &mut Self {
+        self.checks = Some(n);
+        self
+    }
+
+    /// Sets the keywords of a log rule.
+    pub fn keywords<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, k: I) -> &mut Self {
+        self.keywords = k.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The failed checks before "down" (default 3, at least 1).
+    pub fn check_count(&self) -> u32 {
+        self.checks.unwrap_or(3).max(1)
+    }
+
+    /// The event hold time (default 10 minutes).
+    pub fn hold_secs(&self) -> i64 {
+        self.hold.unwrap_or(Span(600)).secs()
+    }
+
+    /// Whether the rule applies to the router called `name`.
+    pub fn applies_to(&self, name: &str) -> bool {
+        self.routers.is_empty() || self.routers.iter().any(|r| r == name)
+    }
+}
+
+/// Checks a rule set: unique names, values in range, kind-specific options present.
+pub fn validate(rules: &[RuleConfig]) -> Result<(), Error> {
+    if rules.len() > MAX_RULES {
+        return Err(Error::Config(format!("at most {MAX_RULES} rules")));
+    }
+    let mut names = std::collections::HashSet::new();
+    for r in rules {
+        let err = |m: &str| Error::Config(format!("rule {:?}: {m}", r.name));
+        let valid_name = !r.name.is_empty()
+            && r.name.len() <= 64
+            && r.name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_name {
+            return Err(err(
+                "a name needs 1-64 letters, digits, '-' or '_' (it is typed in /mute)",
+            ));
+        }
+        if !names.insert(r.name.as_str()) {
+            return Err(err("the name is used twice"));
+        }
+        if let Some(a) = r.above {
+            if !(0.0..=100.0).contains(&a) {
+                return Err(err("`above` is a percentage (0-100)"));
+            }
+        }
+        if let Some(p) = r.percent {
+            if p == 0 || p > 1000 {
+                return Err(err("`percent` must be 1-1000"));
+            }
+        }
+        if r.kind == RuleKind::Log && r.keywords.is_empty() && r.regexes.is_empty() {
+            return Err(err("a log rule needs `keywords` or `regexes`"));
+        }
+        for k in &r.keywords {
+            if k.trim().is_empty() {
+                return Err(err("empty keyword"));
+            }
+        }
+        for re in &r.regexes {
+            if re.len() > MAX_REGEX_LEN {
+                return Err(err("regex too long"));
+            }
+            compile_regex(re).map_err(|e| err(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Compiles a log regex with bounded size (case-insensitive).
+pub fn compile_regex(re: &str) -> Result<regex_automata::meta::Regex, String> {
+    let syntax = regex_automata::util::syntax::Config::new()
+        .case_insensitive(true)
+        .nest_limit(64);
+    regex_automata::meta::Builder::new()
+        .syntax(syntax)
+        .configure(
+            regex_automata::meta::Config::new()
+                .nfa_size_limit(Some(4 << 20))
+                .hybrid_cache_capacity(2 << 20),
+        )
+        .build(re)
+        .map_err(|e| format!("regex {re:?}: {e}"))
+}
+
+/// The rules used when `noc.toml` has none: router down (3 checks, critical), CPU above 90%
+/// for 2 minutes, free memory and disk below 10%, interfaces that were up going down, a
+/// queue at 95% of its limit for 5 minutes, new devices, Layer 7 apps starting, and log
+/// lines about login failures or critical errors.
+pub fn default_rules() -> Vec<RuleConfig> {
+    let mut down = RuleConfig::new("router-down", RuleKind::Unreachable);
+    down.severity(Severity::Critical);
+    let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+    cpu.duration(Span(120));
+    let memory = RuleConfig::new("memory", RuleKind::Memory);
+    let disk = RuleConfig::new("disk", RuleKind::Disk);
+    let link = RuleConfig::new("link-down", RuleKind::Interface);
+    let mut queue = RuleConfig::new("queue-full", RuleKind::Queue);
+    queue.percent = Some(95);
+    queue.severity(Severity::Info).duration(Span(300));
+    let mut lease = RuleConfig::new("new-device", RuleKind::Lease);
+    lease.severity(Severity::Info);
+    let mut l7 = RuleConfig::new("l7", RuleKind::L7);
+    l7.severity(Severity::Info);
+    let mut log = RuleConfig::new("log", RuleKind::Log);
+    log.keywords(["login failure", "critical"]);
+    vec![down, cpu, memory, disk, link, queue, lease, l7, log]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_parse_and_print() {
+        assert_eq!("90".parse::<Span>().unwrap(), Span(90));
+        assert_eq!("2m".parse::<Span>().unwrap(), Span(120));
+        assert_eq!("1h30m".parse::<Span>().unwrap(), Span(5400));
+        assert_eq!("1d".parse::<Span>().unwrap().to_string(), "1d");
+        assert_eq!(Span(5400).to_string(), "1h30m");
+        for bad in [
+            "",
+            "m",
+            "5x",
+            "1h5",
+            "99999999999999999999999h",
+            "400d",
+            "-1m",
+        ] {
+            assert!(bad.parse::<Span>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn thresholds_and_quiet_hours() {
+        assert_eq!(
+            "10%".parse::<Threshold>().unwrap(),
+            Threshold::Percent(10.0)
+        );
+        assert_eq!(
+            "64M".parse::<Threshold>().unwrap(),
+            Threshold::Bytes(64 << 20)
+        );
+        assert_eq!(
+            "1GiB".parse::<Threshold>().unwrap(),
+            Threshold::Bytes(1 << 30)
+        );
+        assert!("150%".parse::<Threshold>().is_err());
+        assert!("lots".parse::<Threshold>().is_err());
+        assert!(Threshold::Percent(10.0).is_below(5, 100));
+        assert!(!Threshold::Percent(10.0).is_below(10, 100));
+        assert!(!Threshold::Bytes(10).is_below(5, 0));
+        let q: QuietHours = "22:00-07:00".parse().unwrap();
+        assert!(q.contains(23 * 60) && q.contains(60) && !q.contains(12 * 60));
+        assert!(!q.contains(7 * 60));
+        // 20:30 UTC is 03:30 at +07:00
+        assert!(q.contains_at(20 * 3600 + 1800, 7 * 60));
+        assert!(!q.contains_at(20 * 3600 + 1800, -8 * 60));
+        assert!("25:00-07:00".parse::<QuietHours>().is_err());
+        assert_eq!(parse_utc_offset("-03:30").unwrap(), -210);
+        assert!(parse_utc_offset("7").is_err());
+        assert_eq!(fmt_rate(10_000_000), "10M");
+        assert_eq!(fmt_rate(1_250_000), "1.2M");
+        assert_eq!(fmt_rate(999), "999");
+    }
+
+    #[test]
+    fn rule_sets_are_validated() {
+        let rules: Vec<RuleConfig> = toml::from_str::<std::collections::BTreeMap<String, Vec<RuleConfig>>>(
+            "[[rule]]\nname='cpu'\nkind='cpu'\nabove=80\nfor='2m'\nseverity='critical'\n[[rule]]\nname='log'\nkind='log'\nregexes=['ppp.*down']\n",
+        )
+        .unwrap()
+        .remove("rule")
+        .unwrap();
+        assert_eq!(rules[0].duration, Span(120));
+        assert_eq!(rules[0].severity, Severity::Critical);
+        validate(&rules).unwrap();
+        let mut dup = rules.clone();
+        dup.push(rules[0].clone());
+        assert!(validate(&dup).is_err());
+        let mut bad = RuleConfig::new("log2", RuleKind::Log);
+        assert!(validate(std::slice::from_ref(&bad)).is_err());
+        bad.regexes = vec!["(".into()];
+        assert!(validate(std::slice::from_ref(&bad)).is_err());
+        bad.regexes = vec!["((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))".into()];
+        assert!(validate(&[bad]).is_err());
+        let mut spaces = RuleConfig::new("has space", RuleKind::Lease);
+        assert!(validate(std::slice::from_ref(&spaces)).is_err());
+        spaces.name = "ok".into();
+        validate(&[spaces]).unwrap();
+        validate(&default_rules()).unwrap();
+    }
+}
