@@ -222,16 +222,27 @@ async fn strangers_are_refused_and_read_only_users_cannot_change_queues() {
     );
     let r = ask(tg, CHAT, VIEWER, "/disable queue1").await;
     assert!(r.contains("needs an admin"), "{r}");
+    let r = ask(tg, CHAT, VIEWER, "/mute cpu 1h").await;
+    assert!(r.contains("needs an admin"), "{r}");
+    assert_eq!(
+        e.monitor.tg_store().muted_until("cpu", noc::now()).unwrap(),
+        None
+    );
     assert_eq!(queue_prop(&e.sim, "queue1", "max-limit"), before);
     assert_eq!(queue_prop(&e.sim, "queue1", "disabled"), "false");
-    assert!(e
-        .app
-        .state()
-        .store
-        .audit_log(10)
-        .unwrap()
-        .iter()
-        .all(|a| !a.action.starts_with("queue.")));
+    let audit = e.app.state().store.audit_log(10).unwrap();
+    assert!(audit.iter().all(|a| !a.action.starts_with("queue.")));
+    // the refused attempts are on record
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == "bot.refused"
+                && !a.ok
+                && a.user == format!("telegram:{VIEWER} (bot)"))
+            .count(),
+        3,
+        "{audit:?}"
+    );
     // the admin in the same group may
     let r = ask(tg, CHAT, ADMIN, "/limit queue1 1M/2M").await;
     assert!(r.contains("Applied on r1"), "{r}");
@@ -268,4 +279,48 @@ async fn the_console_bot_answers_the_same_commands() {
         .any(|a| a.user == "console (bot)" && a.action == "queue.limit"));
     e.monitor.shutdown().await;
     e.app.shutdown().await;
+}
+
+#[test]
+fn noc_console_bot_flag_runs_the_bot_on_stdin_and_stdout() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_noc"))
+        .args(["--console-bot", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("NOC_ADMIN_PASSWORD", "admin-password")
+        .env_remove("TELEGRAM_BOT_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"/help\n/resource nosuch\n")
+        .unwrap();
+    // stdin is closed now: the console ends, noc shuts down
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("noc --console-bot did not exit after its input ended");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("noc bot console"), "{text}");
+    assert!(
+        text.contains("/limit NAME 2M/5M — set a queue's max-limit (admin)"),
+        "{text}"
+    );
+    assert!(text.contains("No router called nosuch."), "{text}");
 }

@@ -377,3 +377,99 @@ async fn without_a_token_alerts_still_reach_the_dashboard() {
     monitor.shutdown().await;
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_reported_as_login_failing() {
+    let sim = start_sim().await;
+    let tg = tg_notify::fake::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file: noc::FileConfig = format!(
+        "[[router]]\nname = \"r1\"\naddress = \"{}\"\nport = {}\nuser = \"admin\"\npassword = \"wrong\"\n",
+        sim.addr().ip(),
+        sim.addr().port()
+    )
+    .parse()
+    .unwrap();
+    let app = start_noc(dir.path(), file).await;
+    let monitor = start_monitor(
+        &app,
+        dir.path(),
+        vec![rule("router-down", RuleKind::Unreachable)],
+        Some(&tg),
+    )
+    .await;
+    wait_until("login alert", 60, || {
+        count(&tg, CHAT, "r1: login failing") == 1
+    })
+    .await;
+    assert!(texts(&tg, CHAT)[0].contains("(3 failed checks)"));
+    assert_eq!(count(&tg, CHAT, "unreachable"), 0);
+    monitor.shutdown().await;
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_hours_silence_all_but_critical_and_mutes_hold_back_telegram_only() {
+    let sim = start_sim().await;
+    let h = sim.handle();
+    let tg = tg_notify::fake::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(sim.addr())).await;
+    wait_polled(&app).await;
+    let mut warn = rule("warn", RuleKind::Log);
+    warn.keywords(["fan slow"]);
+    let mut crit = rule("crit", RuleKind::Log);
+    crit.keywords(["fan stopped"]).severity(Severity::Critical);
+    let mut noisy = rule("noisy", RuleKind::Log);
+    noisy.keywords(["dhcp offer"]);
+    // the alert chat is in its quiet hours now (UTC): from an hour ago to an hour ahead
+    let minute = noc::now().rem_euclid(86_400) / 60;
+    let hhmm = |m: i64| format!("{:02}:{:02}", m.rem_euclid(1440) / 60, m.rem_euclid(60));
+    let mut t = telegram(&tg);
+    t.chats[0].quiet = Some(
+        format!("{}-{}", hhmm(minute - 60), hhmm(minute + 60))
+            .parse()
+            .unwrap(),
+    );
+    let mut o = noc::monitor::MonitorOptions::new(dir.path());
+    o.rules(vec![warn, crit, noisy]).telegram(t);
+    let monitor = noc::monitor::Monitor::start(app.state().clone(), o)
+        .await
+        .unwrap();
+    monitor
+        .tg_store()
+        .mute("noisy", noc::now() + 3600, "test")
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    h.log("system,warning", "fan slow: 1200 rpm");
+    h.log("system,critical", "fan stopped");
+    h.log("dhcp,info", "dhcp offer to 02:00:00:00:00:01");
+    wait_until("both alerts", 30, || {
+        count(&tg, CHAT, "fan slow") == 1 && count(&tg, CHAT, "fan stopped") == 1
+    })
+    .await;
+    let sent = tg.sent(&tg_notify::ChatId::Id(CHAT));
+    let silent = |needle: &str| {
+        sent.iter()
+            .find(|m| m.plain.contains(needle))
+            .unwrap()
+            .request
+            .disable_notification
+    };
+    assert!(silent("fan slow"), "a warning in quiet hours is silent");
+    assert!(!silent("fan stopped"), "a critical alert rings");
+    // the muted rule reached the dashboard but not Telegram
+    wait_until("muted alert stored", 30, || {
+        app.state()
+            .store
+            .alerts(10)
+            .unwrap()
+            .iter()
+            .any(|a| a.key.starts_with("noisy:"))
+    })
+    .await;
+    monitor.notifier().unwrap().wait_idle().await;
+    assert_eq!(count(&tg, CHAT, "dhcp offer"), 0);
+    monitor.shutdown().await;
+    app.shutdown().await;
+}

@@ -20,7 +20,7 @@
 //! | `/ping HOST [count]` | all | ping from the router |
 //! | `/log [keyword]` | all | recent log lines |
 //! | `/alerts` | all | open alerts and mutes |
-//! | `/mute RULE 1h` | all | hold back a rule's Telegram alerts (`off` lifts it; audited) |
+//! | `/mute RULE 1h` | admin | hold back a rule's Telegram alerts (`off` lifts it; audited) |
 //! | `/help` | all | this list |
 
 mod config;
@@ -526,12 +526,7 @@ impl ChatOps {
             ("enable" | "disable", [name]) => (*name, None),
             _ => return Err(usage(what)),
         };
-        if caller.role != Role::Admin {
-            tracing::warn!(user = %caller.name, "/{what} refused: read-only");
-            return Err(format!(
-                "Sorry, /{what} needs an admin; you have read-only access."
-            ));
-        }
+        self.require_admin(caller, what, args)?;
         let (router, row) = self.find_queue(spec)?;
         let client = router
             .client()
@@ -581,6 +576,24 @@ impl ChatOps {
                 escape(&e)
             )),
         }
+    }
+
+    /// Refuses (and audits the attempt) unless the caller is an admin.
+    fn require_admin(&self, caller: &Caller, what: &str, args: &[&str]) -> Result<(), String> {
+        if caller.role == Role::Admin {
+            return Ok(());
+        }
+        tracing::warn!(user = %caller.name, "/{what} refused: read-only");
+        let _ = self.state.store.audit(
+            &format!("{} (bot)", caller.name),
+            None,
+            "bot.refused",
+            &format!("/{what} {} (read-only)", args.join(" ")),
+            false,
+        );
+        Err(format!(
+            "Sorry, /{what} needs an admin; you have read-only access."
+        ))
     }
 
     fn l7(&self) -> Result<String, String> {
@@ -789,6 +802,7 @@ impl ChatOps {
         let [rule, span] = args else {
             return Err(usage("mute"));
         };
+        self.require_admin(caller, "mute", args)?;
         if *rule != "all" && !self.rules.iter().any(|r| r == rule) {
             let known = self.rules.join(", ");
             return Err(format!(
