@@ -27,18 +27,35 @@ async fn poller_reports_down_and_reconnects() {
         o.file_config(file);
     })
     .await;
-    assert!(app.noc.simulator().is_none(), "routers configured: no embedded simulator");
+    assert!(
+        app.noc.simulator().is_none(),
+        "routers configured: no embedded simulator"
+    );
     let hub = app.noc.state().hub.clone();
-    let edge = hub.routers().into_iter().find(|r| r.name == "edge").unwrap();
-    let wrong = hub.routers().into_iter().find(|r| r.name == "wrong-password").unwrap();
-    eventually("edge up", || async { edge.live().status.as_str() == "up" && edge.live().queues.len() == 3 }).await;
+    let edge = hub
+        .routers()
+        .into_iter()
+        .find(|r| r.name == "edge")
+        .unwrap();
+    let wrong = hub
+        .routers()
+        .into_iter()
+        .find(|r| r.name == "wrong-password")
+        .unwrap();
+    eventually("edge up", || async {
+        edge.live().status.as_str() == "up" && edge.live().queues.len() == 3
+    })
+    .await;
     eventually("login failure reported", || async {
         matches!(&wrong.live().status, noc::poller::Status::Down(r) if r.contains("login"))
     })
     .await;
 
     sim.shutdown().await;
-    eventually("edge down", || async { edge.live().status.as_str() != "up" }).await;
+    eventually("edge down", || async {
+        edge.live().status.as_str() != "up"
+    })
+    .await;
     // Pages still answer while a router is down.
     let c = client();
     login_ok(&app, &c, "admin", ADMIN_PASSWORD).await;
@@ -47,7 +64,10 @@ async fn poller_reports_down_and_reconnects() {
     assert!(body.contains("edge"));
 
     let sim = sim_on(addr).await;
-    eventually("edge reconnected", || async { edge.live().status.as_str() == "up" }).await;
+    eventually("edge reconnected", || async {
+        edge.live().status.as_str() == "up"
+    })
+    .await;
     assert!(edge.live().connects >= 2);
     sim.shutdown().await;
     app.noc.shutdown().await;
