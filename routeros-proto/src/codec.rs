@@ -60,10 +60,12 @@ impl Decoder for ClientCodec {
     type Error = ProtocolError;
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Reply>, ProtocolError> {
         loop {
-            match self.decoder.decode(src)? {
-                None => return Ok(None),
-                Some(s) if s.is_empty() => continue,
-                Some(s) => return Reply::parse(s).map(Some),
+            let Some(frame) = self.decoder.decode_frame(src)? else {
+                return Ok(None);
+            };
+            let ranges = self.decoder.word_ranges();
+            if !ranges.is_empty() {
+                return Reply::from_frame(&frame, ranges).map(Some);
             }
         }
     }

@@ -6,8 +6,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::length::encoded_len;
 use crate::query::Query;
-use crate::reply::put_word;
-use crate::sentence::word_len;
+use crate::sentence::{word_len, write_sized};
 use crate::{Lossy, ProtocolError};
 
 /// A command ready to send: the command word, its other words, and an optional `.tag`.
@@ -96,18 +95,19 @@ impl Command {
         Ok(total)
     }
 
-    /// Appends the command sentence to `dst`, reserving once.
+    /// Appends the command sentence to `dst`, growing it once.
     pub fn encode(&self, dst: &mut BytesMut) -> Result<(), ProtocolError> {
-        dst.reserve(self.encoded_len()?);
-        put_word(dst, &[&self.command])?;
-        for w in &self.words {
-            put_word(dst, &[w])?;
-        }
-        if let Some(t) = &self.tag {
-            put_word(dst, &[b".tag=", t])?;
-        }
-        bytes::BufMut::put_u8(dst, 0);
-        Ok(())
+        write_sized(dst, self.encoded_len()?, |w| {
+            w.word(&[&self.command])?;
+            for word in &self.words {
+                w.word(&[word])?;
+            }
+            if let Some(t) = &self.tag {
+                w.word(&[b".tag=", t])?;
+            }
+            w.end();
+            Ok(())
+        })
     }
 }
 

@@ -49,6 +49,19 @@ pub fn encode_length(len: u32, dst: &mut impl BufMut) {
     }
 }
 
+/// The minimal encoding of `len` as a small array and the number of bytes used.
+#[inline]
+pub fn length_bytes(len: u32) -> ([u8; 5], usize) {
+    let b = len.to_be_bytes();
+    match len {
+        0..=0x7F => ([b[3], 0, 0, 0, 0], 1),
+        0x80..=0x3FFF => ([b[2] | 0x80, b[3], 0, 0, 0], 2),
+        0x4000..=0x1F_FFFF => ([b[1] | 0xC0, b[2], b[3], 0, 0], 3),
+        0x20_0000..=0xFFF_FFFF => ([b[0] | 0xE0, b[1], b[2], b[3], 0], 4),
+        _ => ([0xF0, b[0], b[1], b[2], b[3]], 5),
+    }
+}
+
 /// Decodes a length prefix at the start of `src`.
 ///
 /// Returns `Ok(None)` when `src` holds only part of the prefix, and otherwise the length and the

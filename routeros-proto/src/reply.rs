@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 use crate::attributes::{split_attribute, Attributes};
-use crate::length::{encode_length, encoded_len};
-use crate::sentence::{word_len, Sentence};
+use crate::length::encoded_len;
+use crate::sentence::{word_len, write_sized, Sentence};
 use crate::{Lossy, ProtocolError};
 
 /// The first word of a reply.
@@ -337,30 +337,62 @@ impl Reply {
         Ok(total)
     }
 
-    /// Appends the reply (closing zero-length word included) to `dst`, reserving once.
+    /// Appends the reply (closing zero-length word included) to `dst`, growing it once.
     pub fn encode(&self, dst: &mut BytesMut) -> Result<(), ProtocolError> {
-        dst.reserve(self.encoded_len()?);
-        put_word(dst, &[self.kind.as_bytes()])?;
-        for (n, v) in self.attributes.iter() {
-            put_word(dst, &[b"=", n, b"=", v])?;
-        }
-        for w in &self.words {
-            put_word(dst, &[w])?;
-        }
-        if let Some(t) = &self.tag {
-            put_word(dst, &[b".tag=", t])?;
-        }
-        dst.put_u8(0);
-        Ok(())
+        write_sized(dst, self.encoded_len()?, |w| {
+            w.word(&[self.kind.as_bytes()])?;
+            for (n, v) in self.attributes.iter() {
+                w.word(&[b"=", n, b"=", v])?;
+            }
+            for word in &self.words {
+                w.word(&[word])?;
+            }
+            if let Some(t) = &self.tag {
+                w.word(&[b".tag=", t])?;
+            }
+            w.end();
+            Ok(())
+        })
     }
-}
 
-/// Writes a word from parts into space already reserved.
-pub(crate) fn put_word(dst: &mut BytesMut, parts: &[&[u8]]) -> Result<(), ProtocolError> {
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    encode_length(word_len(len)?, dst);
-    for p in parts {
-        dst.put_slice(p);
+    /// Parses a frame from [`SentenceDecoder::decode_frame`](crate::sentence::SentenceDecoder::decode_frame)
+    /// with its word ranges, slicing names and values straight out of the frame.
+    pub fn from_frame(frame: &Bytes, ranges: &[(usize, usize)]) -> Result<Self, ProtocolError> {
+        let mut it = ranges.iter();
+        let word = |&(s, e): &(usize, usize)| frame.get(s..e).ok_or(ProtocolError::EmptySentence);
+        let first_range = it.next().ok_or(ProtocolError::EmptySentence)?;
+        let first = word(first_range)?;
+        let kind = match first {
+            b"!re" => ReplyKind::Re,
+            b"!done" => ReplyKind::Done,
+            b"!trap" => ReplyKind::Trap,
+            b"!fatal" => ReplyKind::Fatal,
+            b"!empty" => ReplyKind::Empty,
+            [b'!', ..] => ReplyKind::Unknown(frame.slice(first_range.0..first_range.1)),
+            _ => return Err(ProtocolError::NotAReply(Lossy::new(first))),
+        };
+        let mut reply = Reply {
+            kind,
+            tag: None,
+            attributes: Attributes::with_capacity(ranges.len().saturating_sub(1)),
+            words: Vec::new(),
+        };
+        for r in it {
+            let (s, e) = *r;
+            let w = word(r)?;
+            if let Some(eq) = w
+                .strip_prefix(b"=")
+                .and_then(|body| body.iter().position(|&c| c == b'='))
+            {
+                reply
+                    .attributes
+                    .push(frame.slice(s + 1..s + 1 + eq), frame.slice(s + 2 + eq..e));
+            } else if w.starts_with(b".tag=") {
+                reply.tag = Some(frame.slice(s + 5..e));
+            } else {
+                reply.words.push(frame.slice(s..e));
+            }
+        }
+        Ok(reply)
     }
-    Ok(())
 }

@@ -108,6 +108,8 @@ pub struct SentenceDecoder {
     scanned: usize,
     /// `(start, end)` of each complete word of the current sentence, relative to the buffer.
     words: Vec<(usize, usize)>,
+    /// The last call returned a complete frame: `words` describes it until the next call.
+    complete: bool,
 }
 
 impl SentenceDecoder {
@@ -117,6 +119,7 @@ impl SentenceDecoder {
             limits,
             scanned: 0,
             words: Vec::new(),
+            complete: false,
         }
     }
 
@@ -130,6 +133,19 @@ impl SentenceDecoder {
     /// Returns `Ok(None)` (after reserving room for what is missing, within the limits) when the
     /// sentence is not complete yet.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Sentence>, ProtocolError> {
+        Ok(self.decode_frame(buf)?.map(|frame| Sentence {
+            words: self.words.iter().map(|&(s, e)| frame.slice(s..e)).collect(),
+        }))
+    }
+
+    /// Decodes the next complete sentence as one frame; [`word_ranges`](Self::word_ranges) then
+    /// gives the `(start, end)` of each word within it, until the next call. This is the
+    /// zero-overhead path that parsers use to slice names and values straight out of the frame.
+    pub fn decode_frame(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, ProtocolError> {
+        if self.complete {
+            self.words.clear();
+            self.complete = false;
+        }
         loop {
             let Some(rest) = buf.get(self.scanned..) else {
                 // The caller removed bytes we had scanned: start over.
@@ -146,14 +162,9 @@ impl SentenceDecoder {
             })?;
             let start = self.scanned + header;
             if len == 0 {
-                let frame = buf.split_to(start).freeze();
-                let words = self
-                    .words
-                    .drain(..)
-                    .map(|(s, e)| frame.slice(s..e))
-                    .collect();
                 self.scanned = 0;
-                return Ok(Some(Sentence { words }));
+                self.complete = true;
+                return Ok(Some(buf.split_to(start).freeze()));
             }
             if len > self.limits.max_word_len {
                 return Err(ProtocolError::WordTooLong {
@@ -182,10 +193,21 @@ impl SentenceDecoder {
         }
     }
 
+    /// The `(start, end)` of each word of the frame last returned by
+    /// [`decode_frame`](Self::decode_frame) (empty before that).
+    pub fn word_ranges(&self) -> &[(usize, usize)] {
+        if self.complete {
+            &self.words
+        } else {
+            &[]
+        }
+    }
+
     /// Forgets a partly scanned sentence (use after clearing the buffer).
     pub fn reset(&mut self) {
         self.scanned = 0;
         self.words.clear();
+        self.complete = false;
     }
 }
 
@@ -195,6 +217,69 @@ pub(crate) fn word_len(len: usize) -> Result<u32, ProtocolError> {
         len: u64::try_from(len).unwrap_or(u64::MAX),
         max: usize::try_from(u32::MAX).unwrap_or(usize::MAX),
     })
+}
+
+/// Writes words into a region of exactly the size they need (see [`write_sized`]).
+pub(crate) struct SliceWriter<'a> {
+    out: &'a mut [u8],
+    pos: usize,
+}
+
+impl SliceWriter<'_> {
+    #[inline]
+    fn put(&mut self, src: &[u8]) {
+        let end = self.pos + src.len();
+        if let Some(d) = self.out.get_mut(self.pos..end) {
+            d.copy_from_slice(src);
+        }
+        self.pos = end;
+    }
+
+    /// Writes one word made of `parts`, length prefix first.
+    #[inline]
+    pub(crate) fn word(&mut self, parts: &[&[u8]]) -> Result<(), ProtocolError> {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let (prefix, n) = crate::length::length_bytes(word_len(len)?);
+        self.put(prefix.get(..n).unwrap_or_default());
+        for p in parts {
+            self.put(p);
+        }
+        Ok(())
+    }
+
+    /// Writes the closing zero-length word.
+    #[inline]
+    pub(crate) fn end(&mut self) {
+        self.put(&[0]);
+    }
+}
+
+/// Grows `dst` by exactly `total` bytes and lets `f` fill them through a [`SliceWriter`]: one
+/// capacity check per sentence instead of one per piece.
+pub(crate) fn write_sized(
+    dst: &mut BytesMut,
+    total: usize,
+    f: impl FnOnce(&mut SliceWriter<'_>) -> Result<(), ProtocolError>,
+) -> Result<(), ProtocolError> {
+    let start = dst.len();
+    dst.resize(start + total, 0);
+    let mut w = SliceWriter {
+        out: dst.get_mut(start..).unwrap_or_default(),
+        pos: 0,
+    };
+    let result = f(&mut w);
+    let written = w.pos;
+    match result {
+        Ok(()) if written == total => Ok(()),
+        Ok(()) => {
+            dst.truncate(start);
+            Err(ProtocolError::SentenceTooLong { max: total })
+        }
+        Err(e) => {
+            dst.truncate(start);
+            Err(e)
+        }
+    }
 }
 
 /// Appends one word (length prefix and bytes) to `dst`.

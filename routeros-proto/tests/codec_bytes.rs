@@ -572,7 +572,36 @@ proptest! {
         }
         let mut buf = BytesMut::new();
         r.encode(&mut buf).unwrap();
+        prop_assert_eq!(buf.len(), r.encoded_len().unwrap());
+        let mut again = buf.clone();
         let s = SentenceDecoder::default().decode(&mut buf).unwrap().unwrap();
-        prop_assert_eq!(Reply::parse(s).unwrap(), r);
+        prop_assert_eq!(Reply::parse(s).unwrap(), r.clone());
+        // The client codec's zero-copy path agrees with the generic parser.
+        let mut codec = routeros_proto::codec::ClientCodec::default();
+        let fast = tokio_util::codec::Decoder::decode(&mut codec, &mut again).unwrap().unwrap();
+        prop_assert_eq!(fast, r);
+    }
+
+    #[test]
+    fn frame_parser_agrees_with_the_word_parser(
+        words in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 1..10),
+        bang in any::<bool>(),
+    ) {
+        let mut words = words;
+        if bang {
+            words[0].insert(0, b'!');
+        }
+        let mut buf = BytesMut::new();
+        encode_sentence(&words, &mut buf).unwrap();
+        let mut dec = SentenceDecoder::default();
+        let mut copy = buf.clone();
+        let frame = dec.decode_frame(&mut buf).unwrap().unwrap();
+        let fast = Reply::from_frame(&frame, dec.word_ranges());
+        let slow = Reply::parse(SentenceDecoder::default().decode(&mut copy).unwrap().unwrap());
+        match (fast, slow) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "disagree: {:?} vs {:?}", a, b),
+        }
     }
 }
