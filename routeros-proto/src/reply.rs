@@ -342,7 +342,7 @@ impl Reply {
         write_sized(dst, self.encoded_len()?, |w| {
             w.word(&[self.kind.as_bytes()])?;
             for (n, v) in self.attributes.iter() {
-                w.word(&[b"=", n, b"=", v])?;
+                w.attribute(n, v)?;
             }
             for word in &self.words {
                 w.word(&[word])?;

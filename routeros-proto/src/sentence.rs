@@ -235,22 +235,52 @@ impl SliceWriter<'_> {
         self.pos = end;
     }
 
+    #[inline]
+    fn put_byte(&mut self, b: u8) {
+        if let Some(d) = self.out.get_mut(self.pos) {
+            *d = b;
+        }
+        self.pos += 1;
+    }
+
+    #[inline]
+    fn prefix(&mut self, len: usize) -> Result<(), ProtocolError> {
+        let len = word_len(len)?;
+        if len < 0x80 {
+            // The common case: a one-byte prefix, written without a copy.
+            self.put_byte(len.to_be_bytes()[3]);
+        } else {
+            let (prefix, n) = crate::length::length_bytes(len);
+            self.put(prefix.get(..n).unwrap_or_default());
+        }
+        Ok(())
+    }
+
     /// Writes one word made of `parts`, length prefix first.
     #[inline]
     pub(crate) fn word(&mut self, parts: &[&[u8]]) -> Result<(), ProtocolError> {
-        let len: usize = parts.iter().map(|p| p.len()).sum();
-        let (prefix, n) = crate::length::length_bytes(word_len(len)?);
-        self.put(prefix.get(..n).unwrap_or_default());
+        self.prefix(parts.iter().map(|p| p.len()).sum())?;
         for p in parts {
             self.put(p);
         }
         Ok(())
     }
 
+    /// Writes the attribute word `=name=value`.
+    #[inline]
+    pub(crate) fn attribute(&mut self, name: &[u8], value: &[u8]) -> Result<(), ProtocolError> {
+        self.prefix(name.len() + value.len() + 2)?;
+        self.put_byte(b'=');
+        self.put(name);
+        self.put_byte(b'=');
+        self.put(value);
+        Ok(())
+    }
+
     /// Writes the closing zero-length word.
     #[inline]
     pub(crate) fn end(&mut self) {
-        self.put(&[0]);
+        self.put_byte(0);
     }
 }
 
