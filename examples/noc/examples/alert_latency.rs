@@ -21,7 +21,11 @@ use tg_notify::{ChatId, NotifierConfig};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-const CHAT: i64 = -1;
+/// One private chat per event type, so that Telegram's per-chat pacing (one message a
+/// second; a group gets one every three) of one event never delays another.
+const LOG_CHAT: i64 = 101;
+const LEASE_CHAT: i64 = 102;
+const DOWN_CHAT: i64 = 103;
 
 struct Proxy {
     addr: SocketAddr,
@@ -64,11 +68,16 @@ impl Proxy {
 }
 
 /// Waits for a message containing `needle` that arrived after `since`; its latency.
-async fn arrival(tg: &FakeTelegram, since: Instant, needle: &str) -> anyhow::Result<Duration> {
+async fn arrival(
+    tg: &FakeTelegram,
+    chat: i64,
+    since: Instant,
+    needle: &str,
+) -> anyhow::Result<Duration> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if let Some(m) = tg
-            .sent(&ChatId::Id(CHAT))
+            .sent(&ChatId::Id(chat))
             .into_iter()
             .find(|m| m.at >= since && m.plain.contains(needle))
         {
@@ -124,11 +133,14 @@ async fn main() -> anyhow::Result<()> {
 
     let mut down = RuleConfig::new("router-down", RuleKind::Unreachable);
     down.checks(3);
+    down.chats = vec![DOWN_CHAT];
     let mut log = RuleConfig::new("log", RuleKind::Log);
     log.keywords(["critical"]);
-    let lease = RuleConfig::new("new-device", RuleKind::Lease);
+    log.chats = vec![LOG_CHAT];
+    let mut lease = RuleConfig::new("new-device", RuleKind::Lease);
+    lease.chats = vec![LEASE_CHAT];
     let mut t = TelegramConfig::with_token(tg.token());
-    t.api_url(tg.url()).chat(CHAT, Role::Admin);
+    t.api_url(tg.url()).user(1, Role::Admin);
     let mut mo = MonitorOptions::new(dir.path());
     let mut nc = NotifierConfig::default();
     // measure the first message of each event, not the coalescing of repeats
@@ -149,18 +161,18 @@ async fn main() -> anyhow::Result<()> {
         let line = format!("critical: fan {i} failed");
         let t0 = Instant::now();
         h.log("system,error,critical", &line);
-        log_lat.push(arrival(&tg, t0, &line).await?);
+        log_lat.push(arrival(&tg, LOG_CHAT, t0, &line).await?);
 
         let name = format!("device-{i}");
         let t0 = Instant::now();
         h.host_appears(Some(&name), None);
-        lease_lat.push(arrival(&tg, t0, &format!("new device {name}")).await?);
+        lease_lat.push(arrival(&tg, LEASE_CHAT, t0, &format!("new device {name}")).await?);
 
         let t0 = Instant::now();
         px.set_up(false);
-        down_lat.push(arrival(&tg, t0, "r1 is unreachable").await?);
+        down_lat.push(arrival(&tg, DOWN_CHAT, t0, "r1 is unreachable").await?);
         px.set_up(true);
-        arrival(&tg, t0, "r1 is back up").await?;
+        arrival(&tg, DOWN_CHAT, t0, "r1 is back up").await?;
         if let Some(n) = monitor.notifier() {
             n.wait_idle().await;
         }

@@ -149,6 +149,14 @@ impl Monitor {
                 None => b,
             }
         });
+        if api.is_some()
+            && telegram.alert_chats().is_empty()
+            && options.rules.iter().all(|r| r.chats.is_empty())
+        {
+            tracing::warn!(
+                "a Telegram token is set but no chat takes alerts: add [[telegram.chat]]"
+            );
+        }
         let notifier = match &api {
             Some(b) => Some(
                 Notifier::start(b.clone(), tg.clone(), options.notifier.clone())
