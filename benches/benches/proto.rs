@@ -116,6 +116,24 @@ fn bench(c: &mut Criterion) {
             out.len()
         })
     });
+    // The same rows as a decoder produces them: names and values are slices of each
+    // sentence's frame, contiguous in memory (as a relay or a router simulator holds them).
+    let mut codec = ClientCodec::default();
+    let mut buf = BytesMut::from(&wire[..]);
+    let mut framed_rows = Vec::with_capacity(rows.len());
+    while let Some(r) = codec.decode(&mut buf).unwrap() {
+        framed_rows.push(r);
+    }
+    framed_rows.pop();
+    group.bench_function(BenchmarkId::new("encode", "framed_replies"), |b| {
+        b.iter(|| {
+            out.clear();
+            for r in &framed_rows {
+                r.encode(&mut out).unwrap();
+            }
+            out.len()
+        })
+    });
     group.finish();
 }
 
