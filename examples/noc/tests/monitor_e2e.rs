@@ -29,7 +29,25 @@ async fn conditions_fire_once_and_resolve() {
     let mut queue = rule("saturated", RuleKind::Queue);
     queue.percent = Some(80);
     queue.queues = vec!["queue1".into()];
-    let monitor = start_monitor(&app, dir.path(), vec![cpu, link, queue], Some(&tg)).await;
+    // thresholds the simulated router is always under: one alert each, never repeated
+    let mut memory = rule("memory", RuleKind::Memory);
+    memory.below = Some("100%".parse().unwrap());
+    let mut disk = rule("disk", RuleKind::Disk);
+    disk.below = Some("1T".parse().unwrap());
+    let monitor = start_monitor(
+        &app,
+        dir.path(),
+        vec![cpu, link, queue, memory, disk],
+        Some(&tg),
+    )
+    .await;
+    wait_until("memory and disk alerts", 30, || {
+        count(&tg, CHAT, "r1: memory low") == 1 && count(&tg, CHAT, "r1: disk space low") == 1
+    })
+    .await;
+    assert!(texts(&tg, CHAT)
+        .iter()
+        .any(|t| t.contains("free disk") && t.contains("below 1.0 TiB")));
 
     // CPU spike: one alert while it lasts, one resolution after.
     h.cpu_spike(97, 3);
@@ -82,6 +100,8 @@ async fn conditions_fire_once_and_resolve() {
     })
     .await;
 
+    assert_eq!(count(&tg, CHAT, "r1: memory low"), 1);
+    assert_eq!(count(&tg, CHAT, "r1: disk space low"), 1);
     // The dashboard's feed has each alert once, resolved.
     let alerts = app.state().store.alerts(50).unwrap();
     for key in ["cpu:1", "uplink:1:ether1", "saturated:1:queue1"] {

@@ -226,7 +226,9 @@ pub fn fmt_rate(bps: u64) -> String {
 /// `1.5 GiB`-style byte counts.
 pub fn fmt_bytes(b: u64) -> String {
     let v = b as f64;
-    if v >= 1024.0 * 1024.0 * 1024.0 {
+    if v >= 1024.0 * 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} TiB", v / (1024.0 * 1024.0 * 1024.0 * 1024.0))
+    } else if v >= 1024.0 * 1024.0 * 1024.0 {
         format!("{:.1} GiB", v / (1024.0 * 1024.0 * 1024.0))
     } else if v >= 1024.0 * 1024.0 {
         format!("{:.1} MiB", v / (1024.0 * 1024.0))
