@@ -517,3 +517,42 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(kind: NoticeKind, severity: Severity) -> Notice {
+        let mut e = Engine::new(&[{
+            let mut r = RuleConfig::new("log", RuleKind::Log);
+            r.keywords(["failure"]).severity(severity);
+            r.routers = vec!["edge".into()];
+            r
+        }]);
+        assert!(
+            e.observe_log(1, "core", "system", "login failure", &[], 0)
+                .is_empty(),
+            "the rule is for router edge only"
+        );
+        let mut n = e
+            .observe_log(2, "edge", "system", "login failure <b>&", &[], 0)
+            .remove(0);
+        n.kind = kind;
+        n
+    }
+
+    #[test]
+    fn messages_escape_router_text_and_mark_resolution() {
+        let html = render_html(&notice(NoticeKind::Event, Severity::Critical));
+        assert!(
+            html.starts_with("🔴 <b>edge log: login failure &lt;b&gt;&amp;</b>"),
+            "{html}"
+        );
+        assert!(html.ends_with("<i>log · critical</i>"), "{html}");
+        assert!(tg_notify::html::to_plain(&html).is_ok());
+        let html = render_html(&notice(NoticeKind::Resolved, Severity::Warning));
+        assert!(html.starts_with("✅ <b>Resolved:</b> edge log"), "{html}");
+        let html = render_html(&notice(NoticeKind::Firing, Severity::Info));
+        assert!(html.starts_with("🔵 "), "{html}");
+    }
+}
