@@ -1,6 +1,7 @@
 //! Encode and decode of a realistic `/queue/simple/print` reply stream: 10,000 `!re` sentences
 //! of 25 attributes each, as a router with 10,000 simple queues sends them.
 
+use benches::queue_row;
 use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use routeros_proto::codec::ClientCodec;
@@ -8,48 +9,8 @@ use routeros_proto::sentence::SentenceDecoder;
 use routeros_proto::Reply;
 use tokio_util::codec::Decoder;
 
-/// One `!re` row of `/queue/simple/print` with the attributes RouterOS returns.
-fn queue_row(i: usize) -> Reply {
-    let mut r = Reply::re().with_tag("7");
-    let a = r.attributes_mut();
-    a.push(".id", format!("*{:X}", i + 1));
-    a.push("name", format!("house-{i:05}"));
-    a.push(
-        "target",
-        format!("10.{}.{}.{}/32", i / 65536 % 256, i / 256 % 256, i % 256),
-    );
-    a.push("parent", "none");
-    a.push("packet-marks", "");
-    a.push("priority", "8/8");
-    a.push("queue", "default-small/default-small");
-    a.push("limit-at", "0/0");
-    a.push("max-limit", "2000000/5000000");
-    a.push("burst-limit", "0/0");
-    a.push("burst-threshold", "0/0");
-    a.push("burst-time", "0s/0s");
-    a.push("bucket-size", "0.1/0.1");
-    a.push("bytes", format!("{}/{}", i * 1_234_567, i * 7_654_321));
-    a.push("total-bytes", "0");
-    a.push("packets", format!("{}/{}", i * 1234, i * 7654));
-    a.push("total-packets", "0");
-    a.push("dropped", format!("{}/{}", i % 17, i % 29));
-    a.push("total-dropped", "0");
-    a.push(
-        "rate",
-        format!("{}/{}", i * 13 % 2_000_000, i * 37 % 5_000_000),
-    );
-    a.push("total-rate", "0");
-    a.push("packet-rate", format!("{}/{}", i % 300, i % 900));
-    a.push("queued-bytes", "0/0");
-    a.push("queued-packets", "0/0");
-    a.push("invalid", "false");
-    a.push("dynamic", "false");
-    a.push("disabled", "false");
-    r
-}
-
 fn stream() -> (Vec<Reply>, BytesMut) {
-    let rows: Vec<Reply> = (0..10_000).map(queue_row).collect();
+    let rows: Vec<Reply> = (0..10_000).map(|i| queue_row(i).with_tag("7")).collect();
     let mut wire = BytesMut::new();
     for r in &rows {
         r.encode(&mut wire).unwrap();

@@ -4,9 +4,8 @@ use std::fmt;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::length::encoded_len;
 use crate::query::Query;
-use crate::sentence::{word_len, write_sized};
+use crate::sentence::{word_size, write_sized};
 use crate::{Lossy, ProtocolError};
 
 /// A command ready to send: the command word, its other words, and an optional `.tag`.
@@ -84,7 +83,7 @@ impl Command {
 
     /// Bytes the command takes on the wire.
     pub fn encoded_len(&self) -> Result<usize, ProtocolError> {
-        let word = |n: usize| word_len(n).map(|l| encoded_len(l) + n);
+        let word = word_size;
         let mut total = word(self.command.len())? + 1;
         for w in &self.words {
             total += word(w.len())?;

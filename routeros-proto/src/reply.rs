@@ -5,8 +5,7 @@ use std::fmt;
 use bytes::{Bytes, BytesMut};
 
 use crate::attributes::{split_attribute, Attributes};
-use crate::length::encoded_len;
-use crate::sentence::{word_len, write_sized, Sentence};
+use crate::sentence::{word_size, write_sized, Sentence};
 use crate::{Lossy, ProtocolError};
 
 /// The first word of a reply.
@@ -323,7 +322,7 @@ impl Reply {
 
     /// Bytes this reply takes on the wire.
     pub fn encoded_len(&self) -> Result<usize, ProtocolError> {
-        let word = |n: usize| word_len(n).map(|l| encoded_len(l) + n);
+        let word = word_size;
         let mut total = word(self.kind.as_bytes().len())? + 1;
         for (n, v) in self.attributes.iter() {
             total += word(n.len() + v.len() + 2)?;

@@ -219,6 +219,11 @@ pub(crate) fn word_len(len: usize) -> Result<u32, ProtocolError> {
     })
 }
 
+/// Bytes a word of `n` bytes takes on the wire, length prefix included.
+pub(crate) fn word_size(n: usize) -> Result<usize, ProtocolError> {
+    word_len(n).map(|l| encoded_len(l) + n)
+}
+
 /// Writes words into a region of exactly the size they need (see [`write_sized`]).
 pub(crate) struct SliceWriter<'a> {
     out: &'a mut [u8],
