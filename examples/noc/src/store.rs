@@ -41,6 +41,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE audit(
         id INTEGER PRIMARY KEY, time INTEGER NOT NULL, user TEXT NOT NULL, router_id INTEGER,
         action TEXT NOT NULL, detail TEXT NOT NULL, ok INTEGER NOT NULL);",
+    // 2: alert rules saved in the dashboard (JSON of `RuleConfig`).
+    "CREATE TABLE alert_rules(
+        name TEXT PRIMARY KEY, rule TEXT NOT NULL, enabled INTEGER NOT NULL,
+        updated INTEGER NOT NULL, updated_by TEXT NOT NULL)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.
@@ -651,6 +655,74 @@ impl Store {
             })
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    // ---- alert rules ----
+
+    /// The alert rules saved in the dashboard, by name. Rows that no longer parse are
+    /// skipped with a warning.
+    pub fn saved_rules(&self) -> Result<Vec<crate::monitor::rules::SavedRule>, Error> {
+        let c = self.c();
+        let mut st = c
+            .prepare_cached("SELECT name, rule, enabled FROM alert_rules ORDER BY name")
+            .map_err(db)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, json, enabled) = row.map_err(db)?;
+            match serde_json::from_str::<crate::monitor::RuleConfig>(&json) {
+                Ok(rule) if rule.name == name => {
+                    out.push(crate::monitor::rules::SavedRule::new(rule, enabled));
+                }
+                Ok(_) => tracing::warn!(rule = %name, "saved alert rule has another name: skipped"),
+                Err(e) => {
+                    tracing::warn!(rule = %name, error = %e, "saved alert rule unreadable: skipped")
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Saves (inserts or replaces) an alert rule; `replaces` is the name it had before an
+    /// edit that renamed it, removed in the same transaction.
+    pub fn save_rule(
+        &self,
+        rule: &crate::monitor::RuleConfig,
+        enabled: bool,
+        replaces: Option<&str>,
+        user: &str,
+    ) -> Result<(), Error> {
+        let json = serde_json::to_string(rule).map_err(|e| Error::Config(e.to_string()))?;
+        let mut c = self.c();
+        let tx = c.transaction().map_err(db)?;
+        if let Some(old) = replaces.filter(|o| *o != rule.name) {
+            tx.execute("DELETE FROM alert_rules WHERE name = ?1", params![old])
+                .map_err(db)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO alert_rules(name, rule, enabled, updated, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![rule.name, json, enabled, crate::now(), user],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    /// Deletes a saved alert rule; false when there was none of that name.
+    pub fn delete_rule(&self, name: &str) -> Result<bool, Error> {
+        let n = self
+            .c()
+            .execute("DELETE FROM alert_rules WHERE name = ?1", params![name])
+            .map_err(db)?;
+        Ok(n > 0)
     }
 
     // ---- audit ----

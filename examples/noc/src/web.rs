@@ -39,6 +39,9 @@ use crate::secret::SecretBox;
 use crate::store::{RouterRow, Store};
 use crate::Error;
 
+mod rules;
+pub use rules::RuleForm;
+
 /// Largest request body accepted (pcap uploads).
 pub const MAX_BODY: usize = 8 << 20;
 /// Queues per page by default, and the most a page may show.
@@ -60,6 +63,8 @@ pub struct AppState {
     pub limiter: LoginLimiter,
     /// Router password encryption.
     pub secrets: SecretBox,
+    /// The alert rules from `noc.toml` and the signal that the rule set changed.
+    pub rules: crate::monitor::rules::RuleBook,
     env: Environment<'static>,
     metrics_token: Option<String>,
     embedded: Option<SocketAddr>,
@@ -135,6 +140,10 @@ fn templates() -> Result<Environment<'static>, Error> {
         ("edit.html", include_str!("../templates/edit.html")),
         ("l7.html", include_str!("../templates/l7.html")),
         ("alerts.html", include_str!("../templates/alerts.html")),
+        (
+            "alert_rules.html",
+            include_str!("../templates/alert_rules.html"),
+        ),
         ("users.html", include_str!("../templates/users.html")),
         ("routers.html", include_str!("../templates/routers.html")),
         ("audit.html", include_str!("../templates/audit.html")),
@@ -177,6 +186,7 @@ impl AppState {
             sessions: Sessions::new(Duration::from_secs(12 * 3600), 10_000),
             limiter: LoginLimiter::new(5, Duration::from_secs(60)),
             secrets,
+            rules: crate::monitor::rules::RuleBook::default(),
             env: templates()?,
             metrics_token,
             embedded,
@@ -434,6 +444,13 @@ pub fn router(st: Arc<AppState>) -> Router {
         .route("/l7", get(l7_page))
         .route("/alerts", get(alerts_page))
         .route("/alerts/{id}/ack", post(ack_alert))
+        .route(
+            "/alerts/rules",
+            get(rules::rules_page).post(rules::save_rule),
+        )
+        .route("/alerts/rules/{name}/enable", post(rules::enable_rule))
+        .route("/alerts/rules/{name}/disable", post(rules::disable_rule))
+        .route("/alerts/rules/{name}/delete", post(rules::delete_rule))
         .route("/users", get(users_page).post(add_user))
         .route("/users/{id}/delete", post(delete_user))
         .route("/users/{id}/password", post(set_password))

@@ -17,6 +17,8 @@ function bytes(v) {
   return v + " B";
 }
 function usage(r, m) { return m ? Math.floor(r * 100 / m) : 0; }
+// A max-limit pair as the server renders it (0 is unlimited).
+function limits(up, down) { return (up ? rate(up) : "∞") + " / " + (down ? rate(down) : "∞"); }
 
 // A two-line chart: points are {t, up, down}.
 function draw(canvas, points) {
@@ -101,6 +103,9 @@ function queues() {
       tr.querySelector('[data-field="rate"]').textContent = rate(q.rate_up) + " / " + rate(q.rate_down);
       tr.querySelector('[data-field="bytes"]').textContent = bytes(q.bytes_up) + " / " + bytes(q.bytes_down);
       tr.querySelector('[data-field="dropped"]').textContent = q.dropped_up + q.dropped_down;
+      // The limit can change on the router (Winbox, another admin): keep it beside the meter
+      // computed from it, or a full meter stands next to a stale, much larger limit.
+      tr.querySelector('[data-field="max"]').textContent = limits(q.max_up, q.max_down);
       tr.querySelector('[data-field="usage"]').value = Math.max(usage(q.rate_up, q.max_up), usage(q.rate_down, q.max_down));
     }
   };
@@ -122,6 +127,7 @@ function queueDetail() {
     if (!d) return;
     document.getElementById("rate-now").textContent = rate(d.queue.rate_up) + " / " + rate(d.queue.rate_down);
     document.getElementById("bytes-now").textContent = bytes(d.queue.bytes_up) + " / " + bytes(d.queue.bytes_down);
+    document.getElementById("max-now").textContent = limits(d.queue.max_up, d.queue.max_down);
     document.getElementById("usage").value = d.usage;
     live.push({ t: d.t, up: d.queue.rate_up, down: d.queue.rate_down });
     while (live.length > 300) live.shift();

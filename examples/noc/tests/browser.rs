@@ -185,6 +185,13 @@ async fn dashboard_in_a_real_browser() {
     )
     .await;
     eprintln!("{busiest}: {before} -> {after}");
+    // The limit shown beside the meter follows the router too (not the limit at page load).
+    wait_js(
+        &c,
+        "the max-limit cell to update",
+        &format!("const t = {sel}.querySelector('[data-field=max]').textContent; return t === '32.0 kbps / 32.0 kbps' ? t : null;"),
+    )
+    .await;
     shot(&c, "02-queues-live").await;
 
     // Overview with router status and interfaces.

@@ -803,8 +803,15 @@ impl ChatOps {
             return Err(usage("mute"));
         };
         self.require_admin(caller, "mute", args)?;
-        if *rule != "all" && !self.rules.iter().any(|r| r == rule) {
-            let known = self.rules.join(", ");
+        // The names given at start plus the rules saved in the dashboard since.
+        let mut names: Vec<String> = self.rules.as_ref().clone();
+        for saved in self.state.store.saved_rules().unwrap_or_default() {
+            if !names.contains(&saved.rule.name) {
+                names.push(saved.rule.name);
+            }
+        }
+        if *rule != "all" && !names.iter().any(|r| r == rule) {
+            let known = names.join(", ");
             return Err(format!(
                 "No rule called {}. Rules: {}, all.",
                 escape(rule),

@@ -177,6 +177,45 @@ impl Engine {
         }
     }
 
+    /// Replaces the rule set while running (validate it first). Conditions and events of
+    /// rules whose name is kept carry on; the keys of those belonging to removed rules, or
+    /// to rules whose settings changed, are returned so the caller can close their alerts.
+    pub fn set_rules(&mut self, rules: &[RuleConfig]) -> Vec<String> {
+        let old: HashMap<String, RuleConfig> = self
+            .rules
+            .iter()
+            .map(|c| (c.cfg.name.clone(), c.cfg.clone()))
+            .collect();
+        let fresh = Engine::new(rules);
+        let keep = |key: &str| {
+            let name = key.split_once(':').map_or(key, |(n, _)| n);
+            fresh
+                .rules
+                .iter()
+                .position(|c| c.cfg.name == name && old.get(name) == Some(&c.cfg))
+        };
+        let mut gone = Vec::new();
+        self.conds.retain(|k, c| {
+            let kept = keep(k).is_some();
+            if !kept && c.firing {
+                gone.push(k.clone());
+            }
+            kept
+        });
+        let events = std::mem::take(&mut self.events);
+        for (k, (last, _)) in events {
+            match keep(&k) {
+                Some(idx) => {
+                    self.events.insert(k, (last, idx));
+                }
+                None => gone.push(k),
+            }
+        }
+        self.rules = fresh.rules;
+        gone.sort();
+        gone
+    }
+
     /// The rules.
     pub fn rules(&self) -> impl Iterator<Item = &RuleConfig> {
         self.rules.iter().map(|c| &c.cfg)
@@ -826,6 +865,29 @@ mod tests {
         // a spike shorter than the duration does nothing
         assert!(e.observe_router(1, "r", &up_with_cpu(99), 100).is_empty());
         assert!(e.observe_router(1, "r", &up_with_cpu(5), 130).is_empty());
+    }
+
+    #[test]
+    fn replacing_rules_keeps_unchanged_conditions_and_closes_the_rest() {
+        let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+        cpu.above = Some(80.0);
+        let mut cpu2 = RuleConfig::new("cpu-high", RuleKind::Cpu);
+        cpu2.above = Some(90.0);
+        let mut e = Engine::new(&[cpu.clone(), cpu2.clone()]);
+        assert_eq!(e.observe_router(1, "r", &up_with_cpu(95), 0).len(), 2);
+        // unchanged rule: still firing, no second alert; removed rule: its key is returned
+        let gone = e.set_rules(&[cpu.clone()]);
+        assert_eq!(gone, ["cpu-high:1"]);
+        assert_eq!(e.firing(), ["cpu:1"]);
+        assert!(e.observe_router(1, "r", &up_with_cpu(95), 1).is_empty());
+        // a changed threshold starts over
+        cpu.above = Some(50.0);
+        assert_eq!(e.set_rules(&[cpu]), ["cpu:1"]);
+        assert!(e.firing().is_empty());
+        let n = e.observe_router(1, "r", &up_with_cpu(60), 2);
+        assert_eq!(n.len(), 1);
+        assert!(n[0].detail.contains("above 50%"), "{}", n[0].detail);
+        assert_eq!(e.rules().count(), 1);
     }
 
     #[test]

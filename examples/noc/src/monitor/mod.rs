@@ -134,6 +134,8 @@ impl Monitor {
     /// is configured, and starts watching every router of the hub.
     pub async fn start(state: Arc<AppState>, options: MonitorOptions) -> Result<Monitor, Error> {
         rules::validate(&options.rules)?;
+        state.rules.set_file_rules(options.rules.clone());
+        let active = active_rules(&state);
         let telegram = options.telegram.clone().unwrap_or_default();
         telegram.validate()?;
         std::fs::create_dir_all(&options.data_dir)?;
@@ -168,14 +170,14 @@ impl Monitor {
             }
         };
         let shared = Arc::new(Shared {
-            engine: Mutex::new(Engine::new(&options.rules)),
+            engine: Mutex::new(Engine::new(&active)),
             state: state.clone(),
             notifier,
             telegram: telegram.clone(),
             tg: tg.clone(),
         });
         let side: Arc<Mutex<HashMap<i64, JoinHandle<()>>>> = Arc::default();
-        let mut tasks = Vec::new();
+        let mut tasks = vec![tokio::spawn(reload(shared.clone()))];
         tasks.push(tokio::spawn(watch(
             shared.clone(),
             side.clone(),
@@ -238,6 +240,45 @@ impl Drop for Monitor {
         }
         for (_, t) in lock(&self.side).drain() {
             t.abort();
+        }
+    }
+}
+
+/// The rules to evaluate: the file rules merged with those saved in the dashboard (see
+/// [`rules::merge`]); when the merged set does not validate (a database edited by hand), the
+/// file rules alone.
+fn active_rules(state: &AppState) -> Vec<RuleConfig> {
+    let file = state.rules.file_rules();
+    let saved = match state.store.saved_rules() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the saved alert rules");
+            Vec::new()
+        }
+    };
+    let merged = rules::effective(&file, &saved);
+    match rules::validate(&merged) {
+        Ok(()) => merged,
+        Err(e) => {
+            tracing::warn!(error = %e, "saved alert rules ignored");
+            file
+        }
+    }
+}
+
+/// Re-reads the rule set whenever the dashboard saves a rule; alerts of removed or changed
+/// rules are closed.
+async fn reload(shared: Arc<Shared>) {
+    let mut rx = shared.state.rules.subscribe();
+    while rx.changed().await.is_ok() {
+        let active = active_rules(&shared.state);
+        let gone = lock(&shared.engine).set_rules(&active);
+        tracing::info!(rules = active.len(), "alert rules reloaded");
+        let now = crate::now();
+        for k in gone {
+            if let Err(e) = shared.state.store.resolve_alert(&k, now) {
+                tracing::warn!(key = %k, error = %e, "could not close an alert of a changed rule");
+            }
         }
     }
 }
@@ -417,7 +458,8 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
             continue;
         };
         let name = router.name.clone();
-        let (want_leases, want_lists, want_log) = {
+        let mut changes = shared.state.rules.subscribe();
+        let wants = || {
             let e = lock(&shared.engine);
             (
                 e.wants(RuleKind::Lease, &name),
@@ -425,6 +467,8 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
                 e.wants(RuleKind::Log, &name) || e.wants(RuleKind::L7, &name),
             )
         };
+        let wanted = wants();
+        let (want_leases, want_lists, want_log) = wanted;
         let weak = Arc::downgrade(&router);
         drop(router);
         let log = async {
@@ -509,10 +553,25 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
         };
+        // A rule edited in the dashboard may need the log stream or the scans (or no longer
+        // need them): start over when what is wanted changes. The engine is reloaded by
+        // `reload` from the same signal, so wait a moment for it.
+        let rules_changed = async {
+            loop {
+                if changes.changed().await.is_err() {
+                    return std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if wants() != wanted {
+                    return;
+                }
+            }
+        };
         tokio::select! {
             _ = log => {}
             _ = scans => {}
             _ = closed => {}
+            _ = rules_changed => {}
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }

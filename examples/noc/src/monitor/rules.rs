@@ -63,7 +63,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
@@ -158,6 +158,12 @@ impl fmt::Display for Span {
             write!(f, "{sec}s")?;
         }
         Ok(())
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
     }
 }
 
@@ -273,6 +279,15 @@ impl FromStr for Threshold {
     }
 }
 
+impl Serialize for Threshold {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Threshold::Percent(p) => s.serialize_str(&format!("{p}%")),
+            Threshold::Bytes(b) => s.serialize_u64(*b),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Threshold {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threshold, D::Error> {
         #[derive(Deserialize)]
@@ -363,7 +378,9 @@ pub fn parse_utc_offset(s: &str) -> Result<i32, Error> {
 }
 
 /// How bad an alert is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Severity {
@@ -402,7 +419,7 @@ impl FromStr for Severity {
 }
 
 /// What a rule watches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum RuleKind {
@@ -437,10 +454,68 @@ impl RuleKind {
             RuleKind::L7 | RuleKind::Lease | RuleKind::AddressList | RuleKind::Log
         )
     }
+
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [RuleKind; 10] = [
+        RuleKind::Unreachable,
+        RuleKind::Cpu,
+        RuleKind::Memory,
+        RuleKind::Disk,
+        RuleKind::Interface,
+        RuleKind::Queue,
+        RuleKind::L7,
+        RuleKind::Lease,
+        RuleKind::AddressList,
+        RuleKind::Log,
+    ];
+
+    /// The name written in `noc.toml` (`address-list`, `cpu`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Unreachable => "unreachable",
+            RuleKind::Cpu => "cpu",
+            RuleKind::Memory => "memory",
+            RuleKind::Disk => "disk",
+            RuleKind::Interface => "interface",
+            RuleKind::Queue => "queue",
+            RuleKind::L7 => "l7",
+            RuleKind::Lease => "lease",
+            RuleKind::AddressList => "address-list",
+            RuleKind::Log => "log",
+        }
+    }
+}
+
+impl FromStr for RuleKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<RuleKind, Error> {
+        let t = s.trim();
+        RuleKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "unknown rule kind {s:?} (unreachable, cpu, memory, disk, interface, queue, l7, lease, address-list or log)"
+                ))
+            })
+    }
+}
+
+impl FromStr for LinkState {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<LinkState, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "down" | "" => Ok(LinkState::Down),
+            "up" => Ok(LinkState::Up),
+            _ => Err(Error::BadInput(format!(
+                "unknown link state {s:?} (down or up)"
+            ))),
+        }
+    }
 }
 
 /// Link state an interface rule fires on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum LinkState {
@@ -452,7 +527,7 @@ pub enum LinkState {
 }
 
 /// One `[[rule]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RuleConfig {
@@ -576,6 +651,194 @@ impl RuleConfig {
     /// Whether the rule applies to the router called `name`.
     pub fn applies_to(&self, name: &str) -> bool {
         self.routers.is_empty() || self.routers.iter().any(|r| r == name)
+    }
+
+    /// A one-line description of what the rule fires on (`above 90%`, `below 10%`, ...),
+    /// without its duration, checks or severity.
+    pub fn summary(&self) -> String {
+        let list = |v: &[String], all: &str| {
+            if v.is_empty() {
+                all.to_owned()
+            } else {
+                v.join(", ")
+            }
+        };
+        match self.kind {
+            RuleKind::Unreachable => format!("down after {} failed checks", self.check_count()),
+            RuleKind::Cpu => format!("above {}%", self.above.unwrap_or(90.0)),
+            RuleKind::Memory | RuleKind::Disk => format!(
+                "free below {}",
+                self.below.unwrap_or(Threshold::Percent(10.0))
+            ),
+            RuleKind::Interface => format!(
+                "{}: {}",
+                match self.state {
+                    LinkState::Up => "up",
+                    _ => "down",
+                },
+                list(&self.interfaces, "interfaces seen running")
+            ),
+            RuleKind::Queue => format!(
+                "≥ {}% of max-limit: {}",
+                self.percent.unwrap_or(90),
+                list(&self.queues, "every limited queue")
+            ),
+            RuleKind::L7 => format!("apps: {}", list(&self.apps, "all")),
+            RuleKind::Lease => "a new DHCP lease".to_owned(),
+            RuleKind::AddressList => format!("lists: {}", list(&self.lists, "all")),
+            RuleKind::Log => {
+                let mut parts = Vec::new();
+                if !self.keywords.is_empty() {
+                    parts.push(format!("keywords: {}", self.keywords.join(", ")));
+                }
+                if !self.regexes.is_empty() {
+                    parts.push(format!("regexes: {}", self.regexes.join(", ")));
+                }
+                if !self.topics.is_empty() {
+                    parts.push(format!("topics: {}", self.topics.join(", ")));
+                }
+                parts.join("; ")
+            }
+        }
+    }
+}
+
+/// A rule saved from the dashboard (persisted in the database).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SavedRule {
+    /// The rule.
+    pub rule: RuleConfig,
+    /// Whether it applies; a disabled rule also switches off a `noc.toml` rule of the same
+    /// name.
+    pub enabled: bool,
+}
+
+impl SavedRule {
+    /// A saved rule.
+    pub fn new(rule: RuleConfig, enabled: bool) -> SavedRule {
+        SavedRule { rule, enabled }
+    }
+}
+
+/// Where a rule of the effective set comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuleSource {
+    /// `noc.toml` (or the built-in defaults when it has no rules).
+    File,
+    /// Saved in the dashboard.
+    Dashboard,
+    /// Saved in the dashboard under the name of a `noc.toml` rule, which it replaces.
+    Override,
+}
+
+impl RuleSource {
+    /// `noc.toml`, `dashboard` or `dashboard (replaces noc.toml)`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSource::File => "noc.toml",
+            RuleSource::Dashboard => "dashboard",
+            RuleSource::Override => "dashboard (replaces noc.toml)",
+        }
+    }
+}
+
+/// One row of the merged rule list: the rule, whether it is enabled, and its origin.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListedRule {
+    /// The rule.
+    pub rule: RuleConfig,
+    /// Whether the engine evaluates it.
+    pub enabled: bool,
+    /// Where it comes from.
+    pub source: RuleSource,
+}
+
+/// Merges the file rules with the rules saved in the dashboard: a saved rule replaces the file
+/// rule of the same name (in its place), a disabled saved rule switches it off, and saved
+/// rules with new names follow the file rules in name order.
+pub fn merge(file: &[RuleConfig], saved: &[SavedRule]) -> Vec<ListedRule> {
+    let mut out: Vec<ListedRule> = file
+        .iter()
+        .map(|r| match saved.iter().find(|s| s.rule.name == r.name) {
+            Some(s) => ListedRule {
+                rule: s.rule.clone(),
+                enabled: s.enabled,
+                source: RuleSource::Override,
+            },
+            None => ListedRule {
+                rule: r.clone(),
+                enabled: true,
+                source: RuleSource::File,
+            },
+        })
+        .collect();
+    let mut extra: Vec<&SavedRule> = saved
+        .iter()
+        .filter(|s| !file.iter().any(|r| r.name == s.rule.name))
+        .collect();
+    extra.sort_by(|a, b| a.rule.name.cmp(&b.rule.name));
+    out.extend(extra.into_iter().map(|s| ListedRule {
+        rule: s.rule.clone(),
+        enabled: s.enabled,
+        source: RuleSource::Dashboard,
+    }));
+    out
+}
+
+/// The rules the engine evaluates: the enabled rules of [`merge`].
+pub fn effective(file: &[RuleConfig], saved: &[SavedRule]) -> Vec<RuleConfig> {
+    merge(file, saved)
+        .into_iter()
+        .filter(|l| l.enabled)
+        .map(|l| l.rule)
+        .collect()
+}
+
+/// The file rules of a running noc and a signal that the rule set changed; the monitor
+/// listens, the dashboard's rule editor pulls the trigger after saving.
+#[derive(Debug)]
+pub struct RuleBook {
+    file: std::sync::Mutex<Vec<RuleConfig>>,
+    changed: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for RuleBook {
+    fn default() -> RuleBook {
+        RuleBook::new(default_rules())
+    }
+}
+
+impl RuleBook {
+    /// A book whose file rules are `file`.
+    pub fn new(file: Vec<RuleConfig>) -> RuleBook {
+        RuleBook {
+            file: std::sync::Mutex::new(file),
+            changed: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    /// The rules from `noc.toml` (or the defaults).
+    pub fn file_rules(&self) -> Vec<RuleConfig> {
+        self.file.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Replaces the file rules and signals a change.
+    pub fn set_file_rules(&self, rules: Vec<RuleConfig>) {
+        *self.file.lock().unwrap_or_else(|p| p.into_inner()) = rules;
+        self.notify();
+    }
+
+    /// Signals that the saved rules changed.
+    pub fn notify(&self) {
+        self.changed.send_modify(|g| *g = g.wrapping_add(1));
+    }
+
+    /// A receiver that sees every later [`RuleBook::notify`].
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
     }
 }
 
@@ -750,5 +1013,47 @@ mod tests {
         spaces.name = "ok".into();
         validate(&[spaces]).unwrap();
         validate(&default_rules()).unwrap();
+    }
+
+    #[test]
+    fn saved_rules_override_file_rules_by_name_and_round_trip_as_json() {
+        let file = default_rules();
+        let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+        cpu.above = Some(50.0);
+        cpu.below = Some(Threshold::Bytes(64 << 20));
+        cpu.hold = Some(Span(30));
+        let json = serde_json::to_string(&cpu).unwrap();
+        assert_eq!(serde_json::from_str::<RuleConfig>(&json).unwrap(), cpu);
+        let mut pct = RuleConfig::new("memory", RuleKind::Memory);
+        pct.below = Some(Threshold::Percent(12.5));
+        let json = serde_json::to_string(&pct).unwrap();
+        assert_eq!(serde_json::from_str::<RuleConfig>(&json).unwrap(), pct);
+        let extra = RuleConfig::new("a-new", RuleKind::Lease);
+        let saved = [
+            SavedRule::new(extra.clone(), true),
+            SavedRule::new(cpu.clone(), true),
+            SavedRule::new(RuleConfig::new("disk", RuleKind::Disk), false),
+        ];
+        let merged = merge(&file, &saved);
+        assert_eq!(merged.len(), file.len() + 1);
+        let cpu_row = merged.iter().find(|l| l.rule.name == "cpu").unwrap();
+        assert_eq!(
+            (cpu_row.source, &cpu_row.rule),
+            (RuleSource::Override, &cpu)
+        );
+        let last = merged.last().unwrap();
+        assert_eq!((last.source, &last.rule), (RuleSource::Dashboard, &extra));
+        let active = effective(&file, &saved);
+        assert!(active.iter().all(|r| r.name != "disk"));
+        assert_eq!(active.len(), file.len());
+        validate(&active).unwrap();
+        assert_eq!(
+            "address-list".parse::<RuleKind>().unwrap(),
+            RuleKind::AddressList
+        );
+        assert!("teleport".parse::<RuleKind>().is_err());
+        for k in RuleKind::ALL {
+            assert_eq!(k.as_str().parse::<RuleKind>().unwrap(), k);
+        }
     }
 }

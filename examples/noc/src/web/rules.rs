@@ -1,0 +1,579 @@
+//! The alert-rule editor (`/alerts/rules`): every rule the engine knows, where it comes from,
+//! and forms for admins to add, edit, disable, enable and delete rules.
+//!
+//! Saved rules live in the database and are merged with the rules of `noc.toml` by
+//! [`crate::monitor::rules::merge`]: a saved rule replaces the file rule of the same name, so
+//! editing or disabling a `noc.toml` rule here saves an override, and deleting the override
+//! brings the file's version back. The monitor reloads the merged set as soon as a rule is
+//! saved ([`crate::monitor::rules::RuleBook::notify`]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::{Admin, AppState, Current};
+use crate::auth::Session;
+use crate::monitor::rules::{self, ListedRule, RuleSource, SavedRule, Span, Threshold};
+use crate::monitor::{RuleConfig, RuleKind};
+
+/// Longest value accepted in one form field.
+const MAX_FIELD: usize = 4_000;
+/// Most entries in one list field (chats, queues, keywords, ...).
+const MAX_ITEMS: usize = 100;
+
+/// The rule form, every field as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RuleForm {
+    /// The name the rule had before this edit (empty for a new rule).
+    pub original: String,
+    /// Unique name.
+    pub name: String,
+    /// Rule kind (`cpu`, `log`, ...).
+    pub kind: String,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+    /// How long the condition must hold (`2m`).
+    pub duration: String,
+    /// Failed checks before "down" (`unreachable`).
+    pub checks: String,
+    /// CPU percent (`cpu`).
+    pub above: String,
+    /// Free memory or disk floor (`10%`, `64M`).
+    pub below: String,
+    /// Share of max-limit (`queue`).
+    pub percent: String,
+    /// `down` or `up` (`interface`).
+    pub state: String,
+    /// Chat ids, separated by commas or spaces.
+    pub chats: String,
+    /// Router names, separated by commas.
+    pub routers: String,
+    /// Interface names, separated by commas.
+    pub interfaces: String,
+    /// Queue names, separated by commas.
+    pub queues: String,
+    /// Layer 7 protocol names, separated by commas.
+    pub apps: String,
+    /// Address lists, separated by commas.
+    pub lists: String,
+    /// Log keywords, one per line.
+    pub keywords: String,
+    /// Log regexes, one per line.
+    pub regexes: String,
+    /// Log topics, separated by commas.
+    pub topics: String,
+    /// How long an event alert stays open.
+    pub hold: String,
+    /// Present when the rule is enabled.
+    pub enabled: Option<String>,
+}
+
+fn opt(s: &str) -> Option<&str> {
+    let t = s.trim();
+    (!t.is_empty()).then_some(t)
+}
+
+fn list_by(s: &str, lines: bool) -> Vec<String> {
+    let parts: Vec<&str> = if lines {
+        s.lines().collect()
+    } else {
+        s.split(',').collect()
+    };
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl RuleForm {
+    /// The form of an existing rule.
+    pub fn from_rule(r: &RuleConfig, enabled: bool) -> RuleForm {
+        let join = |v: &[String]| v.join(", ");
+        RuleForm {
+            original: r.name.clone(),
+            name: r.name.clone(),
+            kind: r.kind.as_str().to_owned(),
+            severity: r.severity.as_str().to_owned(),
+            duration: if r.duration.0 == 0 {
+                String::new()
+            } else {
+                r.duration.to_string()
+            },
+            checks: r.checks.map(|c| c.to_string()).unwrap_or_default(),
+            above: r.above.map(|c| c.to_string()).unwrap_or_default(),
+            below: r.below.map(threshold_text).unwrap_or_default(),
+            percent: r.percent.map(|c| c.to_string()).unwrap_or_default(),
+            state: match r.state {
+                rules::LinkState::Up => "up".into(),
+                _ => "down".into(),
+            },
+            chats: r
+                .chats
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            routers: join(&r.routers),
+            interfaces: join(&r.interfaces),
+            queues: join(&r.queues),
+            apps: join(&r.apps),
+            lists: join(&r.lists),
+            keywords: r.keywords.join("\n"),
+            regexes: r.regexes.join("\n"),
+            topics: join(&r.topics),
+            hold: r.hold.map(|h| h.to_string()).unwrap_or_default(),
+            enabled: enabled.then(|| "on".to_owned()),
+        }
+    }
+
+    /// The rule the form describes, or the problems per field.
+    pub fn to_rule(&self) -> Result<RuleConfig, BTreeMap<&'static str, String>> {
+        let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
+        let fields = [
+            ("name", &self.name),
+            ("kind", &self.kind),
+            ("chats", &self.chats),
+            ("routers", &self.routers),
+            ("interfaces", &self.interfaces),
+            ("queues", &self.queues),
+            ("apps", &self.apps),
+            ("lists", &self.lists),
+            ("keywords", &self.keywords),
+            ("regexes", &self.regexes),
+            ("topics", &self.topics),
+        ];
+        for (f, v) in fields {
+            if v.len() > MAX_FIELD {
+                errors.insert(f, format!("at most {MAX_FIELD} characters"));
+            }
+        }
+        let kind = match self.kind.parse::<RuleKind>() {
+            Ok(k) => k,
+            Err(e) => {
+                errors.insert("kind", e.to_string());
+                RuleKind::Lease
+            }
+        };
+        let mut r = RuleConfig::new(self.name.trim(), kind);
+        match opt(&self.severity).map(str::parse) {
+            None => {}
+            Some(Ok(s)) => r.severity = s,
+            Some(Err(e)) => {
+                errors.insert("severity", e.to_string());
+            }
+        }
+        match opt(&self.duration).map(str::parse::<Span>) {
+            None => {}
+            Some(Ok(s)) => r.duration = s,
+            Some(Err(e)) => {
+                errors.insert("duration", e.to_string());
+            }
+        }
+        match opt(&self.hold).map(str::parse::<Span>) {
+            None => {}
+            Some(Ok(s)) => r.hold = Some(s),
+            Some(Err(e)) => {
+                errors.insert("hold", e.to_string());
+            }
+        }
+        match opt(&self.checks).map(str::parse::<u32>) {
+            None => {}
+            Some(Ok(n)) if (1..=1000).contains(&n) => r.checks = Some(n),
+            Some(_) => {
+                errors.insert("checks", "a whole number of checks, 1-1000".into());
+            }
+        }
+        match opt(&self.above).map(str::parse::<f64>) {
+            None => {}
+            Some(Ok(v)) if (0.0..=100.0).contains(&v) => r.above = Some(v),
+            Some(_) => {
+                errors.insert("above", "a percentage, 0-100".into());
+            }
+        }
+        match opt(&self.below).map(str::parse::<Threshold>) {
+            None => {}
+            Some(Ok(t)) => r.below = Some(t),
+            Some(Err(e)) => {
+                errors.insert("below", e.to_string());
+            }
+        }
+        match opt(&self.percent).map(str::parse::<u64>) {
+            None => {}
+            Some(Ok(v)) if (1..=1000).contains(&v) => r.percent = Some(v),
+            Some(_) => {
+                errors.insert("percent", "a whole percentage, 1-1000".into());
+            }
+        }
+        match self.state.parse() {
+            Ok(s) => r.state = s,
+            Err(e) => {
+                errors.insert("state", crate::Error::to_string(&e));
+            }
+        }
+        let mut chats = Vec::new();
+        for c in self
+            .chats
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|c| !c.is_empty())
+        {
+            match c.parse::<i64>() {
+                Ok(id) => chats.push(id),
+                Err(_) => {
+                    errors.insert("chats", format!("{c:?} is not a chat id (a number)"));
+                }
+            }
+        }
+        r.chats = chats;
+        r.routers = list_by(&self.routers, false);
+        r.interfaces = list_by(&self.interfaces, false);
+        r.queues = list_by(&self.queues, false);
+        r.apps = list_by(&self.apps, false);
+        r.lists = list_by(&self.lists, false);
+        r.keywords = list_by(&self.keywords, true);
+        r.regexes = list_by(&self.regexes, true);
+        r.topics = list_by(&self.topics, false);
+        let counts = [
+            ("chats", r.chats.len()),
+            ("routers", r.routers.len()),
+            ("interfaces", r.interfaces.len()),
+            ("queues", r.queues.len()),
+            ("apps", r.apps.len()),
+            ("lists", r.lists.len()),
+            ("keywords", r.keywords.len()),
+            ("regexes", r.regexes.len()),
+            ("topics", r.topics.len()),
+        ];
+        for (f, n) in counts {
+            if n > MAX_ITEMS {
+                errors.insert(f, format!("at most {MAX_ITEMS} entries"));
+            }
+        }
+        for re in &r.regexes {
+            if let Err(e) = rules::compile_regex(re) {
+                errors.insert("regexes", e);
+            }
+        }
+        if errors.is_empty() {
+            if let Err(e) = rules::validate(std::slice::from_ref(&r)) {
+                errors.insert("rule", e.to_string());
+            }
+        }
+        if errors.is_empty() {
+            Ok(r)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn threshold_text(t: Threshold) -> String {
+    match t {
+        Threshold::Percent(p) => format!("{p}%"),
+        Threshold::Bytes(b) => b.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    kind: &'static str,
+    summary: String,
+    duration: String,
+    checks: Option<u32>,
+    hold: String,
+    severity: &'static str,
+    chats: String,
+    routers: String,
+    enabled: bool,
+    source: &'static str,
+    saved: bool,
+}
+
+fn row(l: &ListedRule) -> Row {
+    let r = &l.rule;
+    Row {
+        name: r.name.clone(),
+        kind: r.kind.as_str(),
+        summary: r.summary(),
+        duration: if r.duration.0 == 0 {
+            "at once".into()
+        } else {
+            r.duration.to_string()
+        },
+        checks: (r.kind == RuleKind::Unreachable).then(|| r.check_count()),
+        hold: if r.kind.is_event() {
+            Span(u64::try_from(r.hold_secs()).unwrap_or(0)).to_string()
+        } else {
+            String::new()
+        },
+        severity: r.severity.as_str(),
+        chats: if r.chats.is_empty() {
+            "every alert chat".into()
+        } else {
+            r.chats
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        routers: if r.routers.is_empty() {
+            "all".into()
+        } else {
+            r.routers.join(", ")
+        },
+        enabled: l.enabled,
+        source: l.source.as_str(),
+        saved: l.source != RuleSource::File,
+    }
+}
+
+fn listed(st: &AppState) -> Result<(Vec<ListedRule>, Vec<SavedRule>), crate::Error> {
+    let saved = st.store.saved_rules()?;
+    Ok((rules::merge(&st.rules.file_rules(), &saved), saved))
+}
+
+fn render(
+    st: &AppState,
+    s: &Session,
+    form: &RuleForm,
+    errors: &BTreeMap<&'static str, String>,
+    status: StatusCode,
+) -> Response {
+    let list = match listed(st) {
+        Ok((l, _)) => l,
+        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let rows: Vec<Row> = list.iter().map(row).collect();
+    let kinds: Vec<&str> = RuleKind::ALL.iter().map(|k| k.as_str()).collect();
+    let mut r = st.page(
+        s,
+        "alert_rules.html",
+        "alerts",
+        context! {
+            rules => Value::from_serialize(&rows),
+            form => Value::from_serialize(form),
+            errors => Value::from_serialize(errors),
+            editing => !form.original.is_empty(),
+            kinds => kinds,
+        },
+    );
+    *r.status_mut() = status;
+    r
+}
+
+/// Query of the rules page: `?edit=NAME` fills the form with that rule.
+#[derive(Deserialize)]
+pub(super) struct RulesQuery {
+    edit: Option<String>,
+}
+
+pub(super) async fn rules_page(
+    State(st): State<Arc<AppState>>,
+    Current(s): Current,
+    Query(q): Query<RulesQuery>,
+) -> Response {
+    let mut form = RuleForm {
+        kind: "cpu".into(),
+        severity: "warning".into(),
+        enabled: Some("on".into()),
+        ..RuleForm::default()
+    };
+    if let Some(name) = q.edit.as_deref().filter(|n| !n.is_empty()) {
+        let list = match listed(&st) {
+            Ok((l, _)) => l,
+            Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        };
+        match list.iter().find(|l| l.rule.name == name) {
+            Some(l) => form = RuleForm::from_rule(&l.rule, l.enabled),
+            None => return st.error_page(StatusCode::NOT_FOUND, "No such rule."),
+        }
+    }
+    render(&st, &s, &form, &BTreeMap::new(), StatusCode::OK)
+}
+
+/// Saves `rule` after checking the whole merged set; the error is shown on the form.
+fn save(
+    st: &AppState,
+    user: &str,
+    rule: &RuleConfig,
+    enabled: bool,
+    replaces: Option<&str>,
+) -> Result<(), String> {
+    let (_, mut saved) = listed(st).map_err(|e| e.to_string())?;
+    saved.retain(|x| x.rule.name != rule.name && Some(x.rule.name.as_str()) != replaces);
+    saved.push(SavedRule::new(rule.clone(), enabled));
+    let file = st.rules.file_rules();
+    let merged: Vec<RuleConfig> = rules::merge(&file, &saved)
+        .into_iter()
+        .map(|l| l.rule)
+        .collect();
+    rules::validate(&merged).map_err(|e| e.to_string())?;
+    st.store
+        .save_rule(rule, enabled, replaces, user)
+        .map_err(|e| e.to_string())?;
+    st.rules.notify();
+    Ok(())
+}
+
+pub(super) async fn save_rule(
+    State(st): State<Arc<AppState>>,
+    Admin(s): Admin,
+    Form(f): Form<RuleForm>,
+) -> Response {
+    let rule = match f.to_rule() {
+        Ok(r) => r,
+        Err(errors) => return render(&st, &s, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let original = f.original.trim();
+    let (list, saved) = match listed(&st) {
+        Ok(x) => x,
+        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    if original.is_empty() && list.iter().any(|l| l.rule.name == rule.name) {
+        let mut errors = BTreeMap::new();
+        errors.insert("name", "a rule of this name exists: edit it instead".into());
+        return render(&st, &s, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if !original.is_empty() && !list.iter().any(|l| l.rule.name == original) {
+        return st.error_page(StatusCode::NOT_FOUND, "No such rule.");
+    }
+    // Only a dashboard rule can be renamed away; a renamed noc.toml rule stays in the file.
+    let replaces = saved
+        .iter()
+        .any(|x| x.rule.name == original)
+        .then_some(original);
+    let enabled = f.enabled.is_some();
+    let action = if original.is_empty() {
+        "rule.add"
+    } else {
+        "rule.edit"
+    };
+    match save(&st, &s.user, &rule, enabled, replaces) {
+        Ok(()) => {
+            let detail = format!(
+                "{} ({}, {}): {}{}",
+                rule.name,
+                rule.kind.as_str(),
+                rule.severity.as_str(),
+                rule.summary(),
+                if enabled { "" } else { " [disabled]" }
+            );
+            let _ = st.store.audit(&s.user, None, action, &detail, true);
+            Redirect::to("/alerts/rules").into_response()
+        }
+        Err(e) => {
+            let _ = st.store.audit(&s.user, None, action, &e, false);
+            let mut errors = BTreeMap::new();
+            errors.insert("rule", e);
+            render(&st, &s, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+fn set_enabled(st: &AppState, s: &Session, name: &str, enabled: bool) -> Response {
+    let list = match listed(st) {
+        Ok((l, _)) => l,
+        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let Some(l) = list.iter().find(|l| l.rule.name == name) else {
+        return st.error_page(StatusCode::NOT_FOUND, "No such rule.");
+    };
+    let action = if enabled {
+        "rule.enable"
+    } else {
+        "rule.disable"
+    };
+    match save(st, &s.user, &l.rule, enabled, None) {
+        Ok(()) => {
+            let _ = st.store.audit(&s.user, None, action, name, true);
+            Redirect::to("/alerts/rules").into_response()
+        }
+        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+    }
+}
+
+pub(super) async fn enable_rule(
+    State(st): State<Arc<AppState>>,
+    Admin(s): Admin,
+    Path(name): Path<String>,
+) -> Response {
+    set_enabled(&st, &s, &name, true)
+}
+
+pub(super) async fn disable_rule(
+    State(st): State<Arc<AppState>>,
+    Admin(s): Admin,
+    Path(name): Path<String>,
+) -> Response {
+    set_enabled(&st, &s, &name, false)
+}
+
+pub(super) async fn delete_rule(
+    State(st): State<Arc<AppState>>,
+    Admin(s): Admin,
+    Path(name): Path<String>,
+) -> Response {
+    match st.store.delete_rule(&name) {
+        Ok(true) => {
+            st.rules.notify();
+            let _ = st.store.audit(&s.user, None, "rule.delete", &name, true);
+            Redirect::to("/alerts/rules").into_response()
+        }
+        Ok(false) if st.rules.file_rules().iter().any(|r| r.name == name) => st.error_page(
+            StatusCode::CONFLICT,
+            "This rule comes from noc.toml: disable it here, or remove it from the file.",
+        ),
+        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such rule."),
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_round_trip_and_report_each_bad_field() {
+        let mut r = RuleConfig::new("log-ppp", RuleKind::Log);
+        r.keywords(["login failure", "a, b"]);
+        r.regexes = vec!["ppp.*down".into()];
+        r.chats = vec![-100, 7];
+        r.hold = Some(Span(300));
+        let f = RuleForm::from_rule(&r, true);
+        assert_eq!(f.to_rule().unwrap(), r);
+        let mut c = RuleConfig::new("mem", RuleKind::Memory);
+        c.below = Some(Threshold::Bytes(64 << 20));
+        c.duration = Span(120);
+        assert_eq!(RuleForm::from_rule(&c, false).to_rule().unwrap(), c);
+
+        let bad = RuleForm {
+            name: "x".into(),
+            kind: "cpux".into(),
+            below: "150%".into(),
+            duration: "soon".into(),
+            chats: "12, abc".into(),
+            regexes: "(".into(),
+            above: "101".into(),
+            ..RuleForm::default()
+        };
+        let errors = bad.to_rule().unwrap_err();
+        for f in ["kind", "below", "duration", "chats", "regexes", "above"] {
+            assert!(errors.contains_key(f), "{f}: {errors:?}");
+        }
+        let no_keywords = RuleForm {
+            name: "log".into(),
+            kind: "log".into(),
+            ..RuleForm::default()
+        };
+        assert!(no_keywords.to_rule().unwrap_err().contains_key("rule"));
+    }
+}
