@@ -79,30 +79,24 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-fn fmt_rate(v: u64) -> String {
-    let v = v as f64;
-    if v >= 1e9 {
-        format!("{:.1} Gbps", v / 1e9)
-    } else if v >= 1e6 {
-        format!("{:.1} Mbps", v / 1e6)
-    } else if v >= 1e3 {
-        format!("{:.1} kbps", v / 1e3)
-    } else {
-        format!("{v} bps")
+/// `v` with an SI prefix (k = 1000) and `unit`: `2.5 Mbps`, `1.2 kB`, `512 B`.
+fn fmt_si(v: u64, unit: &str) -> String {
+    let x = v as f64;
+    match [(1e9, "G"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(d, _)| x >= *d)
+    {
+        Some((d, p)) => format!("{:.1} {p}{unit}", x / d),
+        None => format!("{v} {unit}"),
     }
 }
 
+fn fmt_rate(v: u64) -> String {
+    fmt_si(v, "bps")
+}
+
 fn fmt_bytes(v: u64) -> String {
-    let v = v as f64;
-    if v >= 1e9 {
-        format!("{:.1} GB", v / 1e9)
-    } else if v >= 1e6 {
-        format!("{:.1} MB", v / 1e6)
-    } else if v >= 1e3 {
-        format!("{:.1} kB", v / 1e3)
-    } else {
-        format!("{v} B")
-    }
+    fmt_si(v, "B")
 }
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
