@@ -11,8 +11,11 @@ use l7_patterns::load::load_pat_dir;
 use l7_patterns::{lint, Direction, Flow, MatchMode, Matcher, NamedPattern, PatternSet, Verdict};
 
 fn corpus() -> Vec<NamedPattern> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/l7-protocols");
-    let pats = load_pat_dir(&dir).expect("the l7-protocols corpus is in ../shared");
+    // The l7-filter corpus is not shipped: `L7_PROTOCOLS_DIR` names its `protocols` directory.
+    let dir = std::env::var_os("L7_PROTOCOLS_DIR")
+        .map(PathBuf::from)
+        .expect("set L7_PROTOCOLS_DIR to the l7-filter protocols directory");
+    let pats = load_pat_dir(&dir).expect("L7_PROTOCOLS_DIR holds the l7-filter .pat files");
     assert_eq!(pats.len(), 146);
     pats
 }

@@ -4,8 +4,9 @@
 //! `.` as any byte), with ASCII `IGNORECASE` for the case-insensitive mode and lowercased data
 //! for the lowercase-data-only mode.
 
+mod common;
+
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use l7_patterns::load::load_pat_dir;
@@ -180,7 +181,9 @@ fn matcher_agrees_with_python_re_on_the_corpus() {
         eprintln!("note: python3 not found; differential test against Python's re skipped");
         return;
     }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/l7-protocols");
+    let Some(dir) = common::corpus_dir("matcher_agrees_with_python_re_on_the_corpus") else {
+        return;
+    };
     let patterns = load_pat_dir(&dir).unwrap();
     assert_eq!(patterns.len(), 146);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);

@@ -1,6 +1,7 @@
 //! Stream matcher: the window rules, and agreement with whole-buffer searches at every packet.
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
 
 use l7_patterns::load::load_pat_dir;
@@ -125,7 +126,11 @@ impl Rng {
 /// search finds after some packet.
 #[test]
 fn incremental_flow_equals_whole_buffer_search_after_each_packet() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/l7-protocols");
+    let Some(dir) =
+        common::corpus_dir("incremental_flow_equals_whole_buffer_search_after_each_packet")
+    else {
+        return;
+    };
     let set =
         Arc::new(PatternSet::new(load_pat_dir(&dir).unwrap(), MatchMode::CaseInsensitive).unwrap());
     let samples: [&[u8]; 6] = [

@@ -91,7 +91,11 @@ async fn wait_js(c: &Client, what: &str, script: &str) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_in_a_real_browser() {
     if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipped: set NOC_BROWSER_TESTS=1 to run the browser tests");
+        // written past the test harness's capture, so the skip shows in a normal run
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped dashboard_in_a_real_browser: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
         return;
     }
     let app = start().await;

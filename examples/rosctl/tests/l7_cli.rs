@@ -1,6 +1,7 @@
 //! `rosctl l7`: lint, match, classify and pcap, run as a user would.
 
 use std::borrow::Cow;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -166,24 +167,55 @@ fn classify_with_rsc_and_pat_dir() {
         format!("{}: http, yt\n{}: unknown\n", http.display(), ssh.display())
     );
 
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/l7-protocols");
+    // a directory of .pat files
+    let pats = dir.path().join("pats");
+    std::fs::create_dir(&pats).unwrap();
+    write(&pats, "ssh.pat", b"# SSH\nssh\n^ssh-[12]\\.[0-9]\n");
+    write(&pats, "ftp.pat", b"# FTP\nftp\n^220[\\x09-\\x0d -~]*ftp\n");
+    assert_eq!(classify_json(&pats, &ssh), ["ssh"]);
+}
+
+/// The 146 l7-filter patterns (directory in `L7_PROTOCOLS_DIR`; skipped with a note when unset).
+#[test]
+fn classify_with_the_l7_filter_corpus() {
+    let Some(corpus) = std::env::var_os("L7_PROTOCOLS_DIR") else {
+        // written past the test harness's capture, so the skip shows in a normal run
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped classify_with_the_l7_filter_corpus: set L7_PROTOCOLS_DIR to run it"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ssh = write(dir.path(), "ssh.bin", b"SSH-2.0-OpenSSH_9.6\r\n");
+    let names = classify_json(Path::new(&corpus), &ssh);
+    assert!(names.iter().any(|n| n == "ssh"), "{names:?}");
+}
+
+/// `rosctl l7 classify --format json` of one file: the names that matched.
+fn classify_json(patterns: &Path, file: &Path) -> Vec<String> {
     let o = rosctl(&[
         "classify",
         "--patterns",
-        s(&corpus),
+        s(patterns),
         "--format",
         "json",
-        s(&ssh),
+        s(file),
     ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!(v["file"], s(&ssh));
-    let names: Vec<&str> = v["matches"]
+    assert_eq!(v["file"], s(file));
+    v["matches"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n.as_str().unwrap())
-        .collect();
-    assert!(names.contains(&"ssh"), "{names:?}");
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Builds Ethernet/IPv4 packets of a few connections.
