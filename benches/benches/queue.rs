@@ -83,7 +83,7 @@ fn bench_plan(c: &mut Criterion) {
     for q in desired.queues.iter_mut().skip(500).step_by(100).take(50) {
         q.max_limit = UpDown::new(Rate(3_000_000), Rate(10_000_000));
     }
-    let removed: Vec<String> = desired
+    let removed: Vec<queue_model::Text> = desired
         .queues
         .iter()
         .skip(777)
@@ -94,7 +94,7 @@ fn bench_plan(c: &mut Criterion) {
     desired.queues.retain(|q| !removed.contains(&q.name));
     for i in 0..25 {
         let mut q = desired.queues[200 + i * 10].clone();
-        q.name = format!("new-{i}");
+        q.name = format!("new-{i}").into();
         desired.queues.insert(201 + i * 10, q);
     }
     let changes = plan(&current, &desired);

@@ -1,13 +1,10 @@
 #![no_main]
-//! `.rsc` parsing never panics, and whatever parses renders to a script that parses back to
-//! the same configuration.
+//! `.rsc` parsing never panics, and whatever parses (bytes in any code page included) renders to
+//! a script that parses back to the same configuration, byte for byte.
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(cfg) = queue_model::rsc::parse(text) {
+    if let Ok(cfg) = queue_model::rsc::parse_bytes(data) {
         let rendered = queue_model::rsc::render(&cfg);
         let back = queue_model::rsc::parse(&rendered)
             .unwrap_or_else(|e| panic!("rendered script does not parse: {e}\n{rendered}"));
@@ -15,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
             back, cfg,
             "render -> parse changed the configuration:\n{rendered}"
         );
+        // A plan from a configuration to itself changes nothing.
+        assert!(queue_model::plan(&cfg, &cfg).is_empty());
         let _ = queue_model::validate(&cfg);
     }
 });

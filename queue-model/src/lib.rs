@@ -36,6 +36,7 @@ mod model;
 pub mod plan;
 pub mod rsc;
 pub mod sim;
+mod text;
 mod validate;
 mod value;
 
@@ -45,5 +46,6 @@ pub use model::{
     SimpleQueue, Statistics, Style,
 };
 pub use plan::{apply, plan, Change, Menu};
+pub use text::Text;
 pub use validate::{check_layer7_regexp, validate, Diagnostic, Severity, Subject, MAX_DEPTH};
 pub use value::{Direction, Rate, Ratio, Target, Time, TimeWindow, UpDown, Weekday};

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use routeros_proto::Attributes;
 
 use crate::error::PropertyError;
+use crate::text::Text;
 use crate::value::{Rate, Ratio, Target, Time, TimeWindow, UpDown};
 
 /// How booleans are written in property values.
@@ -46,15 +47,43 @@ fn parse_list(v: &str) -> Vec<String> {
         .collect()
 }
 
+/// A comma-separated list of free-text names, kept as bytes.
+fn parse_text_list(v: &[u8]) -> Vec<Text> {
+    v.split(|&b| b == b',')
+        .filter(|s| !s.is_empty())
+        .map(Text::from)
+        .collect()
+}
+
+fn join_text(items: &[Text]) -> Text {
+    let mut out = Vec::new();
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(t.as_bytes());
+    }
+    Text::from(out)
+}
+
 fn opt_string(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
 }
 
+fn opt_text(v: &[u8]) -> Option<Text> {
+    (!v.is_empty()).then(|| Text::from(v))
+}
+
+/// The value of an identifier-like property (a chain, a queue type, an id), which must be UTF-8.
+fn utf8<'a>(key: &str, v: &'a [u8]) -> Result<&'a str, PropertyError> {
+    std::str::from_utf8(v).map_err(|_| PropertyError::invalid(key, &String::from_utf8_lossy(v)))
+}
+
 /// Sets or replaces an unknown property.
-fn set_extra(extra: &mut Vec<(String, String)>, key: &str, value: &str) {
+fn set_extra(extra: &mut Vec<(String, Text)>, key: &str, value: &[u8]) {
     match extra.iter_mut().find(|(k, _)| k == key) {
-        Some(slot) => value.clone_into(&mut slot.1),
-        None => extra.push((key.to_owned(), value.to_owned())),
+        Some(slot) => slot.1 = Text::from(value),
+        None => extra.push((key.to_owned(), Text::from(value))),
     }
 }
 
@@ -100,25 +129,31 @@ const IGNORED: &[&str] = &[
 /// `.rsc`, API attribute maps and plans all agree.
 pub trait Item: Clone + PartialEq + Default {
     /// The item's name, when the item type has one (queues and Layer 7 protocols do).
-    fn name(&self) -> Option<&str>;
+    fn name(&self) -> Option<&Text>;
 
-    /// Sets one property from its RouterOS text. Unknown properties are kept as they are.
-    fn set_property(&mut self, key: &str, value: &str) -> Result<(), PropertyError>;
+    /// Sets one property from the router's bytes. Free-text properties (names, comments,
+    /// marks, unknown properties) keep the bytes exactly; typed ones must parse.
+    fn set_property(&mut self, key: &str, value: &[u8]) -> Result<(), PropertyError>;
+
+    /// [`set_property`](Self::set_property) from text.
+    fn set_property_str(&mut self, key: &str, value: &str) -> Result<(), PropertyError> {
+        self.set_property(key, value.as_bytes())
+    }
 
     /// Every settable property with its value (defaults included), in alphabetical order,
     /// followed by unknown properties; in script style (`yes`/`no`).
-    fn all_properties(&self) -> Vec<(String, String)> {
+    fn all_properties(&self) -> Vec<(String, Text)> {
         self.properties_styled(Style::Script, false)
     }
 
     /// The properties that differ from the defaults, in alphabetical order (export style).
-    fn properties(&self) -> Vec<(String, String)> {
+    fn properties(&self) -> Vec<(String, Text)> {
         self.properties_styled(Style::Script, true)
     }
 
     /// Properties as [`properties`](Self::properties) (`compact`) or
     /// [`all_properties`](Self::all_properties), with booleans written in `style`.
-    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)>;
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, Text)>;
 
     /// True for properties RouterOS reports but refuses in `add` and `set` (counters).
     fn read_only(key: &str) -> bool {
@@ -138,15 +173,15 @@ pub trait Item: Clone + PartialEq + Default {
 
     /// Reads an item from an API attribute map (a `print` row, or the words of an `add`).
     ///
-    /// Values must be UTF-8 and valid for their property, and ranges are checked as RouterOS
-    /// checks them; the error's `Display` is the message RouterOS puts in its `!trap`.
+    /// Free-text values keep the router's bytes (UTF-8 or not); typed values must be valid
+    /// for their property, and ranges are checked as RouterOS checks them; the error's
+    /// `Display` is the message RouterOS puts in its `!trap`.
     fn from_attributes(attrs: &Attributes) -> Result<Self, PropertyError> {
         let mut item = Self::default();
         for (k, v) in attrs {
             let key =
                 std::str::from_utf8(k).map_err(|_| PropertyError::no_such("property", "?"))?;
-            let value = std::str::from_utf8(v).map_err(|_| PropertyError::invalid(key, "?"))?;
-            item.set_property(key, value)?;
+            item.set_property(key, v)?;
         }
         item.check_ranges()?;
         item.required()?;
@@ -180,12 +215,12 @@ pub trait Item: Clone + PartialEq + Default {
 /// Builds the property list: `items` are `(key, value, is_default)`; keeps non-defaults when
 /// `compact`, sorts by key, then appends unknown properties.
 fn finish(
-    mut items: Vec<(&'static str, String, bool)>,
-    extra: &[(String, String)],
+    mut items: Vec<(&'static str, Text, bool)>,
+    extra: &[(String, Text)],
     compact: bool,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Text)> {
     items.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out: Vec<(String, String)> = items
+    let mut out: Vec<(String, Text)> = items
         .into_iter()
         .filter(|(_, _, default)| !compact || !default)
         .map(|(k, v, _)| (k.to_owned(), v))
@@ -258,7 +293,7 @@ impl Statistics {
 /// assert_eq!(
 ///     q.properties(),
 ///     [("max-limit", "2M/5M"), ("name", "house-12"), ("target", "192.168.88.12/32")]
-///         .map(|(k, v)| (k.to_owned(), v.to_owned()))
+///         .map(|(k, v)| (k.to_owned(), v.into()))
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -267,16 +302,16 @@ impl Statistics {
 pub struct SimpleQueue {
     /// The RouterOS item id (`*1A`), when read from a router; never rendered.
     pub id: Option<String>,
-    /// `name`: unique queue name.
-    pub name: String,
+    /// `name`: unique queue name (the router's bytes).
+    pub name: Text,
     /// `target`: addresses and interfaces whose traffic this queue limits (comma list).
     pub target: Vec<Target>,
     /// `dst`: optional destination address or interface the traffic must also match.
     pub dst: Option<Target>,
     /// `parent`: the parent queue (`none` when absent).
-    pub parent: Option<String>,
+    pub parent: Option<Text>,
     /// `packet-marks`: only packets with one of these marks match (empty: any).
-    pub packet_marks: Vec<String>,
+    pub packet_marks: Vec<Text>,
     /// `priority`: 1 (highest) .. 8 (lowest), default `8/8`.
     pub priority: UpDown<u8>,
     /// `queue`: queue types, default `default-small/default-small`.
@@ -297,8 +332,8 @@ pub struct SimpleQueue {
     pub time: Option<TimeWindow>,
     /// `disabled`.
     pub disabled: bool,
-    /// `comment`.
-    pub comment: Option<String>,
+    /// `comment` (the router's bytes).
+    pub comment: Option<Text>,
     /// `total-queue`: queue type for the combined traffic.
     pub total_queue: String,
     /// `total-limit-at`.
@@ -317,15 +352,15 @@ pub struct SimpleQueue {
     pub total_bucket_size: Ratio,
     /// Read-only counters (from `print` rows); never rendered or sent.
     pub stats: Statistics,
-    /// Properties this crate does not model, kept in order.
-    pub extra: Vec<(String, String)>,
+    /// Properties this crate does not model, kept in order with the router's bytes.
+    pub extra: Vec<(String, Text)>,
 }
 
 impl Default for SimpleQueue {
     fn default() -> Self {
         SimpleQueue {
             id: None,
-            name: String::new(),
+            name: Text::new(),
             target: Vec::new(),
             dst: None,
             parent: None,
@@ -357,7 +392,7 @@ impl Default for SimpleQueue {
 
 impl SimpleQueue {
     /// A queue with RouterOS defaults for everything but its name and one target.
-    pub fn new(name: impl Into<String>, target: Target) -> Self {
+    pub fn new(name: impl Into<Text>, target: Target) -> Self {
         SimpleQueue {
             name: name.into(),
             target: vec![target],
@@ -394,7 +429,7 @@ fn check_u8_pair(key: &str, v: UpDown<u8>, min: u8, max: u8) -> Result<(), Prope
 }
 
 impl Item for SimpleQueue {
-    fn name(&self) -> Option<&str> {
+    fn name(&self) -> Option<&Text> {
         Some(&self.name)
     }
 
@@ -402,10 +437,13 @@ impl Item for SimpleQueue {
         self.id.as_deref()
     }
 
-    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+    fn set_property(&mut self, key: &str, raw: &[u8]) -> Result<(), PropertyError> {
+        // Typed values that are not UTF-8 show as U+FFFD here, which no typed parser accepts.
+        let lossy = String::from_utf8_lossy(raw);
+        let v: &str = &lossy;
         match key {
-            ".id" => self.id = opt_string(v),
-            "name" => v.clone_into(&mut self.name),
+            ".id" => self.id = opt_string(utf8(key, raw)?),
+            "name" => self.name = Text::from(raw),
             "target" => {
                 self.target = parse_list(v)
                     .iter()
@@ -419,13 +457,15 @@ impl Item for SimpleQueue {
                     Some(parse_value(key, v)?)
                 }
             }
-            "parent" => self.parent = if v == "none" { None } else { opt_string(v) },
-            "packet-marks" => self.packet_marks = parse_list(v),
+            "parent" => self.parent = if raw == b"none" { None } else { opt_text(raw) },
+            "packet-marks" => self.packet_marks = parse_text_list(raw),
             "priority" => {
                 self.priority = v.parse().map_err(|_| PropertyError::no_such(key, v))?;
             }
             "queue" => {
-                let q: UpDown<String> = v.parse().map_err(|_| PropertyError::no_such(key, v))?;
+                let q: UpDown<String> = utf8(key, raw)?
+                    .parse()
+                    .map_err(|_| PropertyError::no_such(key, v))?;
                 if q.upload.is_empty() || q.download.is_empty() {
                     return Err(PropertyError::no_such(key, v));
                 }
@@ -446,12 +486,12 @@ impl Item for SimpleQueue {
                 self.time = w.filter(|w| !w.is_always());
             }
             "disabled" => self.disabled = parse_bool(key, v)?,
-            "comment" => self.comment = opt_string(v),
+            "comment" => self.comment = opt_text(raw),
             "total-queue" => {
                 if v.is_empty() {
                     return Err(PropertyError::no_such(key, v));
                 }
-                v.clone_into(&mut self.total_queue)
+                utf8(key, raw)?.clone_into(&mut self.total_queue)
             }
             "total-limit-at" => self.total_limit_at = parse_value(key, v)?,
             "total-max-limit" => self.total_max_limit = parse_value(key, v)?,
@@ -470,16 +510,16 @@ impl Item for SimpleQueue {
                     return Ok(());
                 }
                 check_key(key)?;
-                set_extra(&mut self.extra, key, v);
+                set_extra(&mut self.extra, key, raw);
             }
         }
         Ok(())
     }
 
-    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)> {
-        let mut items: Vec<(&'static str, String, bool)> = Vec::with_capacity(28);
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, Text)> {
+        let mut items: Vec<(&'static str, Text, bool)> = Vec::with_capacity(28);
         // Values are formatted only when they are kept.
-        let mut push = |k: &'static str, default: bool, v: &dyn Fn() -> String| {
+        let mut push = |k: &'static str, default: bool, v: &dyn Fn() -> Text| {
             if !(compact && default) {
                 items.push((k, v(), default));
             }
@@ -488,52 +528,58 @@ impl Item for SimpleQueue {
         let small =
             |q: &UpDown<String>| q.upload == "default-small" && q.download == "default-small";
         push("name", false, &|| self.name.clone());
-        push("target", self.target.is_empty(), &|| join(&self.target));
+        push("target", self.target.is_empty(), &|| {
+            join(&self.target).into()
+        });
         push("dst", self.dst.is_none(), &|| {
             self.dst
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default()
+                .into()
         });
         push("parent", self.parent.is_none(), &|| {
-            self.parent.clone().unwrap_or_else(|| "none".to_owned())
+            self.parent.clone().unwrap_or_else(|| "none".into())
         });
         push("packet-marks", self.packet_marks.is_empty(), &|| {
-            self.packet_marks.join(",")
+            join_text(&self.packet_marks)
         });
         push("priority", self.priority == UpDown::both(8), &|| {
-            self.priority.to_string()
+            self.priority.to_string().into()
         });
-        push("queue", small(&self.queue), &|| self.queue.to_string());
+        push("queue", small(&self.queue), &|| {
+            self.queue.to_string().into()
+        });
         for (k, v) in [
             ("limit-at", &self.limit_at),
             ("max-limit", &self.max_limit),
             ("burst-limit", &self.burst_limit),
             ("burst-threshold", &self.burst_threshold),
         ] {
-            push(k, *v == zero, &|| v.to_string());
+            push(k, *v == zero, &|| v.to_string().into());
         }
         push("burst-time", self.burst_time == UpDown::default(), &|| {
-            self.burst_time.to_string()
+            self.burst_time.to_string().into()
         });
         push(
             "bucket-size",
             self.bucket_size == UpDown::both(Ratio::DEFAULT_BUCKET),
-            &|| self.bucket_size.to_string(),
+            &|| self.bucket_size.to_string().into(),
         );
         push("time", self.time.is_none(), &|| {
             self.time
                 .map(|t| t.to_string())
                 .unwrap_or_else(|| "0s-1d,sun,mon,tue,wed,thu,fri,sat".to_owned())
+                .into()
         });
         push("disabled", !self.disabled, &|| {
-            bool_str(self.disabled, style).to_owned()
+            bool_str(self.disabled, style).into()
         });
         push("comment", self.comment.is_none(), &|| {
             self.comment.clone().unwrap_or_default()
         });
         push("total-queue", self.total_queue == "default-small", &|| {
-            self.total_queue.clone()
+            self.total_queue.as_str().into()
         });
         for (k, v) in [
             ("total-limit-at", self.total_limit_at),
@@ -541,18 +587,18 @@ impl Item for SimpleQueue {
             ("total-burst-limit", self.total_burst_limit),
             ("total-burst-threshold", self.total_burst_threshold),
         ] {
-            push(k, v.is_zero(), &|| v.to_string());
+            push(k, v.is_zero(), &|| v.to_string().into());
         }
         push("total-burst-time", self.total_burst_time.is_zero(), &|| {
-            self.total_burst_time.to_string()
+            self.total_burst_time.to_string().into()
         });
         push("total-priority", self.total_priority == 8, &|| {
-            self.total_priority.to_string()
+            self.total_priority.to_string().into()
         });
         push(
             "total-bucket-size",
             self.total_bucket_size == Ratio::DEFAULT_BUCKET,
-            &|| self.total_bucket_size.to_string(),
+            &|| self.total_bucket_size.to_string().into(),
         );
         finish(items, &self.extra, compact)
     }
@@ -600,18 +646,18 @@ pub struct Layer7Protocol {
     /// The RouterOS item id, when read from a router.
     pub id: Option<String>,
     /// `name`, referred to by firewall rules' `layer7-protocol=`.
-    pub name: String,
-    /// `regexp`: the pattern (POSIX-style, as RouterOS's l7 matcher reads it).
-    pub regexp: String,
+    pub name: Text,
+    /// `regexp`: the pattern (POSIX-style, as RouterOS's l7 matcher reads it), as bytes.
+    pub regexp: Text,
     /// `comment`.
-    pub comment: Option<String>,
+    pub comment: Option<Text>,
     /// Properties this crate does not model.
-    pub extra: Vec<(String, String)>,
+    pub extra: Vec<(String, Text)>,
 }
 
 impl Layer7Protocol {
     /// A protocol with a name and a pattern.
-    pub fn new(name: impl Into<String>, regexp: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Text>, regexp: impl Into<Text>) -> Self {
         Layer7Protocol {
             name: name.into(),
             regexp: regexp.into(),
@@ -621,7 +667,7 @@ impl Layer7Protocol {
 }
 
 impl Item for Layer7Protocol {
-    fn name(&self) -> Option<&str> {
+    fn name(&self) -> Option<&Text> {
         Some(&self.name)
     }
 
@@ -629,12 +675,12 @@ impl Item for Layer7Protocol {
         self.id.as_deref()
     }
 
-    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+    fn set_property(&mut self, key: &str, v: &[u8]) -> Result<(), PropertyError> {
         match key {
-            ".id" => self.id = opt_string(v),
-            "name" => v.clone_into(&mut self.name),
-            "regexp" => v.clone_into(&mut self.regexp),
-            "comment" => self.comment = opt_string(v),
+            ".id" => self.id = opt_string(utf8(key, v)?),
+            "name" => self.name = Text::from(v),
+            "regexp" => self.regexp = Text::from(v),
+            "comment" => self.comment = opt_text(v),
             _ if IGNORED.contains(&key) => {}
             _ => {
                 check_key(key)?;
@@ -644,7 +690,7 @@ impl Item for Layer7Protocol {
         Ok(())
     }
 
-    fn properties_styled(&self, _style: Style, compact: bool) -> Vec<(String, String)> {
+    fn properties_styled(&self, _style: Style, compact: bool) -> Vec<(String, Text)> {
         let items = vec![
             ("name", self.name.clone(), false),
             ("regexp", self.regexp.clone(), false),
@@ -767,23 +813,23 @@ pub struct FirewallRule {
     /// `action`.
     pub action: Action,
     /// `layer7-protocol`: match connections classified by this protocol.
-    pub layer7_protocol: Option<String>,
+    pub layer7_protocol: Option<Text>,
     /// `connection-mark`: match connections with this mark.
-    pub connection_mark: Option<String>,
+    pub connection_mark: Option<Text>,
     /// `packet-mark`: match packets with this mark.
-    pub packet_mark: Option<String>,
+    pub packet_mark: Option<Text>,
     /// `new-connection-mark`: the mark `mark-connection` sets.
-    pub new_connection_mark: Option<String>,
+    pub new_connection_mark: Option<Text>,
     /// `new-packet-mark`: the mark `mark-packet` sets.
-    pub new_packet_mark: Option<String>,
+    pub new_packet_mark: Option<Text>,
     /// `passthrough` (mangle; default yes).
     pub passthrough: bool,
     /// `disabled`.
     pub disabled: bool,
     /// `comment`.
-    pub comment: Option<String>,
+    pub comment: Option<Text>,
     /// Other matchers and properties (`protocol`, `dst-port`, `src-address`...), kept in order.
-    pub extra: Vec<(String, String)>,
+    pub extra: Vec<(String, Text)>,
 }
 
 impl Default for FirewallRule {
@@ -822,7 +868,7 @@ pub type MangleRule = FirewallRule;
 pub type FilterRule = FirewallRule;
 
 impl Item for FirewallRule {
-    fn name(&self) -> Option<&str> {
+    fn name(&self) -> Option<&Text> {
         None
     }
 
@@ -830,19 +876,19 @@ impl Item for FirewallRule {
         self.id.as_deref()
     }
 
-    fn set_property(&mut self, key: &str, v: &str) -> Result<(), PropertyError> {
+    fn set_property(&mut self, key: &str, v: &[u8]) -> Result<(), PropertyError> {
         match key {
-            ".id" => self.id = opt_string(v),
-            "chain" => v.clone_into(&mut self.chain),
-            "action" => self.action = v.parse()?,
-            "layer7-protocol" => self.layer7_protocol = opt_string(v),
-            "connection-mark" => self.connection_mark = opt_string(v),
-            "packet-mark" => self.packet_mark = opt_string(v),
-            "new-connection-mark" => self.new_connection_mark = opt_string(v),
-            "new-packet-mark" => self.new_packet_mark = opt_string(v),
-            "passthrough" => self.passthrough = parse_bool(key, v)?,
-            "disabled" => self.disabled = parse_bool(key, v)?,
-            "comment" => self.comment = opt_string(v),
+            ".id" => self.id = opt_string(utf8(key, v)?),
+            "chain" => utf8(key, v)?.clone_into(&mut self.chain),
+            "action" => self.action = utf8(key, v)?.parse()?,
+            "layer7-protocol" => self.layer7_protocol = opt_text(v),
+            "connection-mark" => self.connection_mark = opt_text(v),
+            "packet-mark" => self.packet_mark = opt_text(v),
+            "new-connection-mark" => self.new_connection_mark = opt_text(v),
+            "new-packet-mark" => self.new_packet_mark = opt_text(v),
+            "passthrough" => self.passthrough = parse_bool(key, utf8(key, v)?)?,
+            "disabled" => self.disabled = parse_bool(key, utf8(key, v)?)?,
+            "comment" => self.comment = opt_text(v),
             _ if IGNORED.contains(&key) || key == "bytes" || key == "packets" => {}
             _ => {
                 check_key(key)?;
@@ -852,23 +898,23 @@ impl Item for FirewallRule {
         Ok(())
     }
 
-    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, String)> {
-        let opt = |o: &Option<String>| (o.clone().unwrap_or_default(), o.is_none());
+    fn properties_styled(&self, style: Style, compact: bool) -> Vec<(String, Text)> {
+        let opt = |o: &Option<Text>| (o.clone().unwrap_or_default(), o.is_none());
         let mut items = vec![
-            ("chain", self.chain.clone(), false),
+            ("chain", self.chain.as_str().into(), false),
             (
                 "action",
-                self.action.to_string(),
+                self.action.to_string().into(),
                 self.action == Action::Accept,
             ),
             (
                 "passthrough",
-                bool_str(self.passthrough, style).to_owned(),
+                bool_str(self.passthrough, style).into(),
                 self.passthrough,
             ),
             (
                 "disabled",
-                bool_str(self.disabled, style).to_owned(),
+                bool_str(self.disabled, style).into(),
                 !self.disabled,
             ),
         ];
@@ -917,14 +963,18 @@ impl Config {
         Self::default()
     }
 
-    /// The queue called `name`.
-    pub fn queue(&self, name: &str) -> Option<&SimpleQueue> {
-        self.queues.iter().find(|q| q.name == name)
+    /// The queue called `name` (text or the router's bytes).
+    pub fn queue(&self, name: impl AsRef<[u8]>) -> Option<&SimpleQueue> {
+        let name = name.as_ref();
+        self.queues.iter().find(|q| q.name.as_bytes() == name)
     }
 
     /// The Layer 7 protocol called `name`.
-    pub fn layer7_protocol(&self, name: &str) -> Option<&Layer7Protocol> {
-        self.layer7_protocols.iter().find(|p| p.name == name)
+    pub fn layer7_protocol(&self, name: impl AsRef<[u8]>) -> Option<&Layer7Protocol> {
+        let name = name.as_ref();
+        self.layer7_protocols
+            .iter()
+            .find(|p| p.name.as_bytes() == name)
     }
 }
 

@@ -29,6 +29,7 @@ use routeros_proto::Command;
 use crate::error::ApplyError;
 use crate::model::{Config, Item, Layer7Protocol, SimpleQueue};
 use crate::rsc::quote;
+use crate::text::Text;
 use crate::validate::{depths, parent_indices};
 
 /// The menu a change applies to.
@@ -69,36 +70,36 @@ pub enum Change {
         /// Where.
         menu: Menu,
         /// The new item's name.
-        name: String,
+        name: Text,
         /// Its non-default properties (name included), alphabetical.
-        properties: Vec<(String, String)>,
+        properties: Vec<(String, Text)>,
         /// Insert before this item instead of appending.
-        place_before: Option<String>,
+        place_before: Option<Text>,
     },
     /// Change properties of an item.
     Set {
         /// Where.
         menu: Menu,
         /// The item.
-        name: String,
+        name: Text,
         /// The properties to change, with their new values (defaults written out).
-        properties: Vec<(String, String)>,
+        properties: Vec<(String, Text)>,
     },
     /// Delete an item.
     Remove {
         /// Where.
         menu: Menu,
         /// The item.
-        name: String,
+        name: Text,
     },
     /// Move an item before another one, or to the end.
     Move {
         /// Where.
         menu: Menu,
         /// The item to move.
-        name: String,
+        name: Text,
         /// The item to move it before; `None`: to the end.
-        before: Option<String>,
+        before: Option<Text>,
     },
 }
 
@@ -114,7 +115,7 @@ impl Change {
     }
 
     /// The name of the item this change is about.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> &Text {
         match self {
             Change::Add { name, .. }
             | Change::Set { name, .. }
@@ -179,7 +180,7 @@ impl Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.menu().cli_path();
-        let find = |n: &str| format!("[find name={}]", quote(n));
+        let find = |n: &Text| format!("[find name={}]", quote(n.as_bytes()));
         match self {
             Change::Add {
                 properties,
@@ -188,7 +189,7 @@ impl fmt::Display for Change {
             } => {
                 write!(f, "{path} add")?;
                 for (k, v) in properties {
-                    write!(f, " {k}={}", quote(v))?;
+                    write!(f, " {k}={}", quote(v.as_bytes()))?;
                 }
                 if let Some(p) = place_before {
                     write!(f, " place-before={}", find(p))?;
@@ -200,7 +201,7 @@ impl fmt::Display for Change {
             } => {
                 write!(f, "{path} set {}", find(name))?;
                 for (k, v) in properties {
-                    write!(f, " {k}={}", quote(v))?;
+                    write!(f, " {k}={}", quote(v.as_bytes()))?;
                 }
                 Ok(())
             }
@@ -239,8 +240,8 @@ pub fn plan(current: &Config, desired: &Config) -> Vec<Change> {
     out
 }
 
-fn name_of<T: Item>(t: &T) -> &str {
-    t.name().unwrap_or_default()
+fn name_of<T: Item>(t: &T) -> &[u8] {
+    t.name().map(Text::as_bytes).unwrap_or_default()
 }
 
 fn plan_menu<T: Item>(
@@ -250,17 +251,17 @@ fn plan_menu<T: Item>(
     depth_of: impl Fn(&[T]) -> Option<Vec<Option<usize>>>,
 ) -> Vec<Change> {
     let mut out = Vec::new();
-    let cur_by_name: HashMap<&str, &T> = current.iter().map(|t| (name_of(t), t)).collect();
-    let want: HashSet<&str> = desired.iter().map(name_of).collect();
+    let cur_by_name: HashMap<&[u8], &T> = current.iter().map(|t| (name_of(t), t)).collect();
+    let want: HashSet<&[u8]> = desired.iter().map(name_of).collect();
     // The list as the router will have it, kept up to date while planning.
-    let mut order: Vec<&str> = current.iter().map(name_of).collect();
+    let mut order: Vec<&[u8]> = current.iter().map(name_of).collect();
 
     // 1. Adds and sets in tree order: parents first (stable, so list order otherwise).
     let mut idx: Vec<usize> = (0..desired.len()).collect();
     if let Some(d) = depth_of(desired) {
         idx.sort_by_key(|&i| d.get(i).copied().flatten().unwrap_or(usize::MAX));
     }
-    let desired_pos: HashMap<&str, usize> = desired
+    let desired_pos: HashMap<&[u8], usize> = desired
         .iter()
         .enumerate()
         .map(|(i, t)| (name_of(t), i))
@@ -283,17 +284,19 @@ fn plan_menu<T: Item>(
                 }
                 out.push(Change::Add {
                     menu,
-                    name: name.to_owned(),
+                    name: Text::from(name),
                     properties: item.properties(),
-                    place_before: before.map(str::to_owned),
+                    place_before: before.map(Text::from),
                 });
             }
             Some(cur) => {
                 if *cur == item {
                     continue;
                 }
-                let old: HashMap<String, String> = cur.all_properties().into_iter().collect();
-                let changed: Vec<(String, String)> = item
+                // Only what differs, byte for byte: a field that did not change is never
+                // written back (a comment in another code page stays untouched).
+                let old: HashMap<String, Text> = cur.all_properties().into_iter().collect();
+                let changed: Vec<(String, Text)> = item
                     .all_properties()
                     .into_iter()
                     .filter(|(k, v)| old.get(k) != Some(v))
@@ -301,7 +304,7 @@ fn plan_menu<T: Item>(
                 if !changed.is_empty() {
                     out.push(Change::Set {
                         menu,
-                        name: name.to_owned(),
+                        name: Text::from(name),
                         properties: changed,
                     });
                 }
@@ -322,7 +325,7 @@ fn plan_menu<T: Item>(
         order.retain(|n| *n != name);
         out.push(Change::Remove {
             menu,
-            name: name.to_owned(),
+            name: Text::from(name),
         });
     }
 
@@ -339,8 +342,8 @@ fn plan_menu<T: Item>(
         let Some(item) = desired.get(j) else { continue };
         out.push(Change::Move {
             menu,
-            name: name_of(item).to_owned(),
-            before: desired.get(j + 1).map(|t| name_of(t).to_owned()),
+            name: Text::from(name_of(item)),
+            before: desired.get(j + 1).map(|t| Text::from(name_of(t))),
         });
     }
     out
@@ -374,8 +377,8 @@ fn longest_increasing(seq: &[usize]) -> Vec<usize> {
 }
 
 fn apply_menu<T: Item>(items: &mut Vec<T>, change: &Change) -> Result<(), ApplyError> {
-    let pos = |items: &[T], n: &str| items.iter().position(|t| name_of(t) == n);
-    let missing = |n: &str| ApplyError::NoSuchItem(n.to_owned());
+    let pos = |items: &[T], n: &Text| items.iter().position(|t| name_of(t) == n.as_bytes());
+    let missing = |n: &Text| ApplyError::NoSuchItem(n.to_string());
     match change {
         Change::Add {
             name,
@@ -384,11 +387,11 @@ fn apply_menu<T: Item>(items: &mut Vec<T>, change: &Change) -> Result<(), ApplyE
             ..
         } => {
             if pos(items, name).is_some() {
-                return Err(ApplyError::Exists(name.clone()));
+                return Err(ApplyError::Exists(name.to_string()));
             }
             let mut t = T::default();
             for (k, v) in properties {
-                t.set_property(k, v)?;
+                t.set_property(k, v.as_bytes())?;
             }
             t.required()?;
             match place_before {
@@ -405,7 +408,7 @@ fn apply_menu<T: Item>(items: &mut Vec<T>, change: &Change) -> Result<(), ApplyE
             let p = pos(items, name).ok_or_else(|| missing(name))?;
             if let Some(t) = items.get_mut(p) {
                 for (k, v) in properties {
-                    t.set_property(k, v)?;
+                    t.set_property(k, v.as_bytes())?;
                 }
             }
         }
@@ -439,16 +442,16 @@ fn check_tree(queues: &[SimpleQueue], change: &Change) -> Result<(), ApplyError>
             let parent = queues
                 .iter()
                 .find(|q| &q.name == name)
-                .and_then(|q| q.parent.as_deref());
+                .and_then(|q| q.parent.as_ref());
             if let Some(p) = parent {
-                if !queues.iter().any(|q| q.name == p) {
-                    return Err(ApplyError::NoSuchItem(p.to_owned()));
+                if !queues.iter().any(|q| &q.name == p) {
+                    return Err(ApplyError::NoSuchItem(p.to_string()));
                 }
             }
         }
         Change::Remove { name, .. } => {
-            if queues.iter().any(|q| q.parent.as_deref() == Some(name)) {
-                return Err(ApplyError::HasChildren(name.clone()));
+            if queues.iter().any(|q| q.parent.as_ref() == Some(name)) {
+                return Err(ApplyError::HasChildren(name.to_string()));
             }
         }
         Change::Move { .. } => {}

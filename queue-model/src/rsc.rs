@@ -21,6 +21,7 @@
 
 use crate::error::{PropertyError, RscError, RscErrorKind};
 use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
+use crate::text::Text;
 
 /// Largest script [`parse`] accepts, in bytes (64 MiB).
 pub const MAX_INPUT: usize = 64 << 20;
@@ -91,9 +92,9 @@ struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a [u8]) -> Self {
         Lexer {
-            src: src.as_bytes(),
+            src,
             pos: 0,
             line: 1,
             line_start: 0,
@@ -328,7 +329,17 @@ fn to_string(lx: &Lexer<'_>, bytes: Vec<u8>, loc: Loc) -> Result<String, RscErro
 }
 
 /// Parses the modelled sections of a RouterOS script into a [`Config`].
+///
+/// Values keep their bytes: `\HH` escapes may spell text in any code page, and names and
+/// comments that are not UTF-8 are read as they are (see [`Text`]).
 pub fn parse(src: &str) -> Result<Config, RscError> {
+    parse_bytes(src.as_bytes())
+}
+
+/// [`parse`] for a script read as bytes (a file written in a PC's code page, say): bytes that
+/// are not UTF-8 are kept in free-text values, and are errors only where a typed value is
+/// expected.
+pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
     let mut lx = Lexer::new(src);
     if src.len() > MAX_INPUT {
         return Err(lx.error_at(RscErrorKind::TooLarge, lx.loc()));
@@ -413,7 +424,8 @@ fn read_item<T: Item>(
             return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
         };
         let key = to_string(lx, key, t.loc)?;
-        let value = to_string(lx, t.value, t.loc)?;
+        // Values stay bytes: `\HH` escapes may spell text in any code page.
+        let value = t.value;
         if key.starts_with('.') {
             return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
         }
@@ -437,15 +449,15 @@ fn is_bare(b: u8) -> bool {
         )
 }
 
-/// Appends `value` as a script value: bare when safe, otherwise quoted with escapes. The
-/// result is ASCII.
-fn push_value(out: &mut String, value: &str) {
-    if !value.is_empty() && value.bytes().all(is_bare) {
-        out.push_str(value);
+/// Appends `value` as a script value: bare when safe, otherwise quoted with escapes (bytes
+/// outside printable ASCII as `\HH`, as RouterOS exports them). The result is ASCII.
+fn push_value(out: &mut String, value: &[u8]) {
+    if !value.is_empty() && value.iter().all(|&b| is_bare(b)) {
+        out.extend(value.iter().map(|&b| char::from(b)));
         return;
     }
     out.push('"');
-    for &b in value.as_bytes() {
+    for &b in value {
         match b {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
@@ -477,7 +489,7 @@ fn unit_len(rest: &[u8]) -> usize {
 }
 
 /// Appends one `add` line for `props`, wrapped at [`LINE_WIDTH`].
-fn render_add(out: &mut String, props: &[(String, String)]) {
+fn render_add(out: &mut String, props: &[(String, Text)]) {
     let mut cur = String::from("add");
     let mut token = String::new();
     let n = props.len();
@@ -485,7 +497,7 @@ fn render_add(out: &mut String, props: &[(String, String)]) {
         token.clear();
         token.push_str(k);
         token.push('=');
-        push_value(&mut token, v);
+        push_value(&mut token, v.as_bytes());
         let limit = if i + 1 == n {
             LINE_WIDTH
         } else {
@@ -567,10 +579,11 @@ pub fn render_layer7(p: &Layer7Protocol) -> String {
     out
 }
 
-/// Quotes and escapes a value the way [`render`] does (bare when safe).
-pub fn quote(value: &str) -> String {
+/// Quotes and escapes a value the way [`render`] does (bare when safe; bytes that are not
+/// printable ASCII as `\HH`).
+pub fn quote(value: impl AsRef<[u8]>) -> String {
     let mut out = String::new();
-    push_value(&mut out, value);
+    push_value(&mut out, value.as_ref());
     out
 }
 
@@ -594,9 +607,12 @@ add comment=\"caf\\C3\\A9 \\\"x\\\" \\_y\\n\" max-limit=2M/5M name=q1 target=192
         assert_eq!(cfg.layer7_protocols[0].regexp, "^.+(tiktok|bytedance).*$");
         assert_eq!(cfg.mangle.len(), 2);
         assert!(!cfg.mangle[1].passthrough);
-        assert_eq!(cfg.mangle[0].layer7_protocol.as_deref(), Some("tiktok"));
+        assert_eq!(
+            cfg.mangle[0].layer7_protocol.as_deref(),
+            Some(&b"tiktok"[..])
+        );
         let q = &cfg.queues[0];
-        assert_eq!(q.comment.as_deref(), Some("café \"x\"  y\n"));
+        assert_eq!(q.comment.as_deref(), Some("café \"x\"  y\n".as_bytes()));
         assert_eq!(q.target.len(), 2);
         assert_eq!(q.extra, vec![("unknown-prop".into(), "abc".into())]);
         assert_eq!(parse(&render(&cfg)).unwrap(), cfg);
@@ -615,14 +631,21 @@ add comment=\"caf\\C3\\A9 \\\"x\\\" \\_y\\n\" max-limit=2M/5M name=q1 target=192
         let e = parse("/queue simple\nadd target=1.2.3.4\n").unwrap_err();
         assert_eq!(e.kind.to_string(), "missing value(s) of argument(s) name");
         assert!(parse("/queue simple\nadd name=\"\\ZZ\"").is_err());
-        assert!(parse("/queue simple\nadd name=\"\\FF\"").is_err());
+        // bytes that are not UTF-8 are kept, not refused
+        let cfg = parse("/queue simple\nadd name=\"q\\FF\\FE\" target=1.2.3.4").unwrap();
+        assert_eq!(cfg.queues[0].name.as_bytes(), b"q\xff\xfe");
+        assert!(
+            render(&cfg).contains(r#"name="q\FF\FE""#),
+            "{}",
+            render(&cfg)
+        );
     }
 
     #[test]
     fn long_values_wrap_and_come_back() {
         let mut cfg = Config::default();
         let mut q = SimpleQueue::new("x", "10.0.0.1".parse().unwrap());
-        q.comment = Some(format!("{} end", "word ".repeat(40)));
+        q.comment = Some(format!("{} end", "word ".repeat(40)).into());
         cfg.queues.push(q);
         let text = render(&cfg);
         assert!(text.lines().all(|l| l.len() <= LINE_WIDTH), "{text}");

@@ -31,6 +31,7 @@
 
 use crate::error::SimError;
 use crate::model::{Config, SimpleQueue};
+use crate::text::Text;
 use crate::validate::{depths, parent_indices};
 use crate::value::{Direction, Rate, Time, UpDown};
 
@@ -68,7 +69,7 @@ struct Lane {
 /// A queue tree on a link, stepped in ticks. See the [module docs](self) for the semantics.
 #[derive(Debug, Clone)]
 pub struct Simulation {
-    names: Vec<String>,
+    names: Vec<Text>,
     children: Vec<Vec<usize>>,
     /// Post-order (children before parents); `start[i]..=pos[i]` in it is `i`'s subtree.
     post: Vec<usize>,
@@ -98,7 +99,7 @@ impl Simulation {
         for (i, q) in queues.iter().enumerate() {
             let unknown = q.parent.is_some() && parent.get(i).copied().flatten().is_none();
             if unknown || d.get(i).copied().flatten().is_none() {
-                return Err(SimError::BadParent(q.name.clone()));
+                return Err(SimError::BadParent(q.name.to_string()));
             }
         }
         let mut children = vec![Vec::new(); n];
@@ -156,13 +157,14 @@ impl Simulation {
     }
 
     /// Queue names, in configuration order (the order of [`step`](Self::step)'s slices).
-    pub fn queue_names(&self) -> &[String] {
+    pub fn queue_names(&self) -> &[Text] {
         &self.names
     }
 
-    /// The index of the queue called `name`.
-    pub fn queue_index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+    /// The index of the queue called `name` (text or the router's bytes).
+    pub fn queue_index(&self, name: impl AsRef<[u8]>) -> Option<usize> {
+        let name = name.as_ref();
+        self.names.iter().position(|n| n.as_bytes() == name)
     }
 
     /// True when the queue has no children (only leaves carry traffic).
@@ -551,7 +553,7 @@ impl Lane {
 #[non_exhaustive]
 pub struct Flow {
     /// The (leaf) queue it goes through.
-    pub queue: String,
+    pub queue: Text,
     /// Upload or download, from the target's point of view.
     pub direction: Direction,
     /// When it starts.
@@ -564,7 +566,7 @@ pub struct Flow {
 
 impl Flow {
     /// An endless flow.
-    pub fn new(queue: impl Into<String>, direction: Direction, start: Time, rate: Rate) -> Self {
+    pub fn new(queue: impl Into<Text>, direction: Direction, start: Time, rate: Rate) -> Self {
         Flow {
             queue: queue.into(),
             direction,
@@ -609,7 +611,7 @@ impl Scenario {
 #[non_exhaustive]
 pub struct Report {
     /// Queue names, the order of every per-queue vector below.
-    pub queues: Vec<String>,
+    pub queues: Vec<Text>,
     /// Average rate of every queue in each whole second, bits/s (`seconds[t][queue]`).
     pub seconds: Vec<Vec<UpDown<u64>>>,
     /// Average rate of every queue over the whole run, bits/s.
@@ -647,9 +649,9 @@ pub fn run(scenario: &Scenario) -> Result<Report, SimError> {
     for f in &scenario.flows {
         let q = sim
             .queue_index(&f.queue)
-            .ok_or_else(|| SimError::UnknownQueue(f.queue.clone()))?;
+            .ok_or_else(|| SimError::UnknownQueue(f.queue.to_string()))?;
         if !sim.is_leaf(q) {
-            return Err(SimError::InnerQueue(f.queue.clone()));
+            return Err(SimError::InnerQueue(f.queue.to_string()));
         }
         flow_q.push(q);
     }

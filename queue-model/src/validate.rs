@@ -30,6 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::model::{Action, Config, Layer7Protocol, SimpleQueue};
+use crate::text::Text;
 use crate::value::{Direction, Rate, Target};
 
 /// Deepest queue nesting RouterOS allows for simple queues: HTB has 8 levels and the first is
@@ -59,9 +60,9 @@ impl fmt::Display for Severity {
 #[non_exhaustive]
 pub enum Subject {
     /// A simple queue, by name.
-    Queue(String),
+    Queue(Text),
     /// A Layer 7 protocol, by name.
-    Layer7Protocol(String),
+    Layer7Protocol(Text),
     /// A mangle rule, by 0-based position.
     MangleRule(usize),
     /// A filter rule, by 0-based position.
@@ -109,7 +110,7 @@ impl Diagnostic {
     }
 
     /// The queue's name, when the diagnostic is about a queue.
-    pub fn queue(&self) -> Option<&str> {
+    pub fn queue(&self) -> Option<&Text> {
         match &self.subject {
             Subject::Queue(n) => Some(n),
             _ => None,
@@ -136,10 +137,12 @@ fn warn(code: &'static str, q: &SimpleQueue, msg: String) -> Diagnostic {
 }
 
 /// The parent index of every queue (`None`: top level or unknown parent).
-pub(crate) fn parent_indices(queues: &[SimpleQueue]) -> (Vec<Option<usize>>, HashMap<&str, usize>) {
-    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(queues.len());
+pub(crate) fn parent_indices(
+    queues: &[SimpleQueue],
+) -> (Vec<Option<usize>>, HashMap<&[u8], usize>) {
+    let mut by_name: HashMap<&[u8], usize> = HashMap::with_capacity(queues.len());
     for (i, q) in queues.iter().enumerate() {
-        by_name.entry(q.name.as_str()).or_insert(i);
+        by_name.entry(q.name.as_bytes()).or_insert(i);
     }
     let parents = queues
         .iter()
@@ -222,7 +225,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
             c.push(i);
         }
     }
-    let marks_set: HashSet<&str> = config
+    let marks_set: HashSet<&[u8]> = config
         .mangle
         .iter()
         .filter(|r| !r.disabled && r.action == Action::MarkPacket)
@@ -230,7 +233,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
         .collect();
     let shadows = shadowing(queues, &parents, &children);
 
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&[u8]> = HashSet::new();
     for (i, q) in queues.iter().enumerate() {
         if q.target.is_empty() {
             out.push(err(
@@ -239,7 +242,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
                 "the queue has no target; RouterOS needs at least one address or interface".into(),
             ));
         }
-        if !seen.insert(q.name.as_str()) {
+        if !seen.insert(q.name.as_bytes()) {
             out.push(err(
                 "duplicate-name",
                 q,
@@ -248,7 +251,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
         }
         let parent = parents.get(i).copied().flatten();
         if let Some(p) = &q.parent {
-            if !by_name.contains_key(p.as_str()) {
+            if !by_name.contains_key(p.as_bytes()) {
                 out.push(err(
                     "unknown-parent",
                     q,
@@ -386,7 +389,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
             }
         }
         for m in &q.packet_marks {
-            if !marks_set.contains(m.as_str()) {
+            if !marks_set.contains(m.as_bytes()) {
                 out.push(warn(
                     "packet-mark-never-set",
                     q,
@@ -506,7 +509,7 @@ fn covering(t: &Target, lens4: u64, lens6: &[u64; 3]) -> Vec<Target> {
 }
 
 fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
-    let used: HashSet<&str> = config
+    let used: HashSet<&[u8]> = config
         .mangle
         .iter()
         .chain(&config.filter)
@@ -515,7 +518,7 @@ fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for p in &config.layer7_protocols {
         let subject = Subject::Layer7Protocol(p.name.clone());
-        if !seen.insert(p.name.as_str()) {
+        if !seen.insert(p.name.as_bytes()) {
             out.push(Diagnostic::new(
                 Severity::Error,
                 "duplicate-name",
@@ -524,7 +527,7 @@ fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
             ));
         }
         out.extend(check_layer7_regexp(p));
-        if !used.contains(p.name.as_str()) {
+        if !used.contains(p.name.as_bytes()) {
             out.push(Diagnostic::new(
                 Severity::Warning,
                 "layer7-unused",
@@ -533,10 +536,10 @@ fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    let names: HashSet<&str> = config
+    let names: HashSet<&[u8]> = config
         .layer7_protocols
         .iter()
-        .map(|p| p.name.as_str())
+        .map(|p| p.name.as_bytes())
         .collect();
     let rules = config
         .mangle
@@ -552,7 +555,7 @@ fn check_layer7(config: &Config, out: &mut Vec<Diagnostic>) {
         );
     for (subject, r) in rules {
         if let Some(l7) = &r.layer7_protocol {
-            if !names.contains(l7.as_str()) {
+            if !names.contains(l7.as_bytes()) {
                 out.push(Diagnostic::new(
                     Severity::Error,
                     "unknown-layer7-protocol",
@@ -577,7 +580,18 @@ pub fn check_layer7_regexp(p: &Layer7Protocol) -> Vec<Diagnostic> {
             "the regexp is empty".into(),
         )];
     }
-    l7_patterns::lint(&p.regexp)
+    let Ok(regexp) = p.regexp.as_str() else {
+        return vec![Diagnostic::new(
+            Severity::Warning,
+            "layer7-regexp",
+            subject,
+            format!(
+                "the regexp holds bytes that are not UTF-8 text (`{}`); it was not checked",
+                p.regexp.escape()
+            ),
+        )];
+    };
+    l7_patterns::lint(regexp)
         .into_iter()
         .filter_map(|d| {
             let severity = match d.severity {

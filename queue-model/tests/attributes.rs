@@ -141,7 +141,7 @@ fn layer7_and_rules() {
     .unwrap();
     assert_eq!(r.action, Action::MarkPacket);
     assert!(!r.passthrough);
-    assert_eq!(r.extra, vec![("protocol".to_owned(), "tcp".to_owned())]);
+    assert_eq!(r.extra, vec![("protocol".to_owned(), "tcp".into())]);
     let e = FirewallRule::from_attributes(&attrs(&[("chain", "x"), ("action", "explode")]))
         .unwrap_err();
     assert_eq!(e.to_string(), "input does not match any value of action");
@@ -159,4 +159,33 @@ fn command_arguments_are_not_properties() {
     // A property name that could smuggle syntax is refused.
     let e = SimpleQueue::from_attributes(&attrs(&[("name", "n"), ("bad key", "1")])).unwrap_err();
     assert_eq!(e.to_string(), "input does not match any value of property");
+}
+
+/// Winbox writes the PC's code page: names and comments that are not UTF-8 are read, kept and
+/// written back byte for byte; typed values that are not UTF-8 are refused by name.
+#[test]
+fn bytes_that_are_not_utf8_survive() {
+    let mut row = routeros_proto::Attributes::new();
+    row.push(".id", "*1");
+    row.push("name", &b"q\xff\xfe"[..]);
+    row.push("target", "10.0.0.1/32");
+    row.push("comment", &b"\xcf\xf0\xe8\xe2\xe5\xf2 caf\xe9"[..]);
+    row.push("packet-marks", &b"m\xe9,n"[..]);
+    let q = SimpleQueue::from_attributes(&row).unwrap();
+    assert_eq!(q.name.as_bytes(), b"q\xff\xfe");
+    assert_eq!(q.name.to_string(), "q\u{fffd}\u{fffd}");
+    assert_eq!(q.packet_marks.len(), 2);
+    let back = q.to_attributes();
+    assert_eq!(back.get("name").unwrap().as_ref(), b"q\xff\xfe");
+    assert_eq!(
+        back.get("comment").unwrap().as_ref(),
+        b"\xcf\xf0\xe8\xe2\xe5\xf2 caf\xe9"
+    );
+    assert_eq!(back.get("packet-marks").unwrap().as_ref(), b"m\xe9,n");
+
+    let mut bad = routeros_proto::Attributes::new();
+    bad.push("name", "a");
+    bad.push("max-limit", &b"1M\xff"[..]);
+    let e = SimpleQueue::from_attributes(&bad).unwrap_err();
+    assert_eq!(e.property(), "max-limit");
 }

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use queue_model::{
     apply, plan, rsc, Action, Config, FirewallRule, Layer7Protocol, Rate, Ratio, SimpleQueue,
-    Target, Time, TimeWindow, UpDown, Weekday,
+    Target, Text, Time, TimeWindow, UpDown, Weekday,
 };
 
 fn rate() -> impl Strategy<Value = Rate> + Clone {
@@ -28,12 +28,16 @@ fn time() -> impl Strategy<Value = Time> + Clone {
     ]
 }
 
-fn text() -> impl Strategy<Value = String> {
-    // Anything, including quotes, `$`, `?`, backslashes, newlines and non-ASCII.
+fn text() -> impl Strategy<Value = Text> {
+    // Anything, including quotes, `$`, `?`, backslashes, newlines, non-ASCII text and bytes
+    // that are not UTF-8 at all (Winbox writes the PC's code page).
     prop_oneof![
-        "[a-z0-9-]{1,12}",
-        any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
-        "[ -~]{1,200}",
+        "[a-z0-9-]{1,12}".prop_map(Text::from),
+        any::<String>()
+            .prop_filter("non-empty", |s| !s.is_empty())
+            .prop_map(Text::from),
+        "[ -~]{1,200}".prop_map(Text::from),
+        proptest::collection::vec(any::<u8>(), 1..40).prop_map(Text::from),
     ]
 }
 
@@ -88,11 +92,11 @@ prop_compose! {
         totals in (rate(), rate(), time(), 1u8..=8),
     ) -> SimpleQueue {
         let mut q = SimpleQueue::default();
-        q.name = name.clone();
-        q.parent = parent.clone();
+        q.name = name.as_str().into();
+        q.parent = parent.as_deref().map(Text::from);
         q.target = target;
         q.dst = dst;
-        q.packet_marks = marks;
+        q.packet_marks = marks.into_iter().map(Text::from).collect();
         q.priority = priority;
         q.queue = qtype;
         (q.limit_at, q.max_limit, q.burst_limit, q.burst_threshold) = limits;
@@ -140,7 +144,7 @@ fn config(max: usize) -> impl Strategy<Value = Config> {
                 .into_iter()
                 .map(|(mark, comment)| {
                     let mut r = FirewallRule::new("prerouting", Action::MarkPacket);
-                    r.new_packet_mark = Some(mark);
+                    r.new_packet_mark = Some(mark.into());
                     r.passthrough = false;
                     r.comment = Some(comment);
                     r.extra.push(("dst-port".into(), "443".into()));
@@ -182,13 +186,14 @@ proptest! {
         let mut desired = desired;
         // Rename some queues so that the current ones of that name go (with children that
         // stay and move to another parent).
-        let renamed = |n: &str| {
+        let renamed = |n: &Text| {
+            let n = n.to_string();
             let i: u32 = n.trim_start_matches('q').parse().unwrap_or(0);
-            if (shuffle >> (i % 64)) & 1 == 1 { format!("r{i}") } else { n.to_owned() }
+            Text::from(if (shuffle >> (i % 64)) & 1 == 1 { format!("r{i}") } else { n })
         };
         for q in &mut desired.queues {
             q.name = renamed(&q.name);
-            q.parent = q.parent.as_deref().map(renamed);
+            q.parent = q.parent.as_ref().map(renamed);
         }
         let n = desired.queues.len();
         if n > 1 {
@@ -212,29 +217,49 @@ fn fuzz_corpus_round_trips() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        if let Ok(cfg) = rsc::parse(&text) {
+        let text = std::fs::read(&path).unwrap();
+        if let Ok(cfg) = rsc::parse_bytes(&text) {
             let back = rsc::parse(&rsc::render(&cfg)).unwrap();
             assert_eq!(back, cfg, "{}", path.display());
             seen += 1;
         }
     }
-    assert!(seen >= 4, "the seed scripts parse");
+    assert!(seen >= 6, "the seed scripts parse");
+}
+
+/// Every byte 0x01..=0xFF in a comment and a name comes back unchanged through render and
+/// parse, and a plan between the configuration and itself is empty.
+#[test]
+fn every_byte_survives_render_and_parse() {
+    let text = include_bytes!("../../fuzz/corpus/rsc_parse/every_byte.rsc");
+    let cfg = rsc::parse_bytes(text).unwrap();
+    let all: Vec<u8> = (1..=255).collect();
+    assert_eq!(cfg.queues[0].comment.as_deref(), Some(&all[..]));
+    assert_eq!(&cfg.queues[0].name[..4], b"all\xff");
+    let rendered = rsc::render(&cfg);
+    assert!(rendered.is_ascii());
+    assert_eq!(rsc::parse(&rendered).unwrap(), cfg);
+    assert!(plan(&cfg, &cfg).is_empty());
+    let raw = include_bytes!("../../fuzz/corpus/rsc_parse/cp1251_raw.rsc");
+    let cfg = rsc::parse_bytes(raw).unwrap();
+    assert_eq!(cfg.queues[0].name.as_bytes(), b"q\xff\xfe");
+    assert_eq!(rsc::parse(&rsc::render(&cfg)).unwrap(), cfg);
 }
 
 #[test]
 fn seeds_mean_what_they_say() {
     let text = include_str!("../../fuzz/corpus/rsc_parse/mixed.rsc");
     let cfg = rsc::parse(text).unwrap();
-    let names: Vec<&str> = cfg.queues.iter().map(|q| q.name.as_str()).collect();
+    let names: Vec<String> = cfg.queues.iter().map(|q| q.name.to_string()).collect();
     assert_eq!(names, ["x", "y", "z"]);
     let text = include_str!("../../fuzz/corpus/rsc_parse/escapes.rsc");
     let cfg = rsc::parse(text).unwrap();
-    assert_eq!(cfg.queues[0].comment.as_deref(), Some("café \"x\"  y\n\t?"));
+    assert_eq!(
+        cfg.queues[0].comment.as_deref(),
+        Some("café \"x\"  y\n\t?".as_bytes())
+    );
     assert_eq!(cfg.queues[0].target.len(), 3);
-    assert_eq!(cfg.queues[1].parent.as_deref(), Some("a b"));
+    assert_eq!(cfg.queues[1].parent.as_deref(), Some(&b"a b"[..]));
     assert_eq!(
         cfg.queues[1].bucket_size.download,
         Ratio::from_thousandths(10_000)

@@ -6,7 +6,7 @@ fn codes(script: &str) -> Vec<(Severity, &'static str, Option<String>)> {
     let cfg = rsc::parse(script).unwrap_or_else(|e| panic!("{e}"));
     validate(&cfg)
         .into_iter()
-        .map(|d| (d.severity, d.code, d.queue().map(str::to_owned)))
+        .map(|d| (d.severity, d.code, d.queue().map(ToString::to_string)))
         .collect()
 }
 

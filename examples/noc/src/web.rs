@@ -1045,10 +1045,16 @@ async fn current_config(client: &routeros_proto::Client) -> Result<queue_model::
 fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::Config, Preview) {
     let mut preview = Preview::default();
     let mut desired = current.clone();
+    // `original` is the name as the form shows it: escaped (`\xHH`) where the router's bytes
+    // are not UTF-8, so that it names exactly one queue.
     let existing = if f.original.is_empty() {
         None
     } else {
-        desired.queues.iter().position(|q| q.name == f.original)
+        desired
+            .queues
+            .iter()
+            .position(|q| q.name.escape() == f.original)
+            .or_else(|| desired.queues.iter().position(|q| q.name == f.original))
     };
     if !f.original.is_empty() && existing.is_none() {
         preview.field_errors.insert(
@@ -1074,7 +1080,26 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
             .field_errors
             .insert("name".into(), format!("a queue called {name:?} exists"));
     }
-    q.name = name.to_owned();
+    // A text field the user left as shown keeps the router's bytes (a comment written in
+    // another code page is not rewritten as U+FFFD).
+    let unchanged = |shown: &str, now: Option<&queue_model::Text>| {
+        now.is_some_and(|t| !f.original.is_empty() && form_text(t) == shown)
+    };
+    if !unchanged(name, Some(&q.name)) {
+        q.name = name.into();
+    }
+    let keep_parent = unchanged(f.parent.trim(), q.parent.as_ref());
+    let keep_marks = !q.packet_marks.is_empty()
+        && unchanged(
+            f.packet_marks.trim(),
+            Some(&queue_model::Text::from(
+                q.packet_marks
+                    .iter()
+                    .map(form_text)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )),
+        );
     let fields: [(&str, &str, &str, &str); 9] = [
         ("target", "target", f.target.trim(), ""),
         ("parent", "parent", f.parent.trim(), "none"),
@@ -1092,6 +1117,9 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
         ("packet_marks", "packet-marks", f.packet_marks.trim(), ""),
     ];
     for (field, prop, value, default) in fields {
+        if (field == "parent" && keep_parent) || (field == "packet_marks" && keep_marks) {
+            continue;
+        }
         let value = if value.is_empty() { default } else { value };
         if field == "target" && value.is_empty() {
             preview.field_errors.insert(
@@ -1100,14 +1128,16 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
             );
             continue;
         }
-        if let Err(e) = q.set_property(prop, value) {
+        if let Err(e) = q.set_property_str(prop, value) {
             preview.field_errors.insert(field.into(), e.to_string());
         }
     }
-    q.comment = match f.comment.trim() {
-        "" => None,
-        c => Some(c.to_owned()),
-    };
+    if !unchanged(f.comment.trim(), q.comment.as_ref()) {
+        q.comment = match f.comment.trim() {
+            "" => None,
+            c => Some(c.into()),
+        };
+    }
     q.disabled = matches!(f.disabled.as_deref(), Some("on" | "true" | "yes"));
     if let Err(e) = q.check_ranges() {
         preview
@@ -1129,7 +1159,7 @@ pub fn preview(current: &queue_model::Config, f: &QueueForm) -> (queue_model::Co
     let name = f.name.trim();
     let mut blocking = false;
     for d in queue_model::validate(&desired) {
-        let about_this = d.queue() == Some(name) || d.queue().is_none();
+        let about_this = d.queue().is_none_or(|q| form_text(q) == name || q == name);
         if !about_this {
             continue;
         }
@@ -1269,14 +1299,26 @@ struct EditQuery {
     name: Option<String>,
 }
 
+/// A router text as the editor shows it: itself when UTF-8, else with `\xHH` escapes.
+fn form_text(t: &queue_model::Text) -> String {
+    match t.as_str() {
+        Ok(s) => s.to_owned(),
+        Err(_) => t.escape(),
+    }
+}
+
 fn form_from_queue(router: i64, q: &SimpleQueue) -> QueueForm {
-    let props: BTreeMap<String, String> = q.all_properties().into_iter().collect();
+    let props: BTreeMap<String, String> = q
+        .all_properties()
+        .into_iter()
+        .map(|(k, v)| (k, form_text(&v)))
+        .collect();
     let get = |k: &str| props.get(k).cloned().unwrap_or_default();
     let parent = get("parent");
     QueueForm {
         router,
-        original: q.name.clone(),
-        name: q.name.clone(),
+        original: q.name.escape(),
+        name: form_text(&q.name),
         target: get("target"),
         parent: if parent == "none" {
             String::new()
@@ -1290,7 +1332,7 @@ fn form_from_queue(router: i64, q: &SimpleQueue) -> QueueForm {
         burst_time: get("burst-time"),
         priority: get("priority"),
         packet_marks: get("packet-marks"),
-        comment: q.comment.clone().unwrap_or_default(),
+        comment: q.comment.as_ref().map(form_text).unwrap_or_default(),
         disabled: q.disabled.then(|| "on".to_owned()),
         csrf: None,
     }
@@ -1306,7 +1348,12 @@ async fn edit_page(
         Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let form = match q.name.as_deref().filter(|n| !n.is_empty()) {
-        Some(name) => match current.queue(name) {
+        Some(name) => match current
+            .queues
+            .iter()
+            .find(|x| x.name.escape() == name)
+            .or_else(|| current.queue(name))
+        {
             Some(queue) => form_from_queue(r.id, queue),
             None => return st.error_page(StatusCode::NOT_FOUND, "No such queue on this router."),
         },
@@ -1316,7 +1363,7 @@ async fn edit_page(
             ..QueueForm::default()
         },
     };
-    let parents: Vec<String> = current.queues.iter().map(|x| x.name.clone()).collect();
+    let parents: Vec<String> = current.queues.iter().map(|x| form_text(&x.name)).collect();
     st.page(
         &s,
         "edit.html",
@@ -1339,7 +1386,7 @@ async fn apply_form(
         Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let (desired, p) = preview(&current, &f);
-    let parents: Vec<String> = current.queues.iter().map(|x| x.name.clone()).collect();
+    let parents: Vec<String> = current.queues.iter().map(|x| form_text(&x.name)).collect();
     let router_v = Value::from_serialize(serde_json::json!({"id": r.id, "name": r.name}));
     if !p.ok {
         let mut resp = st.page(

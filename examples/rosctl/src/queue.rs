@@ -166,7 +166,7 @@ fn lint(path: &Path, format: LintFormat) -> anyhow::Result<ExitCode> {
                     "severity": d.severity.to_string(),
                     "code": d.code,
                     "subject": d.subject.to_string(),
-                    "queue": d.queue(),
+                    "queue": d.queue().map(ToString::to_string),
                     "message": d.message,
                 })
             ),

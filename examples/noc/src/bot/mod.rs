@@ -533,7 +533,12 @@ impl ChatOps {
             .ok_or_else(|| format!("{} is not connected right now.", escape(&router.name)))?;
         let current = current_config(&client).await?;
         let mut desired = current.clone();
-        let Some(q) = desired.queues.iter_mut().find(|q| q.name == row.name) else {
+        // The live table shows names lossily; match the same way (the bytes stay untouched).
+        let Some(q) = desired
+            .queues
+            .iter_mut()
+            .find(|q| q.name.to_string_lossy() == row.name)
+        else {
             return Err(format!("No queue called {}.", escape(&row.name)));
         };
         match limit {
@@ -542,7 +547,7 @@ impl ChatOps {
         }
         let problems: Vec<String> = queue_model::validate(&desired)
             .into_iter()
-            .filter(|d| d.is_error() && d.queue().is_none_or(|n| n == row.name))
+            .filter(|d| d.is_error() && d.queue().is_none_or(|n| n.to_string_lossy() == row.name))
             .map(|d| d.to_string())
             .collect();
         if !problems.is_empty() {

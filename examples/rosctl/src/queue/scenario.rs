@@ -90,7 +90,7 @@ pub fn to_json(scenario: &Scenario, report: &Report) -> serde_json::Value {
                 .queues
                 .iter()
                 .zip(row)
-                .map(|(q, r)| (q.clone(), total(r).into()))
+                .map(|(q, r)| (q.to_string(), total(r).into()))
                 .collect();
             serde_json::json!({ "t": t, "rates": rates })
         })
@@ -99,17 +99,17 @@ pub fn to_json(scenario: &Scenario, report: &Report) -> serde_json::Value {
         .queues
         .iter()
         .zip(&report.average)
-        .map(|(q, r)| (q.clone(), total(r).into()))
+        .map(|(q, r)| (q.to_string(), total(r).into()))
         .collect();
     let mut finished = serde_json::Map::new();
     for (f, done) in scenario.flows.iter().zip(&report.finished) {
         if let Some(t) = done {
             let later = finished
-                .get(&f.queue)
+                .get(&f.queue.to_string())
                 .and_then(serde_json::Value::as_f64)
                 .is_some_and(|prev| prev >= *t);
             if !later {
-                finished.insert(f.queue.clone(), (*t).into());
+                finished.insert(f.queue.to_string(), (*t).into());
             }
         }
     }
@@ -161,7 +161,12 @@ pub fn to_table(scenario: &Scenario, report: &Report) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let name_w = report.queues.iter().map(String::len).max().unwrap_or(0);
+    let name_w = report
+        .queues
+        .iter()
+        .map(|q| q.to_string().len())
+        .max()
+        .unwrap_or(0);
     for (i, q) in report.queues.iter().enumerate() {
         let chart: String = report
             .seconds
