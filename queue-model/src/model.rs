@@ -193,7 +193,7 @@ pub trait Item: Clone + PartialEq + Default {
     fn to_attributes(&self) -> Attributes {
         let mut a = Attributes::new();
         if let Some(id) = self.id() {
-            a.push(".id", id.to_owned());
+            a.push(".id", id);
         }
         for (k, v) in self.properties_styled(Style::Api, false) {
             a.push(k, v);

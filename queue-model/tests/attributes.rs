@@ -176,12 +176,12 @@ fn bytes_that_are_not_utf8_survive() {
     assert_eq!(q.name.to_string(), "q\u{fffd}\u{fffd}");
     assert_eq!(q.packet_marks.len(), 2);
     let back = q.to_attributes();
-    assert_eq!(back.get("name").unwrap().as_ref(), b"q\xff\xfe");
+    assert_eq!(back.get("name").unwrap(), b"q\xff\xfe");
     assert_eq!(
-        back.get("comment").unwrap().as_ref(),
+        back.get("comment").unwrap(),
         b"\xcf\xf0\xe8\xe2\xe5\xf2 caf\xe9"
     );
-    assert_eq!(back.get("packet-marks").unwrap().as_ref(), b"m\xe9,n");
+    assert_eq!(back.get("packet-marks").unwrap(), b"m\xe9,n");
 
     let mut bad = routeros_proto::Attributes::new();
     bad.push("name", "a");

@@ -60,7 +60,7 @@ pub mod client;
 pub mod codec;
 
 pub use attributes::{split_attribute, Attributes};
-pub use client::{connect, Client, Config, Error, Response};
+pub use client::{connect, Client, Config, Error, Overflow, Response};
 pub use command::{Command, CommandBuilder};
 pub use error::{Lossy, ProtocolError};
 pub use query::{Query, QueryWord};

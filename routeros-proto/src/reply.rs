@@ -216,7 +216,7 @@ impl Reply {
         };
         for word in words {
             if let Some((name, value)) = split_attribute(&word) {
-                reply.attributes.push(name, value);
+                reply.attributes.push(&name, &value);
             } else if let Some(tag) = word.strip_prefix(b".tag=") {
                 let start = word.len() - tag.len();
                 reply.tag = Some(word.slice(start..));
@@ -259,7 +259,7 @@ impl Reply {
     }
 
     /// Appends an attribute; returns `self` for chaining.
-    pub fn with_attribute(mut self, name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
+    pub fn with_attribute(mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Self {
         self.attributes.push(name, value);
         self
     }
@@ -316,17 +316,14 @@ impl Reply {
     }
 
     /// `=ret=` of a `!done`, if present.
-    pub fn ret(&self) -> Option<&Bytes> {
+    pub fn ret(&self) -> Option<&[u8]> {
         self.attributes.get("ret")
     }
 
     /// Bytes this reply takes on the wire.
     pub fn encoded_len(&self) -> Result<usize, ProtocolError> {
         let word = word_size;
-        let mut total = word(self.kind.as_bytes().len())? + 1;
-        for (n, v) in self.attributes.iter() {
-            total += word(n.len() + v.len() + 2)?;
-        }
+        let mut total = word(self.kind.as_bytes().len())? + 1 + self.attributes.encoded_len();
         for w in &self.words {
             total += word(w.len())?;
         }
@@ -340,8 +337,13 @@ impl Reply {
     pub fn encode(&self, dst: &mut BytesMut) -> Result<(), ProtocolError> {
         write_sized(dst, self.encoded_len()?, |w| {
             w.word(&[self.kind.as_bytes()])?;
-            for (n, v) in self.attributes.iter() {
-                w.attribute(n, v)?;
+            match self.attributes.pure_words() {
+                Some(words) => w.raw(words),
+                None => {
+                    for (n, v) in self.attributes.iter() {
+                        w.attribute(n, v)?;
+                    }
+                }
             }
             for word in &self.words {
                 w.word(&[word])?;
@@ -354,8 +356,23 @@ impl Reply {
         })
     }
 
+    /// Bytes of memory this reply accounts for: the part of its frame it keeps, the other
+    /// words and the reply itself. The client bounds collected replies by this figure.
+    pub fn memory_size(&self) -> usize {
+        let words: usize = self
+            .words
+            .iter()
+            .map(|w| w.len() + std::mem::size_of::<Bytes>())
+            .sum();
+        std::mem::size_of::<Self>()
+            .saturating_add(self.attributes.memory_size())
+            .saturating_add(words)
+            .saturating_add(self.tag.as_ref().map_or(0, Bytes::len))
+    }
+
     /// Parses a frame from [`SentenceDecoder::decode_frame`](crate::sentence::SentenceDecoder::decode_frame)
-    /// with its word ranges, slicing names and values straight out of the frame.
+    /// with its word ranges. The attributes are a view of the frame (no copy, no allocation
+    /// per attribute); the tag and other words are slices of it.
     pub fn from_frame(frame: &Bytes, ranges: &[(usize, usize)]) -> Result<Self, ProtocolError> {
         let mut it = ranges.iter();
         let word = |&(s, e): &(usize, usize)| frame.get(s..e).ok_or(ProtocolError::EmptySentence);
@@ -370,28 +387,50 @@ impl Reply {
             [b'!', ..] => ReplyKind::Unknown(frame.slice(first_range.0..first_range.1)),
             _ => return Err(ProtocolError::NotAReply(Lossy::new(first))),
         };
-        let mut reply = Reply {
-            kind,
-            tag: None,
-            attributes: Attributes::with_capacity(ranges.len().saturating_sub(1)),
-            words: Vec::new(),
-        };
+        let mut tag = None;
+        let mut words = Vec::new();
+        // The attribute words, length prefixes included, span `region`; they are `pure` when
+        // no other word sits among them (the usual `!re =a=1 =b=2 .tag=7`).
+        let mut region: Option<(usize, usize)> = None;
+        let mut count = 0usize;
+        let mut pure = true;
+        // Where the previous word ended: the next word's length prefix starts there.
+        let mut prev_end = first_range.1;
         for r in it {
             let (s, e) = *r;
             let w = word(r)?;
-            if let Some(eq) = w
+            let is_attribute = w
                 .strip_prefix(b"=")
-                .and_then(|body| body.iter().position(|&c| c == b'='))
-            {
-                reply
-                    .attributes
-                    .push(frame.slice(s + 1..s + 1 + eq), frame.slice(s + 2 + eq..e));
+                .is_some_and(|body| body.contains(&b'='));
+            if is_attribute {
+                region = match region {
+                    None => Some((prev_end, e)),
+                    Some((start, end)) => {
+                        pure &= end == prev_end;
+                        Some((start, e))
+                    }
+                };
+                count += 1;
             } else if w.starts_with(b".tag=") {
-                reply.tag = Some(frame.slice(s + 5..e));
+                tag = Some(frame.slice(s + 5..e));
             } else {
-                reply.words.push(frame.slice(s..e));
+                words.push(frame.slice(s..e));
             }
+            prev_end = e;
         }
+        let attributes = match region {
+            None => Attributes::new(),
+            Some((start, end)) => {
+                let bytes = frame.get(start..end).ok_or(ProtocolError::EmptySentence)?;
+                Attributes::from_wire(frame.slice_ref(bytes), count, pure)
+            }
+        };
+        let reply = Reply {
+            kind,
+            tag,
+            attributes,
+            words,
+        };
         Ok(reply)
     }
 }

@@ -271,6 +271,12 @@ impl SliceWriter<'_> {
         Ok(())
     }
 
+    /// Writes bytes that are already length-prefixed words.
+    #[inline]
+    pub(crate) fn raw(&mut self, words: &[u8]) {
+        self.put(words);
+    }
+
     /// Writes the attribute word `=name=value`.
     #[inline]
     pub(crate) fn attribute(&mut self, name: &[u8], value: &[u8]) -> Result<(), ProtocolError> {

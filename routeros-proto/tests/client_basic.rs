@@ -10,9 +10,9 @@ use client_support::{connected, encode, tag};
 use futures_util::StreamExt;
 use routeros_proto::{Command, Reply, ReplyKind, TrapCategory};
 
-fn row(tag: &Bytes, name: &str, value: impl Into<Bytes>) -> Reply {
+fn row(tag: &Bytes, name: &str, value: impl AsRef<[u8]>) -> Reply {
     Reply::re()
-        .with_attribute(name.to_owned(), value)
+        .with_attribute(name, value)
         .with_tag(tag.clone())
 }
 
@@ -37,10 +37,7 @@ async fn execute_collects_rows_ret_and_keeps_bytes() {
     });
     let req = router.expect().await;
     assert_eq!(req.command.as_ref(), b"/interface/print");
-    assert_eq!(
-        req.api_attributes.get("proplist").unwrap().as_ref(),
-        b"name"
-    );
+    assert_eq!(req.api_attributes.get("proplist").unwrap(), b"name");
     let t = tag(&req);
     router.send(row(&t, "name", "ether1")).await;
     // A value that is not UTF-8 and contains '=' and a newline arrives byte for byte.
@@ -50,8 +47,8 @@ async fn execute_collects_rows_ret_and_keeps_bytes() {
     router.send(done(&t).with_attribute("ret", "*1A")).await;
     let resp = call.await.unwrap().unwrap();
     assert_eq!(resp.rows.len(), 2);
-    assert_eq!(resp.rows[0].get("name").unwrap().as_ref(), b"ether1");
-    assert_eq!(resp.rows[1].get("name").unwrap().as_ref(), b"a=b\n\xff\x00");
+    assert_eq!(resp.rows[0].get("name").unwrap(), b"ether1");
+    assert_eq!(resp.rows[1].get("name").unwrap(), b"a=b\n\xff\x00");
     assert_eq!(resp.ret().unwrap().as_ref(), b"*1A");
     assert!(!resp.empty);
 }
@@ -104,10 +101,7 @@ async fn every_trap_is_kept() {
         .contains("invalid value for argument address"));
     assert!(!err.is_closed());
     if let routeros_proto::Error::Trap { replies, .. } = &err {
-        assert_eq!(
-            replies[0].attributes().get("extra").unwrap().as_ref(),
-            b"kept"
-        );
+        assert_eq!(replies[0].attributes().get("extra").unwrap(), b"kept");
     } else {
         panic!("expected a trap error: {err:?}");
     }
@@ -202,7 +196,7 @@ async fn replies_split_into_single_bytes() {
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].get("x").unwrap().len(), 200);
     assert_eq!(b.len(), 2);
-    assert_eq!(b[1].get("x").unwrap().as_ref(), b"b2");
+    assert_eq!(b[1].get("x").unwrap(), b"b2");
 }
 
 #[tokio::test]
@@ -311,13 +305,7 @@ async fn stream_cancel_sends_cancel_and_swallows_interrupted() {
     router.send(row(&t, "name", "ether1")).await;
     router.send(row(&t, "name", "ether2")).await;
     assert_eq!(
-        rows.next()
-            .await
-            .unwrap()
-            .unwrap()
-            .get("name")
-            .unwrap()
-            .as_ref(),
+        rows.next().await.unwrap().unwrap().get("name").unwrap(),
         b"ether1"
     );
     let canceller = tokio::spawn(async move {
@@ -326,7 +314,7 @@ async fn stream_cancel_sends_cancel_and_swallows_interrupted() {
     });
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&t));
+    assert_eq!(cancel.attributes.get("tag"), Some(&t[..]));
     router
         .send(Reply::trap(Some(TrapCategory::Interrupted), "interrupted").with_tag(t.clone()))
         .await;
@@ -346,7 +334,7 @@ async fn dropping_a_stream_cancels_it() {
     drop(rows);
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&t));
+    assert_eq!(cancel.attributes.get("tag"), Some(&t[..]));
     // The interrupted trap that follows is ignored, and the connection carries on.
     router
         .send(Reply::trap(Some(TrapCategory::Interrupted), "interrupted").with_tag(t.clone()))
@@ -381,45 +369,132 @@ async fn a_stream_ending_with_a_trap_reports_it() {
     assert!(rows.next().await.is_none());
 }
 
+/// Starts a streaming command (with `overflow`) and a print beside it; returns the stream,
+/// the print's task, and both tags as the router saw them.
+async fn stream_beside_a_print(
+    client: &routeros_proto::Client,
+    router: &mut client_support::Router<tokio::io::DuplexStream>,
+    overflow: routeros_proto::Overflow,
+) -> (
+    routeros_proto::client::RowStream,
+    tokio::task::JoinHandle<Result<Vec<routeros_proto::Attributes>, routeros_proto::Error>>,
+    Bytes,
+    Bytes,
+) {
+    let stream = client
+        .stream_with(Command::new("/interface/listen"), overflow)
+        .await
+        .unwrap();
+    let ts = tag(&router.expect().await);
+    let print = tokio::spawn({
+        let client = client.clone();
+        async move { client.print(Command::new("/ip/address/print")).await }
+    });
+    let tp = tag(&router.expect().await);
+    (stream, print, ts, tp)
+}
+
+/// A consumer slower than the router pushes back: the connection stops reading until it
+/// takes rows, nothing is dropped or cancelled, and the other command on the connection
+/// completes once the slow one has caught up (head-of-line).
 #[tokio::test]
-async fn slow_consumer_lags_alone() {
+async fn a_slow_consumer_pushes_back_and_loses_nothing() {
     let (client, mut router) = connected(|c| {
         c.row_buffer(4);
     })
     .await;
-    let mut slow = client
-        .stream(Command::new("/interface/listen"))
-        .await
-        .unwrap();
-    let ts = tag(&router.expect().await);
-    let fast = tokio::spawn({
-        let client = client.clone();
-        async move { client.print(Command::new("/ip/address/print")).await }
-    });
-    let tf = tag(&router.expect().await);
+    let (mut slow, fast, ts, tf) =
+        stream_beside_a_print(&client, &mut router, routeros_proto::Overflow::Wait).await;
     for i in 0..50 {
         router.send(row(&ts, "n", i.to_string())).await;
         router.send(row(&tf, "n", i.to_string())).await;
     }
     router.send(done(&tf)).await;
-    // The router is told to stop the slow command...
+    router.send(done(&ts)).await;
+    // Behind the slow stream's full buffer, the fast command waits.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!fast.is_finished(), "head-of-line: the fast command waits");
+    // The slow consumer reads everything, in order.
+    for i in 0..50 {
+        let r = slow.next().await.unwrap().unwrap();
+        assert_eq!(r.get("n").unwrap(), i.to_string().as_bytes());
+    }
+    assert!(slow.next().await.is_none());
+    assert_eq!(fast.await.unwrap().unwrap().len(), 50);
+    assert!(!client.is_closed());
+    // Nothing was cancelled: the next thing the router hears is a new command.
+    let next = tokio::spawn({
+        let client = client.clone();
+        async move { client.execute(Command::new("/ok")).await }
+    });
+    let req = router.expect().await;
+    assert_eq!(req.command.as_ref(), b"/ok");
+    router.send(done(&tag(&req))).await;
+    next.await.unwrap().unwrap();
+}
+
+/// With a short lag deadline, a stream whose consumer takes nothing ends with `Lagged`, is
+/// cancelled on the router, and the connection goes on with the other command.
+#[tokio::test]
+async fn the_lag_deadline_ends_a_stuck_stream() {
+    let (client, mut router) = connected(|c| {
+        c.row_buffer(4).lag_deadline(Duration::from_millis(200));
+    })
+    .await;
+    let (mut stuck, other, ts, to) =
+        stream_beside_a_print(&client, &mut router, routeros_proto::Overflow::Wait).await;
+    for i in 0..10 {
+        router.send(row(&ts, "n", i.to_string())).await;
+    }
+    router.send(row(&to, "n", "x")).await;
+    router.send(done(&to)).await;
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&ts));
-    // ...the fast one got everything...
-    assert_eq!(fast.await.unwrap().unwrap().len(), 50);
-    // ...and the slow one reads what fit in its buffer, then the lag error.
+    assert_eq!(cancel.attributes.get("tag"), Some(&ts[..]));
+    assert_eq!(other.await.unwrap().unwrap().len(), 1);
+    // The stuck stream still gets what was buffered, then the error.
     let mut got = 0;
     let err = loop {
-        match slow.next().await.unwrap() {
+        match stuck.next().await.unwrap() {
+            Ok(_) => got += 1,
+            Err(e) => break e,
+        }
+    };
+    assert!(err.is_lagged(), "{err}");
+    assert!(err.to_string().contains("unread for 200ms"), "{err}");
+    assert_eq!(got, 4, "the buffer's rows, in full");
+    assert!(stuck.next().await.is_none());
+    assert!(!client.is_closed());
+}
+
+/// `Overflow::Cancel`: the old drop-and-cancel, for monitors that only want fresh data.
+#[tokio::test]
+async fn overflow_cancel_ends_the_stream_at_once() {
+    let (client, mut router) = connected(|c| {
+        c.row_buffer(4);
+    })
+    .await;
+    let (mut fresh, fast, ts, tf) =
+        stream_beside_a_print(&client, &mut router, routeros_proto::Overflow::Cancel).await;
+    for i in 0..50 {
+        router.send(row(&ts, "n", i.to_string())).await;
+        router.send(row(&tf, "n", i.to_string())).await;
+    }
+    router.send(done(&tf)).await;
+    let cancel = router.expect().await;
+    assert_eq!(cancel.command.as_ref(), b"/cancel");
+    assert_eq!(cancel.attributes.get("tag"), Some(&ts[..]));
+    assert_eq!(fast.await.unwrap().unwrap().len(), 50);
+    let mut got = 0;
+    let err = loop {
+        match fresh.next().await.unwrap() {
             Ok(_) => got += 1,
             Err(e) => break e,
         }
     };
     assert!(err.is_lagged(), "{err}");
     assert!(err.to_string().contains("consumer lagged"));
-    assert!(got <= 4, "at most the buffer: {got}");
-    assert!(slow.next().await.is_none());
+    assert_eq!(got, 4);
     assert!(!client.is_closed());
 }
 
@@ -439,7 +514,7 @@ async fn command_timeout_cancels_on_the_router() {
     assert!(!err.is_closed());
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&t));
+    assert_eq!(cancel.attributes.get("tag"), Some(&t[..]));
     // Late replies for the timed-out command are ignored; the client still works.
     router.send(row(&t, "late", "1")).await;
     router.send(done(&t)).await;

@@ -76,7 +76,7 @@ async fn too_many_rows_cancels_that_command_only() {
 
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&tb));
+    assert_eq!(cancel.attributes.get("tag"), Some(&tb[..]));
 
     // The router keeps sending for a moment before the cancel lands; all of it is ignored.
     router.send(row(&tb, 4)).await;
@@ -89,7 +89,7 @@ async fn too_many_rows_cancels_that_command_only() {
     router.send(done(&ts)).await;
     let rows = small.await.unwrap().unwrap();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[2].get("name").unwrap().as_ref(), b"queue-2");
+    assert_eq!(rows[2].get("name").unwrap(), b"queue-2");
     assert!(!client.is_closed());
 
     // A later command on the same connection works, and the limit is per command.
@@ -137,13 +137,14 @@ async fn traps_and_unknown_replies_count_toward_the_row_limit() {
     assert!(matches!(err, Error::TooManyRows { limit: 2 }), "{err:?}");
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&t));
+    assert_eq!(cancel.attributes.get("tag"), Some(&t[..]));
 }
 
 #[tokio::test]
 async fn response_bytes_are_bounded() {
+    // The bound counts memory: what a received row holds.
     let probe = row(&Bytes::from_static(b"1"), 0);
-    let row_len = probe.encoded_len().unwrap();
+    let row_len = probe.memory_size();
     // Room for exactly two rows of this size.
     let (client, mut router) = connected(move |c| {
         c.max_response_bytes(2 * row_len);
@@ -184,7 +185,7 @@ async fn response_bytes_are_bounded() {
     assert!(err.is_too_large());
     let cancel = router.expect().await;
     assert_eq!(cancel.command.as_ref(), b"/cancel");
-    assert_eq!(cancel.attributes.get("tag"), Some(&tb));
+    assert_eq!(cancel.attributes.get("tag"), Some(&tb[..]));
     answer_cancel(&mut router, &cancel, &tb).await;
 
     router.send(row(&ts, 0)).await;
@@ -211,7 +212,7 @@ async fn the_default_limits_hold_a_large_router() {
     let rows = call.await.unwrap().unwrap();
     assert_eq!(rows.len(), ROWS);
     assert_eq!(
-        rows[ROWS - 1].get("name").unwrap().as_ref(),
+        rows[ROWS - 1].get("name").unwrap(),
         format!("queue-{}", ROWS - 1).as_bytes()
     );
 }

@@ -43,9 +43,9 @@ async fn modern_login_sends_name_and_password() {
     let (task, mut router) = start(|_| {});
     let login = router.expect().await;
     assert_eq!(login.command.as_ref(), b"/login");
-    assert_eq!(login.attributes.get("name").unwrap().as_ref(), b"admin");
+    assert_eq!(login.attributes.get("name").unwrap(), b"admin");
     assert_eq!(
-        login.attributes.get("password").unwrap().as_ref(),
+        login.attributes.get("password").unwrap(),
         "s3cret=ü".as_bytes()
     );
     router.send(done_for(&login)).await;
@@ -65,7 +65,7 @@ async fn automatic_fallback_to_the_md5_challenge() {
         .await;
     let second = router.expect().await;
     assert_eq!(second.command.as_ref(), b"/login");
-    assert_eq!(second.attributes.get("name").unwrap().as_ref(), b"admin");
+    assert_eq!(second.attributes.get("name").unwrap(), b"admin");
     let want = md5_response("s3cret=ü".as_bytes(), &hex::decode(challenge).unwrap());
     assert_eq!(
         second.attributes.get_string_lossy("response").unwrap(),

@@ -241,17 +241,17 @@ fn attributes_split_at_the_second_equals_sign() {
         b"=.id=*1A",
     ]);
     let a = r.attributes();
-    assert_eq!(a.get("script").unwrap().as_ref(), b":put a=b\n:put c");
-    assert_eq!(a.get("empty").unwrap().as_ref(), b"");
-    assert_eq!(a.get("").unwrap().as_ref(), b"x=");
-    assert_eq!(a.get(".id").unwrap().as_ref(), b"*1A");
+    assert_eq!(a.get("script").unwrap(), b":put a=b\n:put c");
+    assert_eq!(a.get("empty").unwrap(), b"");
+    assert_eq!(a.get("").unwrap(), b"x=");
+    assert_eq!(a.get(".id").unwrap(), b"*1A");
 }
 
 #[test]
 fn non_utf8_values_stay_bytes_and_string_views_say_so() {
     let r = parse_reply(&[b"!re", b"=name=caf\xe9"]);
     let a = r.attributes();
-    assert_eq!(a.get("name").unwrap().as_ref(), b"caf\xe9");
+    assert_eq!(a.get("name").unwrap(), b"caf\xe9");
     assert!(a.get_str("name").unwrap().is_err());
     assert_eq!(a.get_string_lossy("name").unwrap(), "caf\u{FFFD}");
 }
@@ -289,7 +289,7 @@ fn trap_categories_and_messages() {
     assert_eq!(TrapCategory::from_number(9), TrapCategory::Other(9));
     // A trap with extra attributes keeps them.
     let r = parse_reply(&[b"!trap", b"=message=x", b"=detail=y"]);
-    assert_eq!(r.attributes().get("detail").unwrap().as_ref(), b"y");
+    assert_eq!(r.attributes().get("detail").unwrap(), b"y");
     assert_eq!(r.trap_info().unwrap().category, None);
 }
 
@@ -363,8 +363,8 @@ fn command_builder_words() {
         .unwrap();
     let req = Request::parse(s).unwrap();
     assert_eq!(req.command.as_ref(), b"/queue/simple/set");
-    assert_eq!(req.attributes.get(".id").unwrap().as_ref(), b"*3");
-    assert_eq!(req.attributes.get("max-limit").unwrap().as_ref(), b"2M/5M");
+    assert_eq!(req.attributes.get(".id").unwrap(), b"*3");
+    assert_eq!(req.attributes.get("max-limit").unwrap(), b"2M/5M");
     assert_eq!(req.tag.as_deref(), Some(&b"12"[..]));
     let names: Vec<_> = req.proplist().unwrap().iter().map(|b| b.to_vec()).collect();
     assert_eq!(names, [b"name".to_vec(), b"rate".to_vec()]);

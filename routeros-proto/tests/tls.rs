@@ -75,7 +75,7 @@ async fn pinned_fingerprint_is_accepted() {
         .print(Command::new("/system/identity/print"))
         .await
         .unwrap();
-    assert_eq!(rows[0].get("secure").unwrap().as_ref(), b"yes");
+    assert_eq!(rows[0].get("secure").unwrap(), b"yes");
 }
 
 #[tokio::test]

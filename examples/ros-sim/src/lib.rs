@@ -302,10 +302,10 @@ fn menu_of(st: &State, path: &str) -> Result<usize, Error> {
         .ok_or_else(|| Error::NoSuchMenu(path.to_owned()))
 }
 
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
     pairs
         .iter()
-        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
         .collect()
 }
 
@@ -351,7 +351,7 @@ impl SimHandle {
     pub fn set(&self, path: &str, ids: &str, attrs: &[(&str, &str)]) -> Result<(), Error> {
         let mut st = self.shared.lock();
         let menu = menu_of(&st, path)?;
-        let pos = st.resolve(menu, ids)?;
+        let pos = st.resolve(menu, ids.as_bytes())?;
         Ok(st.set(menu, &pos, &owned(attrs))?)
     }
 
@@ -359,7 +359,7 @@ impl SimHandle {
     pub fn remove(&self, path: &str, ids: &str) -> Result<(), Error> {
         let mut st = self.shared.lock();
         let menu = menu_of(&st, path)?;
-        let pos = st.resolve(menu, ids)?;
+        let pos = st.resolve(menu, ids.as_bytes())?;
         Ok(st.remove(menu, &pos)?)
     }
 
@@ -369,7 +369,7 @@ impl SimHandle {
         let menu = menu_of(&st, path)?;
         let to_owned = |row: state::Row<'_>| -> Row {
             row.into_iter()
-                .map(|(n, v)| (n.to_owned(), v.into_owned()))
+                .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(&v).into_owned()))
                 .collect()
         };
         if schema::MENUS[menu].singleton {

@@ -12,29 +12,41 @@ use crate::Error;
 pub(crate) struct Add {
     pub line: usize,
     pub path: String,
-    pub attrs: Vec<(String, String)>,
+    /// Names and values; values are bytes (`\HH` escapes may spell any code page).
+    pub attrs: Vec<(String, Vec<u8>)>,
 }
 
-fn tokens(line: &str, lineno: usize) -> Result<Vec<String>, Error> {
+fn hex(b: u8) -> Option<u8> {
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
+}
+
+fn tokens(line: &str, lineno: usize) -> Result<Vec<Vec<u8>>, Error> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars();
+    let mut cur = Vec::new();
+    let mut bytes = line.bytes().peekable();
     let mut in_quotes = false;
     let mut any = false;
-    while let Some(c) = chars.next() {
+    while let Some(c) = bytes.next() {
         match c {
-            '"' => {
+            b'"' => {
                 in_quotes = !in_quotes;
                 any = true;
             }
-            '\\' if in_quotes => match chars.next() {
-                Some('n') => cur.push('\n'),
-                Some('t') => cur.push('\t'),
-                Some('r') => cur.push('\r'),
+            b'\\' if in_quotes => match bytes.next() {
+                Some(b'n') => cur.push(b'\n'),
+                Some(b't') => cur.push(b'\t'),
+                Some(b'r') => cur.push(b'\r'),
+                Some(b'_') => cur.push(b' '),
+                Some(h) if hex(h).is_some() && bytes.peek().copied().and_then(hex).is_some() => {
+                    let lo = bytes.next().and_then(hex).unwrap_or(0);
+                    cur.push(hex(h).unwrap_or(0) << 4 | lo);
+                }
                 Some(c) => cur.push(c),
                 None => {}
             },
-            c if c.is_whitespace() && !in_quotes => {
+            c if c.is_ascii_whitespace() && !in_quotes => {
                 if any || !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
                     any = false;
@@ -76,8 +88,10 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Add>, Error> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let toks = tokens(trimmed, start)?;
-        let mut rest = toks.as_slice();
+        let toks: Vec<Vec<u8>> = tokens(trimmed, start)?;
+        let text = |t: &[u8]| String::from_utf8_lossy(t).into_owned();
+        let toks_text: Vec<String> = toks.iter().map(|t| text(t)).collect();
+        let mut rest = toks_text.as_slice();
         if let Some(first) = rest.first().filter(|t| t.starts_with('/')) {
             // A menu: `/queue simple`, possibly followed by a command on the same line.
             let mut path = first.trim_end_matches('/').replace(' ', "/");
@@ -92,20 +106,24 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Add>, Error> {
             }
             menu = path;
         }
-        let Some((verb, args)) = rest.split_first() else {
+        let Some((verb, _)) = rest.split_first() else {
             continue;
         };
         if verb != "add" {
             continue;
         }
+        let args = toks.get(toks.len() - rest.len() + 1..).unwrap_or_default();
         let mut attrs = Vec::new();
         for a in args {
-            match a.split_once('=') {
-                Some((k, v)) => attrs.push((k.to_owned(), v.to_owned())),
+            match a.iter().position(|&b| b == b'=') {
+                Some(eq) => attrs.push((
+                    text(a.get(..eq).unwrap_or_default()),
+                    a.get(eq + 1..).unwrap_or_default().to_vec(),
+                )),
                 None => {
                     return Err(Error::State {
                         line: start,
-                        message: format!("expected name=value, found {a:?}"),
+                        message: format!("expected name=value, found {:?}", text(a)),
                     })
                 }
             }
@@ -133,13 +151,19 @@ mod tests {
         assert_eq!(
             adds[0].attrs,
             vec![
-                ("max-limit".to_owned(), "5M/10M".to_owned()),
-                ("name".to_owned(), "kid's \"tab\"".to_owned()),
-                ("target".to_owned(), "192.168.88.20/32".to_owned()),
+                ("max-limit".to_owned(), b"5M/10M".to_vec()),
+                ("name".to_owned(), b"kid's \"tab\"".to_vec()),
+                ("target".to_owned(), b"192.168.88.20/32".to_vec()),
             ]
         );
         assert_eq!(adds[1].path, "/ip/firewall/layer7-protocol");
-        assert_eq!(adds[1].attrs[1].1, "^.+youtube");
+        assert_eq!(adds[1].attrs[1].1, b"^.+youtube");
+    }
+
+    #[test]
+    fn hex_escapes_are_bytes() {
+        let adds = parse("/queue simple\nadd comment=\"caf\\E9 \\C3\\A9\" name=q\n").unwrap();
+        assert_eq!(adds[0].attrs[0].1, b"caf\xe9 \xc3\xa9");
     }
 
     #[test]

@@ -110,7 +110,7 @@ fn encode_row(row: &Row<'_>, proplist: Option<&[String]>, tag: Option<&Bytes>, d
         if proplist.is_some_and(|p| !p.iter().any(|n| n == name)) {
             continue;
         }
-        let _ = encode_word_parts(&[b"=", name.as_bytes(), b"=", value.as_bytes()], dst);
+        let _ = encode_word_parts(&[b"=", name.as_bytes(), b"=", value], dst);
     }
     if let Some(t) = tag {
         let _ = encode_word_parts(&[b".tag=", t], dst);
@@ -125,7 +125,7 @@ fn row_matches(row: &Row<'_>, queries: &[QueryWord]) -> Result<bool, Failure> {
     evaluate(queries, |name| {
         row.iter()
             .find(|(n, _)| n.as_bytes() == name)
-            .map(|(_, v)| v.as_bytes())
+            .map(|(_, v)| &v[..])
     })
     .map_err(|e| Failure::new(Some(TrapCategory::Api), e.to_string()))
 }
@@ -250,17 +250,12 @@ fn attr_str(req: &Request, name: &str) -> Option<String> {
     req.attributes.get_string_lossy(name)
 }
 
-/// `=name=value` attributes other than `.id`/`numbers`, as strings.
-fn settable(req: &Request) -> Vec<(String, String)> {
+/// `=name=value` attributes other than `.id`/`numbers`; values keep their bytes.
+fn settable(req: &Request) -> Vec<(String, Vec<u8>)> {
     req.attributes
         .iter()
-        .filter(|(n, _)| n.first() != Some(&b'.') && n.as_ref() != b"numbers")
-        .map(|(n, v)| {
-            (
-                String::from_utf8_lossy(n).into_owned(),
-                String::from_utf8_lossy(v).into_owned(),
-            )
-        })
+        .filter(|(n, _)| n.first() != Some(&b'.') && *n != b"numbers")
+        .map(|(n, v)| (String::from_utf8_lossy(n).into_owned(), v.to_vec()))
         .collect()
 }
 
@@ -361,10 +356,13 @@ impl Session {
                 if verb == "remove" && !schema::MENUS[menu].addable {
                     return self.unknown(path, verb, tag).await;
                 }
-                let ids = attr_str(&req, ".id").or_else(|| attr_str(&req, "numbers"));
+                let ids = req
+                    .attributes
+                    .get(".id")
+                    .or_else(|| req.attributes.get("numbers"));
                 let result = {
                     let mut st = self.shared.lock();
-                    match ids.map(|ids| st.resolve(menu, &ids)) {
+                    match ids.map(|ids| st.resolve(menu, ids)) {
                         None => Err(Failure::no_such_item()),
                         Some(Err(f)) => Err(f),
                         Some(Ok(pos)) => match verb {
@@ -429,13 +427,12 @@ impl Session {
                         hex::encode(ch).as_bytes(),
                     )
                     .unwrap_or_default();
-                    name.as_deref() == Some(cfg.user.as_str())
-                        && response.as_ref() == expected.as_bytes()
+                    name.as_deref() == Some(cfg.user.as_str()) && response == expected.as_bytes()
                 }
                 None => false,
             }
         } else if let (true, Some(pw)) = (plain, req.attributes.get("password")) {
-            name.as_deref() == Some(cfg.user.as_str()) && pw.as_ref() == cfg.password.as_bytes()
+            name.as_deref() == Some(cfg.user.as_str()) && pw == cfg.password.as_bytes()
         } else {
             // A bare /login (or any login before 6.43): the MD5 challenge.
             let mut ch = [0u8; 16];
@@ -470,7 +467,7 @@ impl Session {
 
     async fn cancel(&mut self, req: &Request) -> Result<bool, Closed> {
         let own = req.tag.as_ref();
-        let target = req.attributes.get("tag").cloned();
+        let target = req.attributes.get_shared("tag");
         let (cancelled, kept): (Vec<Stream>, Vec<Stream>) = std::mem::take(&mut self.streams)
             .into_iter()
             .partition(|s| target.is_none() || s.tag == target);

@@ -43,8 +43,8 @@ impl Failure {
 #[derive(Debug, Clone)]
 pub(crate) struct Item {
     pub id: u32,
-    /// Values set explicitly, by property index.
-    pub values: Vec<(u16, Box<str>)>,
+    /// Values set explicitly, by property index: the bytes a client sent, kept exactly.
+    pub values: Vec<(u16, Box<[u8]>)>,
     /// Counters the traffic model moves (meaning depends on the menu).
     pub stats: [u64; 8],
     /// Interfaces: link state.
@@ -54,13 +54,13 @@ pub(crate) struct Item {
 }
 
 impl Item {
-    pub fn get(&self, idx: usize) -> Option<&str> {
+    pub fn get(&self, idx: usize) -> Option<&[u8]> {
         self.values
             .iter()
             .find(|(i, _)| usize::from(*i) == idx)
             .map(|(_, v)| &**v)
     }
-    pub fn set(&mut self, idx: usize, value: Box<str>) {
+    pub fn set(&mut self, idx: usize, value: Box<[u8]>) {
         let Ok(i) = u16::try_from(idx) else { return };
         match self.values.iter_mut().find(|(k, _)| *k == i) {
             Some(slot) => slot.1 = value,
@@ -82,10 +82,18 @@ pub(crate) struct Menu {
 }
 
 impl Menu {
-    /// The value of a property as printed (explicit, else default).
-    pub fn value<'a>(&self, item: &'a Item, name: &str) -> Option<&'a str> {
+    /// The bytes of a property as printed (explicit, else default).
+    pub fn raw<'a>(&self, item: &'a Item, name: &str) -> Option<&'a [u8]> {
         let idx = self.spec.prop_index(name.as_bytes())?;
-        item.get(idx).or_else(|| self.spec.props.get(idx)?.default)
+        item.get(idx)
+            .or_else(|| self.spec.props.get(idx)?.default.map(str::as_bytes))
+    }
+
+    /// The value of a property as text: typed values always are; free text that is not
+    /// UTF-8 reads as absent here (compare names with [`raw`](Self::raw)).
+    pub fn value<'a>(&self, item: &'a Item, name: &str) -> Option<&'a str> {
+        self.raw(item, name)
+            .and_then(|v| std::str::from_utf8(v).ok())
     }
 
     pub fn position(&self, id: u32) -> Option<usize> {
@@ -121,7 +129,7 @@ pub(crate) struct State {
 }
 
 /// A row as printed: `(name, value)` in the menu's order, `.id` first.
-pub(crate) type Row<'a> = Vec<(&'static str, Cow<'a, str>)>;
+pub(crate) type Row<'a> = Vec<(&'static str, Cow<'a, [u8]>)>;
 
 impl State {
     pub fn new(version: Version) -> Self {
@@ -181,7 +189,7 @@ impl State {
         };
         for (n, v) in values {
             if let Some(idx) = m.spec.prop_index(n.as_bytes()) {
-                item.set(idx, (*v).into());
+                item.set(idx, v.as_bytes().into());
             }
         }
         m.items.push(item);
@@ -203,19 +211,26 @@ impl State {
         );
     }
 
-    /// Resolves `.id`/`numbers` (comma-separated `*HEX` ids or names) to item positions.
-    pub fn resolve(&self, menu: usize, spec: &str) -> Result<Vec<usize>, Failure> {
+    /// Resolves `.id`/`numbers` (comma-separated `*HEX` ids or names, names compared byte
+    /// for byte) to item positions.
+    pub fn resolve(&self, menu: usize, spec: &[u8]) -> Result<Vec<usize>, Failure> {
         let m = self.menus.get(menu).ok_or_else(Failure::no_such_item)?;
         let mut out = Vec::new();
-        for part in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let pos = match part.strip_prefix('*') {
-                Some(hex) => u32::from_str_radix(hex, 16)
-                    .ok()
-                    .and_then(|id| m.position(id)),
+        for part in spec
+            .split(|&b| b == b',')
+            .map(<[u8]>::trim_ascii)
+            .filter(|s| !s.is_empty())
+        {
+            let id = part
+                .strip_prefix(b"*")
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+            let pos = match id {
+                Some(id) => m.position(id),
                 None => m
                     .spec
                     .unique
-                    .and_then(|u| m.items.iter().position(|it| m.value(it, u) == Some(part))),
+                    .and_then(|u| m.items.iter().position(|it| m.raw(it, u) == Some(part))),
             };
             out.push(pos.ok_or_else(Failure::no_such_item)?);
         }
@@ -226,7 +241,7 @@ impl State {
     }
 
     /// `add`: validates and inserts; returns the new `.id`.
-    pub fn add(&mut self, menu: usize, attrs: &[(String, String)]) -> Result<u32, Failure> {
+    pub fn add(&mut self, menu: usize, attrs: &[(String, Vec<u8>)]) -> Result<u32, Failure> {
         let spec = self.menus.get(menu).ok_or_else(Failure::no_such_item)?.spec;
         let mut item = Item {
             id: 0,
@@ -244,11 +259,11 @@ impl State {
             while m
                 .items
                 .iter()
-                .any(|it| m.value(it, "name") == Some(&format!("queue{n}")))
+                .any(|it| m.raw(it, "name") == Some(format!("queue{n}").as_bytes()))
             {
                 n += 1;
             }
-            attrs.push(("name".into(), format!("queue{n}")));
+            attrs.push(("name".into(), format!("queue{n}").into_bytes()));
         }
         self.apply(menu, &mut item, &attrs, None)?;
         for req in spec.required {
@@ -273,7 +288,7 @@ impl State {
         &mut self,
         menu: usize,
         positions: &[usize],
-        attrs: &[(String, String)],
+        attrs: &[(String, Vec<u8>)],
     ) -> Result<(), Failure> {
         for &pos in positions {
             let Some(mut item) = self.menus.get(menu).and_then(|m| m.items.get(pos)).cloned()
@@ -314,7 +329,7 @@ impl State {
         &self,
         menu: usize,
         item: &mut Item,
-        attrs: &[(String, String)],
+        attrs: &[(String, Vec<u8>)],
         _pos: Option<usize>,
     ) -> Result<(), Failure> {
         let spec = self.menus[menu].spec;
@@ -328,9 +343,8 @@ impl State {
             let Some(prop) = spec.props.get(idx) else {
                 return Err(Failure::new(None, "unknown parameter"));
             };
-            let v = validate::value(prop.kind, prop.name, value)?;
-            match v {
-                Some(v) => item.set(idx, v.into()),
+            match validate::value(prop.kind, prop.name, value)? {
+                Some(v) => item.set(idx, v.into_boxed_slice()),
                 None => item.unset(idx),
             }
         }
@@ -343,16 +357,18 @@ impl State {
         let spec = m.spec;
         let mut row: Row<'a> = Vec::with_capacity(spec.props.len() + 1);
         if !spec.singleton {
-            row.push((".id", Cow::Owned(format!("*{:X}", item.id))));
+            row.push((".id", Cow::Owned(format!("*{:X}", item.id).into_bytes())));
         }
         for (idx, prop) in spec.props.iter().enumerate() {
+            let default = || prop.default.map(|d| Cow::Borrowed(d.as_bytes()));
             let value = match item.get(idx) {
                 Some(v) => Some(Cow::Borrowed(v)),
                 // Only read-only properties are computed.
                 None if prop.kind == Kind::ReadOnly => self
                     .computed(spec.kind, m, item, prop.name)
-                    .or_else(|| prop.default.map(Cow::Borrowed)),
-                None => prop.default.map(Cow::Borrowed),
+                    .map(cow_bytes)
+                    .or_else(default),
+                None => default(),
             };
             if let Some(v) = value {
                 row.push((prop.name, v));
@@ -370,8 +386,11 @@ impl State {
             let v = item
                 .and_then(|i| i.get(idx))
                 .map(Cow::Borrowed)
-                .or_else(|| self.resource_value(prop.name).map(Cow::Owned))
-                .or_else(|| prop.default.map(Cow::Borrowed));
+                .or_else(|| {
+                    self.resource_value(prop.name)
+                        .map(|v| Cow::Owned(v.into_bytes()))
+                })
+                .or_else(|| prop.default.map(|d| Cow::Borrowed(d.as_bytes())));
             if let Some(v) = v {
                 row.push((prop.name, v));
             }
@@ -473,6 +492,13 @@ impl State {
         } else {
             [0; 4]
         })
+    }
+}
+
+fn cow_bytes(c: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match c {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
     }
 }
 

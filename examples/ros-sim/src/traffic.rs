@@ -522,12 +522,12 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                     .collect(),
                 limit: rate_pair(menu.value(q, "max-limit").unwrap_or("0/0")),
                 parent: menu
-                    .value(q, "parent")
-                    .filter(|p| *p != "none")
+                    .raw(q, "parent")
+                    .filter(|p| *p != b"none")
                     .and_then(|p| {
                         menu.items
                             .iter()
-                            .position(|x| menu.value(x, "name") == Some(p))
+                            .position(|x| menu.raw(x, "name") == Some(p))
                     }),
                 leaf: true,
             })

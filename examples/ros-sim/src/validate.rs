@@ -23,7 +23,7 @@ pub(crate) fn explicit_attributes(spec: &MenuSpec, item: &Item) -> Attributes {
     let mut a = Attributes::with_capacity(item.values.len());
     for (idx, v) in &item.values {
         if let Some(p) = spec.props.get(usize::from(*idx)) {
-            a.push(p.name, v.to_string());
+            a.push(p.name, v);
         }
     }
     a
@@ -34,16 +34,16 @@ pub(crate) fn explicit_attributes(spec: &MenuSpec, item: &Item) -> Attributes {
 pub(crate) fn queue_with_model(
     spec: &MenuSpec,
     item: &Item,
-    attrs: &[(String, String)],
+    attrs: &[(String, Vec<u8>)],
 ) -> Result<(), Failure> {
     let mut merged = Attributes::new();
     for (n, v) in explicit_attributes(spec, item).iter() {
-        if !attrs.iter().any(|(a, _)| a.as_bytes() == n.as_ref()) {
-            merged.push(n.clone(), v.clone());
+        if !attrs.iter().any(|(a, _)| a.as_bytes() == n) {
+            merged.push(n, v);
         }
     }
     for (n, v) in attrs.iter().filter(|(_, v)| !v.is_empty()) {
-        merged.push(n.clone(), v.clone());
+        merged.push(n, v);
     }
     SimpleQueue::from_attributes(&merged)
         .map(|_| ())
@@ -56,61 +56,69 @@ pub(crate) fn queue_with_model(
         })
 }
 
-/// Checks and normalises one value; `Ok(None)` unsets the property (an empty value).
-pub(crate) fn value(kind: Kind, name: &str, value: &str) -> Result<Option<String>, Failure> {
-    if value.is_empty() && kind != Kind::ReadOnly {
+/// Checks and normalises one value; `Ok(None)` unsets the property (an empty value). Free
+/// text keeps its bytes exactly (UTF-8 or not); typed values must be text.
+pub(crate) fn value(kind: Kind, name: &str, raw: &[u8]) -> Result<Option<Vec<u8>>, Failure> {
+    if raw.is_empty() && kind != Kind::ReadOnly {
         return Ok(None);
     }
-    Ok(Some(match kind {
-        Kind::Text => value.to_owned(),
-        Kind::Bool => match value {
-            "yes" | "true" => "true".into(),
-            "no" | "false" => "false".into(),
-            _ => return Err(Failure::no_match(name)),
-        },
-        Kind::Enum(words) => {
-            if !words.contains(&value) {
-                return Err(Failure::no_match(name));
+    if kind == Kind::Text {
+        return Ok(Some(raw.to_vec()));
+    }
+    let value = std::str::from_utf8(raw).map_err(|_| bad_value(name))?;
+    Ok(Some(
+        match kind {
+            Kind::Text => value.to_owned(),
+            Kind::Bool => match value {
+                "yes" | "true" => "true".into(),
+                "no" | "false" => "false".into(),
+                _ => return Err(Failure::no_match(name)),
+            },
+            Kind::Enum(words) => {
+                if !words.contains(&value) {
+                    return Err(Failure::no_match(name));
+                }
+                value.to_owned()
             }
-            value.to_owned()
-        }
-        Kind::Int(min, max) => {
-            let n: u64 = value.parse().map_err(|_| bad_value(name))?;
-            if n < min || n > max {
-                return Err(Failure::new(
-                    Some(TrapCategory::ArgumentValue),
-                    format!("value of {name} out of range ({min}..{max})"),
-                ));
+            Kind::Int(min, max) => {
+                let n: u64 = value.parse().map_err(|_| bad_value(name))?;
+                if n < min || n > max {
+                    return Err(Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        format!("value of {name} out of range ({min}..{max})"),
+                    ));
+                }
+                n.to_string()
             }
-            n.to_string()
-        }
-        Kind::Priority => {
-            let parse = |s: &str| s.parse::<u8>().ok().filter(|n| (1..=8).contains(n));
-            match value.split_once('/') {
-                Some((a, b)) => match (parse(a), parse(b)) {
-                    (Some(a), Some(b)) => format!("{a}/{b}"),
-                    _ => return Err(Failure::no_match(name)),
-                },
-                None => match parse(value) {
-                    Some(a) => format!("{a}/{a}"),
-                    None => return Err(Failure::no_match(name)),
-                },
+            Kind::Priority => {
+                let parse = |s: &str| s.parse::<u8>().ok().filter(|n| (1..=8).contains(n));
+                match value.split_once('/') {
+                    Some((a, b)) => match (parse(a), parse(b)) {
+                        (Some(a), Some(b)) => format!("{a}/{b}"),
+                        _ => return Err(Failure::no_match(name)),
+                    },
+                    None => match parse(value) {
+                        Some(a) => format!("{a}/{a}"),
+                        None => return Err(Failure::no_match(name)),
+                    },
+                }
             }
+            Kind::RatePair => {
+                let (a, b) = value.split_once('/').unwrap_or((value, value));
+                let a = parse_rate(a).ok_or_else(|| bad_value(name))?;
+                let b = parse_rate(b).ok_or_else(|| bad_value(name))?;
+                format!("{a}/{b}")
+            }
+            Kind::TimePair => {
+                let (a, b) = value.split_once('/').unwrap_or((value, value));
+                let a = parse_time(a).ok_or_else(|| bad_value(name))?;
+                let b = parse_time(b).ok_or_else(|| bad_value(name))?;
+                format!("{a}s/{b}s")
+            }
+            Kind::ReadOnly => return Err(Failure::new(None, "unknown parameter")),
         }
-        Kind::RatePair => {
-            let (a, b) = value.split_once('/').unwrap_or((value, value));
-            let a = parse_rate(a).ok_or_else(|| bad_value(name))?;
-            let b = parse_rate(b).ok_or_else(|| bad_value(name))?;
-            format!("{a}/{b}")
-        }
-        Kind::TimePair => {
-            let (a, b) = value.split_once('/').unwrap_or((value, value));
-            let a = parse_time(a).ok_or_else(|| bad_value(name))?;
-            let b = parse_time(b).ok_or_else(|| bad_value(name))?;
-            format!("{a}s/{b}s")
-        }
-        Kind::ReadOnly => return Err(Failure::new(None, "unknown parameter")),
-    }))
+        .into_bytes(),
+    ))
 }
 
 /// A bit rate: `1000`, `512k`, `10M`, `1G` (decimal multipliers, as RouterOS uses).
@@ -196,12 +204,12 @@ pub(crate) fn item(
 ) -> Result<(), Failure> {
     let spec = menu.spec;
     if let Some(unique) = spec.unique {
-        if let Some(v) = menu.value(item, unique) {
+        if let Some(v) = menu.raw(item, unique) {
             let clash = menu
                 .items
                 .iter()
                 .enumerate()
-                .any(|(i, other)| Some(i) != pos && menu.value(other, unique) == Some(v));
+                .any(|(i, other)| Some(i) != pos && menu.raw(other, unique) == Some(v));
             if clash {
                 return Err(Failure::new(
                     None,
@@ -220,10 +228,10 @@ pub(crate) fn item(
                     }
                 }
             }
-            if let Some(parent) = menu.value(item, "parent") {
-                let ok = parent == "none"
+            if let Some(parent) = menu.raw(item, "parent") {
+                let ok = parent == b"none"
                     || menu.items.iter().any(|q| {
-                        menu.value(q, "name") == Some(parent) && Some(q.id) != Some(item.id)
+                        menu.raw(q, "name") == Some(parent) && Some(q.id) != Some(item.id)
                     });
                 if !ok {
                     return Err(Failure::no_match("parent"));
@@ -239,10 +247,10 @@ pub(crate) fn item(
             }
         }
         MenuKind::Mangle | MenuKind::Filter => {
-            if let Some(l7) = menu.value(item, "layer7-protocol") {
+            if let Some(l7) = menu.raw(item, "layer7-protocol") {
                 let l7m = state.menu_by_kind(MenuKind::Layer7);
                 let m = &state.menus[l7m];
-                if !m.items.iter().any(|i| m.value(i, "name") == Some(l7)) {
+                if !m.items.iter().any(|i| m.raw(i, "name") == Some(l7)) {
                     return Err(Failure::no_match("layer7-protocol"));
                 }
             }

@@ -35,8 +35,8 @@ async fn prints_listening_first_and_honours_version() {
         .unwrap();
     let mut c = common::Conn::open(addr).await;
     let r = c.call(&["/login", "=name=admin", "=password=pw"]).await;
-    let ch = r[0].ret().expect("6.42 answers with a challenge").clone();
-    let resp = challenge_response(b"pw", &ch).unwrap();
+    let ch = r[0].ret().expect("6.42 answers with a challenge");
+    let resp = challenge_response(b"pw", ch).unwrap();
     let r = c
         .call(&["/login", "=name=admin", &format!("=response={resp}")])
         .await;

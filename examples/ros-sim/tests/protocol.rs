@@ -37,7 +37,7 @@ async fn old_versions_only_speak_the_md5_challenge() {
     let mut c = Conn::open(sim.addr()).await;
     // A 6.42 router ignores the password and answers with a challenge.
     let r = c.call(&["/login", "=name=admin", "=password=pw"]).await;
-    let challenge = r[0].ret().expect("challenge").clone();
+    let challenge = r[0].ret().expect("challenge");
     assert_eq!(challenge.len(), 32);
     let bad = c
         .call(&["/login", "=name=admin", "=response=00deadbeef"])
@@ -45,8 +45,8 @@ async fn old_versions_only_speak_the_md5_challenge() {
     assert_eq!(bad[0].trap_info().unwrap().message, "cannot log in");
     // A fresh challenge, answered correctly.
     let r = c.call(&["/login"]).await;
-    let challenge = r[0].ret().unwrap().clone();
-    let response = challenge_response(b"pw", &challenge).unwrap();
+    let challenge = r[0].ret().unwrap();
+    let response = challenge_response(b"pw", challenge).unwrap();
     let ok = c
         .call(&["/login", "=name=admin", &format!("=response={response}")])
         .await;
@@ -59,8 +59,8 @@ async fn new_versions_still_offer_the_challenge_to_a_bare_login() {
     let sim = sim(|_| {}).await;
     let mut c = Conn::open(sim.addr()).await;
     let r = c.call(&["/login"]).await;
-    let challenge = r[0].ret().unwrap().clone();
-    let response = challenge_response(b"", &challenge).unwrap();
+    let challenge = r[0].ret().unwrap();
+    let response = challenge_response(b"", challenge).unwrap();
     let ok = c
         .call(&["/login", "=name=admin", &format!("=response={response}")])
         .await;
@@ -272,7 +272,7 @@ async fn proplist_and_the_query_language() {
     let names: Vec<_> = rows(&r).iter().map(|r| attr(r, "name")).collect();
     assert_eq!(names, ["queue3"]);
     let r = c.call(&["/queue/simple/print", "=count-only="]).await;
-    assert_eq!(r[0].ret().unwrap().as_ref(), b"8");
+    assert_eq!(r[0].ret().unwrap(), b"8");
     let bad = c.call(&["/queue/simple/print", "?#&"]).await;
     assert_eq!(bad[0].kind(), &ReplyKind::Trap);
 }

@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::StreamExt;
@@ -43,16 +44,22 @@ enum Outcome {
     Done,
     Trapped,
     Interrupted,
+    /// Whoever read the output stopped (`| head`): the command was cancelled.
+    OutputClosed,
 }
 
 impl Outcome {
     fn exit_code(self) -> ExitCode {
         match self {
-            Outcome::Done | Outcome::Interrupted => ExitCode::SUCCESS,
+            Outcome::Done | Outcome::Interrupted | Outcome::OutputClosed => ExitCode::SUCCESS,
             Outcome::Trapped => ExitCode::from(1),
         }
     }
 }
+
+/// Rows of a table printed together, aligned; a larger reply is printed in blocks of this
+/// many rows, so memory does not grow with the number of rows.
+const TABLE_BLOCK: usize = 1_000;
 
 /// Reads commands from stdin, one per line, until end of input.
 async fn repl(client: &Client, json: bool, interrupt: &mut Interrupt) -> anyhow::Result<ExitCode> {
@@ -91,8 +98,10 @@ async fn repl(client: &Client, json: bool, interrupt: &mut Interrupt) -> anyhow:
                 continue;
             }
         };
-        if run_one(client, cmd, json, interrupt).await? == Outcome::Trapped {
-            failed = true;
+        match run_one(client, cmd, json, interrupt).await? {
+            Outcome::Trapped => failed = true,
+            Outcome::OutputClosed => break,
+            Outcome::Done | Outcome::Interrupted => {}
         }
     }
     Ok(if failed {
@@ -115,25 +124,64 @@ fn stdin_lines() -> tokio::sync::mpsc::Receiver<std::io::Result<String>> {
     rx
 }
 
-/// Sends one command and prints its replies; Ctrl-C cancels it.
+/// Sends one command and prints its replies as they come; Ctrl-C cancels it, and so does a
+/// reader that goes away (a closed pipe ends the command quietly).
+///
+/// Replies are read with back-pressure: when the output is slower than the router (a file, a
+/// slow pipe, a terminal), the connection waits for it, so memory does not grow with the
+/// number of rows.
 async fn run_one(
     client: &Client,
     cmd: Command,
     json: bool,
     interrupt: &mut Interrupt,
 ) -> anyhow::Result<Outcome> {
-    let streaming = is_streaming(&cmd);
-    let mut replies = client.replies(cmd).await?;
+    let mut replies = client.replies(cmd.clone()).await?;
+    let mut out = std::io::stdout().lock();
+    match print_replies(&cmd, &mut replies, json, interrupt, &mut out).await {
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            // Nobody reads any more: stop the command on the router and end quietly.
+            let _ = tokio::time::timeout(Duration::from_secs(5), replies.cancel()).await;
+            Ok(Outcome::OutputClosed)
+        }
+        Err(Failure::Output(e)) => Err(e).context("writing the output"),
+        Err(Failure::Other(e)) => Err(e),
+        Ok(outcome) => Ok(outcome),
+    }
+}
+
+/// Why printing replies stopped early.
+enum Failure {
+    Output(std::io::Error),
+    Other(anyhow::Error),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Output(e)
+    }
+}
+
+async fn print_replies(
+    cmd: &Command,
+    replies: &mut routeros_proto::client::ReplyStream,
+    json: bool,
+    interrupt: &mut Interrupt,
+    out: &mut impl Write,
+) -> Result<Outcome, Failure> {
+    let streaming = is_streaming(cmd);
     let mut table = Table::default();
     let mut traps = Vec::new();
     let mut ret = None;
     let mut interrupted = false;
-    let mut out = std::io::stdout().lock();
     loop {
         let item = tokio::select! {
             item = replies.next() => item,
             _ = interrupt.recv() => {
-                replies.cancel().await.map_err(|e| anyhow::anyhow!("cancelling: {e}"))?;
+                replies
+                    .cancel()
+                    .await
+                    .map_err(|e| Failure::Other(anyhow::anyhow!("cancelling: {e}")))?;
                 interrupted = true;
                 break;
             }
@@ -141,7 +189,7 @@ async fn run_one(
         let reply = match item {
             None => break,
             Some(Ok(reply)) => reply,
-            Some(Err(e)) => anyhow::bail!("{e}"),
+            Some(Err(e)) => return Err(Failure::Other(anyhow::anyhow!("{e}"))),
         };
         if json {
             writeln!(out, "{}", json_line(&reply))?;
@@ -154,12 +202,15 @@ async fn run_one(
                     out.flush()?;
                 } else {
                     table.push(reply.attributes());
+                    if table.rows.len() >= TABLE_BLOCK {
+                        table.print(out)?;
+                    }
                 }
             }
             ReplyKind::Trap => {
                 traps.push(reply.trap_info().map(|t| t.to_string()).unwrap_or_default())
             }
-            ReplyKind::Done => ret = reply.ret().map(|r| display_value(r)),
+            ReplyKind::Done => ret = reply.ret().map(display_value),
             ReplyKind::Unknown(word) if !json => {
                 writeln!(
                     out,
@@ -172,7 +223,7 @@ async fn run_one(
         }
     }
     if !json {
-        table.print(&mut out)?;
+        table.print(out)?;
         if let Some(ret) = ret {
             writeln!(out, "ret={ret}")?;
         }
@@ -278,11 +329,15 @@ fn row_line(attrs: &Attributes) -> String {
     parts.join(" ")
 }
 
-/// Rows printed as an aligned table; columns in the order they first appear.
+/// Rows printed as an aligned table; columns in the order they first appear. Printed in
+/// blocks: the header once, with the widths of the first block; later blocks widen columns
+/// where their values need it.
 #[derive(Default)]
 struct Table {
     columns: Vec<String>,
     rows: Vec<Vec<(usize, String)>>,
+    widths: Vec<usize>,
+    header_done: bool,
 }
 
 impl Table {
@@ -302,11 +357,18 @@ impl Table {
         self.rows.push(row);
     }
 
-    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+    /// Prints the rows held so far and forgets them.
+    fn print(&mut self, out: &mut impl Write) -> std::io::Result<()> {
         if self.rows.is_empty() {
             return Ok(());
         }
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths = std::mem::take(&mut self.widths);
+        for (i, c) in self.columns.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(c.chars().count()),
+                None => widths.push(c.chars().count()),
+            }
+        }
         for row in &self.rows {
             for (col, value) in row {
                 if let Some(w) = widths.get_mut(*col) {
@@ -327,11 +389,14 @@ impl Table {
             }
             s.trim_end().to_owned()
         };
-        writeln!(
-            out,
-            "{}",
-            line(self.columns.iter().map(String::as_str).collect())
-        )?;
+        if !self.header_done {
+            writeln!(
+                out,
+                "{}",
+                line(self.columns.iter().map(String::as_str).collect())
+            )?;
+            self.header_done = true;
+        }
         for row in &self.rows {
             let mut cells = vec![""; self.columns.len()];
             for (col, value) in row {
@@ -341,6 +406,8 @@ impl Table {
             }
             writeln!(out, "{}", line(cells))?;
         }
+        self.rows.clear();
+        self.widths = widths;
         Ok(())
     }
 }

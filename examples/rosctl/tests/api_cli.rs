@@ -3,7 +3,9 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use routeros_proto::sentence::SentenceDecoder;
@@ -65,14 +67,25 @@ impl FakeRouter {
     }
 }
 
-async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
+/// Rows of `/big/print`: far more than anyone reads through `| head`.
+const BIG_ROWS: usize = 1_000_000;
+
+type Writer = Arc<tokio::sync::Mutex<tokio::net::tcp::OwnedWriteHalf>>;
+/// Tags of `/big/print` commands being written, with the flag that stops each.
+type BigPrints = Arc<Mutex<Vec<(Bytes, Arc<AtomicBool>)>>>;
+
+async fn serve(io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
+    let (mut rd, wr) = io.into_split();
+    let wr: Writer = Arc::new(tokio::sync::Mutex::new(wr));
+    // Tags of `/big/print` commands still being written, and whether they were cancelled.
+    let big: BigPrints = Arc::default();
     let mut buf = BytesMut::new();
     let mut decoder = SentenceDecoder::default();
     loop {
         let sentence = match decoder.decode(&mut buf) {
             Ok(Some(s)) if s.is_empty() => continue,
             Ok(Some(s)) => s,
-            Ok(None) => match io.read_buf(&mut buf).await {
+            Ok(None) => match rd.read_buf(&mut buf).await {
                 Ok(0) | Err(_) => return,
                 Ok(_) => continue,
             },
@@ -84,7 +97,7 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
         let t = |reply: Reply| reply.with_tag(tag.clone());
         let replies = match req.command.as_ref() {
             b"/login" => {
-                if req.attributes.get("password").map(|p| p.as_ref()) == Some(PASSWORD.as_bytes()) {
+                if req.attributes.get("password") == Some(PASSWORD.as_bytes()) {
                     vec![t(Reply::done())]
                 } else {
                     vec![
@@ -102,6 +115,12 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
                     .with_attribute("type", "wlan")),
                 t(Reply::done()),
             ],
+            b"/big/print" => {
+                let stop = Arc::new(AtomicBool::new(false));
+                big.lock().unwrap().push((tag.clone(), stop.clone()));
+                tokio::spawn(write_big(wr.clone(), tag.clone(), stop));
+                continue;
+            }
             b"/queue/simple/print" => vec![
                 t(Reply::re().with_attribute("name", "q1")),
                 t(Reply::re().with_attribute("name", Bytes::from_static(b"\xffq"))),
@@ -111,7 +130,12 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
             b"/system/script/run" => vec![t(Reply::done().with_attribute("ret", "42"))],
             b"/interface/listen" => vec![t(Reply::re().with_attribute("name", "ether1"))],
             b"/cancel" => {
-                let target = req.attributes.get("tag").cloned().unwrap_or_default();
+                let target = req.attributes.get_shared("tag").unwrap_or_default();
+                for (tag, stop) in big.lock().unwrap().iter() {
+                    if *tag == target {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                }
                 vec![
                     Reply::trap(Some(TrapCategory::Interrupted), "interrupted")
                         .with_tag(target.clone()),
@@ -131,10 +155,35 @@ async fn serve(mut io: tokio::net::TcpStream, log: Arc<Mutex<Vec<Request>>>) {
         for reply in replies {
             reply.encode(&mut out).unwrap();
         }
-        if io.write_all(&out).await.is_err() {
+        if wr.lock().await.write_all(&out).await.is_err() {
             return;
         }
     }
+}
+
+/// Writes `BIG_ROWS` rows in chunks until done or cancelled (TCP paces it).
+async fn write_big(wr: Writer, tag: Bytes, stop: Arc<AtomicBool>) {
+    let mut i = 0;
+    while i < BIG_ROWS {
+        let mut chunk = BytesMut::new();
+        for _ in 0..500 {
+            Reply::re()
+                .with_attribute(".id", format!("*{i:X}"))
+                .with_attribute("name", format!("queue-{i}"))
+                .with_attribute("max-limit", "2000000/5000000")
+                .with_tag(tag.clone())
+                .encode(&mut chunk)
+                .unwrap();
+            i += 1;
+        }
+        let mut w = wr.lock().await;
+        if stop.load(Ordering::SeqCst) || w.write_all(&chunk).await.is_err() {
+            return;
+        }
+    }
+    let mut chunk = BytesMut::new();
+    Reply::done().with_tag(tag).encode(&mut chunk).unwrap();
+    let _ = wr.lock().await.write_all(&chunk).await;
 }
 
 fn stdout(o: &Output) -> String {
@@ -168,10 +217,7 @@ fn prints_rows_as_a_table_and_sends_words_as_typed() {
             Bytes::from_static(b"ether")
         )]
     );
-    assert_eq!(
-        req.api_attributes.get("proplist").unwrap().as_ref(),
-        b"name,type"
-    );
+    assert_eq!(req.api_attributes.get("proplist").unwrap(), b"name,type");
 
     let out = router.run(&["api", "/system/script/run", "=number=0"]);
     assert!(out.status.success());
@@ -246,7 +292,7 @@ fn repl_reads_commands_from_stdin() {
     assert!(text.ends_with("ret=42\n"), "{text}");
     assert!(stderr(&out).contains("no such command"));
     let run = &router.requests("/system/script/run")[0];
-    assert_eq!(run.attributes.get("source").unwrap().as_ref(), b":put 1");
+    assert_eq!(run.attributes.get("source").unwrap(), b":put 1");
 }
 
 #[test]
@@ -305,5 +351,55 @@ fn ctrl_c_cancels_a_streaming_command() {
     let listen_tag = router.requests("/interface/listen")[0].tag.clone().unwrap();
     let cancels = router.requests("/cancel");
     assert_eq!(cancels.len(), 1);
-    assert_eq!(cancels[0].attributes.get("tag"), Some(&listen_tag));
+    assert_eq!(cancels[0].attributes.get("tag"), Some(&listen_tag[..]));
+}
+
+/// `rosctl api ... | head -3`: the reader goes away after three lines; rosctl cancels the
+/// command, exits 0 without a word, promptly, although a million rows were coming.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_cancels_the_command_quietly() {
+    let router = FakeRouter::start();
+    for json in [false, true] {
+        let rosctl = router.rosctl(&[]);
+        let mut line = format!(
+            "set -o pipefail; '{}' --router {} --user admin api{} /big/print | head -3",
+            rosctl.get_program().to_string_lossy(),
+            router.addr,
+            if json { " --json" } else { "" },
+        );
+        line.push_str("; echo \"status=$?\" >&2");
+        let start = Instant::now();
+        let mut child = Command::new("bash")
+            .args(["-c", &line])
+            .env("ROS_PASSWORD", PASSWORD)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Liveness bound only: a hang would take for ever.
+        while child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "rosctl did not end"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(stdout(&out).lines().count(), 3, "{}", stdout(&out));
+        assert_eq!(stderr(&out).trim(), "status=0", "quiet and successful");
+        let tags: Vec<Bytes> = router
+            .requests("/big/print")
+            .iter()
+            .filter_map(|r| r.tag.clone())
+            .collect();
+        let cancels = router.requests("/cancel");
+        let last = tags.last().unwrap();
+        assert!(
+            cancels
+                .iter()
+                .any(|c| c.attributes.get("tag") == Some(&last[..])),
+            "the router was told to stop"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
@@ -10,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::codec::{FramedRead, FramedWrite};
 
-use super::{Error, Response};
+use super::{Error, Overflow, Response};
 use crate::codec::ClientCodec;
 use crate::{Command, ProtocolError, Reply, ReplyKind};
 
@@ -37,7 +38,7 @@ pub(crate) struct Collector {
     pub(crate) done: oneshot::Sender<Result<Response, Error>>,
     /// Replies collected so far (rows, traps, unknown words).
     pub(crate) replies: usize,
-    /// Wire bytes of the replies collected so far.
+    /// Memory the replies collected so far take ([`Reply::memory_size`]).
     pub(crate) bytes: usize,
     pub(crate) limits: CollectLimits,
 }
@@ -47,7 +48,7 @@ pub(crate) struct Collector {
 pub(crate) struct CollectLimits {
     /// Most replies (rows, traps, unknown words) before the command fails.
     pub(crate) max_rows: usize,
-    /// Most wire bytes of those replies before the command fails.
+    /// Most bytes of memory those replies may take before the command fails.
     pub(crate) max_bytes: usize,
 }
 
@@ -73,8 +74,9 @@ impl Collector {
                 limit: self.limits.max_rows,
             });
         }
-        // A decoded reply always re-encodes; should it not, it counts as too large.
-        let len = reply.encoded_len().unwrap_or(usize::MAX);
+        // What the reply costs in memory, not on the wire: a row of thousands of tiny
+        // attributes is accounted for what it holds.
+        let len = reply.memory_size();
         match self.bytes.checked_add(len) {
             Some(total) if total <= self.limits.max_bytes => {
                 self.replies += 1;
@@ -92,6 +94,16 @@ pub(crate) struct Sink {
     pub(crate) tx: mpsc::Sender<Reply>,
     pub(crate) end: Arc<OnceLock<Error>>,
     pub(crate) capacity: usize,
+    pub(crate) overflow: Overflow,
+}
+
+/// A reply that waits for room in its stream's buffer: the reader stops until it fits.
+pub(crate) struct Blocked {
+    tx: mpsc::Sender<Reply>,
+    reply: Reply,
+    tag: Bytes,
+    capacity: usize,
+    done: bool,
 }
 
 #[derive(Default)]
@@ -182,16 +194,39 @@ impl Shared {
         self.lock().closed.clone()
     }
 
-    /// Delivers one reply to the command it belongs to.
-    fn route(&self, reply: Reply) {
+    /// Ends a stream whose consumer did not make room in time: it gets `err` after the
+    /// replies already buffered, and the command is cancelled on the router.
+    fn lag(&self, tag: &Bytes, err: Error, done: bool) {
+        let mut state = self.lock();
+        if let Some(Pending::Stream(s)) = state.pending.remove(tag) {
+            let _ = s.end.set(err);
+            drop(state);
+            tracing::warn!(tag = %String::from_utf8_lossy(tag), "consumer lagged; cancelling");
+            if !done {
+                self.send_cancel(tag);
+            }
+        }
+    }
+
+    /// Forgets a command whose consumer went away, cancelling it on the router.
+    fn forget(&self, tag: &Bytes, done: bool) {
+        let removed = self.lock().pending.remove(tag).is_some();
+        if removed && !done {
+            self.send_cancel(tag);
+        }
+    }
+
+    /// Delivers one reply to the command it belongs to; a reply for a stream whose buffer is
+    /// full comes back as [`Blocked`] for the reader to wait on.
+    fn route(&self, reply: Reply) -> Option<Blocked> {
         let Some(tag) = reply.tag().cloned() else {
             tracing::debug!(reply = ?reply.kind(), "ignoring untagged reply");
-            return;
+            return None;
         };
         let mut state = self.lock();
         let Some(pending) = state.pending.get_mut(&tag) else {
             tracing::trace!(tag = %String::from_utf8_lossy(&tag), "reply for a finished command");
-            return;
+            return None;
         };
         match pending {
             Pending::Collect(c) => match reply.kind() {
@@ -205,7 +240,7 @@ impl Shared {
                         drop(state);
                         tracing::warn!(tag = %String::from_utf8_lossy(&tag), "collected reply too large; cancelling");
                         self.send_cancel(&tag);
-                        return;
+                        return None;
                     }
                     match reply.kind() {
                         ReplyKind::Re => c.response.rows.push(reply.into_attributes()),
@@ -217,7 +252,7 @@ impl Shared {
                 ReplyKind::Done => {
                     if let Some(Pending::Collect(mut c)) = state.pending.remove(&tag) {
                         let done = reply.into_attributes();
-                        c.response.ret = done.get("ret").cloned();
+                        c.response.ret = done.get_shared("ret");
                         c.response.done = done;
                         let result = if c.traps.is_empty() {
                             Ok(c.response)
@@ -235,25 +270,60 @@ impl Shared {
                     Ok(()) => {
                         state.pending.remove(&tag);
                     }
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        let _ = s.end.set(Error::Lagged {
-                            capacity: s.capacity,
-                        });
-                        tracing::warn!(tag = %String::from_utf8_lossy(&tag), "consumer lagged; cancelling");
-                        state.pending.remove(&tag);
-                        drop(state);
-                        if !done {
-                            self.send_cancel(&tag);
+                    Err(mpsc::error::TrySendError::Full(reply)) => match s.overflow {
+                        Overflow::Wait => {
+                            return Some(Blocked {
+                                tx: s.tx.clone(),
+                                reply,
+                                tag,
+                                capacity: s.capacity,
+                                done,
+                            });
                         }
-                    }
+                        Overflow::Cancel => {
+                            let err = Error::Lagged {
+                                capacity: s.capacity,
+                                waited: None,
+                            };
+                            drop(state);
+                            self.lag(&tag, err, done);
+                        }
+                    },
                     Err(mpsc::error::TrySendError::Closed(_)) => {
-                        state.pending.remove(&tag);
                         drop(state);
-                        if !done {
-                            self.send_cancel(&tag);
-                        }
+                        self.forget(&tag, done);
                     }
                 }
+            }
+        }
+        None
+    }
+
+    /// Waits until the stream of a [`Blocked`] reply has room (back-pressure: nothing else is
+    /// read meanwhile, so TCP slows the router down), at most `deadline`.
+    async fn deliver(&self, blocked: Blocked, deadline: Option<Duration>) {
+        let Blocked {
+            tx,
+            reply,
+            tag,
+            capacity,
+            done,
+        } = blocked;
+        let sent = match deadline {
+            Some(d) => tokio::time::timeout(d, tx.send(reply)).await,
+            None => Ok(tx.send(reply).await),
+        };
+        match sent {
+            Ok(Ok(())) => {
+                if done {
+                    self.lock().pending.remove(&tag);
+                }
+            }
+            // The consumer went away while we waited.
+            Ok(Err(_)) => self.forget(&tag, done),
+            Err(_) => {
+                let waited = deadline;
+                self.lag(&tag, Error::Lagged { capacity, waited }, done);
             }
         }
     }
@@ -279,15 +349,20 @@ pub(crate) async fn run(
     writer: WriteHalf<Io>,
     commands: mpsc::UnboundedReceiver<Command>,
     shared: Arc<Shared>,
+    lag_deadline: Option<Duration>,
 ) {
     let err = tokio::select! {
-        e = read_loop(&mut reader, &shared) => e,
+        e = read_loop(&mut reader, &shared, lag_deadline) => e,
         e = write_loop(writer, commands) => e,
     };
     shared.close(err);
 }
 
-async fn read_loop(reader: &mut FramedRead<ReadHalf<Io>, ClientCodec>, shared: &Shared) -> Error {
+async fn read_loop(
+    reader: &mut FramedRead<ReadHalf<Io>, ClientCodec>,
+    shared: &Shared,
+    lag_deadline: Option<Duration>,
+) -> Error {
     let mut since_yield = 0u32;
     loop {
         let reply = match reader.next().await {
@@ -304,7 +379,10 @@ async fn read_loop(reader: &mut FramedRead<ReadHalf<Io>, ClientCodec>, shared: &
         if reply.kind() == &ReplyKind::Fatal {
             return Error::Fatal(reply.fatal_reason().unwrap_or_default());
         }
-        shared.route(reply);
+        if let Some(blocked) = shared.route(reply) {
+            // Head-of-line: the other commands' replies wait behind this one.
+            shared.deliver(blocked, lag_deadline).await;
+        }
         since_yield += 1;
         if since_yield >= YIELD_EVERY {
             since_yield = 0;

@@ -58,12 +58,17 @@ pub enum Error {
     /// The command did not finish within its timeout; it was cancelled on the router.
     #[error("command timed out after {0:?}")]
     Timeout(Duration),
-    /// The consumer of a streaming command read too slowly and its bounded buffer of
-    /// `capacity` replies overflowed; the command was cancelled on the router.
-    #[error("consumer lagged: more than {capacity} replies were waiting to be read; the command was cancelled")]
+    /// The consumer of a streaming command stopped reading: its buffer of `capacity` replies
+    /// stayed full for the [lag deadline](super::Config::lag_deadline) (`waited`), or, for a
+    /// command started with [`Overflow::Cancel`](super::Overflow::Cancel), overflowed at once
+    /// (`waited` is `None`). The command was cancelled on the router; the replies already
+    /// buffered were delivered first.
+    #[error("{}", lagged_message(*capacity, *waited))]
     Lagged {
         /// The buffer size ([`Config::row_buffer`](super::Config::row_buffer)).
         capacity: usize,
+        /// How long the connection waited for the consumer before giving up.
+        waited: Option<Duration>,
     },
     /// A collecting command ([`Client::execute`](super::Client::execute),
     /// [`Client::print`](super::Client::print)) received more than `limit` replies
@@ -74,7 +79,7 @@ pub enum Error {
         /// The configured limit.
         limit: usize,
     },
-    /// The replies of a collecting command took more than `limit` bytes on the wire
+    /// The replies of a collecting command took more than `limit` bytes of memory
     /// ([`Config::max_response_bytes`](super::Config::max_response_bytes)); it was cancelled
     /// on the router and the rows received so far were dropped. Other commands on the
     /// connection are unaffected.
@@ -101,6 +106,17 @@ pub enum Error {
     /// The client was closed with [`Client::close`](super::Client::close).
     #[error("client closed")]
     Closed,
+}
+
+fn lagged_message(capacity: usize, waited: Option<Duration>) -> String {
+    match waited {
+        Some(w) => format!(
+            "consumer lagged: {capacity} replies waited unread for {w:?}; the command was cancelled"
+        ),
+        None => format!(
+            "consumer lagged: more than {capacity} replies were waiting to be read; the command was cancelled"
+        ),
+    }
 }
 
 fn trap_message(traps: &[Trap]) -> String {

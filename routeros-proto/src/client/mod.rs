@@ -14,11 +14,19 @@
 //!   `interrupted` trap.
 //! - [`Client::replies`] returns every reply sentence in order (`!re`, `!done`, `!trap`,
 //!   `!empty`, unknown words), for tools that show the raw exchange.
-//! - Every streaming command has a bounded buffer ([`Config::row_buffer`]). A consumer that
-//!   falls behind gets [`Error::Lagged`] and its command is cancelled on the router; the other
-//!   commands are unaffected. At most [`Config::max_in_flight`] commands run at once.
+//! - Every streaming command has a bounded buffer ([`Config::row_buffer`]). When it is full,
+//!   the connection stops reading the socket until the consumer takes a reply: nothing is
+//!   dropped, and TCP slows the router down (back-pressure, as tokio-postgres and redis-rs
+//!   multiplexers do). While it waits, the replies of the *other* commands on the connection
+//!   wait too (head-of-line blocking). Two ways out: a consumer that takes nothing for the
+//!   [lag deadline](Config::lag_deadline) (default 30 s) gets [`Error::Lagged`] and its
+//!   command is cancelled, which frees the connection; and a command started with
+//!   [`Overflow::Cancel`] ([`Client::stream_with`]) ends with `Lagged` at once instead of
+//!   waiting, for monitors where only fresh data matters. At most [`Config::max_in_flight`]
+//!   commands run at once.
 //! - A collecting command holds at most [`Config::max_rows`] replies (default 1,000,000) and
-//!   [`Config::max_response_bytes`] bytes (default 512 MiB); beyond that it fails with
+//!   [`Config::max_response_bytes`] bytes of memory (default 512 MiB; a received row costs
+//!   its wire size plus about a hundred bytes); beyond that it fails with
 //!   [`Error::TooManyRows`] / [`Error::ResponseTooLarge`] and is cancelled on the router, the
 //!   other commands unaffected.
 //! - A `!fatal`, a disconnect or undecodable bytes fail every pending command with an error
@@ -109,6 +117,20 @@ pub async fn connect(
     config.connect().await
 }
 
+/// What a streaming command does when its consumer falls behind and its buffer is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Overflow {
+    /// Stop reading the connection until the consumer takes a reply (back-pressure), up to
+    /// the [lag deadline](Config::lag_deadline). Nothing is lost. The default.
+    #[default]
+    Wait,
+    /// End the stream with [`Error::Lagged`] and cancel the command at once, leaving the
+    /// connection to the other commands: for monitors where only fresh data matters (a
+    /// consumer that is behind would rather restart than read old rows).
+    Cancel,
+}
+
 /// How to connect and log in, and the client's limits.
 ///
 /// ```
@@ -134,6 +156,7 @@ pub struct Config {
     command_timeout: Option<Duration>,
     limits: Limits,
     row_buffer: usize,
+    lag_deadline: Option<Duration>,
     max_in_flight: usize,
     max_rows: usize,
     max_response_bytes: usize,
@@ -151,6 +174,7 @@ impl fmt::Debug for Config {
             .field("command_timeout", &self.command_timeout)
             .field("limits", &self.limits)
             .field("row_buffer", &self.row_buffer)
+            .field("lag_deadline", &self.lag_deadline)
             .field("max_in_flight", &self.max_in_flight)
             .field("max_rows", &self.max_rows)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -166,14 +190,16 @@ impl Config {
     pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
     /// Default buffer of a streaming command, in replies: 1,024.
     pub const DEFAULT_ROW_BUFFER: usize = 1024;
+    /// Default lag deadline: 30 seconds.
+    pub const DEFAULT_LAG_DEADLINE: Duration = Duration::from_secs(30);
     /// Default number of commands running at once on one connection: 1,024.
     pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
     /// Default bound on the replies one [`Client::execute`] or [`Client::print`] collects:
     /// 1,000,000 (ten times the simple queues of a large ISP router).
     pub const DEFAULT_MAX_ROWS: usize = 1_000_000;
-    /// Default bound on the wire bytes of the replies one [`Client::execute`] or
-    /// [`Client::print`] collects: 512 MiB (a 100,000-row `/queue/simple/print` is about
-    /// 60 MB).
+    /// Default bound on the memory the replies of one [`Client::execute`] or
+    /// [`Client::print`] take: 512 MiB (a 100,000-row `/queue/simple/print` takes about
+    /// 50 MB).
     pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 512 << 20;
 
     /// Settings for the router at `addr`: `host`, `host:port`, `[v6]:port` or a bare IPv6
@@ -188,6 +214,7 @@ impl Config {
             command_timeout: Some(Self::DEFAULT_COMMAND_TIMEOUT),
             limits: Limits::default(),
             row_buffer: Self::DEFAULT_ROW_BUFFER,
+            lag_deadline: Some(Self::DEFAULT_LAG_DEADLINE),
             max_in_flight: Self::DEFAULT_MAX_IN_FLIGHT,
             max_rows: Self::DEFAULT_MAX_ROWS,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
@@ -237,10 +264,19 @@ impl Config {
         self
     }
 
-    /// Replies buffered per streaming command before its consumer counts as lagging
-    /// (default 1,024; at least 1).
+    /// Replies buffered per streaming command (default 1,024; at least 1). When they are
+    /// all unread, the connection stops reading until the consumer takes one.
     pub fn row_buffer(&mut self, replies: usize) -> &mut Self {
         self.row_buffer = replies.max(1);
+        self
+    }
+
+    /// How long a streaming command's consumer may leave its full buffer untouched before
+    /// the stream ends with [`Error::Lagged`] and the command is cancelled (default 30 s;
+    /// `None`: wait for ever). Meanwhile the connection reads nothing, so this also bounds how
+    /// long one stuck consumer holds up the other commands.
+    pub fn lag_deadline(&mut self, deadline: impl Into<Option<Duration>>) -> &mut Self {
+        self.lag_deadline = deadline.into();
         self
     }
 
@@ -263,8 +299,10 @@ impl Config {
         self
     }
 
-    /// Most bytes (as sent on the wire) of the replies that one [`Client::execute`] or
-    /// [`Client::print`] collects (default [512 MiB](Self::DEFAULT_MAX_RESPONSE_BYTES)).
+    /// Most bytes of memory the replies that one [`Client::execute`] or [`Client::print`]
+    /// collects may take (default [512 MiB](Self::DEFAULT_MAX_RESPONSE_BYTES)). A reply is
+    /// counted by [`Reply::memory_size`]: its wire bytes plus about a hundred bytes, so a row
+    /// of thousands of tiny attributes costs what it holds.
     ///
     /// Exceeding it fails the command with [`Error::ResponseTooLarge`] and sends
     /// `/cancel =tag=` for it, as [`max_rows`](Self::max_rows) does.
@@ -370,7 +408,13 @@ impl Config {
         *reader.read_buffer_mut() = parts.read_buf;
         let (tx, rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared::new(tx));
-        let task = tokio::spawn(driver::run(reader, write_half, rx, shared.clone()));
+        let task = tokio::spawn(driver::run(
+            reader,
+            write_half,
+            rx,
+            shared.clone(),
+            self.lag_deadline,
+        ));
         Ok(Client {
             inner: Arc::new(Inner {
                 shared,
@@ -551,14 +595,30 @@ impl Client {
     }
 
     /// Starts a command whose rows are read as they come (`listen`, `print =follow=`,
-    /// `monitor-traffic`, `ping`...). See [`RowStream`].
+    /// `monitor-traffic`, `ping`, or a print too large to collect). See [`RowStream`]; a slow
+    /// consumer pushes back on the connection ([`Overflow::Wait`]).
     pub async fn stream(&self, cmd: Command) -> Result<RowStream, Error> {
         self.replies(cmd).await.map(RowStream::new)
+    }
+
+    /// [`stream`](Self::stream) with a choice of what happens when the consumer falls behind.
+    pub async fn stream_with(&self, cmd: Command, overflow: Overflow) -> Result<RowStream, Error> {
+        self.replies_with(cmd, overflow).await.map(RowStream::new)
     }
 
     /// Starts a command and returns every reply sentence in order, `!done` and `!trap`
     /// included. See [`ReplyStream`].
     pub async fn replies(&self, cmd: Command) -> Result<ReplyStream, Error> {
+        self.replies_with(cmd, Overflow::Wait).await
+    }
+
+    /// [`replies`](Self::replies) with a choice of what happens when the consumer falls
+    /// behind.
+    pub async fn replies_with(
+        &self,
+        cmd: Command,
+        overflow: Overflow,
+    ) -> Result<ReplyStream, Error> {
         let permit = self.acquire().await?;
         let capacity = self.inner.row_buffer;
         let (tx, rx) = mpsc::channel(capacity);
@@ -567,6 +627,7 @@ impl Client {
             tx,
             end: end.clone(),
             capacity,
+            overflow,
         });
         let guard = self.submit(cmd, pending, permit)?;
         Ok(ReplyStream::new(rx, end, guard, self.clone()))

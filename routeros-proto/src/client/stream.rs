@@ -23,7 +23,8 @@ const CANCEL_WAIT: Duration = Duration::from_secs(30);
 /// the closing `!done` (after which the stream ends).
 ///
 /// Errors are the connection's ([`Error::is_closed`]) or [`Error::Lagged`] when this stream
-/// was read too slowly; an error is the last item. A `!trap` is an ordinary item here.
+/// was not read for the lag deadline; an error is the last item. A `!trap` is an ordinary
+/// item here.
 ///
 /// Dropping the stream before `!done` sends `/cancel =tag=` for the command.
 pub struct ReplyStream {
@@ -150,8 +151,10 @@ impl Stream for ReplyStream {
 /// `interrupted` trap that answers it is swallowed.
 ///
 /// The stream holds at most [`Config::row_buffer`](super::Config::row_buffer) unread replies;
-/// when the router sends more, the stream ends with [`Error::Lagged`] and the command is
-/// cancelled, while other commands carry on.
+/// when they are all unread, the connection waits for this consumer (back-pressure; the other
+/// commands on the connection wait too). A consumer that takes nothing for the
+/// [lag deadline](super::Config::lag_deadline) gets [`Error::Lagged`] and the command is
+/// cancelled; see [`Overflow`](super::Overflow) for monitors that prefer to end at once.
 #[derive(Debug)]
 pub struct RowStream {
     inner: ReplyStream,
