@@ -471,3 +471,44 @@ impl CloudTransport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_state_follows_inbound_times_and_131047() {
+        let w = Windows::new();
+        let n: PhoneNumber = "6281234567890".parse().unwrap();
+        let day = WINDOW;
+        assert_eq!(w.state(&n, 1_000_000, day), WindowStatus::Unknown);
+        w.record_inbound(&n, 1_000_000);
+        assert_eq!(w.state(&n, 1_000_000 + 3600, day), WindowStatus::Open);
+        // closed a little before 24 hours, to be safe from clock differences
+        assert_eq!(w.state(&n, 1_000_000 + 86_000, day), WindowStatus::Closed);
+        w.mark_closed(&n);
+        assert_eq!(w.state(&n, 1_000_000 + 60, day), WindowStatus::Closed);
+        // an older message does not move the time back, a new one reopens
+        w.record_inbound(&n, 999_000);
+        assert_eq!(w.state(&n, 1_000_000 + 60, day), WindowStatus::Open);
+        let saved = w.snapshot();
+        assert_eq!(saved, vec![(n.clone(), 1_000_000)]);
+        let w2 = Windows::new();
+        w2.restore(saved);
+        assert_eq!(w2.state(&n, 1_000_000 + 60, day), WindowStatus::Open);
+    }
+
+    #[test]
+    fn pacing_presets() {
+        let l = limits(Duration::from_millis(100), 50.0);
+        assert_eq!(l.per_chat_interval, Duration::from_millis(100));
+        assert_eq!(l.per_chat_burst, 1);
+        assert_eq!(l.global_interval, Duration::from_millis(20));
+        let cfg = notifier_config();
+        assert_eq!(cfg.limits.per_chat_interval, PAIR_INTERVAL);
+        assert!(
+            cfg.limits.global_interval >= Duration::from_millis(12),
+            "under 80/s"
+        );
+    }
+}

@@ -11,7 +11,7 @@
 //!   permission errors. [`limits`] / [`notifier_config`] pace one message per 6 s per number.
 //! - [`webhook`] (sans-io): subscription check, `X-Hub-Signature-256` check before parsing,
 //!   bounded parsing into [`InboundEvent`]s, a [`Deduper`] for redeliveries.
-//! - [`format`]: WhatsApp markup ([`Markup`]), splitting under 4,096 characters, flattening
+//! - [`format`](mod@format): WhatsApp markup ([`Markup`]), splitting under 4,096 characters, flattening
 //!   for template parameters.
 //! - [`gateway`]: a generic HTTP gateway channel (Fonnte, Wablas, WAHA, Evolution API) from a
 //!   TOML file. **Unofficial: the number can be banned.**

@@ -21,7 +21,7 @@ async fn fake() -> FakeCloudApi {
     cfg.pair_interval = Some(PAIR);
     cfg.throughput = Some(80.0);
     // requests sent on time may arrive bunched up by this much on a loaded machine
-    cfg.jitter = Duration::from_millis(40);
+    cfg.jitter = Duration::from_millis(60);
     FakeCloudApi::start_with(cfg).await
 }
 

@@ -44,7 +44,7 @@ async fn run(envs: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
 async fn fake() -> FakeCloudApi {
     let mut cfg = FakeConfig::default();
     cfg.pair_interval = Some(Duration::from_millis(100));
-    cfg.jitter = Duration::from_millis(40);
+    cfg.jitter = Duration::from_millis(60);
     FakeCloudApi::start_with(cfg).await
 }
 
