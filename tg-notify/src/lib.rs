@@ -5,7 +5,8 @@
 //! - [`html`], [`markdown_v2`], [`MessageBuilder`], [`rendered_len`], [`split`]: escaping,
 //!   formatting and splitting by Telegram's own length rule (UTF-16 units after parsing).
 //! - [`pacing`]: a sans-io scheduler for Telegram's per-chat, per-group and global limits.
-//! - [`Notifier`]: a persistent, paced, coalescing queue in front of the client.
+//! - [`Notifier`]: a persistent, paced, coalescing queue in front of the client, or of any
+//!   other chat service through the [`Transport`] seam (module [`transport`]).
 //! - [`UpdateStream`], [`parse_command`], [`Authorizer`]: the bot side.
 //! - `fake` (feature `fake-server`): a fake Bot API server for tests.
 //!
@@ -34,6 +35,7 @@ mod format;
 mod notifier;
 pub mod pacing;
 mod store;
+pub mod transport;
 mod types;
 mod updates;
 
@@ -53,6 +55,7 @@ pub use store::{
     AlertState, JsonFileStore, MemoryStore, Priority, QueuedMessage, Store, StoreError,
     MAX_JOURNAL_LINE,
 };
+pub use transport::Transport;
 pub use types::{
     BotCommand, Chat, ChatId, LinkPreviewOptions, Message, ParseChatIdError, ParseMode,
     ParseModeError, SendMessage, Update, User,

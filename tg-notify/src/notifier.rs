@@ -1,4 +1,5 @@
-//! The notifier: a paced, coalescing, persistent queue in front of [`Bot`].
+//! The notifier: a paced, coalescing, persistent queue in front of a [`Transport`] (the
+//! Telegram [`Bot`] by default).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,11 +11,11 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use crate::client::Bot;
-use crate::error::Error;
-use crate::format::{escape, split_with_limit, MAX_MESSAGE_LEN};
+use crate::format::escape;
 use crate::pacing::{Decision, Limits, Pacer};
 use crate::store::{AlertState, Priority, QueuedMessage, Store, StoreError};
-use crate::types::{ChatId, ParseMode, SendMessage};
+use crate::transport::{RateScope, SendError, Sent, Transport};
+use crate::types::{ChatId, ParseMode};
 
 /// An alert to deliver.
 ///
@@ -108,7 +109,8 @@ pub struct NotifierConfig {
     pub backoff_base: Duration,
     /// Longest backoff.
     pub backoff_max: Duration,
-    /// Wait after Telegram rejected the token before trying again.
+    /// Wait after the service rejected the credentials ([`SendError::Fatal`]) before trying
+    /// again (one probe per wait, never a loop); [`Notifier::resume`] ends it early.
     pub unauthorized_wait: Duration,
     /// Requests in flight at once (over all chats).
     pub max_in_flight: usize,
@@ -201,9 +203,10 @@ pub struct Failure {
     pub chat: ChatId,
     /// Queue id of the message.
     pub id: u64,
-    /// Why (Telegram's description).
+    /// Why (the service's description).
     pub reason: String,
-    /// Whether the cause was the token (every later message fails the same way).
+    /// Whether the cause was the credentials or permissions (every later message fails the
+    /// same way): the message is kept and sending pauses.
     pub unauthorized: bool,
 }
 
@@ -259,6 +262,11 @@ struct State {
     consecutive_failures: u32,
     /// Recent 429s: when several chats hit flood control at once the limit is global.
     floods: VecDeque<(Instant, ChatId)>,
+    /// Immediate resends ([`SendError::Restart`], [`SendError::ResendAsPlain`]) per message
+    /// in a row, so that a transport answering them forever cannot make a loop.
+    resends: HashMap<u64, u32>,
+    /// Paused by a fatal error until this instant.
+    paused_until: Option<Instant>,
     closed: bool,
 }
 
@@ -269,7 +277,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 struct Shared {
     state: Mutex<State>,
     store: Box<dyn Store>,
-    bot: Bot,
+    transport: Box<dyn Transport>,
     counters: Counters,
     wake: Notify,
     idle: Notify,
@@ -290,7 +298,8 @@ impl Shared {
     }
 }
 
-/// An async queue in front of [`Bot`]: paces to Telegram's limits, honours `retry_after`,
+/// An async queue in front of a [`Transport`] (by default the Telegram [`Bot`]): paces to
+/// the service's limits, honours `retry_after`,
 /// backs off on outages, coalesces repeated and flapping alerts, summarises on overflow, and
 /// removes a message from the [`Store`] only after Telegram accepted it.
 ///
@@ -326,14 +335,15 @@ impl Drop for WorkerGuard {
 impl std::fmt::Debug for Notifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Notifier")
-            .field("bot", &self.shared.bot)
+            .field("transport", &self.shared.transport)
             .field("metrics", &self.metrics())
             .finish_non_exhaustive()
     }
 }
 
 impl Notifier {
-    /// Loads the queue from `store` and starts the worker on the current tokio runtime.
+    /// Loads the queue from `store` and starts the worker, sending to Telegram with `bot`, on
+    /// the current tokio runtime.
     ///
     /// # Panics
     ///
@@ -343,6 +353,21 @@ impl Notifier {
         store: impl Store,
         cfg: NotifierConfig,
     ) -> Result<Notifier, NotifyError> {
+        Self::with_transport(bot, store, cfg)
+    }
+
+    /// Loads the queue from `store` and starts the worker, sending with `transport`, on the
+    /// current tokio runtime. One store belongs to one notifier (and so to one channel).
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub fn with_transport(
+        transport: impl Transport,
+        store: impl Store,
+        cfg: NotifierConfig,
+    ) -> Result<Notifier, NotifyError> {
+        let transport: Box<dyn Transport> = Box::new(transport);
         let mut loaded = store.load()?;
         loaded.sort_by_key(|m| m.id);
         let now = Instant::now();
@@ -359,6 +384,8 @@ impl Notifier {
             failures: Vec::new(),
             consecutive_failures: 0,
             floods: VecDeque::new(),
+            resends: HashMap::new(),
+            paused_until: None,
             closed: false,
         };
         let now_ms = unix_ms();
@@ -374,13 +401,16 @@ impl Notifier {
                 Some(t) => {
                     state.held.insert((t, id), ());
                 }
-                None => state.enqueue_ready(chat, id, now),
+                None => {
+                    let group = transport.is_group(&chat);
+                    state.enqueue_ready(chat, group, id, now);
+                }
             }
         }
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             store: Box::new(store),
-            bot,
+            transport,
             counters: Counters::default(),
             wake: Notify::new(),
             idle: Notify::new(),
@@ -403,7 +433,8 @@ impl Notifier {
         }
         let now_ms = unix_ms();
         let now = Instant::now();
-        let outcome = st.enqueue(&self.shared, alert, now_ms, now);
+        let group = self.shared.transport.is_group(&alert.chat);
+        let outcome = st.enqueue(&self.shared, alert, group, now_ms, now);
         drop(st);
         self.shared.wake.notify_one();
         Ok(outcome)
@@ -449,6 +480,24 @@ impl Notifier {
         std::mem::take(&mut lock(&self.shared.state).failures)
     }
 
+    /// Ends a pause caused by a fatal error (for example after the token was replaced in the
+    /// transport): queued messages are sent again now.
+    pub fn resume(&self) {
+        let mut st = lock(&self.shared.state);
+        if st.paused_until.take().is_some() {
+            st.pacer.unblock_all();
+        }
+        drop(st);
+        self.shared.wake.notify_one();
+    }
+
+    /// Whether sending is paused by a fatal error (credentials, permissions).
+    pub fn is_paused(&self) -> bool {
+        lock(&self.shared.state)
+            .paused_until
+            .is_some_and(|t| t > Instant::now())
+    }
+
     /// Stops the worker. Requests in flight are abandoned; every message not yet accepted
     /// stays in the store for the next start.
     pub async fn shutdown(self) {
@@ -458,8 +507,7 @@ impl Notifier {
 }
 
 impl State {
-    fn enqueue_ready(&mut self, chat: ChatId, id: u64, now: Instant) {
-        let group = chat.is_group();
+    fn enqueue_ready(&mut self, chat: ChatId, group: bool, id: u64, now: Instant) {
         self.chat_queues
             .entry(chat.clone())
             .or_default()
@@ -467,7 +515,14 @@ impl State {
         self.pacer.push(chat, group, 1, now);
     }
 
-    fn enqueue(&mut self, shared: &Shared, alert: Alert, now_ms: u64, now: Instant) -> Enqueued {
+    fn enqueue(
+        &mut self,
+        shared: &Shared,
+        alert: Alert,
+        group: bool,
+        now_ms: u64,
+        now: Instant,
+    ) -> Enqueued {
         // 1. merge into a queued message with the same key that has not started sending
         if let Some(key) = &alert.key {
             let target = self.messages.values().find(|m| {
@@ -538,7 +593,7 @@ impl State {
                 Enqueued::Deferred(id)
             }
             None => {
-                self.enqueue_ready(alert.chat, id, now);
+                self.enqueue_ready(alert.chat, group, id, now);
                 Enqueued::Queued(id)
             }
         }
@@ -567,8 +622,9 @@ impl State {
                 self.pacer.clear(&m.chat);
                 let pending = remaining.saturating_sub(in_flight);
                 if pending > 0 {
+                    let group = shared.transport.is_group(&m.chat);
                     self.pacer
-                        .push(m.chat.clone(), m.chat.is_group(), pending, Instant::now());
+                        .push(m.chat.clone(), group, pending, Instant::now());
                 }
             }
         }
@@ -612,7 +668,8 @@ impl State {
                 };
                 self.messages.insert(id, msg);
                 self.overflow_summary.insert(chat.clone(), id);
-                self.enqueue_ready(chat.clone(), id, now);
+                let group = shared.transport.is_group(chat);
+                self.enqueue_ready(chat.clone(), group, id, now);
                 id
             }
         };
@@ -633,14 +690,15 @@ impl State {
         }
     }
 
-    fn release_held(&mut self, now_ms: u64, now: Instant) {
+    fn release_held(&mut self, shared: &Shared, now_ms: u64, now: Instant) {
         while let Some((&(t, id), ())) = self.held.iter().next() {
             if t > now_ms {
                 break;
             }
             self.held.remove(&(t, id));
             if let Some(chat) = self.messages.get(&id).map(|m| m.chat.clone()) {
-                self.enqueue_ready(chat, id, now);
+                let group = shared.transport.is_group(&chat);
+                self.enqueue_ready(chat, group, id, now);
             }
         }
     }
@@ -675,6 +733,9 @@ pub fn render(msg: &QueuedMessage) -> String {
 const GLOBAL_FLOOD_CHATS: usize = 3;
 const GLOBAL_FLOOD_WINDOW: Duration = Duration::from_secs(1);
 
+/// Immediate resends of one message in a row before it is given up.
+const MAX_RESENDS: u32 = 3;
+
 enum Outcome {
     Accepted,
     MoreParts,
@@ -686,8 +747,7 @@ enum Outcome {
 struct Job {
     chat: ChatId,
     id: u64,
-    result: Result<(), Error>,
-    parts: u32,
+    result: Result<Sent, SendError>,
 }
 
 async fn worker(shared: Arc<Shared>) {
@@ -696,7 +756,7 @@ async fn worker(shared: Arc<Shared>) {
         let (decision, next_held) = {
             let mut st = lock(&shared.state);
             let now = Instant::now();
-            st.release_held(unix_ms(), now);
+            st.release_held(&shared, unix_ms(), now);
             let full = jobs.len() >= st.cfg.max_in_flight;
             let d = if full {
                 Decision::Idle
@@ -713,20 +773,18 @@ async fn worker(shared: Arc<Shared>) {
             Decision::Send(chat) => {
                 let job = {
                     let mut st = lock(&shared.state);
-                    prepare(&mut st, &chat)
+                    let next = head(&mut st, &chat);
+                    if let Some((id, _)) = &next {
+                        st.in_flight.insert(chat.clone(), *id);
+                    }
+                    next
                 };
                 match job {
-                    Some((id, req, parts)) => {
-                        lock(&shared.state).in_flight.insert(chat.clone(), id);
-                        let bot = shared.bot.clone();
+                    Some((id, msg)) => {
+                        let fut = shared.transport.send(&msg, msg.parts_sent);
                         jobs.spawn(async move {
-                            let result = bot.send_message(&req).await.map(|_| ());
-                            Job {
-                                chat,
-                                id,
-                                result,
-                                parts,
-                            }
+                            let result = fut.await;
+                            Job { chat, id, result }
                         });
                     }
                     None => {
@@ -773,8 +831,8 @@ async fn sleep_opt(d: Option<Duration>) {
     }
 }
 
-/// Builds the request for the next part of the head message of `chat`.
-fn prepare(st: &mut State, chat: &ChatId) -> Option<(u64, SendMessage, u32)> {
+/// The head message of `chat` (a copy, so the transport renders it outside the lock).
+fn head(st: &mut State, chat: &ChatId) -> Option<(u64, QueuedMessage)> {
     loop {
         let id = *st.chat_queues.get(chat)?.front()?;
         let Some(m) = st.messages.get(&id) else {
@@ -783,16 +841,21 @@ fn prepare(st: &mut State, chat: &ChatId) -> Option<(u64, SendMessage, u32)> {
             }
             continue;
         };
-        let parts = split_with_limit(&render(m), m.parse_mode, MAX_MESSAGE_LEN);
-        let n = u32::try_from(parts.len()).unwrap_or(u32::MAX);
-        let idx = usize::try_from(m.parts_sent).unwrap_or(usize::MAX);
-        let text = parts.into_iter().nth(idx).unwrap_or_default();
-        let mut req = SendMessage::new(m.chat.clone(), text);
-        req.parse_mode(m.parse_mode).silent(m.silent);
-        if let Some(t) = m.thread {
-            req.thread(t);
-        }
-        return Some((id, req, n));
+        return Some((id, m.clone()));
+    }
+}
+
+/// Gives up `ids` of `chat` with a failure record each.
+fn give_up(shared: &Shared, st: &mut State, chat: &ChatId, ids: Vec<u64>, reason: &str) {
+    for id in ids {
+        shared.counters.failed.fetch_add(1, Ordering::Relaxed);
+        st.failures.push(Failure {
+            chat: chat.clone(),
+            id,
+            reason: reason.to_owned(),
+            unauthorized: false,
+        });
+        finish(shared, st, chat, id, false);
     }
 }
 
@@ -801,14 +864,20 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
     let mut st = lock(&shared.state);
     st.in_flight.remove(&job.chat);
     let now = Instant::now();
-    let outcome = match &job.result {
-        Ok(()) => {
+    if !matches!(
+        job.result,
+        Err(SendError::Restart(_) | SendError::ResendAsPlain(_))
+    ) {
+        st.resends.remove(&job.id);
+    }
+    let outcome = match job.result {
+        Ok(sent) => {
             st.consecutive_failures = 0;
             shared.counters.sent.fetch_add(1, Ordering::Relaxed);
             let mut finished = false;
             if let Some(m) = st.messages.get_mut(&job.id) {
                 m.parts_sent = m.parts_sent.saturating_add(1);
-                if m.parts_sent >= job.parts {
+                if m.parts_sent >= sent.parts {
                     finished = true;
                 } else {
                     shared.persist(m);
@@ -821,35 +890,41 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
                 Outcome::MoreParts
             }
         }
-        Err(Error::RetryAfter(d)) => {
+        Err(SendError::RateLimited { wait, scope }) => {
             shared.counters.retried.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!(chat = %job.chat, retry_after = ?d, "flood control");
-            st.pacer.block_chat(&job.chat, now + *d);
-            // Telegram does not say whether a 429 is per chat or global; when chats keep
-            // hitting it within a second of each other, the bot as a whole is over the limit
-            st.floods.push_back((now, job.chat.clone()));
-            while st
-                .floods
-                .front()
-                .is_some_and(|(t, _)| now.duration_since(*t) > GLOBAL_FLOOD_WINDOW)
-            {
-                st.floods.pop_front();
-            }
-            let distinct = {
-                let mut chats: Vec<&ChatId> = st.floods.iter().map(|(_, c)| c).collect();
-                chats.sort();
-                chats.dedup();
-                chats.len()
-            };
-            if distinct >= GLOBAL_FLOOD_CHATS {
-                tracing::warn!(retry_after = ?d, "flood control on several chats; pausing all sends");
-                st.pacer.block_all(now + *d);
+            tracing::warn!(chat = %job.chat, retry_after = ?wait, ?scope, "rate limited");
+            match scope {
+                RateScope::Recipient => st.pacer.block_chat(&job.chat, now + wait),
+                RateScope::Global => st.pacer.block_all(now + wait),
+                _ => {
+                    st.pacer.block_chat(&job.chat, now + wait);
+                    // Telegram does not say whether a 429 is per chat or global; when chats
+                    // keep hitting it within a second of each other, the bot as a whole is
+                    // over the limit
+                    st.floods.push_back((now, job.chat.clone()));
+                    while st
+                        .floods
+                        .front()
+                        .is_some_and(|(t, _)| now.duration_since(*t) > GLOBAL_FLOOD_WINDOW)
+                    {
+                        st.floods.pop_front();
+                    }
+                    let distinct = {
+                        let mut chats: Vec<&ChatId> = st.floods.iter().map(|(_, c)| c).collect();
+                        chats.sort();
+                        chats.dedup();
+                        chats.len()
+                    };
+                    if distinct >= GLOBAL_FLOOD_CHATS {
+                        tracing::warn!(retry_after = ?wait, "flood control on several chats; pausing all sends");
+                        st.pacer.block_all(now + wait);
+                    }
+                }
             }
             Outcome::Retry
         }
-        Err(Error::MigrateToChat(new_id)) => {
-            let new_chat = ChatId::Id(*new_id);
-            tracing::info!(from = %job.chat, to = %new_chat, "chat migrated to a supergroup");
+        Err(SendError::Moved(new_chat)) => {
+            tracing::info!(from = %job.chat, to = %new_chat, "chat migrated");
             let ids: Vec<u64> = st
                 .chat_queues
                 .remove(&job.chat)
@@ -857,25 +932,39 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
                 .unwrap_or_default();
             st.pacer.complete(&job.chat, true, now);
             st.pacer.clear(&job.chat);
+            let group = shared.transport.is_group(&new_chat);
             for id in ids {
                 if let Some(m) = st.messages.get_mut(&id) {
                     m.chat = new_chat.clone();
                     shared.persist(m);
-                    st.enqueue_ready(new_chat.clone(), id, now);
+                    st.enqueue_ready(new_chat.clone(), group, id, now);
                 }
             }
             Outcome::Moved
         }
-        Err(Error::BadRequest(d)) if d.contains("can't parse entities") => {
-            // deliver the alert anyway, as plain text
-            if let Some(m) = st.messages.get_mut(&job.id) {
-                tracing::warn!(chat = %job.chat, error = %d, "markup refused; resending as plain text");
-                m.parse_mode = ParseMode::Plain;
-                shared.persist(m);
+        Err(e @ (SendError::ResendAsPlain(_) | SendError::Restart(_))) => {
+            let n = st.resends.entry(job.id).or_insert(0);
+            *n += 1;
+            if *n > MAX_RESENDS {
+                st.resends.remove(&job.id);
+                tracing::error!(chat = %job.chat, error = %e, "message keeps being re-rendered; giving up");
+                give_up(shared, &mut st, &job.chat, vec![job.id], &e.to_string());
+                Outcome::Accepted
+            } else {
+                if let Some(m) = st.messages.get_mut(&job.id) {
+                    tracing::warn!(chat = %job.chat, error = %e, "resending");
+                    if matches!(e, SendError::ResendAsPlain(_)) {
+                        // deliver the alert anyway, as plain text
+                        m.parse_mode = ParseMode::Plain;
+                    } else {
+                        m.parts_sent = 0;
+                    }
+                    shared.persist(m);
+                }
+                Outcome::Retry
             }
-            Outcome::Retry
         }
-        Err(e) if e.is_transient() || matches!(e, Error::Decode(_)) => {
+        Err(SendError::Transient(e)) => {
             shared.counters.retried.fetch_add(1, Ordering::Relaxed);
             st.consecutive_failures = st.consecutive_failures.saturating_add(1);
             let delay = backoff(&st.cfg, st.consecutive_failures);
@@ -883,48 +972,37 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
             st.pacer.block_all(now + delay);
             Outcome::Retry
         }
-        Err(e @ Error::Unauthorized(_)) => {
+        Err(SendError::Fatal(e)) => {
             shared.counters.retried.fetch_add(1, Ordering::Relaxed);
-            tracing::error!(error = %e, "the bot token was rejected; keeping the queue");
+            let wait = st.cfg.unauthorized_wait;
+            tracing::error!(error = %e, pause = ?wait, "credentials or permissions refused; keeping the queue and pausing");
             st.failures.push(Failure {
                 chat: job.chat.clone(),
                 id: job.id,
-                reason: e.to_string(),
+                reason: e,
                 unauthorized: true,
             });
-            let wait = st.cfg.unauthorized_wait;
+            st.paused_until = Some(now + wait);
             st.pacer.block_all(now + wait);
             Outcome::Retry
         }
+        Err(SendError::RecipientGone(e)) => {
+            // never retried: nothing queued for the chat can be delivered
+            tracing::error!(chat = %job.chat, error = %e, "chat cannot receive messages");
+            let ids: Vec<u64> = st
+                .chat_queues
+                .get(&job.chat)
+                .map(|q| q.iter().copied().collect())
+                .unwrap_or_default();
+            give_up(shared, &mut st, &job.chat, ids, &e);
+            st.pacer.clear(&job.chat);
+            Outcome::Drop
+        }
         Err(e) => {
-            // never retried. Blocked, kicked, chat not found: nothing queued for the chat
-            // can be delivered. Anything else concerns this message only.
+            // never retried; concerns this message only
             tracing::error!(chat = %job.chat, error = %e, "message cannot be delivered");
-            let whole_chat = matches!(e, Error::Forbidden(_)) || is_chat_error(&e.to_string());
-            let ids: Vec<u64> = if whole_chat {
-                st.chat_queues
-                    .get(&job.chat)
-                    .map(|q| q.iter().copied().collect())
-                    .unwrap_or_default()
-            } else {
-                vec![job.id]
-            };
-            for id in ids {
-                shared.counters.failed.fetch_add(1, Ordering::Relaxed);
-                st.failures.push(Failure {
-                    chat: job.chat.clone(),
-                    id,
-                    reason: e.to_string(),
-                    unauthorized: false,
-                });
-                finish(shared, &mut st, &job.chat, id, false);
-            }
-            if whole_chat {
-                st.pacer.clear(&job.chat);
-                Outcome::Drop
-            } else {
-                Outcome::Accepted
-            }
+            give_up(shared, &mut st, &job.chat, vec![job.id], &e.to_string());
+            Outcome::Accepted
         }
     };
     match outcome {
@@ -939,21 +1017,6 @@ fn handle(shared: &Shared, done: Result<Job, tokio::task::JoinError>) {
     }
     drop(st);
     shared.wake.notify_one();
-}
-
-/// Whether a 400 description concerns the chat rather than the message.
-fn is_chat_error(description: &str) -> bool {
-    let d = description.to_ascii_lowercase();
-    [
-        "chat not found",
-        "chat_write_forbidden",
-        "not enough rights",
-        "have no rights",
-        "peer_id_invalid",
-        "user is deactivated",
-    ]
-    .iter()
-    .any(|p| d.contains(p))
 }
 
 fn finish(shared: &Shared, st: &mut State, chat: &ChatId, id: u64, delivered: bool) {

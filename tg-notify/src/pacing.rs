@@ -310,6 +310,11 @@ impl<K: Clone + Eq + Hash + Ord> Pacer<K> {
         self.global_blocked_until = self.global_blocked_until.max(Some(until));
     }
 
+    /// Lifts a [`block_all`](Self::block_all) early (the cause was fixed).
+    pub fn unblock_all(&mut self) {
+        self.global_blocked_until = None;
+    }
+
     /// The next decision at `now`.
     pub fn next(&mut self, now: Instant) -> Decision<K> {
         let global_at = self

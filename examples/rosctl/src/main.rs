@@ -1,7 +1,7 @@
 //! `rosctl`: the command-line tool for MikroTik RouterOS.
 //!
 //! Subcommands: `api` (API console), `l7` (Layer 7 patterns), `queue` (simple queues),
-//! `notify` (Telegram).
+//! `notify` (Telegram, WhatsApp Cloud API, WhatsApp HTTP gateways).
 
 use std::process::ExitCode;
 
@@ -33,7 +33,7 @@ enum Cmd {
     /// Lint, plan, apply and simulate simple queues.
     #[command(subcommand)]
     Queue(queue::Cmd),
-    /// Send messages to a Telegram chat.
+    /// Send messages to a Telegram chat or a WhatsApp number.
     Notify(notify::Args),
 }
 
