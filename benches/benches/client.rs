@@ -3,6 +3,9 @@
 //! - `client_print_10k`: `/queue/simple/print` answered with 10,000 `!re` rows of 27
 //!   attributes, read with `Client::print` (collect) and `Client::stream` (row by row).
 //! - `client_concurrent`: 1,000 small commands in flight at once on one connection.
+//! - `client_print_10k/ceiling`: the same print read by a bare loop that only splits the
+//!   stream into sentences and words (no reply parsing, routing or collection): the most any
+//!   client could do over this pipe. The client's `print` is measured against it.
 //!
 //! The fake router prepares the print reply once per tag length and only patches the `.tag`
 //! values per request, so the figures are the client's (decode, routing, collection), plus one
@@ -17,8 +20,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use futures_util::{SinkExt, StreamExt};
 use routeros_proto::client::Config;
 use routeros_proto::codec::ServerCodec;
+use routeros_proto::sentence::SentenceDecoder;
 use routeros_proto::{Client, Command, Reply};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::Runtime;
 use tokio_util::codec::Framed;
 
@@ -106,6 +110,57 @@ async fn stream(client: &Client) -> usize {
     n
 }
 
+/// A raw connection to the fake router, logged in: the ceiling's socket.
+async fn raw_connection(rows: Arc<Vec<Reply>>) -> tokio::io::DuplexStream {
+    let (io, router_io) = tokio::io::duplex(1 << 20);
+    tokio::spawn(router(router_io, rows));
+    let mut io = io;
+    let mut login = BytesMut::new();
+    Command::builder("/login")
+        .attribute("name", "admin")
+        .attribute("password", "")
+        .tag("l")
+        .build()
+        .encode(&mut login)
+        .unwrap();
+    io.write_all(&login).await.unwrap();
+    let mut buf = BytesMut::new();
+    let mut decoder = SentenceDecoder::default();
+    while decoder.decode_frame(&mut buf).unwrap().is_none() {
+        io.read_buf(&mut buf).await.unwrap();
+    }
+    io
+}
+
+/// The ceiling: sends the print and reads the reply with only the framing work (sentences and
+/// words), counting rows until `!done`.
+async fn ceiling(io: &mut tokio::io::DuplexStream, buf: &mut BytesMut) -> usize {
+    let mut cmd = BytesMut::new();
+    Command::builder("/queue/simple/print")
+        .tag("1000")
+        .build()
+        .encode(&mut cmd)
+        .unwrap();
+    io.write_all(&cmd).await.unwrap();
+    let mut decoder = SentenceDecoder::default();
+    let mut rows = 0;
+    loop {
+        match decoder.decode_frame(buf).unwrap() {
+            Some(frame) => {
+                let first = decoder.word_ranges().first().copied().unwrap_or((0, 0));
+                match &frame[first.0..first.1] {
+                    b"!re" => rows += 1,
+                    b"!done" => return rows,
+                    _ => {}
+                }
+            }
+            None => {
+                io.read_buf(buf).await.unwrap();
+            }
+        }
+    }
+}
+
 async fn concurrent(client: &Client) -> usize {
     let calls: Vec<_> = (0..CONCURRENT)
         .map(|_| {
@@ -149,9 +204,20 @@ fn bench(c: &mut Criterion) {
     // Wire bytes of one print reply (4-digit tags, as most timed commands have).
     let wire_len = Template::new(&rows, 4).wire.len() as u64;
 
+    let mut raw = rt.block_on(raw_connection(rows.clone()));
+    let mut raw_buf = BytesMut::with_capacity(64 << 10);
+    assert_eq!(rt.block_on(ceiling(&mut raw, &mut raw_buf)), ROWS);
+
     let mut group = c.benchmark_group("client_print_10k");
     group.throughput(Throughput::Bytes(wire_len));
     group.sample_size(20);
+    group.bench_function(BenchmarkId::new("ceiling", "split words"), |b| {
+        b.iter(|| {
+            let n = rt.block_on(ceiling(&mut raw, &mut raw_buf));
+            assert_eq!(n, ROWS);
+            n
+        })
+    });
     group.bench_function(BenchmarkId::new("print", "collect"), |b| {
         b.iter(|| {
             let n = rt.block_on(print(&client));

@@ -41,9 +41,12 @@ pub struct Attributes {
     /// among them when the list is a view of a received frame; they are skipped. A zero-length
     /// word ends the list.
     buf: Bytes,
-    /// Number of attribute words in `buf`.
+    /// Number of attribute words in `buf`; when not `exact`, the number of words starting
+    /// with `=` (a received frame is not scanned for the second `=` until it is read).
     len: usize,
-    /// Every word of `buf` is an attribute word (so `buf` can be written out as it is).
+    /// `len` is exact.
+    exact: bool,
+    /// Every word of `buf` starts with `=` (so `buf` can be written out as it is).
     pure: bool,
 }
 
@@ -97,11 +100,9 @@ impl<'a> Iterator for Iter<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
+        (0, Some(self.left))
     }
 }
-
-impl ExactSizeIterator for Iter<'_> {}
 
 impl Attributes {
     /// An empty list.
@@ -114,17 +115,21 @@ impl Attributes {
         Attributes {
             buf: BytesMut::with_capacity(n.saturating_mul(24)).freeze(),
             len: 0,
+            exact: true,
             pure: true,
         }
     }
 
     /// A view of the attribute words in `words` (length-prefixed words as on the wire, e.g. a
-    /// received frame), holding `count` attribute words. Other words are skipped when reading;
-    /// `pure` says there are none.
-    pub(crate) fn from_wire(words: Bytes, count: usize, pure: bool) -> Self {
+    /// received frame) of which `candidates` start with `=`. Other words are skipped when
+    /// reading; `pure` says every word starts with `=`. Words are not scanned here: a word
+    /// `=x` without a second `=` is kept in the buffer (and written back as it came) but is not
+    /// an attribute.
+    pub(crate) fn from_wire(words: Bytes, candidates: usize, pure: bool) -> Self {
         Attributes {
             buf: words,
-            len: count,
+            len: candidates,
+            exact: false,
             pure,
         }
     }
@@ -143,12 +148,16 @@ impl Attributes {
             }
         }
         let mut m = BytesMut::with_capacity(buf.len());
+        let mut len = 0;
         for word in (Words { rest: &buf }) {
             if split_word(word).is_some() {
                 put_word(&mut m, &[word]);
+                len += 1;
             }
         }
         self.pure = true;
+        self.len = len;
+        self.exact = true;
         m
     }
 
@@ -248,22 +257,27 @@ impl Attributes {
     }
 
     /// Iterates over `(name, value)` pairs as [`Bytes`] sharing this list's buffer.
-    pub fn iter_shared(&self) -> impl ExactSizeIterator<Item = (Bytes, Bytes)> + '_ {
+    pub fn iter_shared(&self) -> impl Iterator<Item = (Bytes, Bytes)> + '_ {
         self.iter()
             .map(|(n, v)| (self.buf.slice_ref(n), self.buf.slice_ref(v)))
     }
 
     /// Number of attributes.
     pub fn len(&self) -> usize {
-        self.len
+        if self.exact {
+            self.len
+        } else {
+            self.iter().count()
+        }
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.iter().next().is_none()
     }
 
-    /// Bytes the attribute words take on the wire (length prefixes included).
+    /// Bytes the attribute words take on the wire (length prefixes included); for a received
+    /// row, the bytes it will be written back as.
     pub fn encoded_len(&self) -> usize {
         if self.pure {
             return self.buf.len();
@@ -279,7 +293,7 @@ impl Attributes {
         self.buf.len().saturating_add(size_of::<Self>())
     }
 
-    /// The attribute words, length-prefixed, when they are all this list holds.
+    /// The words, length-prefixed, when they all start with `=`: written back as they came.
     pub(crate) fn pure_words(&self) -> Option<&[u8]> {
         self.pure.then_some(&self.buf[..])
     }
@@ -298,7 +312,7 @@ fn put_word(dst: &mut BytesMut, parts: &[&[u8]]) {
 
 impl PartialEq for Attributes {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.iter().eq(other.iter())
     }
 }
 
@@ -376,6 +390,7 @@ mod tests {
         // !re =a=1 .tag=7 =b=2 <end>
         let frame = Bytes::from_static(b"\x03!re\x04=a=1\x06.tag=7\x04=b=2\x00");
         let a = Attributes::from_wire(frame, 2, false);
+        assert_eq!(a.len(), 2);
         assert_eq!(
             a.iter().collect::<Vec<_>>(),
             [(&b"a"[..], &b"1"[..]), (&b"b"[..], &b"2"[..])]

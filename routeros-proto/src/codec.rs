@@ -7,6 +7,8 @@
 use bytes::BytesMut;
 use tokio_util::codec::{Decoder, Encoder};
 
+use crate::reply::ReplyScan;
+use crate::sentence::WordSink;
 use crate::sentence::{encode_sentence, Limits, Sentence, SentenceDecoder};
 use crate::{Command, ProtocolError, Reply, Request};
 
@@ -41,9 +43,13 @@ impl<W: AsRef<[u8]>> Encoder<&[W]> for SentenceCodec {
 }
 
 /// The client side: replies in, commands out. Empty sentences are skipped, as RouterOS does.
+///
+/// A reply is parsed in the same pass that frames it: its words are classified as the decoder
+/// completes them.
 #[derive(Debug, Default)]
 pub struct ClientCodec {
     decoder: SentenceDecoder,
+    scan: ReplyScan,
 }
 
 impl ClientCodec {
@@ -51,6 +57,7 @@ impl ClientCodec {
     pub fn new(limits: Limits) -> Self {
         ClientCodec {
             decoder: SentenceDecoder::new(limits),
+            scan: ReplyScan::default(),
         }
     }
 }
@@ -60,13 +67,14 @@ impl Decoder for ClientCodec {
     type Error = ProtocolError;
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Reply>, ProtocolError> {
         loop {
-            let Some(frame) = self.decoder.decode_frame(src)? else {
+            let Some(frame) = self.decoder.decode_frame_with(src, &mut self.scan)? else {
                 return Ok(None);
             };
-            let ranges = self.decoder.word_ranges();
-            if !ranges.is_empty() {
-                return Reply::from_frame(&frame, ranges).map(Some);
+            if frame.len() > 1 {
+                return self.scan.finish(frame).map(Some);
             }
+            // An empty sentence (a lone zero-length word): skipped.
+            self.scan.restart();
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
-use crate::attributes::{split_attribute, Attributes};
-use crate::sentence::{word_size, write_sized, Sentence};
+use crate::attributes::Attributes;
+use crate::sentence::{word_size, write_sized, Sentence, WordSink};
 use crate::{Lossy, ProtocolError};
 
 /// The first word of a reply.
@@ -148,7 +148,9 @@ impl fmt::Display for Trap {
 /// Attribute words (`=name=value`, including API attributes such as `=.id=`, `=.dead=`,
 /// `=.section=`, `=.nextid=`) are in [`attributes`](Self::attributes); the `.tag=` word is in
 /// [`tag`](Self::tag); every other word (the bare reason of a `!fatal`, anything unexpected) is
-/// kept in order in [`words`](Self::words). Nothing a router sends is dropped.
+/// kept in order in [`words`](Self::words). Nothing a router sends is dropped: a malformed word
+/// that starts with `=` but has no second `=` stays among the attributes' bytes (it is written
+/// back as it came) though it is not an attribute when they are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     kind: ReplyKind,
@@ -201,30 +203,25 @@ impl Reply {
         r
     }
 
-    /// Parses a decoded sentence.
+    /// Parses a decoded sentence (the same reading as [`from_frame`](Self::from_frame), which
+    /// the client uses: the words are laid out as one frame first).
     pub fn parse(sentence: Sentence) -> Result<Self, ProtocolError> {
-        let mut words = sentence.into_words().into_iter();
-        let first = words.next().ok_or(ProtocolError::EmptySentence)?;
+        let words = sentence.into_words();
+        let first = words.first().ok_or(ProtocolError::EmptySentence)?;
         if first.first() != Some(&b'!') {
-            return Err(ProtocolError::NotAReply(Lossy::new(&first)));
+            return Err(ProtocolError::NotAReply(Lossy::new(first)));
         }
-        let mut reply = Reply {
-            kind: ReplyKind::from_word(&first),
-            tag: None,
-            attributes: Attributes::with_capacity(words.len()),
-            words: Vec::new(),
-        };
-        for word in words {
-            if let Some((name, value)) = split_attribute(&word) {
-                reply.attributes.push(&name, &value);
-            } else if let Some(tag) = word.strip_prefix(b".tag=") {
-                let start = word.len() - tag.len();
-                reply.tag = Some(word.slice(start..));
-            } else {
-                reply.words.push(word);
-            }
+        let mut wire = BytesMut::new();
+        crate::sentence::encode_sentence(&words, &mut wire)?;
+        let mut decoder = crate::sentence::SentenceDecoder::new(crate::Limits {
+            max_word_len: usize::MAX,
+            max_words: usize::MAX,
+            max_sentence_len: usize::MAX,
+        });
+        match decoder.decode_frame(&mut wire)? {
+            Some(frame) => Reply::from_frame(frame, decoder.word_ranges()),
+            None => Err(ProtocolError::EmptySentence),
         }
-        Ok(reply)
     }
 
     /// The kind of reply.
@@ -371,66 +368,133 @@ impl Reply {
     }
 
     /// Parses a frame from [`SentenceDecoder::decode_frame`](crate::sentence::SentenceDecoder::decode_frame)
-    /// with its word ranges. The attributes are a view of the frame (no copy, no allocation
-    /// per attribute); the tag and other words are slices of it.
-    pub fn from_frame(frame: &Bytes, ranges: &[(usize, usize)]) -> Result<Self, ProtocolError> {
-        let mut it = ranges.iter();
-        let word = |&(s, e): &(usize, usize)| frame.get(s..e).ok_or(ProtocolError::EmptySentence);
-        let first_range = it.next().ok_or(ProtocolError::EmptySentence)?;
-        let first = word(first_range)?;
+    /// with its word ranges. The attributes are the frame itself, narrowed to their words (no
+    /// copy, no allocation per attribute); the tag and other words are slices of it.
+    pub fn from_frame(frame: Bytes, ranges: &[(usize, usize)]) -> Result<Self, ProtocolError> {
+        let mut scan = ReplyScan::default();
+        for &(s, e) in ranges {
+            let Some(w) = frame.get(s..e) else {
+                return Err(ProtocolError::EmptySentence);
+            };
+            scan.word(s, e, w);
+        }
+        scan.finish(frame)
+    }
+}
+
+/// Classifies the words of a reply as the decoder completes them (a [`WordSink`]), so that a
+/// reply is parsed in the same pass that frames it.
+#[derive(Debug, Default)]
+pub(crate) struct ReplyScan {
+    /// Words seen so far.
+    seen: usize,
+    /// The reply word.
+    first: (usize, usize),
+    /// The value of `.tag=`.
+    tag: Option<(usize, usize)>,
+    /// The attribute words, length prefixes included.
+    region: Option<(usize, usize)>,
+    /// Words starting with `=`.
+    count: usize,
+    /// Some other word sits among the attribute words.
+    mixed: bool,
+    /// Where the previous word ended: the next word's length prefix starts there.
+    prev_end: usize,
+    /// Words that are neither attributes nor the tag.
+    others: Vec<(usize, usize)>,
+}
+
+impl WordSink for ReplyScan {
+    #[inline]
+    fn word(&mut self, start: usize, end: usize, word: &[u8]) {
+        if self.seen == 0 {
+            self.first = (start, end);
+        } else if word.first() == Some(&b'=') {
+            // Words starting with `=` are attributes; the second `=` is looked for when they
+            // are read, not here.
+            self.region = match self.region {
+                None => Some((self.prev_end, end)),
+                Some((s, e)) => {
+                    self.mixed |= e != self.prev_end;
+                    Some((s, end))
+                }
+            };
+            self.count += 1;
+        } else if word.starts_with(b".tag=") {
+            self.tag = Some((start + 5, end));
+        } else {
+            self.others.push((start, end));
+        }
+        self.seen += 1;
+        self.prev_end = end;
+    }
+
+    fn restart(&mut self) {
+        self.reset();
+    }
+}
+
+impl ReplyScan {
+    fn reset(&mut self) {
+        self.seen = 0;
+        self.tag = None;
+        self.region = None;
+        self.count = 0;
+        self.mixed = false;
+        self.prev_end = 0;
+        self.others.clear();
+    }
+
+    /// The reply of the frame whose words were all seen; ready for the next frame after.
+    pub(crate) fn finish(&mut self, frame: Bytes) -> Result<Reply, ProtocolError> {
+        let result = self.build(frame);
+        self.reset();
+        result
+    }
+
+    fn build(&mut self, frame: Bytes) -> Result<Reply, ProtocolError> {
+        if self.seen == 0 {
+            return Err(ProtocolError::EmptySentence);
+        }
+        let (fs, fe) = self.first;
+        let Some(first) = frame.get(fs..fe) else {
+            return Err(ProtocolError::EmptySentence);
+        };
         let kind = match first {
             b"!re" => ReplyKind::Re,
             b"!done" => ReplyKind::Done,
             b"!trap" => ReplyKind::Trap,
             b"!fatal" => ReplyKind::Fatal,
             b"!empty" => ReplyKind::Empty,
-            [b'!', ..] => ReplyKind::Unknown(frame.slice(first_range.0..first_range.1)),
+            [b'!', ..] => ReplyKind::Unknown(frame.slice(fs..fe)),
             _ => return Err(ProtocolError::NotAReply(Lossy::new(first))),
         };
-        let mut tag = None;
-        let mut words = Vec::new();
-        // The attribute words, length prefixes included, span `region`; they are `pure` when
-        // no other word sits among them (the usual `!re =a=1 =b=2 .tag=7`).
-        let mut region: Option<(usize, usize)> = None;
-        let mut count = 0usize;
-        let mut pure = true;
-        // Where the previous word ended: the next word's length prefix starts there.
-        let mut prev_end = first_range.1;
-        for r in it {
-            let (s, e) = *r;
-            let w = word(r)?;
-            let is_attribute = w
-                .strip_prefix(b"=")
-                .is_some_and(|body| body.contains(&b'='));
-            if is_attribute {
-                region = match region {
-                    None => Some((prev_end, e)),
-                    Some((start, end)) => {
-                        pure &= end == prev_end;
-                        Some((start, e))
-                    }
-                };
-                count += 1;
-            } else if w.starts_with(b".tag=") {
-                tag = Some(frame.slice(s + 5..e));
-            } else {
-                words.push(frame.slice(s..e));
-            }
-            prev_end = e;
+        let in_frame = |(s, e): (usize, usize)| s <= e && e <= frame.len();
+        if !self.others.iter().all(|&r| in_frame(r)) || !self.tag.is_none_or(in_frame) {
+            return Err(ProtocolError::EmptySentence);
         }
-        let attributes = match region {
+        let tag = self.tag.map(|(s, e)| frame.slice(s..e));
+        let words = self
+            .others
+            .iter()
+            .map(|&(s, e)| frame.slice(s..e))
+            .collect();
+        let attributes = match self.region {
             None => Attributes::new(),
-            Some((start, end)) => {
-                let bytes = frame.get(start..end).ok_or(ProtocolError::EmptySentence)?;
-                Attributes::from_wire(frame.slice_ref(bytes), count, pure)
+            Some((start, end)) if start <= end && end <= frame.len() => {
+                // The frame becomes the attributes' buffer: no reference count to touch.
+                let mut frame = frame;
+                frame.truncate(end);
+                frame.advance(start);
+                Attributes::from_wire(frame, self.count, !self.mixed)
             }
+            Some(_) => return Err(ProtocolError::EmptySentence),
         };
-        let reply = Reply {
+        Ok(Reply {
             kind,
             tag,
             attributes,
             words,
-        };
-        Ok(reply)
+        })
     }
 }

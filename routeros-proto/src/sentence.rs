@@ -94,6 +94,34 @@ impl Sentence {
     }
 }
 
+/// Receives the words of a sentence one by one, as [`SentenceDecoder::decode_frame_with`]
+/// completes them: a parser that classifies words while the decoder scans them needs no
+/// second pass over the frame.
+pub trait WordSink {
+    /// The word at `start..end` of the frame being decoded (offsets from the start of the
+    /// buffer, which is where the frame will start), and its bytes.
+    fn word(&mut self, start: usize, end: usize, word: &[u8]);
+
+    /// The decoder started the current sentence over (its buffer was changed under it):
+    /// forget the words received for it.
+    fn restart(&mut self);
+}
+
+/// The word ranges of the last frame, for [`SentenceDecoder::word_ranges`].
+#[derive(Debug, Default)]
+struct Ranges(Vec<(usize, usize)>);
+
+impl WordSink for Ranges {
+    #[inline]
+    fn word(&mut self, start: usize, end: usize, _word: &[u8]) {
+        self.0.push((start, end));
+    }
+
+    fn restart(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// Incremental sentence decoder.
 ///
 /// Feed it a growing buffer; it remembers how far it has scanned, so feeding one byte at a time
@@ -106,8 +134,10 @@ pub struct SentenceDecoder {
     limits: Limits,
     /// Bytes of the current sentence already scanned.
     scanned: usize,
-    /// `(start, end)` of each complete word of the current sentence, relative to the buffer.
-    words: Vec<(usize, usize)>,
+    /// Complete words of the current sentence so far.
+    count: usize,
+    /// `(start, end)` of each complete word of the current sentence, for `decode_frame`.
+    words: Ranges,
     /// The last call returned a complete frame: `words` describes it until the next call.
     complete: bool,
 }
@@ -117,9 +147,7 @@ impl SentenceDecoder {
     pub fn new(limits: Limits) -> Self {
         SentenceDecoder {
             limits,
-            scanned: 0,
-            words: Vec::new(),
-            complete: false,
+            ..Self::default()
         }
     }
 
@@ -134,7 +162,12 @@ impl SentenceDecoder {
     /// sentence is not complete yet.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Sentence>, ProtocolError> {
         Ok(self.decode_frame(buf)?.map(|frame| Sentence {
-            words: self.words.iter().map(|&(s, e)| frame.slice(s..e)).collect(),
+            words: self
+                .words
+                .0
+                .iter()
+                .map(|&(s, e)| frame.slice(s..e))
+                .collect(),
         }))
     }
 
@@ -143,13 +176,31 @@ impl SentenceDecoder {
     /// zero-overhead path that parsers use to slice names and values straight out of the frame.
     pub fn decode_frame(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, ProtocolError> {
         if self.complete {
-            self.words.clear();
+            self.words.0.clear();
             self.complete = false;
         }
+        let mut words = std::mem::take(&mut self.words);
+        let frame = self.decode_frame_with(buf, &mut words);
+        self.words = words;
+        let frame = frame?;
+        self.complete = frame.is_some();
+        Ok(frame)
+    }
+
+    /// Decodes the next complete sentence as one frame, handing each word to `sink` as soon as
+    /// it is complete (a sentence that is not complete yet has handed over the words it has so
+    /// far; the same sink must be passed to the next call). The zero-overhead path: no list of
+    /// words is kept.
+    pub fn decode_frame_with(
+        &mut self,
+        buf: &mut BytesMut,
+        sink: &mut impl WordSink,
+    ) -> Result<Option<Bytes>, ProtocolError> {
         loop {
             let Some(rest) = buf.get(self.scanned..) else {
                 // The caller removed bytes we had scanned: start over.
                 self.reset();
+                sink.restart();
                 continue;
             };
             let Some((len, header)) = decode_length(rest)? else {
@@ -163,7 +214,7 @@ impl SentenceDecoder {
             let start = self.scanned + header;
             if len == 0 {
                 self.scanned = 0;
-                self.complete = true;
+                self.count = 0;
                 return Ok(Some(buf.split_to(start).freeze()));
             }
             if len > self.limits.max_word_len {
@@ -172,7 +223,7 @@ impl SentenceDecoder {
                     max: self.limits.max_word_len,
                 });
             }
-            if self.words.len() >= self.limits.max_words {
+            if self.count >= self.limits.max_words {
                 return Err(ProtocolError::TooManyWords {
                     max: self.limits.max_words,
                 });
@@ -184,11 +235,12 @@ impl SentenceDecoder {
                     max: self.limits.max_sentence_len,
                 });
             }
-            if buf.len() < end {
+            let Some(word) = buf.get(start..end) else {
                 buf.reserve(end - buf.len());
                 return Ok(None);
-            }
-            self.words.push((start, end));
+            };
+            sink.word(start, end, word);
+            self.count += 1;
             self.scanned = end;
         }
     }
@@ -197,7 +249,7 @@ impl SentenceDecoder {
     /// [`decode_frame`](Self::decode_frame) (empty before that).
     pub fn word_ranges(&self) -> &[(usize, usize)] {
         if self.complete {
-            &self.words
+            &self.words.0
         } else {
             &[]
         }
@@ -206,7 +258,8 @@ impl SentenceDecoder {
     /// Forgets a partly scanned sentence (use after clearing the buffer).
     pub fn reset(&mut self) {
         self.scanned = 0;
-        self.words.clear();
+        self.count = 0;
+        self.words.0.clear();
         self.complete = false;
     }
 }

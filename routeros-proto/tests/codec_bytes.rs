@@ -596,7 +596,7 @@ proptest! {
         let mut dec = SentenceDecoder::default();
         let mut copy = buf.clone();
         let frame = dec.decode_frame(&mut buf).unwrap().unwrap();
-        let fast = Reply::from_frame(&frame, dec.word_ranges());
+        let fast = Reply::from_frame(frame, dec.word_ranges());
         let slow = Reply::parse(SentenceDecoder::default().decode(&mut copy).unwrap().unwrap());
         match (fast, slow) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),

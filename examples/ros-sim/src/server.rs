@@ -9,6 +9,7 @@ use std::time::Duration;
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::StreamExt;
 use routeros_proto::codec::ServerCodec;
+use routeros_proto::length::length_bytes;
 use routeros_proto::query::{evaluate, QueryWord};
 use routeros_proto::sentence::encode_word_parts;
 use routeros_proto::{Request, TrapCategory};
@@ -26,6 +27,8 @@ use crate::{sim_cmd, SimConfig};
 const OUT_QUEUE: usize = 64;
 /// Rows encoded per chunk while printing.
 const PRINT_BATCH: usize = 256;
+/// Room reserved for one chunk of a print (256 queue rows take about 110 KB).
+const PRINT_CHUNK: usize = 128 << 10;
 /// Streaming commands one connection may run at once.
 const MAX_STREAMS: usize = 64;
 
@@ -104,18 +107,59 @@ fn fatal(reason: &str) -> Bytes {
 }
 
 /// Appends a `!re` for a row, filtered by `.proplist`.
-fn encode_row(row: &Row<'_>, proplist: Option<&[String]>, tag: Option<&Bytes>, dst: &mut BytesMut) {
-    let _ = encode_word_parts(&[b"!re"], dst);
+fn encode_row(row: &Row<'_>, proplist: Option<&[String]>, tag: Option<&Bytes>, dst: &mut Vec<u8>) {
+    put_word(dst, [b"!re", b"", b"", b""]);
     for (name, value) in row {
         if proplist.is_some_and(|p| !p.iter().any(|n| n == name)) {
             continue;
         }
-        let _ = encode_word_parts(&[b"=", name.as_bytes(), b"=", value], dst);
+        put_word(dst, [b"=", name.as_bytes(), b"=", value]);
     }
     if let Some(t) = tag {
-        let _ = encode_word_parts(&[b".tag=", t], dst);
+        put_word(dst, [b".tag=", t, b"", b""]);
     }
-    dst.put_u8(0);
+    dst.push(0);
+}
+
+/// Appends one length-prefixed word made of `parts` to `out`.
+#[inline]
+fn put_word(out: &mut Vec<u8>, parts: [&[u8]; 4]) {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    match u8::try_from(len) {
+        Ok(l) if l < 0x80 => out.push(l),
+        _ => {
+            // Words we build are far below 4 GiB.
+            let (prefix, n) = length_bytes(u32::try_from(len).unwrap_or(u32::MAX));
+            out.extend_from_slice(prefix.get(..n).unwrap_or_default());
+        }
+    }
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+}
+
+/// Appends a `!re` for an item straight from the state, filtered by `.proplist`: no row is
+/// built, computed values are formatted into `scratch`.
+fn encode_item(
+    st: &State,
+    menu: usize,
+    item: &crate::state::Item,
+    proplist: Option<&[String]>,
+    tag: Option<&Bytes>,
+    scratch: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) {
+    put_word(out, [b"!re", b"", b"", b""]);
+    st.visit_row(menu, item, scratch, |name, value| {
+        if proplist.is_some_and(|p| !p.iter().any(|n| n == name)) {
+            return;
+        }
+        put_word(out, [b"=", name.as_bytes(), b"=", value]);
+    });
+    if let Some(t) = tag {
+        put_word(out, [b".tag=", t, b"", b""]);
+    }
+    out.push(0);
 }
 
 fn row_matches(row: &Row<'_>, queries: &[QueryWord]) -> Result<bool, Failure> {
@@ -510,8 +554,9 @@ impl Session {
         let mut pos = 0usize;
         let mut count = 0usize;
         let singleton = schema::MENUS[menu].singleton;
+        let mut scratch = Vec::with_capacity(64);
         loop {
-            let mut chunk = BytesMut::new();
+            let mut chunk = Vec::with_capacity(PRINT_CHUNK);
             let batch = {
                 let st = self.shared.lock();
                 let mut emit = |row: &Row<'_>| -> Result<(), Failure> {
@@ -528,13 +573,31 @@ impl Session {
                 } else {
                     let items = &st.menus[menu].items;
                     let end = (pos + PRINT_BATCH).min(items.len());
-                    let r = items
-                        .get(pos..end)
-                        .unwrap_or_default()
-                        .iter()
-                        .try_for_each(|item| emit(&st.row(menu, item)));
+                    let batch = items.get(pos..end).unwrap_or_default();
                     pos = end;
-                    r.map(|()| end < items.len())
+                    if req.queries.is_empty() {
+                        // The common case, encoded straight from the state.
+                        count += batch.len();
+                        if !count_only {
+                            for item in batch {
+                                encode_item(
+                                    &st,
+                                    menu,
+                                    item,
+                                    proplist.as_deref(),
+                                    tag,
+                                    &mut scratch,
+                                    &mut chunk,
+                                );
+                            }
+                        }
+                        Ok(end < items.len())
+                    } else {
+                        batch
+                            .iter()
+                            .try_for_each(|item| emit(&st.row(menu, item)))
+                            .map(|()| end < items.len())
+                    }
                 }
             };
             let more = match batch {
@@ -542,7 +605,7 @@ impl Session {
                 Err(f) => return self.fail(f, tag).await,
             };
             if !chunk.is_empty() {
-                self.send(chunk.freeze()).await?;
+                self.send(Bytes::from(chunk)).await?;
             }
             if !more {
                 break;
@@ -678,21 +741,31 @@ async fn run_stream(
     match job.kind {
         StreamKind::Listen { menu } | StreamKind::Follow { menu, .. } => {
             if let StreamKind::Follow { existing: true, .. } = job.kind {
-                let mut chunk = BytesMut::new();
-                {
-                    let st = shared.lock();
-                    for item in &st.menus[menu].items {
-                        let row = st.row(menu, item);
-                        if row_matches(&row, &job.queries).unwrap_or(false) {
-                            encode_row(&row, job.proplist.as_deref(), tag, &mut chunk);
+                // Every existing item, in chunks sent without holding the lock.
+                let mut pos = 0;
+                loop {
+                    let mut chunk = Vec::new();
+                    let more = {
+                        let st = shared.lock();
+                        let items = &st.menus[menu].items;
+                        while let Some(item) = items.get(pos) {
+                            pos += 1;
+                            let row = st.row(menu, item);
+                            if row_matches(&row, &job.queries).unwrap_or(false) {
+                                encode_row(&row, job.proplist.as_deref(), tag, &mut chunk);
+                            }
+                            if chunk.len() > 64 << 10 {
+                                break;
+                            }
                         }
-                        if chunk.len() > 64 << 10 {
-                            break;
-                        }
+                        pos < items.len()
+                    };
+                    if !chunk.is_empty() {
+                        out.send(Bytes::from(chunk)).await?;
                     }
-                }
-                if !chunk.is_empty() {
-                    out.send(chunk.freeze()).await?;
+                    if !more {
+                        break;
+                    }
                 }
             }
             loop {
@@ -714,9 +787,9 @@ async fn run_stream(
                             if !row_matches(&row, &job.queries).unwrap_or(false) {
                                 continue;
                             }
-                            let mut b = BytesMut::new();
+                            let mut b = Vec::new();
                             encode_row(&row, job.proplist.as_deref(), tag, &mut b);
-                            b.freeze()
+                            Bytes::from(b)
                         }
                         _ if change.dead && matches!(job.kind, StreamKind::Listen { .. }) => {
                             Sentence::new("!re")

@@ -352,28 +352,12 @@ impl State {
     }
 
     /// The row of an item as `print` shows it.
-    pub fn row<'a>(&'a self, menu: usize, item: &'a Item) -> Row<'a> {
-        let m = &self.menus[menu];
-        let spec = m.spec;
-        let mut row: Row<'a> = Vec::with_capacity(spec.props.len() + 1);
-        if !spec.singleton {
-            row.push((".id", Cow::Owned(format!("*{:X}", item.id).into_bytes())));
-        }
-        for (idx, prop) in spec.props.iter().enumerate() {
-            let default = || prop.default.map(|d| Cow::Borrowed(d.as_bytes()));
-            let value = match item.get(idx) {
-                Some(v) => Some(Cow::Borrowed(v)),
-                // Only read-only properties are computed.
-                None if prop.kind == Kind::ReadOnly => self
-                    .computed(spec.kind, m, item, prop.name)
-                    .map(cow_bytes)
-                    .or_else(default),
-                None => default(),
-            };
-            if let Some(v) = value {
-                row.push((prop.name, v));
-            }
-        }
+    pub fn row(&self, menu: usize, item: &Item) -> Row<'static> {
+        let mut row: Row<'static> = Vec::with_capacity(self.menus[menu].spec.props.len() + 1);
+        let mut scratch = Vec::new();
+        self.visit_row(menu, item, &mut scratch, |name, value| {
+            row.push((name, Cow::Owned(value.to_vec())));
+        });
         row
     }
 
@@ -422,15 +406,23 @@ impl State {
         })
     }
 
-    fn computed<'a>(
-        &'a self,
+    /// Writes the value of a computed (read-only) property into `out`; false when the
+    /// property has none.
+    fn computed_into(
+        &self,
         kind: MenuKind,
-        m: &'a Menu,
-        item: &'a Item,
+        m: &Menu,
+        item: &Item,
         name: &str,
-    ) -> Option<Cow<'a, str>> {
+        out: &mut Vec<u8>,
+    ) -> bool {
         let s = &item.stats;
-        let pair = |a: u64, b: u64| Some(Cow::Owned(format!("{a}/{b}")));
+        let mut pair = |a: u64, b: u64| {
+            let mut n = itoa::Buffer::new();
+            out.extend_from_slice(n.format(a).as_bytes());
+            out.push(b'/');
+            out.extend_from_slice(n.format(b).as_bytes());
+        };
         match (kind, name) {
             (MenuKind::Queue, "rate") => pair(s[0], s[1]),
             (MenuKind::Queue, "packet-rate") => pair(s[0] / 8 / 1000, s[1] / 8 / 1000),
@@ -438,45 +430,95 @@ impl State {
             (MenuKind::Queue, "packets") => pair(s[4], s[5]),
             (MenuKind::Queue, "dropped") => pair(s[6], s[7]),
             (MenuKind::Queue, "queued-packets" | "queued-bytes") => pair(0, 0),
-            (
-                MenuKind::Queue | MenuKind::Mangle | MenuKind::Filter | MenuKind::Address,
-                "invalid",
-            ) => Some(Cow::Borrowed("false")),
-            (
-                MenuKind::Queue
-                | MenuKind::Mangle
-                | MenuKind::Filter
-                | MenuKind::Address
-                | MenuKind::AddressList
-                | MenuKind::Lease,
-                "dynamic",
-            ) => Some(Cow::Borrowed("false")),
-            (MenuKind::Mangle | MenuKind::Filter, "bytes") => Some(Cow::Owned(s[0].to_string())),
-            (MenuKind::Mangle | MenuKind::Filter, "packets") => Some(Cow::Owned(s[1].to_string())),
-            (MenuKind::Interface, "actual-mtu") => m.value(item, "mtu").map(Cow::Borrowed),
-            (MenuKind::Interface, "rx-byte") => Some(Cow::Owned(s[0].to_string())),
-            (MenuKind::Interface, "tx-byte") => Some(Cow::Owned(s[1].to_string())),
-            (MenuKind::Interface, "rx-packet") => Some(Cow::Owned(s[2].to_string())),
-            (MenuKind::Interface, "tx-packet") => Some(Cow::Owned(s[3].to_string())),
-            (MenuKind::Interface, "rx-drop" | "tx-drop") => Some(Cow::Borrowed("0")),
-            (MenuKind::Interface, "link-downs") => Some(Cow::Owned(item.link_downs.to_string())),
-            (MenuKind::Interface, "running") => {
-                let disabled = m.value(item, "disabled") == Some("true");
-                Some(Cow::Borrowed(if item.running && !disabled {
-                    "true"
-                } else {
-                    "false"
-                }))
+            _ => {
+                let text: Cow<'_, [u8]> = match (kind, name) {
+                    (
+                        MenuKind::Queue | MenuKind::Mangle | MenuKind::Filter | MenuKind::Address,
+                        "invalid",
+                    ) => Cow::Borrowed(b"false"),
+                    (
+                        MenuKind::Queue
+                        | MenuKind::Mangle
+                        | MenuKind::Filter
+                        | MenuKind::Address
+                        | MenuKind::AddressList
+                        | MenuKind::Lease,
+                        "dynamic",
+                    ) => Cow::Borrowed(b"false"),
+                    (MenuKind::Mangle | MenuKind::Filter, "bytes") => number(s[0]),
+                    (MenuKind::Mangle | MenuKind::Filter, "packets") => number(s[1]),
+                    (MenuKind::Interface, "actual-mtu") => match m.raw(item, "mtu") {
+                        Some(v) => Cow::Borrowed(v),
+                        None => return false,
+                    },
+                    (MenuKind::Interface, "rx-byte") => number(s[0]),
+                    (MenuKind::Interface, "tx-byte") => number(s[1]),
+                    (MenuKind::Interface, "rx-packet") => number(s[2]),
+                    (MenuKind::Interface, "tx-packet") => number(s[3]),
+                    (MenuKind::Interface, "rx-drop" | "tx-drop") => Cow::Borrowed(b"0"),
+                    (MenuKind::Interface, "link-downs") => number(u64::from(item.link_downs)),
+                    (MenuKind::Interface, "running") => {
+                        let disabled = m.value(item, "disabled") == Some("true");
+                        Cow::Borrowed(if item.running && !disabled {
+                            b"true"
+                        } else {
+                            b"false"
+                        })
+                    }
+                    (MenuKind::Address, "network") => {
+                        match m.value(item, "address").and_then(validate::network_of) {
+                            Some(n) => Cow::Owned(n.into_bytes()),
+                            None => return false,
+                        }
+                    }
+                    (MenuKind::Address, "actual-interface") => match m.raw(item, "interface") {
+                        Some(v) => Cow::Borrowed(v),
+                        None => return false,
+                    },
+                    (MenuKind::AddressList, "creation-time") => {
+                        Cow::Borrowed(b"2025-03-20 10:00:00")
+                    }
+                    _ => return false,
+                };
+                out.extend_from_slice(&text);
             }
-            (MenuKind::Address, "network") => m
-                .value(item, "address")
-                .and_then(validate::network_of)
-                .map(Cow::Owned),
-            (MenuKind::Address, "actual-interface") => {
-                m.value(item, "interface").map(Cow::Borrowed)
+        }
+        true
+    }
+
+    /// Calls `f` with every property of an item as `print` shows it, `.id` first, in the
+    /// menu's order, without building a row: computed values are formatted into `scratch`.
+    pub fn visit_row(
+        &self,
+        menu: usize,
+        item: &Item,
+        scratch: &mut Vec<u8>,
+        mut f: impl FnMut(&'static str, &[u8]),
+    ) {
+        let m = &self.menus[menu];
+        let spec = m.spec;
+        if !spec.singleton {
+            scratch.clear();
+            scratch.push(b'*');
+            push_hex(scratch, item.id);
+            f(".id", scratch);
+        }
+        for (idx, prop) in spec.props.iter().enumerate() {
+            if let Some(v) = item.get(idx) {
+                f(prop.name, v);
+                continue;
             }
-            (MenuKind::AddressList, "creation-time") => Some(Cow::Borrowed("2025-03-20 10:00:00")),
-            _ => None,
+            // Only read-only properties are computed.
+            if prop.kind == Kind::ReadOnly {
+                scratch.clear();
+                if self.computed_into(spec.kind, m, item, prop.name, scratch) {
+                    f(prop.name, scratch);
+                    continue;
+                }
+            }
+            if let Some(d) = prop.default {
+                f(prop.name, d.as_bytes());
+            }
         }
     }
 
@@ -495,11 +537,17 @@ impl State {
     }
 }
 
-fn cow_bytes(c: Cow<'_, str>) -> Cow<'_, [u8]> {
-    match c {
-        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+/// Appends `n` in upper-case hexadecimal, as RouterOS writes item ids (`*1A`).
+fn push_hex(out: &mut Vec<u8>, n: u32) {
+    let digits = 8 - n.leading_zeros().min(28) / 4;
+    for i in (0..digits).rev() {
+        let d = (n >> (i * 4)) & 0xF;
+        out.push(b"0123456789ABCDEF"[usize::try_from(d).unwrap_or(0)]);
     }
+}
+
+fn number(n: u64) -> Cow<'static, [u8]> {
+    Cow::Owned(n.to_string().into_bytes())
 }
 
 /// RouterOS's duration format: `1w2d3h4m5s`.

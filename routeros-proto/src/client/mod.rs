@@ -105,6 +105,9 @@ pub const DEFAULT_PORT: u16 = 8728;
 /// The api-ssl port.
 pub const DEFAULT_TLS_PORT: u16 = 8729;
 
+/// Capacity of the connection's read buffer.
+const READ_BUFFER: usize = 64 << 10;
+
 /// Connects to `addr` (`host` or `host:port`, port 8728 by default) and logs in with the
 /// default settings. Shortcut for [`Config::connect`].
 pub async fn connect(
@@ -404,8 +407,10 @@ impl Config {
 
         let parts = framed.into_parts();
         let (read_half, write_half) = tokio::io::split(parts.io);
-        let mut reader = FramedRead::new(read_half, parts.codec);
-        *reader.read_buffer_mut() = parts.read_buf;
+        // Rows keep slices of the read buffer, so it is seldom reused in place: a larger one
+        // means fewer, larger allocations while a big reply streams in.
+        let mut reader = FramedRead::with_capacity(read_half, parts.codec, READ_BUFFER);
+        reader.read_buffer_mut().extend_from_slice(&parts.read_buf);
         let (tx, rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared::new(tx));
         let task = tokio::spawn(driver::run(
