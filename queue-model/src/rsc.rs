@@ -666,7 +666,12 @@ fn unit_len(rest: &[u8]) -> usize {
 
 /// Appends one `add` line for `props`, wrapped at [`LINE_WIDTH`].
 fn render_add(out: &mut String, props: &[(String, Text)]) {
-    let mut cur = String::from("add");
+    render_command(out, "add", props);
+}
+
+/// Appends `head` (`add`, `set *0`...) and `props`, wrapped at [`LINE_WIDTH`].
+fn render_command(out: &mut String, head: &str, props: &[(String, Text)]) {
+    let mut cur = String::from(head);
     let mut token = String::new();
     let n = props.len();
     for (i, (k, v)) in props.iter().enumerate() {
@@ -727,11 +732,7 @@ fn render_section<T: Item>(out: &mut String, header: &str, items: &[T]) {
 
 /// Appends one `set SELECTOR` line for `props`, wrapped like [`render_add`].
 fn render_set(out: &mut String, selector: &str, props: &[(String, Text)]) {
-    let mut line = String::new();
-    render_add(&mut line, props);
-    out.push_str("set ");
-    out.push_str(selector);
-    out.push_str(line.strip_prefix("add").unwrap_or(&line));
+    render_command(out, &format!("set {selector}"), props);
 }
 
 /// Renders a configuration as an export-style script: sections in `/export` order, one `add`
