@@ -132,6 +132,8 @@ pub enum RscErrorKind {
     TooLarge,
     /// A `set` of a profile that the script has not added and that is not built in.
     NoSuchItem(String),
+    /// A `set` that renames one of PPP's built-in profiles.
+    BuiltinRename(String),
 }
 
 impl fmt::Display for RscErrorKind {
@@ -149,6 +151,9 @@ impl fmt::Display for RscErrorKind {
             RscErrorKind::Missing(p) => write!(f, "missing value(s) of argument(s) {p}"),
             RscErrorKind::TooLarge => f.write_str("script too large"),
             RscErrorKind::NoSuchItem(n) => write!(f, "no such item `{n}`"),
+            RscErrorKind::BuiltinRename(n) => {
+                write!(f, "the built-in profile `{n}` cannot be renamed")
+            }
         }
     }
 }

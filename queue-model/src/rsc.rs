@@ -474,7 +474,12 @@ pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
             } else {
                 let item = select_ppp_profile(&mut cfg.ppp_profiles, &sel)
                     .ok_or_else(|| lx.error_at(no_such(&sel), cmd_loc))?;
+                let before = item.name.clone();
                 apply_props(&lx, item, props)?;
+                if item.is_default && item.name != before {
+                    let name = before.to_string_lossy().chars().take(40).collect();
+                    return Err(lx.error_at(RscErrorKind::BuiltinRename(name), cmd_loc));
+                }
             }
             continue;
         }

@@ -115,6 +115,13 @@ add caller-id=AA:BB:CC:DD:EE:01 comment="ACTIVE - lunas" name=budi \
 fn set_lines_that_name_nothing_are_refused() {
     let e = rsc::parse("/ppp profile\nset [ find name=gold ] rate-limit=1M\n").unwrap_err();
     assert_eq!(e.kind, RscErrorKind::NoSuchItem("gold".into()));
+    // Fuzz crash: a renamed `default-encryption` was written back as `set *0` and merged
+    // with `default`; renaming PPP's built-in profiles is refused.
+    let e = rsc::parse("/ppp profile\nset *0 only-one=yes\nset *FFFFFFFE name=10M\n").unwrap_err();
+    assert_eq!(
+        e.kind,
+        RscErrorKind::BuiltinRename("default-encryption".into())
+    );
     let e = rsc::parse("/ip hotspot user profile\nset *5 rate-limit=1M\n").unwrap_err();
     assert!(matches!(e.kind, RscErrorKind::UnsupportedCommand(_)));
     // `set` of something added above, and the v5 form `set default ...`, are read.

@@ -52,11 +52,14 @@ use crate::value::Time;
 /// Longest on-login script read, in bytes (RouterOS scripts are far shorter).
 pub const MAX_SCRIPT: usize = 1 << 20;
 
-/// Longest header content (between the quotes) read, in bytes.
-pub const MAX_HEADER: usize = 1024;
-
-/// Most header fields read.
+/// Most header fields read (not counting the empty one after the trailing comma).
 pub const MAX_HEADER_FIELDS: usize = 32;
+
+/// Longest header field read, in bytes.
+pub const MAX_HEADER_FIELD: usize = 256;
+
+/// Longest header content (between the quotes) read, in bytes.
+pub const MAX_HEADER: usize = MAX_HEADER_FIELDS * (MAX_HEADER_FIELD + 1) + 1;
 
 /// Longest sales-record script name read, in bytes.
 pub const MAX_RECORD: usize = 4096;
@@ -352,16 +355,31 @@ impl OnLoginHeader {
             after += 1;
         }
         let content = std::str::from_utf8(content).map_err(|_| MikhmonError::NotUtf8("header"))?;
-        Ok((Self::from_fields(content)?, after))
+        Ok((Self::from_fields(content, start)?, after))
     }
 
-    /// Reads the text between the quotes: `,remc,5000,1d,0,,Disable,`.
-    fn from_fields(content: &str) -> Result<Self, MikhmonError> {
-        let fields: Vec<&str> = content.split(',').take(MAX_HEADER_FIELDS + 1).collect();
+    /// Reads the text between the quotes (`,remc,5000,1d,0,,Disable,`), which starts at byte
+    /// `start` of the script.
+    fn from_fields(content: &str, start: usize) -> Result<Self, MikhmonError> {
+        let mut fields: Vec<&str> = content.split(',').take(MAX_HEADER_FIELDS + 2).collect();
+        // The trailing comma leaves an empty last field: it is not a field of its own.
+        if fields.len() > 7 && fields.last() == Some(&"") {
+            fields.pop();
+        }
         if fields.len() < 7 || fields.len() > MAX_HEADER_FIELDS {
             return Err(MikhmonError::HeaderFields {
                 found: fields.len(),
             });
+        }
+        let mut at = 0;
+        for f in &fields {
+            if f.len() > MAX_HEADER_FIELD {
+                return Err(MikhmonError::MalformedHeader {
+                    expected: "fields of at most 256 bytes",
+                    at: start + at,
+                });
+            }
+            at += f.len() + 1;
         }
         let f = |i: usize| fields.get(i).map_or("", |s| s.trim());
         let mode = match f(1) {
@@ -386,16 +404,13 @@ impl OnLoginHeader {
             "Disable" | "" => false,
             other => return Err(MikhmonError::BadLock(MikhmonError::cut(other))),
         };
-        // Fields after the lock, without the empty one the trailing comma leaves.
-        let mut extra: Vec<String> = fields
+        // Fields after the lock.
+        let extra: Vec<String> = fields
             .get(7..)
             .unwrap_or_default()
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-        if extra.last().is_some_and(String::is_empty) {
-            extra.pop();
-        }
         Ok(OnLoginHeader {
             mode,
             price,
@@ -532,7 +547,19 @@ impl fmt::Display for OnLoginHeader {
                 self.validity.map(|v| v.to_string()).unwrap_or_default(),
                 self.selling_price
             )?,
-            None => write!(f, ":put (\",,{},,,noexp,{lock},", self.price)?,
+            // MIKHMON writes `,,PRICE,,,noexp,LOCK,`; a validity or selling price that a
+            // hand-edited header has without a mode is kept in its field.
+            None => write!(
+                f,
+                ":put (\",,{},{},{},noexp,{lock},",
+                self.price,
+                self.validity.map(|v| v.to_string()).unwrap_or_default(),
+                if self.selling_price.0 == 0 {
+                    String::new()
+                } else {
+                    self.selling_price.to_string()
+                }
+            )?,
         }
         for e in &self.extra {
             write!(f, "{e},")?;
@@ -986,6 +1013,44 @@ mod tests {
             assert_eq!(text.parse::<OnLoginHeader>().unwrap(), value, "{text}");
             assert_eq!(value.to_string(), text);
         }
+    }
+
+    /// Fuzz crash: 32 fields without a trailing comma rendered as 33 with one.
+    #[test]
+    fn header_field_count_ignores_the_trailing_comma() {
+        let fields32 = format!(":put (\",,0,,,noexp,Disable{}\")", ",x".repeat(25));
+        let h = OnLoginHeader::from_script(fields32.as_bytes()).unwrap();
+        assert_eq!(h.extra.len(), 25);
+        assert_eq!(
+            OnLoginHeader::from_script(h.to_string().as_bytes()).unwrap(),
+            h
+        );
+        let fields33 = format!(":put (\",,0,,,noexp,Disable{}\")", ",x".repeat(26));
+        assert_eq!(
+            OnLoginHeader::from_script(fields33.as_bytes()).unwrap_err(),
+            MikhmonError::HeaderFields { found: 33 }
+        );
+        let long = format!(":put (\",,0,,,noexp,Disable,{},\")", "y".repeat(257));
+        assert_eq!(
+            OnLoginHeader::from_script(long.as_bytes())
+                .unwrap_err()
+                .code(),
+            "malformed-header"
+        );
+    }
+
+    /// Fuzz crash: a header without a mode but with a selling price rendered without it.
+    #[test]
+    fn header_without_mode_keeps_its_fields() {
+        let input = b":put (\",,2000,,4,00,,,,Dis2359-07-:45\\ble,\")";
+        let h = OnLoginHeader::from_script(input).unwrap();
+        assert_eq!((h.mode, h.selling_price), (None, Amount(4)));
+        assert_eq!(
+            OnLoginHeader::from_script(h.to_string().as_bytes()).unwrap(),
+            h
+        );
+        let h = OnLoginHeader::from_script(b":put (\",,2000,1d,,noexp,Enable,\")").unwrap();
+        assert_eq!(h.to_string(), ":put (\",,2000,1d,,noexp,Enable,\")");
     }
 
     #[test]
