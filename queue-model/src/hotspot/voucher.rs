@@ -73,7 +73,7 @@ pub const MAX_COUNT: usize = 500;
 /// nearly full space never runs out of draws.
 const ENUMERATE_BELOW: u64 = 1 << 16;
 
-/// The characters codes are drawn from (MIKHMON's names in [`FromStr`]/[`Display`]).
+/// The characters codes are drawn from (MIKHMON's names in [`FromStr`] and [`fmt::Display`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Charset {
     /// `lower`.
