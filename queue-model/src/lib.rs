@@ -1,6 +1,8 @@
 //! Typed MikroTik RouterOS simple queues and Layer 7 rules: validate them, read and write them
 //! as `.rsc` script and API attribute maps, plan the commands that turn one configuration into
-//! another, and simulate how HTB and burst share the bandwidth.
+//! another, and simulate how HTB and burst share the bandwidth. Hotspot users and profiles
+//! ([`hotspot`], with MIKHMON's voucher and sales formats) and PPP secrets and profiles
+//! ([`ppp`]) are modelled the same way, with the rate-limit string as [`RateLimit`].
 //!
 //! ```
 //! use queue_model::{rsc, validate, plan, sim::Simulation, Rate, UpDown};
@@ -31,21 +33,33 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod clock;
 mod error;
+pub mod hotspot;
+mod mac;
 mod model;
 pub mod plan;
+pub mod ppp;
+mod rate_limit;
 pub mod rsc;
+mod secret;
 pub mod sim;
 mod text;
 mod validate;
 mod value;
 
-pub use error::{ApplyError, PropertyError, RscError, RscErrorKind, SimError, ValueError};
+pub use error::{
+    ApplyError, MikhmonError, PropertyError, RateLimitError, RateLimitErrorKind, RateLimitPart,
+    RscError, RscErrorKind, SimError, ValueError, VoucherError,
+};
+pub use mac::MacAddress;
 pub use model::{
     Action, Config, Configuration, FilterRule, FirewallRule, Item, Layer7Protocol, MangleRule,
     SimpleQueue, Statistics, Style,
 };
 pub use plan::{apply, plan, Change, Menu};
+pub use rate_limit::{RateLimit, RateLimitProblem};
+pub use secret::Password;
 pub use text::Text;
 pub use validate::{check_layer7_regexp, validate, Diagnostic, Severity, Subject, MAX_DEPTH};
 pub use value::{Direction, Rate, Ratio, Target, Time, TimeWindow, UpDown, Weekday};

@@ -19,7 +19,7 @@ pub enum Style {
     Api,
 }
 
-fn bool_str(b: bool, style: Style) -> &'static str {
+pub(crate) fn bool_str(b: bool, style: Style) -> &'static str {
     match (b, style) {
         (true, Style::Script) => "yes",
         (false, Style::Script) => "no",
@@ -28,7 +28,7 @@ fn bool_str(b: bool, style: Style) -> &'static str {
     }
 }
 
-fn parse_bool(key: &str, v: &str) -> Result<bool, PropertyError> {
+pub(crate) fn parse_bool(key: &str, v: &str) -> Result<bool, PropertyError> {
     match v {
         "yes" | "true" => Ok(true),
         "no" | "false" => Ok(false),
@@ -36,7 +36,7 @@ fn parse_bool(key: &str, v: &str) -> Result<bool, PropertyError> {
     }
 }
 
-fn parse_value<T: FromStr>(key: &str, v: &str) -> Result<T, PropertyError> {
+pub(crate) fn parse_value<T: FromStr>(key: &str, v: &str) -> Result<T, PropertyError> {
     v.parse().map_err(|_| PropertyError::invalid(key, v))
 }
 
@@ -48,14 +48,14 @@ fn parse_list(v: &str) -> Vec<String> {
 }
 
 /// A comma-separated list of free-text names, kept as bytes.
-fn parse_text_list(v: &[u8]) -> Vec<Text> {
+pub(crate) fn parse_text_list(v: &[u8]) -> Vec<Text> {
     v.split(|&b| b == b',')
         .filter(|s| !s.is_empty())
         .map(Text::from)
         .collect()
 }
 
-fn join_text(items: &[Text]) -> Text {
+pub(crate) fn join_text(items: &[Text]) -> Text {
     let mut out = Vec::new();
     for (i, t) in items.iter().enumerate() {
         if i > 0 {
@@ -66,21 +66,21 @@ fn join_text(items: &[Text]) -> Text {
     Text::from(out)
 }
 
-fn opt_string(v: &str) -> Option<String> {
+pub(crate) fn opt_string(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
 }
 
-fn opt_text(v: &[u8]) -> Option<Text> {
+pub(crate) fn opt_text(v: &[u8]) -> Option<Text> {
     (!v.is_empty()).then(|| Text::from(v))
 }
 
 /// The value of an identifier-like property (a chain, a queue type, an id), which must be UTF-8.
-fn utf8<'a>(key: &str, v: &'a [u8]) -> Result<&'a str, PropertyError> {
+pub(crate) fn utf8<'a>(key: &str, v: &'a [u8]) -> Result<&'a str, PropertyError> {
     std::str::from_utf8(v).map_err(|_| PropertyError::invalid(key, &String::from_utf8_lossy(v)))
 }
 
 /// Sets or replaces an unknown property.
-fn set_extra(extra: &mut Vec<(String, Text)>, key: &str, value: &[u8]) {
+pub(crate) fn set_extra(extra: &mut Vec<(String, Text)>, key: &str, value: &[u8]) {
     match extra.iter_mut().find(|(k, _)| k == key) {
         Some(slot) => slot.1 = Text::from(value),
         None => extra.push((key.to_owned(), Text::from(value))),
@@ -89,7 +89,7 @@ fn set_extra(extra: &mut Vec<(String, Text)>, key: &str, value: &[u8]) {
 
 /// Checks that a property name is plausible (`a-z`, digits, `-`), so that unknown properties
 /// cannot smuggle syntax into rendered scripts or API words.
-fn check_key(key: &str) -> Result<(), PropertyError> {
+pub(crate) fn check_key(key: &str) -> Result<(), PropertyError> {
     let ok = !key.is_empty()
         && key.len() <= 64
         && key
@@ -104,7 +104,7 @@ fn check_key(key: &str) -> Result<(), PropertyError> {
 
 /// Properties RouterOS reports in `print` that cannot be set, and command arguments that are
 /// not properties (`place-before`, `numbers`, `copy-from`); ignored when reading.
-const IGNORED: &[&str] = &[
+pub(crate) const IGNORED: &[&str] = &[
     "place-before",
     "numbers",
     "copy-from",
@@ -214,7 +214,7 @@ pub trait Item: Clone + PartialEq + Default {
 
 /// Builds the property list: `items` are `(key, value, is_default)`; keeps non-defaults when
 /// `compact`, sorts by key, then appends unknown properties.
-fn finish(
+pub(crate) fn finish(
     mut items: Vec<(&'static str, Text, bool)>,
     extra: &[(String, Text)],
     compact: bool,
@@ -955,6 +955,16 @@ pub struct Config {
     pub mangle: Vec<FirewallRule>,
     /// `/ip firewall filter`, in order.
     pub filter: Vec<FirewallRule>,
+    /// `/ip hotspot user profile`, in order (the built-in default profile included when the
+    /// source changed it).
+    pub hotspot_user_profiles: Vec<crate::hotspot::HotspotUserProfile>,
+    /// `/ip hotspot user`, in order.
+    pub hotspot_users: Vec<crate::hotspot::HotspotUser>,
+    /// `/ppp profile`, in order (`default` and `default-encryption` included when the source
+    /// changed them).
+    pub ppp_profiles: Vec<crate::ppp::PppProfile>,
+    /// `/ppp secret`, in order.
+    pub ppp_secrets: Vec<crate::ppp::PppSecret>,
 }
 
 impl Config {
@@ -975,6 +985,39 @@ impl Config {
         self.layer7_protocols
             .iter()
             .find(|p| p.name.as_bytes() == name)
+    }
+}
+
+impl Config {
+    /// The hotspot user called `name` (first of any server).
+    pub fn hotspot_user(&self, name: impl AsRef<[u8]>) -> Option<&crate::hotspot::HotspotUser> {
+        let name = name.as_ref();
+        self.hotspot_users
+            .iter()
+            .find(|u| u.name.as_bytes() == name)
+    }
+
+    /// The hotspot user profile called `name`.
+    pub fn hotspot_user_profile(
+        &self,
+        name: impl AsRef<[u8]>,
+    ) -> Option<&crate::hotspot::HotspotUserProfile> {
+        let name = name.as_ref();
+        self.hotspot_user_profiles
+            .iter()
+            .find(|p| p.name.as_bytes() == name)
+    }
+
+    /// The PPP secret called `name`.
+    pub fn ppp_secret(&self, name: impl AsRef<[u8]>) -> Option<&crate::ppp::PppSecret> {
+        let name = name.as_ref();
+        self.ppp_secrets.iter().find(|s| s.name.as_bytes() == name)
+    }
+
+    /// The PPP profile called `name`.
+    pub fn ppp_profile(&self, name: impl AsRef<[u8]>) -> Option<&crate::ppp::PppProfile> {
+        let name = name.as_ref();
+        self.ppp_profiles.iter().find(|p| p.name.as_bytes() == name)
     }
 }
 

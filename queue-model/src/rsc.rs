@@ -1,11 +1,19 @@
 //! RouterOS script (`.rsc`, `/export` output): parse the sections this crate models and render
 //! them back in export style.
 //!
-//! Parsed: `/queue simple`, `/ip firewall layer7-protocol`, `/ip firewall mangle` and
-//! `/ip firewall filter` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
+//! Parsed: `/queue simple`, `/ip firewall layer7-protocol`, `/ip firewall mangle`,
+//! `/ip firewall filter`, `/ip hotspot user profile`, `/ip hotspot user`, `/ppp profile` and
+//! `/ppp secret` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
 //! bare values, every RouterOS string escape (`\"` `\\` `\$` `\?` `\_` `\n` `\r` `\t` `\HH`),
 //! backslash-newline continuations anywhere (also inside a value or a string), `#` comments and
-//! `;` separators. Other sections are skipped; unknown properties are kept.
+//! `;` separators. Other sections are skipped; unknown properties are kept; `!name` words of
+//! `export verbose` (a property left unset) are skipped.
+//!
+//! The built-in profiles appear in exports as `set` lines, which are read too: in
+//! `/ip hotspot user profile`, `set [ find default=yes ] ...` (the `default` profile, whatever
+//! its name); in `/ppp profile`, `set *0 ...` (`default`) and `set *FFFFFFFE ...`
+//! (`default-encryption`); in both, `set [ find name=NAME ] ...` and `set NAME ...` for a
+//! profile added above or a built-in one. [`render`] writes them back the same way.
 //!
 //! ```
 //! let cfg = queue_model::rsc::parse(
@@ -20,7 +28,9 @@
 //! ```
 
 use crate::error::{PropertyError, RscError, RscErrorKind};
+use crate::hotspot::HotspotUserProfile;
 use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
+use crate::ppp::PppProfile;
 use crate::text::Text;
 
 /// Largest script [`parse`] accepts, in bytes (64 MiB).
@@ -35,6 +45,10 @@ enum Section {
     Layer7,
     Mangle,
     Filter,
+    HotspotUserProfile,
+    HotspotUser,
+    PppProfile,
+    PppSecret,
     Other,
 }
 
@@ -44,8 +58,57 @@ fn section_of(path: &str) -> Section {
         "ip firewall layer7-protocol" => Section::Layer7,
         "ip firewall mangle" => Section::Mangle,
         "ip firewall filter" => Section::Filter,
+        "ip hotspot user profile" => Section::HotspotUserProfile,
+        "ip hotspot user" => Section::HotspotUser,
+        "ppp profile" => Section::PppProfile,
+        "ppp secret" => Section::PppSecret,
         _ => Section::Other,
     }
+}
+
+/// The item a `set` line of an export addresses.
+#[derive(Debug, PartialEq, Eq)]
+enum Selector {
+    /// `[ find default=yes ]`, `*0`: the (first) built-in default profile.
+    Default,
+    /// `*FFFFFFFE`: PPP's `default-encryption`.
+    DefaultEncryption,
+    /// `[ find name=X ]` or a bare name.
+    Name(Vec<u8>),
+}
+
+/// Reads the selector words after `set`; returns it and how many words it took.
+fn selector(words: &[Token]) -> Option<(Selector, usize)> {
+    let first = words.first()?;
+    if first.key.is_none() && first.value.first() == Some(&b'[') {
+        // `[ find default=yes ]`, `[find name=x]`: up to the word that ends with `]`.
+        let end = words.iter().position(|t| t.value.last() == Some(&b']'))?;
+        let inner = words.get(..=end)?;
+        let mut sel = None;
+        let mut find = false;
+        for t in inner {
+            let v = t.value.strip_suffix(b"]").unwrap_or(&t.value);
+            let v = v.strip_prefix(b"[").unwrap_or(v);
+            match (t.key.as_deref(), v) {
+                (None, b"") => {}
+                (None, b"find") => find = true,
+                (Some(b"default"), b"yes" | b"true") => sel = Some(Selector::Default),
+                (Some(b"name"), name) => sel = Some(Selector::Name(name.to_vec())),
+                _ => return None,
+            }
+        }
+        return find.then_some(sel).flatten().map(|s| (s, end + 1));
+    }
+    if first.key.is_some() {
+        return None;
+    }
+    let sel = match &first.value[..] {
+        b"*0" => Selector::Default,
+        b"*FFFFFFFE" | b"*fffffffe" => Selector::DefaultEncryption,
+        v if v.first() == Some(&b'*') || v.is_empty() => return None,
+        v => Selector::Name(v.to_vec()),
+    };
+    Some((sel, 1))
 }
 
 /// Menu commands: a word on a header line that ends the path.
@@ -394,6 +457,32 @@ pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
             continue;
         }
         let name = String::from_utf8_lossy(&cmd.value).into_owned();
+        if cmd.key.is_none()
+            && name == "set"
+            && matches!(sec, Section::HotspotUserProfile | Section::PppProfile)
+        {
+            let cmd_loc = cmd.loc;
+            let after = words.len() - rest.len() + 1;
+            let Some((sel, n)) = words.get(after..).and_then(selector) else {
+                return Err(lx.error_at(RscErrorKind::UnsupportedCommand(name), cmd_loc));
+            };
+            let props = words.drain(after + n..);
+            if sec == Section::HotspotUserProfile {
+                let item = select_hotspot_profile(&mut cfg.hotspot_user_profiles, &sel)
+                    .ok_or_else(|| lx.error_at(no_such(&sel), cmd_loc))?;
+                apply_props(&lx, item, props)?;
+            } else {
+                let item = select_ppp_profile(&mut cfg.ppp_profiles, &sel)
+                    .ok_or_else(|| lx.error_at(no_such(&sel), cmd_loc))?;
+                let before = item.name.clone();
+                apply_props(&lx, item, props)?;
+                if item.is_default && item.name != before {
+                    let name = before.to_string_lossy().chars().take(40).collect();
+                    return Err(lx.error_at(RscErrorKind::BuiltinRename(name), cmd_loc));
+                }
+            }
+            continue;
+        }
         if cmd.key.is_some() || name != "add" {
             return Err(lx.error_at(
                 RscErrorKind::UnsupportedCommand(name.chars().take(40).collect()),
@@ -407,10 +496,88 @@ pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
             Section::Layer7 => cfg.layer7_protocols.push(read_item(&lx, cmd_loc, props)?),
             Section::Mangle => cfg.mangle.push(read_item(&lx, cmd_loc, props)?),
             Section::Filter => cfg.filter.push(read_item(&lx, cmd_loc, props)?),
+            Section::HotspotUserProfile => cfg
+                .hotspot_user_profiles
+                .push(read_item(&lx, cmd_loc, props)?),
+            Section::HotspotUser => cfg.hotspot_users.push(read_item(&lx, cmd_loc, props)?),
+            Section::PppProfile => cfg.ppp_profiles.push(read_item(&lx, cmd_loc, props)?),
+            Section::PppSecret => cfg.ppp_secrets.push(read_item(&lx, cmd_loc, props)?),
             Section::Other => {}
         }
     }
     Ok(cfg)
+}
+
+fn no_such(sel: &Selector) -> RscErrorKind {
+    let name = match sel {
+        Selector::Default => "default".to_owned(),
+        Selector::DefaultEncryption => "default-encryption".to_owned(),
+        Selector::Name(n) => String::from_utf8_lossy(n).chars().take(40).collect(),
+    };
+    RscErrorKind::NoSuchItem(name)
+}
+
+/// The hotspot user profile a `set` addresses; the built-in default one is created when the
+/// script has not mentioned it yet.
+fn select_hotspot_profile<'a>(
+    items: &'a mut Vec<HotspotUserProfile>,
+    sel: &Selector,
+) -> Option<&'a mut HotspotUserProfile> {
+    let found = match sel {
+        Selector::Default => items.iter().position(|p| p.is_default),
+        Selector::Name(n) => items.iter().position(|p| p.name.as_bytes() == &n[..]),
+        Selector::DefaultEncryption => return None,
+    };
+    let i = match (found, sel) {
+        (Some(i), _) => i,
+        (None, Selector::Default) => {
+            let mut p = HotspotUserProfile::new("default");
+            p.is_default = true;
+            items.push(p);
+            items.len() - 1
+        }
+        (None, Selector::Name(n))
+            if &n[..] == b"default" && !items.iter().any(|p| p.is_default) =>
+        {
+            let mut p = HotspotUserProfile::new("default");
+            p.is_default = true;
+            items.push(p);
+            items.len() - 1
+        }
+        _ => return None,
+    };
+    items.get_mut(i)
+}
+
+/// The PPP profile a `set` addresses; the built-in ones are created when the script has not
+/// mentioned them yet.
+fn select_ppp_profile<'a>(
+    items: &'a mut Vec<PppProfile>,
+    sel: &Selector,
+) -> Option<&'a mut PppProfile> {
+    let builtin = match sel {
+        Selector::Default => "default",
+        Selector::DefaultEncryption => "default-encryption",
+        Selector::Name(n) => crate::ppp::BUILTIN_PROFILES
+            .into_iter()
+            .find(|b| b.as_bytes() == &n[..])
+            .unwrap_or(""),
+    };
+    let found = match sel {
+        Selector::Name(n) => items.iter().position(|p| p.name.as_bytes() == &n[..]),
+        _ => items
+            .iter()
+            .position(|p| p.is_default && p.name.as_bytes() == builtin.as_bytes()),
+    };
+    let i = match found {
+        Some(i) => i,
+        None if !builtin.is_empty() => {
+            items.push(PppProfile::builtin(builtin));
+            items.len() - 1
+        }
+        None => return None,
+    };
+    items.get_mut(i)
 }
 
 fn read_item<T: Item>(
@@ -419,8 +586,24 @@ fn read_item<T: Item>(
     props: impl Iterator<Item = Token>,
 ) -> Result<T, RscError> {
     let mut item = T::default();
+    apply_props(lx, &mut item, props)?;
+    item.required()
+        .map_err(|e| lx.error_at(RscErrorKind::Property(e), cmd))?;
+    Ok(item)
+}
+
+/// Sets the `key=value` words on an item; `!key` words (unset, in `export verbose`) are
+/// skipped.
+fn apply_props<T: Item>(
+    lx: &Lexer<'_>,
+    item: &mut T,
+    props: impl Iterator<Item = Token>,
+) -> Result<(), RscError> {
     for t in props {
         let Some(key) = t.key else {
+            if t.value.len() > 1 && t.value.first() == Some(&b'!') {
+                continue;
+            }
             return Err(lx.error_at(RscErrorKind::ExpectedProperty, t.loc));
         };
         let key = to_string(lx, key, t.loc)?;
@@ -436,9 +619,7 @@ fn read_item<T: Item>(
         item.set_property(&key, &value)
             .map_err(|e| lx.error_at(RscErrorKind::Property(e), t.loc))?;
     }
-    item.required()
-        .map_err(|e| lx.error_at(RscErrorKind::Property(e), cmd))?;
-    Ok(item)
+    Ok(())
 }
 
 fn is_bare(b: u8) -> bool {
@@ -490,7 +671,12 @@ fn unit_len(rest: &[u8]) -> usize {
 
 /// Appends one `add` line for `props`, wrapped at [`LINE_WIDTH`].
 fn render_add(out: &mut String, props: &[(String, Text)]) {
-    let mut cur = String::from("add");
+    render_command(out, "add", props);
+}
+
+/// Appends `head` (`add`, `set *0`...) and `props`, wrapped at [`LINE_WIDTH`].
+fn render_command(out: &mut String, head: &str, props: &[(String, Text)]) {
+    let mut cur = String::from(head);
     let mut token = String::new();
     let n = props.len();
     for (i, (k, v)) in props.iter().enumerate() {
@@ -549,11 +735,37 @@ fn render_section<T: Item>(out: &mut String, header: &str, items: &[T]) {
     }
 }
 
+/// Appends one `set SELECTOR` line for `props`, wrapped like [`render_add`].
+fn render_set(out: &mut String, selector: &str, props: &[(String, Text)]) {
+    render_command(out, &format!("set {selector}"), props);
+}
+
 /// Renders a configuration as an export-style script: sections in `/export` order, one `add`
 /// per item with only non-default properties, keys in alphabetical order, quoting only where
-/// needed, lines wrapped at 80 columns with `\` and a four-space indent.
+/// needed, lines wrapped at 80 columns with `\` and a four-space indent. Built-in profiles are
+/// written as `set` lines (`set [ find default=yes ]`, `set *0`, `set *FFFFFFFE`).
 pub fn render(config: &Config) -> String {
     let mut out = String::new();
+    if !config.hotspot_user_profiles.is_empty() {
+        out.push_str("/ip hotspot user profile\n");
+        for p in &config.hotspot_user_profiles {
+            if p.is_default {
+                render_set(&mut out, "[ find default=yes ]", &p.properties());
+            } else {
+                render_add(&mut out, &p.properties());
+            }
+        }
+    }
+    if !config.ppp_profiles.is_empty() {
+        out.push_str("/ppp profile\n");
+        for p in &config.ppp_profiles {
+            match (p.is_default, p.name == "default-encryption") {
+                (true, true) => render_set(&mut out, "*FFFFFFFE", &p.properties()),
+                (true, false) => render_set(&mut out, "*0", &p.properties()),
+                _ => render_add(&mut out, &p.properties()),
+            }
+        }
+    }
     render_section(
         &mut out,
         "/ip firewall layer7-protocol",
@@ -562,6 +774,8 @@ pub fn render(config: &Config) -> String {
     render_section::<FirewallRule>(&mut out, "/ip firewall filter", &config.filter);
     render_section::<FirewallRule>(&mut out, "/ip firewall mangle", &config.mangle);
     render_section::<SimpleQueue>(&mut out, "/queue simple", &config.queues);
+    render_section(&mut out, "/ip hotspot user", &config.hotspot_users);
+    render_section(&mut out, "/ppp secret", &config.ppp_secrets);
     out
 }
 

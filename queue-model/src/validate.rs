@@ -25,6 +25,18 @@
 //! | `shadowed-queue` | warning | an earlier queue's target covers this one's (first match wins) |
 //! | `packet-mark-never-set` | warning | a packet-mark no mangle rule sets |
 //! | `layer7-unused` | warning | a Layer 7 protocol no rule uses |
+//! | `duplicate-name` | error | two hotspot user profiles, two hotspot users of one server, two PPP profiles or two PPP secrets with one name |
+//! | `unknown-profile` | error | a hotspot user or PPP secret names a profile that does not exist (the built-in `default`, and for PPP `default-encryption`, always exist) |
+//! | `bad-rate-limit` | error | a profile's rate-limit does not parse (the message names the part) |
+//! | `rate-limit-priority-range` | error | rate-limit priority outside 1..8 |
+//! | `rate-limit-min-above-rate` | error | rate-limit rate-min above the rate |
+//! | `rate-limit-burst-not-above-rate` | warning | a burst rate that is not above the rate (never bursts) |
+//! | `rate-limit-burst-without-time` | warning | a burst rate with burst-time 0 (never bursts) |
+//! | `rate-limit-threshold-above-rate` | warning | a burst threshold above the rate (keeps the threshold after bursts) |
+//! | `shared-users-zero` | error | `shared-users=0` |
+//! | `mikhmon-header` | warning | an on-login that starts like MIKHMON's header but does not parse |
+//! | `limit-bytes-above-total` | warning | a hotspot user's limit-bytes-in/-out above its limit-bytes-total |
+//! | `caller-id-format` | error/warning | a PPPoE caller-id that is not a MAC in capitals (error); a PPTP/L2TP/SSTP/OVPN caller-id that is not an address, or a lower-case MAC on service `any` (warning) |
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -67,6 +79,14 @@ pub enum Subject {
     MangleRule(usize),
     /// A filter rule, by 0-based position.
     FilterRule(usize),
+    /// A hotspot user, by name.
+    HotspotUser(Text),
+    /// A hotspot user profile, by name.
+    HotspotUserProfile(Text),
+    /// A PPP secret, by name.
+    PppSecret(Text),
+    /// A PPP profile, by name.
+    PppProfile(Text),
 }
 
 impl fmt::Display for Subject {
@@ -76,6 +96,10 @@ impl fmt::Display for Subject {
             Subject::Layer7Protocol(n) => write!(f, "layer7-protocol `{n}`"),
             Subject::MangleRule(i) => write!(f, "mangle rule {i}"),
             Subject::FilterRule(i) => write!(f, "filter rule {i}"),
+            Subject::HotspotUser(n) => write!(f, "hotspot user `{n}`"),
+            Subject::HotspotUserProfile(n) => write!(f, "hotspot user profile `{n}`"),
+            Subject::PppSecret(n) => write!(f, "PPP secret `{n}`"),
+            Subject::PppProfile(n) => write!(f, "PPP profile `{n}`"),
         }
     }
 }
@@ -95,7 +119,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(severity: Severity, code: &'static str, subject: Subject, message: String) -> Self {
+    pub(crate) fn new(
+        severity: Severity,
+        code: &'static str,
+        subject: Subject,
+        message: String,
+    ) -> Self {
         Diagnostic {
             severity,
             code,
@@ -399,6 +428,8 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
         }
     }
     check_layer7(config, &mut out);
+    crate::hotspot::check(config, &mut out);
+    crate::ppp::check(config, &mut out);
     out
 }
 
