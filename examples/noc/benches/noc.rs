@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use noc::series::{encode_points, Block, Tier};
-use noc::store::Store;
+use noc::storage::Store;
 
 const QUEUES: usize = 10_000;
 

@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use noc::alerts::rules::{RuleConfig, RuleKind};
+use noc::alerts::TelegramConfig;
+use noc::alerts::{Monitor, MonitorOptions};
 use noc::auth::Role;
-use noc::bot::TelegramConfig;
-use noc::monitor::rules::{RuleConfig, RuleKind};
-use noc::monitor::{Monitor, MonitorOptions};
 use tg_notify::fake::FakeTelegram;
 use tg_notify::{ChatId, NotifierConfig};
 use tokio::net::{TcpListener, TcpStream};
@@ -103,7 +103,7 @@ fn engine_throughput() {
         RuleConfig::new("l7", RuleKind::L7),
         RuleConfig::new("q", RuleKind::Queue),
     ];
-    let mut engine = noc::monitor::Engine::new(&rules);
+    let mut engine = noc::alerts::Engine::new(&rules);
     let lines = [
         ("system,info", "user admin logged in from 192.168.88.10 via winbox"),
         ("firewall,info", "forward: in:bridge out:ether1, proto TCP (ACK), 192.168.88.23:50000->1.2.3.4:443, len 1400"),
@@ -121,12 +121,12 @@ fn engine_throughput() {
     }
     let per_sec = n as f64 / start.elapsed().as_secs_f64();
     println!("engine: {per_sec:.0} log lines/s matched ({hits} alerts)");
-    let mut live = noc::poller::RouterLive::default();
-    live.status = noc::poller::Status::Up;
+    let mut live = noc::routers::RouterLive::default();
+    live.status = noc::routers::Status::Up;
     live.queues = Arc::new(
         (0..10_000)
             .map(|i| {
-                let mut q = noc::poller::QueueRow::default();
+                let mut q = noc::routers::QueueRow::default();
                 q.name = format!("q{i}");
                 q.max_up = 10_000_000;
                 q.max_down = 10_000_000;
@@ -205,7 +205,6 @@ async fn main() -> anyhow::Result<()> {
     nc.coalesce_window(Duration::ZERO);
     mo.rules(vec![down, log, lease])
         .telegram(t)
-        .bot(false)
         .scan_interval(Duration::from_secs(1))
         .notifier_config(nc);
     let monitor = Monitor::start(app.state().clone(), mo).await?;

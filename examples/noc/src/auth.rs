@@ -100,160 +100,211 @@ pub struct Session {
     pub user_id: i64,
     /// User name.
     pub user: String,
-    /// Role at login time (re-checked against the database on every request).
+    /// Role (read from the database on every request).
     pub role: Role,
     /// The CSRF token every state-changing request must carry.
     pub csrf: String,
+    /// Digest of the cookie value (the session's key in the database).
     #[serde(skip)]
-    expires: Instant,
+    pub key: String,
 }
 
-/// Sessions in memory, keyed by the SHA-256 of the cookie value. Bounded: the oldest session is
-/// evicted past `max`.
+/// Most live sessions one user may have; a new login past it ends that user's oldest
+/// session, never another user's.
+pub const MAX_SESSIONS_PER_USER: usize = 20;
+
+/// Sessions stored in SQLite, keyed by the SHA-256 of the cookie value: they survive a
+/// restart, expire after `ttl` without use, and are revocable per user.
 #[derive(Debug)]
 pub struct Sessions {
-    map: Mutex<HashMap<String, Session>>,
+    store: std::sync::Arc<crate::storage::Store>,
     ttl: Duration,
-    max: usize,
 }
 
-fn key_of(token: &str) -> String {
+/// The database key of a cookie value.
+pub fn session_key(token: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
 impl Sessions {
-    /// A store whose sessions last `ttl` (renewed on use), at most `max` at once.
-    pub fn new(ttl: Duration, max: usize) -> Sessions {
-        Sessions {
-            map: Mutex::new(HashMap::new()),
-            ttl,
-            max,
-        }
+    /// Sessions in `store` that last `ttl` (renewed on use).
+    pub fn new(store: std::sync::Arc<crate::storage::Store>, ttl: Duration) -> Sessions {
+        Sessions { store, ttl }
+    }
+
+    fn ttl_secs(&self) -> i64 {
+        i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX)
     }
 
     /// Creates a session; returns the cookie value.
-    pub fn create(&self, user_id: i64, user: &str, role: Role) -> String {
+    pub fn create(&self, user_id: i64) -> Result<String, Error> {
         let token = random_token();
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        map.retain(|_, s| s.expires > now);
-        if map.len() >= self.max {
-            if let Some(oldest) = map
-                .iter()
-                .min_by_key(|(_, s)| s.expires)
-                .map(|(k, _)| k.clone())
-            {
-                map.remove(&oldest);
-            }
-        }
-        map.insert(
-            key_of(&token),
-            Session {
-                user_id,
-                user: user.to_owned(),
-                role,
-                csrf: random_token(),
-                expires: now + self.ttl,
-            },
-        );
-        token
+        let now = crate::now();
+        self.store.session_insert(
+            &session_key(&token),
+            user_id,
+            &random_token(),
+            now,
+            now.saturating_add(self.ttl_secs()),
+            MAX_SESSIONS_PER_USER,
+        )?;
+        Ok(token)
     }
 
-    /// The session for a cookie value, renewed.
+    /// The session for a cookie value, renewed (at most once a minute, to spare writes).
     pub fn get(&self, token: &str) -> Option<Session> {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let k = key_of(token);
-        match map.get_mut(&k) {
-            Some(s) if s.expires > now => {
-                s.expires = now + self.ttl;
-                Some(s.clone())
-            }
-            Some(_) => {
-                map.remove(&k);
-                None
-            }
-            None => None,
+        let key = session_key(token);
+        let now = crate::now();
+        let row = self.store.session_get(&key, now).ok()??;
+        let fresh = now.saturating_add(self.ttl_secs());
+        if fresh - row.expires >= 60 {
+            let _ = self.store.session_renew(&key, fresh);
         }
+        Some(Session {
+            user_id: row.user_id,
+            user: row.user,
+            role: row.role,
+            csrf: row.csrf,
+            key,
+        })
     }
 
     /// Ends a session.
     pub fn remove(&self, token: &str) {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&key_of(token));
+        let _ = self.store.session_delete(&session_key(token));
     }
 
-    /// Ends every session of a user (deleted, or password changed).
+    /// Ends every session of a user (deleted, or password changed by an admin).
     pub fn remove_user(&self, user_id: i64) {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|_, s| s.user_id != user_id);
+        let _ = self.store.session_delete_user(user_id, None);
+    }
+
+    /// Ends every session of a user but `keep` (the user changed their own password).
+    pub fn remove_others(&self, user_id: i64, keep: &Session) {
+        let _ = self.store.session_delete_user(user_id, Some(&keep.key));
+    }
+
+    /// Deletes expired sessions.
+    pub fn prune(&self) -> Result<usize, Error> {
+        self.store.session_prune(crate::now())
     }
 }
 
-/// Login rate limiting: at most `max_failures` failed logins per client address and per user
-/// name within `window`; a success clears the counter for that address. Bounded in size.
+/// Login rate limiting without a lockout anyone can trigger: failures are counted per (user
+/// name, client address) and per client address, never per user alone, so someone guessing
+/// from one place cannot lock the real user out from another, and one address guessing many
+/// names is stopped too. A key that reaches its limit is blocked for `window`, doubling with
+/// each further block (at most 64 windows); a success clears its (user, address) key.
+///
+/// [`begin`](Self::begin) decides and counts in one step, before the password is verified:
+/// every attempt is counted as a failure until [`succeeded`](Self::succeeded) refunds it, so
+/// simultaneous guesses cannot all slip past the check. Bounded in size.
 #[derive(Debug)]
 pub struct LoginLimiter {
-    map: Mutex<HashMap<String, (u32, Instant)>>,
-    max_failures: u32,
+    map: Mutex<HashMap<String, Strikes>>,
+    per_user_address: u32,
+    per_address: u32,
     window: Duration,
 }
 
-/// Most distinct addresses and names tracked by the limiter.
+#[derive(Debug, Clone, Copy)]
+struct Strikes {
+    failures: u32,
+    since: Instant,
+    blocked_until: Option<Instant>,
+    blocks: u32,
+}
+
+/// Most distinct keys tracked by the limiter.
 const LIMITER_CAP: usize = 100_000;
 
+/// A login attempt admitted by [`LoginLimiter::begin`].
+#[derive(Debug)]
+#[must_use = "report the outcome with succeeded(); dropping it leaves the failure counted"]
+pub struct Attempt {
+    keys: [String; 2],
+}
+
 impl LoginLimiter {
-    /// A limiter.
-    pub fn new(max_failures: u32, window: Duration) -> LoginLimiter {
+    /// A limiter allowing `per_user_address` failures per (user, address) and
+    /// `per_address` per address within `window`.
+    pub fn new(per_user_address: u32, per_address: u32, window: Duration) -> LoginLimiter {
         LoginLimiter {
             map: Mutex::new(HashMap::new()),
-            max_failures,
+            per_user_address: per_user_address.max(1),
+            per_address: per_address.max(1),
             window,
         }
     }
 
     fn keys(ip: IpAddr, user: &str) -> [String; 2] {
-        [format!("ip:{ip}"), format!("user:{}", user.to_lowercase())]
+        [
+            format!("ua:{}\u{0}{ip}", user.to_lowercase()),
+            format!("a:{ip}"),
+        ]
     }
 
-    /// Whether a login attempt from `ip` for `user` may proceed now.
-    pub fn allowed(&self, ip: IpAddr, user: &str, now: Instant) -> bool {
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(ip, user).iter().all(|k| match map.get(k) {
-            Some((n, since)) => *n < self.max_failures || now.duration_since(*since) >= self.window,
-            None => true,
-        })
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, ip: IpAddr, user: &str, now: Instant) {
+    /// Admits an attempt (counting it as a failure until [`succeeded`](Self::succeeded)),
+    /// or refuses with how long to wait.
+    pub fn begin(&self, ip: IpAddr, user: &str, now: Instant) -> Result<Attempt, Duration> {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let keys = Self::keys(ip, user);
+        let mut wait = Duration::ZERO;
+        for k in &keys {
+            if let Some(s) = map.get(k) {
+                if let Some(until) = s.blocked_until.filter(|u| *u > now) {
+                    wait = wait.max(until - now);
+                }
+            }
+        }
+        if !wait.is_zero() {
+            return Err(wait);
+        }
         if map.len() >= LIMITER_CAP {
-            let window = self.window;
-            map.retain(|_, (_, since)| now.duration_since(*since) < window);
+            let keep = self.window * 64;
+            map.retain(|_, s| {
+                s.blocked_until.is_some_and(|u| u > now) || now.duration_since(s.since) < keep
+            });
             if map.len() >= LIMITER_CAP {
                 map.clear();
             }
         }
-        for k in Self::keys(ip, user) {
-            let e = map.entry(k).or_insert((0, now));
-            if now.duration_since(e.1) >= self.window {
-                *e = (0, now);
+        for (i, k) in keys.iter().enumerate() {
+            let limit = if i == 0 {
+                self.per_user_address
+            } else {
+                self.per_address
+            };
+            let s = map.entry(k.clone()).or_insert(Strikes {
+                failures: 0,
+                since: now,
+                blocked_until: None,
+                blocks: 0,
+            });
+            if now.duration_since(s.since) >= self.window {
+                s.failures = 0;
+                s.since = now;
             }
-            e.0 += 1;
+            s.failures += 1;
+            if s.failures >= limit {
+                s.blocks = (s.blocks + 1).min(7);
+                s.blocked_until = Some(now + self.window * (1 << (s.blocks - 1)));
+                s.failures = 0;
+                s.since = now;
+            }
         }
+        Ok(Attempt { keys })
     }
 
-    /// Records a success (clears the address's counter).
-    pub fn succeeded(&self, ip: IpAddr, user: &str) {
+    /// The attempt was right: its (user, address) key is cleared and the address's count
+    /// refunded.
+    pub fn succeeded(&self, attempt: Attempt) {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        for k in Self::keys(ip, user) {
-            map.remove(&k);
+        let [user_addr, addr] = attempt.keys;
+        map.remove(&user_addr);
+        if let Some(s) = map.get_mut(&addr) {
+            s.failures = s.failures.saturating_sub(1);
         }
     }
 }
@@ -272,31 +323,94 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_after_failures_and_window_resets() {
-        let l = LoginLimiter::new(3, Duration::from_secs(60));
+    fn limiter_blocks_per_user_and_address_not_per_user() {
+        let l = LoginLimiter::new(3, 10, Duration::from_secs(60));
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(l.allowed(ip, "admin", t0));
-            l.failed(ip, "admin", t0);
+            drop(l.begin(ip, "admin", t0).expect("admitted"));
         }
-        assert!(!l.allowed(ip, "admin", t0));
-        // Another address, same user: still blocked (per-user counter).
-        assert!(!l.allowed("127.0.0.2".parse().unwrap(), "Admin", t0));
-        assert!(l.allowed(ip, "admin", t0 + Duration::from_secs(61)));
+        let wait = l.begin(ip, "admin", t0).expect_err("blocked");
+        assert_eq!(wait, Duration::from_secs(60));
+        // The real user elsewhere is not locked out.
+        let a = l
+            .begin(other, "Admin", t0)
+            .expect("another address is not blocked");
+        l.succeeded(a);
+        // After the window it works again; a second block lasts twice as long.
+        let t1 = t0 + Duration::from_secs(61);
+        for _ in 0..3 {
+            drop(l.begin(ip, "admin", t1).expect("admitted"));
+        }
+        assert_eq!(
+            l.begin(ip, "admin", t1).unwrap_err(),
+            Duration::from_secs(120)
+        );
     }
 
     #[test]
-    fn sessions_expire_and_are_bounded() {
-        let s = Sessions::new(Duration::from_secs(3600), 2);
-        let a = s.create(1, "a", Role::Admin);
-        let _b = s.create(2, "b", Role::ReadOnly);
-        let _c = s.create(3, "c", Role::ReadOnly);
-        assert!(s.get(&a).is_none(), "oldest evicted");
-        let d = s.create(4, "d", Role::Admin);
-        assert_eq!(s.get(&d).unwrap().user, "d");
-        s.remove_user(4);
-        assert!(s.get(&d).is_none());
+    fn limiter_blocks_one_address_guessing_many_names() {
+        let l = LoginLimiter::new(3, 10, Duration::from_secs(60));
+        let ip: IpAddr = "10.0.0.9".parse().unwrap();
+        let t0 = Instant::now();
+        for i in 0..10 {
+            drop(l.begin(ip, &format!("user{i}"), t0).expect("admitted"));
+        }
+        assert!(l.begin(ip, "someone-else", t0).is_err());
+        assert!(l
+            .begin("10.0.0.10".parse().unwrap(), "someone-else", t0)
+            .is_ok());
+    }
+
+    #[test]
+    fn a_success_refunds_its_attempt() {
+        let l = LoginLimiter::new(3, 10, Duration::from_secs(60));
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..20 {
+            let a = l.begin(ip, "admin", t0).expect("successes never block");
+            l.succeeded(a);
+        }
+    }
+
+    #[test]
+    fn sessions_are_bounded_per_user_and_revocable() {
+        let store = std::sync::Arc::new(crate::storage::Store::in_memory().unwrap());
+        let a = store.add_user("a", "x", Role::Admin).unwrap();
+        let b = store.add_user("b", "x", Role::ReadOnly).unwrap();
+        let s = Sessions::new(store.clone(), Duration::from_secs(3600));
+        let admin = s.create(a).unwrap();
+        let first = s.create(b).unwrap();
+        let mut last = String::new();
+        for _ in 0..MAX_SESSIONS_PER_USER {
+            last = s.create(b).unwrap();
+        }
+        assert!(s.get(&first).is_none(), "b's oldest session evicted");
+        assert_eq!(s.get(&last).unwrap().user, "b");
+        assert_eq!(
+            s.get(&admin).unwrap().user,
+            "a",
+            "another user's session survives"
+        );
+        let kept = s.get(&last).unwrap();
+        s.remove_others(b, &kept);
+        assert_eq!(store.session_count(b, crate::now()).unwrap(), 1);
+        assert!(s.get(&last).is_some());
+        s.remove_user(b);
+        assert!(s.get(&last).is_none());
+        s.remove(&admin);
+        assert!(s.get(&admin).is_none());
+    }
+
+    #[test]
+    fn expired_sessions_are_gone() {
+        let store = std::sync::Arc::new(crate::storage::Store::in_memory().unwrap());
+        let a = store.add_user("a", "x", Role::Admin).unwrap();
+        let s = Sessions::new(store.clone(), Duration::from_secs(0));
+        let t = s.create(a).unwrap();
+        assert!(s.get(&t).is_none());
+        assert_eq!(s.prune().unwrap(), 1);
     }
 
     #[test]

@@ -30,12 +30,12 @@ pub struct FileConfig {
     /// The routers.
     #[serde(default, rename = "router")]
     pub routers: Vec<RouterConfig>,
-    /// Alert rules (see [`crate::monitor::rules`]); none means the defaults.
+    /// Alert rules (see [`crate::alerts::rules`]); none means the defaults.
     #[serde(default, rename = "rule")]
-    pub rules: Vec<crate::monitor::RuleConfig>,
-    /// Telegram bot and alert chats (see [`crate::bot::TelegramConfig`]).
+    pub rules: Vec<crate::alerts::RuleConfig>,
+    /// Telegram bot and alert chats (see [`crate::alerts::TelegramConfig`]).
     #[serde(default)]
-    pub telegram: Option<crate::bot::TelegramConfig>,
+    pub telegram: Option<crate::alerts::TelegramConfig>,
 }
 
 /// One router entry.
@@ -127,7 +127,7 @@ impl FromStr for FileConfig {
                 )));
             }
         }
-        crate::monitor::rules::validate(&c.rules)?;
+        crate::alerts::rules::validate(&c.rules)?;
         if let Some(t) = &c.telegram {
             t.validate()?;
         }

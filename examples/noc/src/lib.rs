@@ -17,28 +17,38 @@
 //! # }
 //! ```
 //!
-//! Layers: [`store`] (SQLite with migrations), [`series`] (sans-io downsampling of rate
-//! history), [`auth`] (argon2, sessions, CSRF, login rate limiting, roles), [`secret`] (router
-//! passwords at rest), [`poller`] (one task per router, reconnecting with backoff), [`web`]
-//! (axum pages, JSON APIs, SSE, `/metrics`, `/healthz`).
+//! # Architecture
 //!
-//! Seams for the alert engine and the bot: [`store::Store::fire_alert`] /
-//! [`store::Store::resolve_alert`] feed the alert page; [`poller::Hub::subscribe`] wakes on
-//! every poll; [`poller::RouterHandle::live`] is the state a rule evaluates; [`web::apply_queue`]
-//! applies a validated, audited queue change (what `/limit` needs).
+//! Core modules know nothing about HTTP or chat; front-ends are leaves over the core and never
+//! import each other. Arrows point one way: front-ends → [`app`] → [`alerts`] → [`routers`] →
+//! [`storage`], with [`auth`], [`secret`], [`series`], [`fmt`] and [`config`] beside them.
+//!
+//! Core:
+//! - [`app`]: [`AppState`], the services every front-end shares;
+//! - [`routers`]: the hub of routers, the poller, live state, and [`routers::changes`], the one
+//!   place that changes a router (and writes the audit entry);
+//! - [`alerts`]: rules, the sans-io engine, the monitor and Telegram delivery;
+//! - [`storage`]: SQLite, one module per stored thing, migrations;
+//! - [`auth`] (passwords, sessions, CSRF, login limits, roles), [`secret`] (router passwords at
+//!   rest), [`series`] (sans-io downsampling), [`fmt`] (rates, bytes, times, router text),
+//!   [`config`] (`noc.toml`).
+//!
+//! Front-ends: [`web`] (one module per area), [`chat`] (commands written once, channels under
+//! it), [`metrics`] (`/metrics`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alerts;
+pub mod app;
 pub mod auth;
-pub mod bot;
+pub mod chat;
 pub mod config;
+pub mod fmt;
 pub mod metrics;
-pub mod monitor;
-pub mod poller;
+pub mod routers;
 pub mod secret;
 pub mod series;
-pub mod store;
-pub mod tgstore;
+pub mod storage;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -48,8 +58,8 @@ use std::time::Duration;
 
 use routeros_proto::client::{Config as ClientConfig, Fingerprint, TlsConfig};
 
+pub use app::AppState;
 pub use config::{FileConfig, RouterConfig};
-pub use web::AppState;
 
 /// Everything that can go wrong in noc.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +111,8 @@ pub struct Options {
     sim_queues: usize,
     sim_hosts: usize,
     metrics_token: Option<String>,
+    public_url: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Options {
@@ -127,7 +139,22 @@ impl Options {
             sim_queues: 8,
             sim_hosts: 8,
             metrics_token: None,
+            public_url: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    /// The address people use to reach noc (`https://noc.example.net`); with `https`, cookies
+    /// are marked `Secure` (noc sits behind a TLS proxy).
+    pub fn public_url(&mut self, url: impl Into<String>) -> &mut Self {
+        self.public_url = Some(url.into());
+        self
+    }
+
+    /// A reverse proxy whose `X-Forwarded-For` header names the client (for login limits).
+    pub fn trusted_proxy(&mut self, addr: std::net::IpAddr) -> &mut Self {
+        self.trusted_proxies.push(addr);
+        self
     }
 
     /// Where to serve the dashboard (`:0` picks a free port; see [`Noc::addr`]).
@@ -184,7 +211,7 @@ pub struct Noc {
 }
 
 /// Builds the client settings for a stored router.
-pub fn client_config(r: &store::RouterRow, password: String) -> Result<ClientConfig, Error> {
+pub fn client_config(r: &storage::RouterRow, password: String) -> Result<ClientConfig, Error> {
     let mut c = ClientConfig::new(format!("{}:{}", r.address, r.port));
     c.user(r.user.clone())
         .password(password)
@@ -214,7 +241,7 @@ impl Noc {
     /// embedded simulator when no router is configured) and the web server.
     pub async fn start(options: Options) -> Result<Noc, Error> {
         std::fs::create_dir_all(&options.data_dir)?;
-        let store = Arc::new(store::Store::open(&options.data_dir)?);
+        let store = Arc::new(storage::Store::open(&options.data_dir)?);
         let secrets = secret::SecretBox::load_or_create(&options.data_dir)?;
         let mut generated_password = None;
         if store.user_count()? == 0 {
@@ -235,7 +262,7 @@ impl Noc {
         }
         for r in &options.file.routers {
             let password = r.resolve_password()?;
-            store.upsert_router(&store::RouterRow {
+            store.upsert_router(&storage::RouterRow {
                 id: 0,
                 name: r.name.clone(),
                 address: r.address.clone(),
@@ -247,7 +274,7 @@ impl Noc {
                 source: "config".into(),
             })?;
         }
-        let hub = poller::Hub::new(store.clone(), options.poll_interval);
+        let hub = routers::Hub::new(store.clone(), options.poll_interval);
         let mut routers = store.routers()?;
         let mut sim = None;
         if routers.iter().all(|r| r.source == "embedded") {
@@ -263,7 +290,7 @@ impl Noc {
                 .await
                 .map_err(|e| Error::Simulator(e.to_string()))?;
             let addr = running.addr();
-            store.upsert_router(&store::RouterRow {
+            store.upsert_router(&storage::RouterRow {
                 id: 0,
                 name: "ros-sim (embedded)".into(),
                 address: addr.ip().to_string(),
@@ -291,16 +318,22 @@ impl Noc {
                 Err(e) => tracing::warn!("router {} not polled: {e}", r.name),
             }
         }
-        let state = Arc::new(AppState::new(
+        let mut state = AppState::new(
             store,
             hub.clone(),
             secrets,
             options.metrics_token.clone(),
             sim.as_ref().map(|s| s.addr()),
-        )?);
+        );
+        state.secure_cookies = options
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
+        state.trusted_proxies = options.trusted_proxies.clone();
+        let state = Arc::new(state);
         let listener = tokio::net::TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
-        let app = web::router(state.clone());
+        let app = web::router(state.clone())?.merge(metrics::router(state.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(
@@ -315,6 +348,7 @@ impl Noc {
             }
         });
         let flush_hub = hub.clone();
+        let flush_state = state.clone();
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -324,7 +358,14 @@ impl Noc {
                 n += 1;
                 let hub = flush_hub.clone();
                 let prune = n % 20 == 0;
-                let r = tokio::task::spawn_blocking(move || hub.flush(prune)).await;
+                let st = flush_state.clone();
+                let r = tokio::task::spawn_blocking(move || {
+                    if prune {
+                        let _ = st.sessions.prune();
+                    }
+                    hub.flush(prune)
+                })
+                .await;
                 if let Ok(Err(e)) = r {
                     tracing::warn!("writing samples failed: {e}");
                 }

@@ -27,6 +27,12 @@ struct Args {
     /// Require this bearer token on /metrics.
     #[arg(long, env = "NOC_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// The address people use to reach noc (`https://...` marks cookies `Secure`).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// A reverse proxy whose `X-Forwarded-For` names the client (repeatable).
+    #[arg(long)]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Run the chat bot on stdin/stdout (type `/status`) instead of waiting for Ctrl-C.
     #[arg(long)]
     console_bot: bool,
@@ -41,6 +47,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(t) = args.metrics_token {
         options.metrics_token(t);
     }
+    if let Some(u) = args.public_url {
+        options.public_url(u);
+    }
+    for p in args.trusted_proxy {
+        options.trusted_proxy(p);
+    }
     let mut file_config = noc::FileConfig::default();
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
@@ -52,21 +64,26 @@ async fn run(args: Args) -> anyhow::Result<()> {
         options.file_config(file);
     }
     let app = noc::Noc::start(options).await?;
-    let mut monitor_options = noc::monitor::MonitorOptions::new(&args.data_dir);
+    let mut monitor_options = noc::alerts::MonitorOptions::new(&args.data_dir);
     monitor_options.rules(file_config.rules.clone());
     if let Some(s) = file_config.poll_interval_secs {
         monitor_options.scan_interval(std::time::Duration::from_secs(s.max(1)));
     }
     let telegram = file_config.telegram.clone().or_else(|| {
-        std::env::var_os("TELEGRAM_BOT_TOKEN").map(|_| noc::bot::TelegramConfig::default())
+        std::env::var_os("TELEGRAM_BOT_TOKEN").map(|_| noc::alerts::TelegramConfig::default())
     });
-    if let Some(t) = telegram {
+    if let Some(t) = &telegram {
         if t.resolve_token().is_some() {
             println!("noc: Telegram alerts and bot enabled");
         }
-        monitor_options.telegram(t);
+        monitor_options.telegram(t.clone());
     }
-    let monitor = noc::monitor::Monitor::start(app.state().clone(), monitor_options).await?;
+    let mut monitor = noc::alerts::Monitor::start(app.state().clone(), monitor_options).await?;
+    if let Some(t) = &telegram {
+        if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, t) {
+            monitor.attach(bot);
+        }
+    }
     println!("noc: dashboard at http://{}/", app.addr());
     if let Some(sim) = app.state().hub.routers().iter().find(|r| r.embedded) {
         println!(
@@ -79,13 +96,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         println!("noc: (shown once; change it on the Users page)");
     }
     if args.console_bot {
-        let ops = noc::bot::ChatOps::new(
+        let ops = noc::chat::ChatOps::new(
             app.state().clone(),
             monitor.tg_store().clone(),
             monitor.rule_names(),
         );
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        noc::bot::run_console(ops, stdin, tokio::io::stdout()).await?;
+        noc::chat::run_console(ops, stdin, tokio::io::stdout()).await?;
     } else {
         tokio::signal::ctrl_c().await?;
     }

@@ -8,7 +8,17 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use crate::poller::{Hub, Status};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header::{self, HeaderMap};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::app::AppState;
+use crate::routers::{Hub, Status};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouterLabels {
@@ -177,6 +187,37 @@ pub fn render(hub: &Hub) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
     encode(&mut out, &reg)?;
     Ok(out)
+}
+
+/// The `/metrics` route (OpenMetrics text; a bearer token when one is configured).
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+async fn metrics(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Some(token) = &st.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| crate::auth::token_eq(g, token)) {
+            return (StatusCode::UNAUTHORIZED, "bearer token required").into_response();
+        }
+    }
+    let hub = st.hub.clone();
+    match tokio::task::spawn_blocking(move || render(&hub)).await {
+        Ok(Ok(text)) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "metrics failed").into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod mon_support;
 use std::time::Duration;
 
 use mon_support::*;
-use noc::monitor::rules::{RuleConfig, RuleKind};
+use noc::alerts::rules::{RuleConfig, RuleKind};
 
 const ADMIN_PASSWORD: &str = "admin-password";
 
@@ -108,7 +108,7 @@ async fn admins_add_edit_disable_and_delete_rules_with_inline_errors() {
     let row = rule_row(&html, "fire").expect("the new rule is listed");
     assert!(row.contains("keywords: disk on fire") && row.contains("critical"));
     assert!(row.contains("-100500") && row.contains("dashboard"));
-    assert_eq!(store.saved_rules().unwrap().len(), 1);
+    assert_eq!(noc::alerts::rules::saved_rules(store).unwrap().len(), 1);
     wait_until("engine reloaded", 10, || {
         monitor.rule_names().contains(&"fire".to_owned())
     })
@@ -151,8 +151,7 @@ async fn admins_add_edit_disable_and_delete_rules_with_inline_errors() {
     let (s, html) = post(&admin, &url, &form).await;
     assert_eq!(s, 422);
     assert!(html.contains("id=\"rule-error\"") && html.contains("needs `keywords` or `regexes`"));
-    let saved: Vec<String> = store
-        .saved_rules()
+    let saved: Vec<String> = noc::alerts::rules::saved_rules(store)
         .unwrap()
         .iter()
         .map(|r| r.rule.name.clone())
@@ -233,10 +232,7 @@ async fn admins_add_edit_disable_and_delete_rules_with_inline_errors() {
     monitor.shutdown().await;
     app.shutdown().await;
     let app = start_noc(dir.path(), file_config(sim.addr())).await;
-    let names: Vec<String> = app
-        .state()
-        .store
-        .saved_rules()
+    let names: Vec<String> = noc::alerts::rules::saved_rules(&app.state().store)
         .unwrap()
         .iter()
         .map(|r| r.rule.name.clone())
@@ -265,7 +261,9 @@ async fn read_only_users_and_missing_csrf_get_403() {
             .0,
         403
     );
-    assert!(app.state().store.saved_rules().unwrap().is_empty());
+    assert!(noc::alerts::rules::saved_rules(&app.state().store)
+        .unwrap()
+        .is_empty());
     // A read-only user sees the list but no forms, and every change is refused.
     let (s, _) = post(
         &admin,
@@ -306,7 +304,7 @@ async fn read_only_users_and_missing_csrf_get_403() {
         .await;
         assert_eq!(s, 403, "{action}");
     }
-    let saved = app.state().store.saved_rules().unwrap();
+    let saved = noc::alerts::rules::saved_rules(&app.state().store).unwrap();
     assert_eq!(saved.len(), 1);
     assert!(saved[0].enabled);
     app.shutdown().await;

@@ -7,14 +7,14 @@ mod mon_support;
 use std::time::Duration;
 
 use mon_support::*;
-use noc::monitor::rules::default_rules;
+use noc::alerts::rules::default_rules;
 use tg_notify::fake::FakeTelegram;
 
 struct Env {
     sim: ros_sim::RunningSim,
     tg: FakeTelegram,
     app: noc::Noc,
-    monitor: noc::monitor::Monitor,
+    monitor: noc::alerts::Monitor,
     _dir: tempfile::TempDir,
 }
 
@@ -254,14 +254,14 @@ async fn strangers_are_refused_and_read_only_users_cannot_change_queues() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_bot_answers_the_same_commands() {
     let e = env().await;
-    let ops = noc::bot::ChatOps::new(
+    let ops = noc::chat::ChatOps::new(
         e.app.state().clone(),
         e.monitor.tg_store().clone(),
         e.monitor.rule_names(),
     );
     let input = b"/status\n\n/queue queue1\n/limit queue1 4M/8M\nhello\n/limit queue1\n" as &[u8];
     let mut out = Vec::new();
-    noc::bot::run_console(ops, input, &mut out).await.unwrap();
+    noc::chat::run_console(ops, input, &mut out).await.unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("Routers: 1 up, 0 not"), "{out}");
     assert!(out.contains("Queue queue1"), "{out}");

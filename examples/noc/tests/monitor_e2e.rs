@@ -7,7 +7,7 @@ mod mon_support;
 use std::time::Duration;
 
 use mon_support::*;
-use noc::monitor::rules::{RuleConfig, RuleKind, Severity, Span};
+use noc::alerts::rules::{RuleConfig, RuleKind, Severity, Span};
 
 fn rule(name: &str, kind: RuleKind) -> RuleConfig {
     RuleConfig::new(name, kind)
@@ -276,7 +276,7 @@ async fn a_flapping_router_is_summarised_not_flooded() {
     let is_up = || {
         hub.routers()
             .first()
-            .is_some_and(|r| r.live().status == noc::poller::Status::Up)
+            .is_some_and(|r| r.live().status == noc::routers::Status::Up)
     };
     for i in 0..5 {
         proxy.set_up(false);
@@ -451,9 +451,9 @@ async fn quiet_hours_silence_all_but_critical_and_mutes_hold_back_telegram_only(
             .parse()
             .unwrap(),
     );
-    let mut o = noc::monitor::MonitorOptions::new(dir.path());
+    let mut o = noc::alerts::MonitorOptions::new(dir.path());
     o.rules(vec![warn, crit, noisy]).telegram(t);
-    let monitor = noc::monitor::Monitor::start(app.state().clone(), o)
+    let monitor = noc::alerts::Monitor::start(app.state().clone(), o)
         .await
         .unwrap();
     monitor

@@ -47,7 +47,7 @@ async fn poller_reports_down_and_reconnects() {
     })
     .await;
     eventually("login failure reported", || async {
-        matches!(&wrong.live().status, noc::poller::Status::Down(r) if r.contains("login"))
+        matches!(&wrong.live().status, noc::routers::Status::Down(r) if r.contains("login"))
     })
     .await;
 

@@ -2,10 +2,10 @@
 //! and forms for admins to add, edit, disable, enable and delete rules.
 //!
 //! Saved rules live in the database and are merged with the rules of `noc.toml` by
-//! [`crate::monitor::rules::merge`]: a saved rule replaces the file rule of the same name, so
+//! [`crate::alerts::rules::merge`]: a saved rule replaces the file rule of the same name, so
 //! editing or disabling a `noc.toml` rule here saves an override, and deleting the override
 //! brings the file's version back. The monitor reloads the merged set as soon as a rule is
-//! saved ([`crate::monitor::rules::RuleBook::notify`]).
+//! saved ([`crate::alerts::rules::RuleBook::notify`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,10 +17,12 @@ use axum::Form;
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
-use super::{Admin, AppState, Current};
+use super::{Admin, Current, Web};
+use crate::alerts::rules::{self, ListedRule, RuleSource, SavedRule, Span, Threshold};
+use crate::alerts::{RuleConfig, RuleKind};
 use crate::auth::Session;
-use crate::monitor::rules::{self, ListedRule, RuleSource, SavedRule, Span, Threshold};
-use crate::monitor::{RuleConfig, RuleKind};
+use axum::routing::{get, post};
+use axum::Router;
 
 /// Longest value accepted in one form field.
 const MAX_FIELD: usize = 4_000;
@@ -275,6 +277,15 @@ impl RuleForm {
     }
 }
 
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/alerts/rules", get(rules_page).post(save_rule))
+        .route("/alerts/rules/{name}/enable", post(enable_rule))
+        .route("/alerts/rules/{name}/disable", post(disable_rule))
+        .route("/alerts/rules/{name}/delete", post(delete_rule))
+}
+
 fn threshold_text(t: Threshold) -> String {
     match t {
         Threshold::Percent(p) => format!("{p}%"),
@@ -336,13 +347,13 @@ fn row(l: &ListedRule) -> Row {
     }
 }
 
-fn listed(st: &AppState) -> Result<(Vec<ListedRule>, Vec<SavedRule>), crate::Error> {
-    let saved = st.store.saved_rules()?;
+fn listed(st: &Web) -> Result<(Vec<ListedRule>, Vec<SavedRule>), crate::Error> {
+    let saved = rules::saved_rules(&st.store)?;
     Ok((rules::merge(&st.rules.file_rules(), &saved), saved))
 }
 
 fn render(
-    st: &AppState,
+    st: &Web,
     s: &Session,
     form: &RuleForm,
     errors: &BTreeMap<&'static str, String>,
@@ -377,7 +388,7 @@ pub(super) struct RulesQuery {
 }
 
 pub(super) async fn rules_page(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<Web>>,
     Current(s): Current,
     Query(q): Query<RulesQuery>,
 ) -> Response {
@@ -402,7 +413,7 @@ pub(super) async fn rules_page(
 
 /// Saves `rule` after checking the whole merged set; the error is shown on the form.
 fn save(
-    st: &AppState,
+    st: &Web,
     user: &str,
     rule: &RuleConfig,
     enabled: bool,
@@ -417,15 +428,13 @@ fn save(
         .map(|l| l.rule)
         .collect();
     rules::validate(&merged).map_err(|e| e.to_string())?;
-    st.store
-        .save_rule(rule, enabled, replaces, user)
-        .map_err(|e| e.to_string())?;
+    rules::save_rule(&st.store, rule, enabled, replaces, user).map_err(|e| e.to_string())?;
     st.rules.notify();
     Ok(())
 }
 
 pub(super) async fn save_rule(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<Web>>,
     Admin(s): Admin,
     Form(f): Form<RuleForm>,
 ) -> Response {
@@ -479,7 +488,7 @@ pub(super) async fn save_rule(
     }
 }
 
-fn set_enabled(st: &AppState, s: &Session, name: &str, enabled: bool) -> Response {
+fn set_enabled(st: &Web, s: &Session, name: &str, enabled: bool) -> Response {
     let list = match listed(st) {
         Ok((l, _)) => l,
         Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -502,7 +511,7 @@ fn set_enabled(st: &AppState, s: &Session, name: &str, enabled: bool) -> Respons
 }
 
 pub(super) async fn enable_rule(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<Web>>,
     Admin(s): Admin,
     Path(name): Path<String>,
 ) -> Response {
@@ -510,7 +519,7 @@ pub(super) async fn enable_rule(
 }
 
 pub(super) async fn disable_rule(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<Web>>,
     Admin(s): Admin,
     Path(name): Path<String>,
 ) -> Response {
@@ -518,7 +527,7 @@ pub(super) async fn disable_rule(
 }
 
 pub(super) async fn delete_rule(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<Web>>,
     Admin(s): Admin,
     Path(name): Path<String>,
 ) -> Response {

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use noc::alerts::TelegramConfig;
+use noc::alerts::{Monitor, MonitorOptions, RuleConfig};
 use noc::auth::Role;
-use noc::bot::TelegramConfig;
-use noc::monitor::{Monitor, MonitorOptions, RuleConfig};
 use noc::{FileConfig, Noc, Options};
 use tg_notify::fake::FakeTelegram;
 use tg_notify::{ChatId, NotifierConfig};
@@ -157,7 +157,14 @@ pub async fn start_monitor_with(
     if let Some(tg) = tg {
         o.telegram(telegram(tg));
     }
-    Monitor::start(app.state().clone(), o).await.unwrap()
+    let mut monitor = Monitor::start(app.state().clone(), o).await.unwrap();
+    if let Some(tg) = tg {
+        if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, &telegram(tg))
+        {
+            monitor.attach(bot);
+        }
+    }
+    monitor
 }
 
 /// Waits up to `secs` for `f` to hold.

@@ -1,9 +1,11 @@
-//! The chat-ops bot: the same commands over Telegram (tg-notify long polling, allow-listed
-//! chats and users with dashboard roles) and on a console (`noc --console-bot`).
+//! The chat front-end: the commands, written once against a channel-neutral interface (who
+//! is asking with which role — [`Caller`] —, text in, an HTML reply out), and the channels
+//! under it: [`telegram`] (tg-notify long polling, allow-listed chats and users with
+//! dashboard roles) and [`console`] (`noc --console-bot`). A new channel maps its messages
+//! to a [`Caller`] and a line of text, calls [`ChatOps::handle`], and renders the reply.
 //!
 //! [`ChatOps::handle`] turns one command line into one compact HTML reply (tables in
-//! `<pre>`, everything router-supplied escaped); [`run_telegram`] and [`run_console`] are the
-//! two transports.
+//! `<pre>`, everything router-supplied escaped).
 //!
 //! | command | who | what |
 //! |---|---|---|
@@ -23,22 +25,24 @@
 //! | `/mute RULE 1h` | admin | hold back a rule's Telegram alerts (`off` lifts it; audited) |
 //! | `/help` | all | this list |
 
-mod config;
+pub mod console;
+pub mod telegram;
 
-pub use config::{ChatConfig, TelegramConfig, UserConfig};
+pub use crate::alerts::telegram::{ChatConfig, TelegramConfig, UserConfig};
+pub use console::run_console;
+pub use telegram::run_telegram;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use queue_model::Item as _;
 use routeros_proto::Command as RosCommand;
 use tg_notify::html::escape;
-use tg_notify::{BotCommand, ParseMode, SendMessage};
+use tg_notify::BotCommand;
 
+use crate::app::AppState;
 use crate::auth::Role;
-use crate::poller::{QueueRow, RouterHandle, Status};
-use crate::tgstore::TgStore;
-use crate::web::AppState;
+use crate::routers::{QueueRow, RouterHandle, Status};
+use crate::storage::telegram::TgStore;
 
 /// Rows shown by list commands.
 pub const MAX_ROWS: usize = 15;
@@ -128,7 +132,7 @@ impl std::fmt::Debug for ChatOps {
 }
 
 fn rate(v: u64) -> String {
-    crate::monitor::rules::fmt_rate(v)
+    crate::fmt::rate_short(v)
 }
 
 /// A `<pre>` table with aligned columns; cells are escaped.
@@ -325,16 +329,16 @@ impl ChatOps {
                 "memory".into(),
                 format!(
                     "{} free of {}",
-                    crate::monitor::rules::fmt_bytes(x.free_memory),
-                    crate::monitor::rules::fmt_bytes(x.total_memory)
+                    crate::fmt::bytes_iec(x.free_memory),
+                    crate::fmt::bytes_iec(x.total_memory)
                 ),
             ],
             vec![
                 "disk".into(),
                 format!(
                     "{} free of {}",
-                    crate::monitor::rules::fmt_bytes(x.free_hdd),
-                    crate::monitor::rules::fmt_bytes(x.total_hdd)
+                    crate::fmt::bytes_iec(x.free_hdd),
+                    crate::fmt::bytes_iec(x.total_hdd)
                 ),
             ],
             vec!["last poll".into(), format!("{} ms", l.last_poll_ms)],
@@ -494,8 +498,8 @@ impl ChatOps {
                 "bytes".into(),
                 format!(
                     "{} / {}",
-                    crate::monitor::rules::fmt_bytes(q.bytes_up),
-                    crate::monitor::rules::fmt_bytes(q.bytes_down)
+                    crate::fmt::bytes_iec(q.bytes_up),
+                    crate::fmt::bytes_iec(q.bytes_down)
                 ),
             ],
             vec![
@@ -531,7 +535,10 @@ impl ChatOps {
         let client = router
             .client()
             .ok_or_else(|| format!("{} is not connected right now.", escape(&router.name)))?;
-        let current = current_config(&client).await?;
+        let read = crate::routers::changes::current_queues(&client)
+            .await
+            .map_err(|e| escape(&e.to_string()))?;
+        let current = read.config;
         let mut desired = current.clone();
         // The live table shows names lossily; match the same way (the bytes stay untouched).
         let Some(q) = desired
@@ -560,8 +567,8 @@ impl ChatOps {
             ));
         }
         let action = format!("queue.{what}");
-        let applied = crate::web::apply_queue(
-            &self.state,
+        let applied = crate::routers::changes::apply_queue(
+            &self.state.store,
             &router,
             &format!("{} (bot)", caller.name),
             &action,
@@ -612,7 +619,7 @@ impl ChatOps {
         }
         let rows: Vec<Vec<String>> = ev
             .iter()
-            .map(|e| vec![crate::web::fmt_time(e.time), e.host.clone(), e.app.clone()])
+            .map(|e| vec![crate::fmt::time(e.time), e.host.clone(), e.app.clone()])
             .collect();
         Ok(format!(
             "<b>Recent Layer 7 matches</b>\n{}",
@@ -775,7 +782,7 @@ impl ChatOps {
                 .map(|a| {
                     vec![
                         a.severity.clone(),
-                        crate::web::fmt_time(a.first_seen),
+                        crate::fmt::time(a.first_seen),
                         if a.count > 1 {
                             format!("{} (×{})", a.title, a.count)
                         } else {
@@ -795,7 +802,7 @@ impl ChatOps {
                 s.push_str(&format!(
                     "\n🔕 {} muted until {} by {}",
                     escape(&m.rule),
-                    escape(&crate::web::fmt_time(m.until)),
+                    escape(&crate::fmt::time(m.until)),
                     escape(&m.by)
                 ));
             }
@@ -810,7 +817,7 @@ impl ChatOps {
         self.require_admin(caller, "mute", args)?;
         // The names given at start plus the rules saved in the dashboard since.
         let mut names: Vec<String> = self.rules.as_ref().clone();
-        for saved in self.state.store.saved_rules().unwrap_or_default() {
+        for saved in crate::alerts::rules::saved_rules(&self.state.store).unwrap_or_default() {
             if !names.contains(&saved.rule.name) {
                 names.push(saved.rule.name);
             }
@@ -839,7 +846,7 @@ impl ChatOps {
                 format!("{} was not muted.", escape(rule))
             });
         }
-        let span: crate::monitor::Span = span.parse().map_err(|_| usage("mute"))?;
+        let span: crate::alerts::Span = span.parse().map_err(|_| usage("mute"))?;
         if span.0 == 0 {
             return Err(usage("mute"));
         }
@@ -857,7 +864,7 @@ impl ChatOps {
         Ok(format!(
             "🔕 {} muted for {span} (until {}). Alerts still reach the dashboard.",
             escape(rule),
-            escape(&crate::web::fmt_time(until))
+            escape(&crate::fmt::time(until))
         ))
     }
 }
@@ -872,181 +879,5 @@ impl<T> OkOrDefault<T> for Option<T> {
     }
 }
 
-async fn current_config(client: &routeros_proto::Client) -> Result<queue_model::Config, String> {
-    let rows = client
-        .print(RosCommand::new("/queue/simple/print"))
-        .await
-        .map_err(|e| format!("cannot read the queues: {}", escape(&e.to_string())))?;
-    let mut config = queue_model::Config::new();
-    for mut row in rows {
-        for ro in ["dynamic", "invalid"] {
-            row.remove(ro);
-        }
-        let q = queue_model::SimpleQueue::from_attributes(&row)
-            .map_err(|e| format!("cannot read a queue: {}", escape(&e.to_string())))?;
-        config.queues.push(q);
-    }
-    Ok(config)
-}
-
-/// Runs the bot on Telegram until the token is rejected: registers the command list, answers
-/// allow-listed chats and users with their role, refuses strangers politely.
-pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig, store: TgStore) {
-    if let Err(e) = bot.set_my_commands(&ChatOps::bot_commands()).await {
-        tracing::warn!(error = %e, "setMyCommands failed");
-    }
-    let username = match bot.get_me().await {
-        Ok(me) => me.username.unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    let mut auth = tg_notify::Authorizer::new();
-    for c in &cfg.chats {
-        auth.allow_chat(c.id);
-    }
-    for u in &cfg.users {
-        auth.allow_user(u.id);
-    }
-    let mut updates = match tg_notify::UpdateStream::new(bot.clone(), store) {
-        Ok(u) => u,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start the Telegram bot");
-            return;
-        }
-    };
-    updates.poll_timeout(25);
-    loop {
-        let update = match updates.next().await {
-            Ok(u) => u,
-            Err(e) => {
-                tracing::error!(error = %e, "Telegram bot stopped");
-                return;
-            }
-        };
-        let Some(msg) = update.message.as_ref() else {
-            continue;
-        };
-        let Some(text) = msg.text.as_deref() else {
-            continue;
-        };
-        let Some(cmd) = tg_notify::parse_command(text) else {
-            continue;
-        };
-        if !username.is_empty() && !cmd.is_for(&username) {
-            continue;
-        }
-        let user = msg.from.as_ref().map(|u| u.id);
-        let role = cfg.role_of(msg.chat.id, user);
-        let (Some(role), true) = (role, auth.check(msg).is_allowed()) else {
-            let _ = bot.send_message(&auth.refusal(msg)).await;
-            continue;
-        };
-        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role);
-        let ops = ops.clone();
-        let bot = bot.clone();
-        let chat = msg.chat.id;
-        let text = text.to_owned();
-        tokio::spawn(async move {
-            let Some(reply) = ops.handle(&caller, &text).await else {
-                return;
-            };
-            for part in tg_notify::split(&reply, ParseMode::Html) {
-                let mut m = SendMessage::new(chat, part);
-                m.parse_mode(ParseMode::Html).disable_link_preview();
-                if let Err(e) = send_reply(&bot, &m).await {
-                    tracing::warn!(error = %e, "could not send a bot reply");
-                    break;
-                }
-            }
-        });
-    }
-}
-
-/// Sends a reply, waiting out flood control (`retry_after`) and brief outages a few times.
-async fn send_reply(bot: &tg_notify::Bot, m: &SendMessage) -> Result<(), tg_notify::Error> {
-    let mut attempt = 0u32;
-    loop {
-        match bot.send_message(m).await {
-            Ok(_) => return Ok(()),
-            Err(tg_notify::Error::RetryAfter(d)) if attempt < 5 => {
-                tokio::time::sleep(d.min(Duration::from_secs(60))).await;
-            }
-            Err(e) if attempt < 3 && e.is_transient() => {
-                tracing::debug!(error = %e, "reply failed; retrying");
-                tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
-            }
-            Err(e) => return Err(e),
-        }
-        attempt += 1;
-    }
-}
-
-/// Runs the bot on a console: each input line is a command, each reply is printed as plain
-/// text followed by an empty line. The caller is an admin called `console`.
-pub async fn run_console<R, W>(ops: ChatOps, input: R, mut output: W) -> std::io::Result<()>
-where
-    R: tokio::io::AsyncBufRead + Unpin,
-    W: tokio::io::AsyncWrite + Unpin,
-{
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
-    let caller = Caller::new("console", Role::Admin);
-    let mut lines = input.lines();
-    output
-        .write_all(b"noc bot console: type /help (Ctrl-D to quit)\n")
-        .await?;
-    output.flush().await?;
-    while let Some(line) = lines.next_line().await? {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let reply = match ops.handle(&caller, line).await {
-            Some(r) => tg_notify::html::to_plain(&r).unwrap_or(r),
-            None => "Commands start with /. Try /help.".to_owned(),
-        };
-        output.write_all(reply.as_bytes()).await?;
-        output.write_all(b"\n\n").await?;
-        output.flush().await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tables_align_truncate_and_escape() {
-        let t = table(
-            &["queue", "rate"],
-            &[
-                vec!["<script>".into(), "1M".into()],
-                vec!["x".repeat(40), "2M".into()],
-            ],
-        );
-        assert!(tg_notify::html::to_plain(&t).is_ok());
-        let plain = tg_notify::html::to_plain(&t).unwrap();
-        let lines: Vec<&str> = plain.lines().collect();
-        assert_eq!(lines[0], format!("{:<32}  rate", "queue"));
-        assert_eq!(lines[1], format!("{:<32}  1M", "<script>"));
-        assert_eq!(lines[2], format!("{}…  2M", "x".repeat(31)));
-    }
-
-    #[test]
-    fn ping_hosts_are_checked() {
-        for ok in ["192.168.88.1", "2001:db8::1", "example.com", "router-1.lan"] {
-            assert!(valid_host(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "-x",
-            "a b",
-            "1.2.3.4;reboot",
-            "host/../x",
-            &"a".repeat(254),
-        ] {
-            assert!(!valid_host(bad), "{bad}");
-        }
-        assert!(usage("ping").contains("/ping HOST [count]"));
-        assert_eq!(ChatOps::bot_commands().len(), COMMANDS.len());
-    }
-}
+mod tests;

@@ -8,7 +8,7 @@
 //! ```
 //! use tg_notify::Store as _;
 //! let dir = tempfile::tempdir().unwrap();
-//! let store = noc::tgstore::TgStore::open(dir.path()).unwrap();
+//! let store = noc::storage::telegram::TgStore::open(dir.path()).unwrap();
 //! store.set_offset(42).unwrap();
 //! assert_eq!(store.offset().unwrap(), Some(42));
 //! store.mute("cpu", 1_000, "alice").unwrap();

@@ -18,8 +18,8 @@
 
 use serde::Deserialize;
 
+use crate::alerts::rules::{parse_utc_offset, QuietHours};
 use crate::auth::Role;
-use crate::monitor::rules::{parse_utc_offset, QuietHours};
 use crate::Error;
 
 /// `[telegram]`.

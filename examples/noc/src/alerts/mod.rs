@@ -1,26 +1,28 @@
-//! Monitoring and alerts: rules from `noc.toml` ([`rules`]) evaluated by a sans-io
+//! Alerts (core): rules from `noc.toml` ([`rules`]) evaluated by a sans-io
 //! [`engine`] against what the pollers see, the DHCP leases and address lists, and the log
 //! each router streams (`/log/print =follow-only=`).
 //!
-//! Every alert is stored in the dashboard's alert feed ([`crate::store::Store::fire_alert`]),
+//! Every alert is stored in the dashboard's alert feed ([`crate::storage::Store::fire_alert`]),
 //! written to the log, and — with a Telegram token — sent through tg-notify's persistent,
-//! paced, coalescing queue ([`crate::tgstore::TgStore`]), so nothing is lost while Telegram or
+//! paced, coalescing queue ([`crate::storage::TgStore`]), so nothing is lost while Telegram or
 //! the uplink is down and a flapping router becomes one summary instead of a flood. Chats in
 //! their quiet hours get non-critical alerts without sound; `/mute RULE 1h` holds a rule's
-//! Telegram messages back (they still reach the dashboard).
+//! Telegram messages back (they still reach the dashboard). Answering chat commands is the
+//! chat front-end's job ([`crate::chat::telegram::start`]); this module only sends.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), noc::Error> {
 //! let dir = std::path::Path::new("/var/lib/noc");
 //! let app = noc::Noc::start(noc::Options::new(dir)).await?;
-//! let mut options = noc::monitor::MonitorOptions::new(dir);
-//! options.rules(noc::monitor::rules::default_rules());
-//! let monitor = noc::monitor::Monitor::start(app.state().clone(), options).await?;
+//! let mut options = noc::alerts::MonitorOptions::new(dir);
+//! options.rules(noc::alerts::rules::default_rules());
+//! let monitor = noc::alerts::Monitor::start(app.state().clone(), options).await?;
 //! // ...
 //! monitor.shutdown().await;
 //! # Ok(()) }
 //! ```
 
+pub mod book;
 pub mod engine;
 pub mod rules;
 
@@ -34,11 +36,26 @@ use routeros_proto::{Attributes, Command};
 use tg_notify::{AlertState, Notifier, NotifierConfig, ParseMode, Priority};
 use tokio::task::JoinHandle;
 
-use crate::bot::TelegramConfig;
-use crate::poller::RouterHandle;
-use crate::tgstore::TgStore;
-use crate::web::AppState;
+use crate::routers::{Hub, RouterHandle};
+use crate::storage::{Store, TgStore};
 use crate::Error;
+
+pub use telegram::TelegramConfig;
+
+pub mod telegram;
+
+/// What the monitor needs from the application: the store, the routers and the rule book
+/// (`From<Arc<AppState>>`, so `Monitor::start(app.state().clone(), ...)` works).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Services {
+    /// The database (alerts, saved rules).
+    pub store: Arc<Store>,
+    /// The routers.
+    pub hub: Arc<Hub>,
+    /// The file rules and the change signal.
+    pub rules: Arc<rules::RuleBook>,
+}
 
 pub use engine::{Engine, Lease, ListEntry, Notice, NoticeKind};
 pub use rules::{RuleConfig, RuleKind, Severity, Span};
@@ -52,7 +69,6 @@ pub struct MonitorOptions {
     telegram: Option<TelegramConfig>,
     scan_interval: Duration,
     notifier: NotifierConfig,
-    bot: bool,
 }
 
 impl MonitorOptions {
@@ -65,7 +81,6 @@ impl MonitorOptions {
             telegram: None,
             scan_interval: Duration::from_secs(1),
             notifier: NotifierConfig::default(),
-            bot: true,
         }
     }
 
@@ -94,23 +109,17 @@ impl MonitorOptions {
         self.notifier = c;
         self
     }
-
-    /// Whether to answer commands over Telegram (default true when a token is set).
-    pub fn bot(&mut self, on: bool) -> &mut Self {
-        self.bot = on;
-        self
-    }
 }
 
 struct Shared {
-    state: Arc<AppState>,
+    state: Services,
     engine: Mutex<Engine>,
     notifier: Option<Notifier>,
     telegram: TelegramConfig,
     tg: TgStore,
 }
 
-/// A running monitor (and, with a token, the Telegram bot).
+/// A running monitor.
 pub struct Monitor {
     shared: Arc<Shared>,
     tasks: Vec<JoinHandle<()>>,
@@ -130,9 +139,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Monitor {
-    /// Validates the rules, opens `telegram.db`, starts the notifier and the bot when a token
+    /// Validates the rules, opens `telegram.db`, starts the notifier when a token
     /// is configured, and starts watching every router of the hub.
-    pub async fn start(state: Arc<AppState>, options: MonitorOptions) -> Result<Monitor, Error> {
+    pub async fn start(
+        services: impl Into<Services>,
+        options: MonitorOptions,
+    ) -> Result<Monitor, Error> {
+        let state = services.into();
         rules::validate(&options.rules)?;
         state.rules.set_file_rules(options.rules.clone());
         let active = active_rules(&state);
@@ -171,7 +184,7 @@ impl Monitor {
         };
         let shared = Arc::new(Shared {
             engine: Mutex::new(Engine::new(&active)),
-            state: state.clone(),
+            state,
             notifier,
             telegram: telegram.clone(),
             tg: tg.clone(),
@@ -183,16 +196,17 @@ impl Monitor {
             side.clone(),
             options.scan_interval,
         )));
-        if let (Some(b), true) = (api, options.bot) {
-            let names = options.rules.iter().map(|r| r.name.clone()).collect();
-            let ops = crate::bot::ChatOps::new(state, tg.clone(), names);
-            tasks.push(tokio::spawn(crate::bot::run_telegram(ops, b, telegram, tg)));
-        }
         Ok(Monitor {
             shared,
             tasks,
             side,
         })
+    }
+
+    /// Ties a task to the monitor's life (a chat channel answering commands): it is stopped
+    /// with the monitor.
+    pub fn attach(&mut self, task: JoinHandle<()>) {
+        self.tasks.push(task);
     }
 
     /// The Telegram queue, when a token is configured.
@@ -247,9 +261,9 @@ impl Drop for Monitor {
 /// The rules to evaluate: the file rules merged with those saved in the dashboard (see
 /// [`rules::merge`]); when the merged set does not validate (a database edited by hand), the
 /// file rules alone.
-fn active_rules(state: &AppState) -> Vec<RuleConfig> {
+fn active_rules(state: &Services) -> Vec<RuleConfig> {
     let file = state.rules.file_rules();
-    let saved = match state.store.saved_rules() {
+    let saved = match rules::saved_rules(&state.store) {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the saved alert rules");

@@ -1,0 +1,273 @@
+//! Tests of the parent module.
+
+use super::*;
+use crate::alerts::rules::{Span, Threshold};
+use crate::routers::{Interface, QueueRow, Resource};
+use std::sync::Arc;
+
+fn live(status: Status) -> RouterLive {
+    RouterLive {
+        status,
+        ..RouterLive::default()
+    }
+}
+
+fn up_with_cpu(cpu: u64) -> RouterLive {
+    let mut l = live(Status::Up);
+    l.resource = Some(Resource {
+        cpu_load: cpu,
+        free_memory: 500,
+        total_memory: 1000,
+        free_hdd: 50,
+        total_hdd: 1000,
+        ..Resource::default()
+    });
+    l
+}
+
+#[test]
+fn unreachable_needs_the_check_count_and_resolves_once() {
+    let mut rule = RuleConfig::new("down", RuleKind::Unreachable);
+    rule.checks(3);
+    let mut e = Engine::new(&[rule]);
+    let down = live(Status::Down("connection refused".into()));
+    assert!(e.observe_router(1, "core", &down, 10).is_empty());
+    assert!(e
+        .observe_router(1, "core", &live(Status::Up), 11)
+        .is_empty());
+    assert!(e.observe_router(1, "core", &down, 12).is_empty());
+    assert!(e.observe_router(1, "core", &down, 13).is_empty());
+    let n = e.observe_router(1, "core", &down, 14);
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].kind, NoticeKind::Firing);
+    assert_eq!(n[0].key, "down:1");
+    assert_eq!(n[0].title, "core is unreachable");
+    assert!(e.observe_router(1, "core", &down, 15).is_empty());
+    let n = e.observe_router(1, "core", &live(Status::Up), 80);
+    assert_eq!(n[0].kind, NoticeKind::Resolved);
+    assert!(
+        n[0].title.contains("back up (was down 1m8s)"),
+        "{}",
+        n[0].title
+    );
+    assert!(e
+        .observe_router(1, "core", &live(Status::Up), 81)
+        .is_empty());
+    let login = live(Status::Down(
+        "login failed: invalid user name or password".into(),
+    ));
+    let mut e2 = Engine::new(&[RuleConfig::new("down", RuleKind::Unreachable)]);
+    let mut all = Vec::new();
+    for t in 0..3 {
+        all.extend(e2.observe_router(1, "core", &login, t));
+    }
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].title, "core: login failing");
+}
+
+#[test]
+fn cpu_fires_after_the_duration_and_not_while_down() {
+    let mut rule = RuleConfig::new("cpu", RuleKind::Cpu);
+    rule.above = Some(80.0);
+    rule.duration(Span(60));
+    let mut e = Engine::new(&[rule]);
+    assert!(e.observe_router(1, "r", &up_with_cpu(95), 0).is_empty());
+    assert!(e.observe_router(1, "r", &up_with_cpu(95), 59).is_empty());
+    let n = e.observe_router(1, "r", &up_with_cpu(95), 60);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].detail.contains("95%"));
+    // a down router neither fires nor resolves CPU
+    assert!(e
+        .observe_router(1, "r", &live(Status::Down("x".into())), 61)
+        .is_empty());
+    let n = e.observe_router(1, "r", &up_with_cpu(10), 62);
+    assert_eq!(n[0].kind, NoticeKind::Resolved);
+    // a spike shorter than the duration does nothing
+    assert!(e.observe_router(1, "r", &up_with_cpu(99), 100).is_empty());
+    assert!(e.observe_router(1, "r", &up_with_cpu(5), 130).is_empty());
+}
+
+#[test]
+fn replacing_rules_keeps_unchanged_conditions_and_closes_the_rest() {
+    let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+    cpu.above = Some(80.0);
+    let mut cpu2 = RuleConfig::new("cpu-high", RuleKind::Cpu);
+    cpu2.above = Some(90.0);
+    let mut e = Engine::new(&[cpu.clone(), cpu2.clone()]);
+    assert_eq!(e.observe_router(1, "r", &up_with_cpu(95), 0).len(), 2);
+    // unchanged rule: still firing, no second alert; removed rule: its key is returned
+    let gone = e.set_rules(&[cpu.clone()]);
+    assert_eq!(gone, ["cpu-high:1"]);
+    assert_eq!(e.firing(), ["cpu:1"]);
+    assert!(e.observe_router(1, "r", &up_with_cpu(95), 1).is_empty());
+    // a changed threshold starts over
+    cpu.above = Some(50.0);
+    assert_eq!(e.set_rules(&[cpu]), ["cpu:1"]);
+    assert!(e.firing().is_empty());
+    let n = e.observe_router(1, "r", &up_with_cpu(60), 2);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].detail.contains("above 50%"), "{}", n[0].detail);
+    assert_eq!(e.rules().count(), 1);
+}
+
+#[test]
+fn memory_and_disk_thresholds() {
+    let mut disk = RuleConfig::new("disk", RuleKind::Disk);
+    disk.below = Some(Threshold::Percent(10.0));
+    let mut mem = RuleConfig::new("mem", RuleKind::Memory);
+    mem.below = Some(Threshold::Bytes(400));
+    let mut e = Engine::new(&[disk, mem]);
+    let n = e.observe_router(1, "r", &up_with_cpu(1), 0);
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(n[0].rule, "disk");
+    assert!(n[0].detail.contains("5%"), "{}", n[0].detail);
+}
+
+#[test]
+fn interfaces_watch_links_seen_up_and_queues_their_limits() {
+    let mut e = Engine::new(&[
+        RuleConfig::new("link", RuleKind::Interface),
+        RuleConfig::new("q", RuleKind::Queue),
+    ]);
+    let iface = |name: &str, running: bool| Interface {
+        name: name.into(),
+        running,
+        ..Interface::default()
+    };
+    let mut l = live(Status::Up);
+    l.interfaces = vec![iface("ether1", true), iface("ether5", false)];
+    assert!(e.observe_router(1, "r", &l, 0).is_empty());
+    l.interfaces = vec![iface("ether1", false), iface("ether5", false)];
+    let n = e.observe_router(1, "r", &l, 1);
+    assert_eq!(n.len(), 1, "ether5 was never up: {n:?}");
+    assert_eq!(n[0].title, "r: ether1 is down");
+    assert_eq!(n[0].key, "link:1:ether1");
+    l.interfaces = vec![iface("ether1", true), iface("ether5", false)];
+    let n = e.observe_router(1, "r", &l, 2);
+    assert_eq!(n[0].kind, NoticeKind::Resolved);
+    let q = |rate: u64| QueueRow {
+        name: "office".into(),
+        max_up: 1000,
+        max_down: 1000,
+        rate_down: rate,
+        ..QueueRow::default()
+    };
+    l.queues = Arc::new(vec![q(950)]);
+    let n = e.observe_router(1, "r", &l, 3);
+    assert_eq!(n.len(), 1);
+    assert!(
+        n[0].detail.starts_with("95% of max-limit"),
+        "{}",
+        n[0].detail
+    );
+    l.queues = Arc::new(vec![]);
+    let n = e.observe_router(1, "r", &l, 4);
+    assert_eq!(n[0].kind, NoticeKind::Resolved, "a removed queue resolves");
+}
+
+#[test]
+fn leases_and_lists_alert_on_new_entries_only() {
+    let mut e = Engine::new(&[RuleConfig::new("lease", RuleKind::Lease), {
+        let mut r = RuleConfig::new("bl", RuleKind::AddressList);
+        r.lists = vec!["blocked".into()];
+        r
+    }]);
+    let a = Lease::new("AA:00:00:00:00:01", "192.168.88.10", "laptop");
+    let b = Lease::new("aa:00:00:00:00:02", "192.168.88.11", "");
+    assert!(e
+        .observe_leases(1, "r", std::slice::from_ref(&a), 0)
+        .is_empty());
+    assert!(e
+        .observe_leases(1, "r", std::slice::from_ref(&a), 1)
+        .is_empty());
+    let n = e.observe_leases(1, "r", &[a.clone(), b.clone()], 2);
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        n[0].title,
+        "r: new device unnamed device (aa:00:00:00:00:02) got 192.168.88.11"
+    );
+    assert!(e.observe_leases(1, "r", &[a, b], 3).is_empty());
+    let lan = ListEntry::new("lan", "192.168.88.0/24", "");
+    assert!(e
+        .observe_address_lists(1, "r", std::slice::from_ref(&lan), 0)
+        .is_empty());
+    let bad = ListEntry::new("blocked", "203.0.113.9", "port scan");
+    let other = ListEntry::new("guests", "192.168.88.50", "");
+    let n = e.observe_address_lists(1, "r", &[lan.clone(), bad.clone(), other], 1);
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].title, "r: 203.0.113.9 added to address-list blocked");
+    assert!(e
+        .observe_address_lists(1, "r", &[lan.clone(), bad.clone()], 2)
+        .is_empty());
+    assert!(e
+        .observe_address_lists(1, "r", std::slice::from_ref(&lan), 3)
+        .is_empty());
+    assert_eq!(e.observe_address_lists(1, "r", &[lan, bad], 4).len(), 1);
+}
+
+#[test]
+fn log_lines_match_keywords_regexes_topics_and_l7() {
+    let mut kw = RuleConfig::new("log", RuleKind::Log);
+    kw.keywords(["Login Failure"]);
+    let mut re = RuleConfig::new("ppp", RuleKind::Log);
+    re.regexes = vec![r"ppp.*\bdisconnected".into()];
+    re.topics = vec!["ppp".into()];
+    let mut l7 = RuleConfig::new("apps", RuleKind::L7);
+    l7.hold = Some(Span(60));
+    let mut e = Engine::new(&[kw, re, l7]);
+    let n = e.observe_log(
+        1,
+        "r",
+        "system,error,critical",
+        "login failure for user admin from 10.0.0.9 via ssh",
+        &[],
+        0,
+    );
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].key, "log:1:login failure");
+    assert_eq!(n[0].kind, NoticeKind::Event);
+    assert!(e
+        .observe_log(1, "r", "system,info", "user admin logged in", &[], 0)
+        .is_empty());
+    assert!(
+        e.observe_log(1, "r", "system,info", "ppp client disconnected", &[], 0)
+            .is_empty(),
+        "wrong topic"
+    );
+    assert_eq!(
+        e.observe_log(
+            1,
+            "r",
+            "ppp,info",
+            "ppp client <pppoe-x> disconnected",
+            &[],
+            0
+        )
+        .len(),
+        1
+    );
+    let rules = [L7Rule {
+        name: "tiktok".into(),
+        log_prefixes: vec!["tiktok ".into()],
+        ..L7Rule::default()
+    }];
+    let line = "tiktok forward: in:bridge out:ether1, proto TCP, 192.168.88.23:50000->1.2.3.4:443, len 140";
+    let n = e.observe_log(1, "r", "firewall,info", line, &rules, 10);
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0].title, "r: 192.168.88.23 started tiktok");
+    assert!(e
+        .observe_log(1, "r", "firewall,info", line, &rules, 50)
+        .is_empty());
+    // hold runs from the last match: still quiet at 100, new again after 60s of silence
+    assert!(e.expire(100).iter().all(|k| !k.starts_with("apps")));
+    let gone = e.expire(111);
+    assert!(
+        gone.contains(&"apps:1:192.168.88.23:tiktok".to_owned()),
+        "{gone:?}"
+    );
+    assert_eq!(
+        e.observe_log(1, "r", "firewall,info", line, &rules, 120)
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,122 @@
+//! Reading a router's configuration for an edit, and the one place that changes a router:
+//! [`apply_queue`] sends a plan's commands in order and writes the audit entry. The web editor,
+//! the chat commands and any future action go through here.
+
+use queue_model::{Config, Item as _, SimpleQueue, Text};
+use routeros_proto::{Client, Command};
+use serde::Serialize;
+
+use super::RouterHandle;
+use crate::storage::Store;
+use crate::Error;
+
+/// A router's simple queues as the model reads them, and the rows it could not read.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Current {
+    /// The queues that were read, in router order.
+    pub config: Config,
+    /// Rows that could not be read (name as the router sent it, and why); they are left alone:
+    /// they are in neither the current nor the desired configuration, so no plan touches them.
+    pub unreadable: Vec<(Text, String)>,
+}
+
+impl Current {
+    /// One line for people about the unreadable rows (`None` when every row was read).
+    pub fn unreadable_note(&self) -> Option<String> {
+        let first = self.unreadable.first()?;
+        let more = self.unreadable.len() - 1;
+        Some(format!(
+            "{} queue{} could not be read and {} left untouched: {} ({}){}",
+            self.unreadable.len(),
+            if self.unreadable.len() == 1 { "" } else { "s" },
+            if self.unreadable.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
+            first.0,
+            first.1,
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    }
+}
+
+/// Reads every simple queue of the router. A row the model cannot read does not fail the
+/// others: it is listed in [`Current::unreadable`].
+pub async fn current_queues(client: &Client) -> Result<Current, Error> {
+    let rows = client
+        .print(Command::new("/queue/simple/print"))
+        .await
+        .map_err(|e| Error::Router(format!("cannot read the queues: {e}")))?;
+    let mut current = Current::default();
+    for mut row in rows {
+        for ro in ["dynamic", "invalid"] {
+            row.remove(ro);
+        }
+        match SimpleQueue::from_attributes(&row) {
+            Ok(q) => current.config.queues.push(q),
+            Err(e) => {
+                let name = row.get("name").map(Text::from).unwrap_or_default();
+                current.unreadable.push((name, e.to_string()));
+            }
+        }
+    }
+    if let Some(note) = current.unreadable_note() {
+        tracing::warn!("{}", crate::fmt::log_safe(&note));
+    }
+    Ok(current)
+}
+
+/// The outcome of applying a change on a router.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Applied {
+    /// The commands sent, in order.
+    pub commands: Vec<String>,
+    /// The router's error, if a command failed (later commands were not sent).
+    pub error: Option<String>,
+}
+
+/// Turns `current` into `desired` on the router (the plan's commands, in order) and writes the
+/// audit log entry. The web editor, the chat commands and the alert actions use this.
+pub async fn apply_queue(
+    store: &Store,
+    router: &RouterHandle,
+    user: &str,
+    action: &str,
+    current: &Config,
+    desired: &Config,
+) -> Result<Applied, Error> {
+    let client = router
+        .client()
+        .ok_or_else(|| Error::Router(format!("{} is not connected", router.name)))?;
+    let changes = queue_model::plan(current, desired);
+    let mut applied = Applied {
+        commands: Vec::new(),
+        error: None,
+    };
+    for c in &changes {
+        applied.commands.push(c.to_string());
+        if let Err(e) = client.execute(c.to_command()).await {
+            applied.error = Some(e.to_string());
+            break;
+        }
+    }
+    let detail = match &applied.error {
+        None => applied.commands.join("\n"),
+        Some(e) => format!("{}\nfailed: {e}", applied.commands.join("\n")),
+    };
+    store.audit(
+        user,
+        Some(router.id),
+        action,
+        &detail,
+        applied.error.is_none(),
+    )?;
+    Ok(applied)
+}

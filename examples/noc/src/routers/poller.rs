@@ -1,0 +1,357 @@
+//! The poller: one task per router that connects (with backoff), polls resources, interfaces
+//! and simple queues every interval, follows the log for Layer 7 matches, and keeps the live
+//! state the pages, SSE streams and `/metrics` read.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use routeros_proto::client::Client;
+use routeros_proto::Command;
+
+use super::live::*;
+use super::{Hub, RouterHandle};
+use crate::storage::L7Event;
+use std::collections::HashMap;
+
+pub(super) async fn run(weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        let Some(handle) = weak.upgrade() else {
+            return;
+        };
+        handle.update(|l| l.connects += 1);
+        let config = handle.config.clone();
+        let connected = tokio::time::timeout(Duration::from_secs(10), config.connect()).await;
+        let client = match connected {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => {
+                let reason = if e.is_login() {
+                    format!("login failed: {e}")
+                } else {
+                    e.to_string()
+                };
+                handle.update(|l| l.status = Status::Down(reason));
+                hub.notify(handle.id);
+                drop(handle);
+                tokio::time::sleep(jitter(backoff)).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+            Err(_) => {
+                handle.update(|l| l.status = Status::Down("connect timed out".into()));
+                hub.notify(handle.id);
+                drop(handle);
+                tokio::time::sleep(jitter(backoff)).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(500);
+        *handle.client.lock().unwrap_or_else(|p| p.into_inner()) = Some(client.clone());
+        let log_task = tokio::spawn(follow_log(
+            client.clone(),
+            Arc::downgrade(&handle),
+            hub.clone(),
+        ));
+        let id = handle.id;
+        drop(handle);
+        let reason = poll_loop(&client, &weak, &hub).await;
+        log_task.abort();
+        client.close();
+        let Some(handle) = weak.upgrade() else {
+            return;
+        };
+        *handle.client.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        handle.update(|l| l.status = Status::Down(reason));
+        hub.notify(id);
+        drop(handle);
+        tokio::time::sleep(jitter(backoff)).await;
+    }
+}
+
+fn jitter(d: Duration) -> Duration {
+    use rand::Rng;
+    let ms = u64::try_from(d.as_millis()).unwrap_or(30_000);
+    Duration::from_millis(ms + rand::thread_rng().gen_range(0..=ms / 4))
+}
+
+struct PollState {
+    prev_iface: HashMap<String, (u64, u64, Instant)>,
+    n: u64,
+}
+
+async fn poll_loop(
+    client: &Client,
+    weak: &std::sync::Weak<RouterHandle>,
+    hub: &Arc<Hub>,
+) -> String {
+    let mut ticker = tokio::time::interval(hub.interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut st = PollState {
+        prev_iface: HashMap::new(),
+        n: 0,
+    };
+    loop {
+        ticker.tick().await;
+        let Some(handle) = weak.upgrade() else {
+            return "removed".into();
+        };
+        let started = Instant::now();
+        match poll_once(client, &handle, hub, &mut st).await {
+            Ok(()) => {
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                handle.update(|l| {
+                    l.status = Status::Up;
+                    l.polls_ok += 1;
+                    l.last_ok = Some(crate::now());
+                    l.last_poll_ms = ms;
+                });
+            }
+            Err(e) => {
+                handle.update(|l| l.polls_failed += 1);
+                if e.is_closed() || client.is_closed() {
+                    return e.to_string();
+                }
+                handle.update(|l| l.status = Status::Slow(e.to_string()));
+            }
+        }
+        hub.notify(handle.id);
+        st.n += 1;
+    }
+}
+
+const QUEUE_PROPS: &[&str] = &[
+    ".id",
+    "name",
+    "target",
+    "parent",
+    "max-limit",
+    "rate",
+    "bytes",
+    "dropped",
+    "disabled",
+    "dynamic",
+    "packet-marks",
+    "comment",
+];
+
+async fn poll_once(
+    client: &Client,
+    handle: &RouterHandle,
+    hub: &Hub,
+    st: &mut PollState,
+) -> Result<(), routeros_proto::Error> {
+    let queue_cmd = Command::builder("/queue/simple/print")
+        .proplist(QUEUE_PROPS.iter().copied())
+        .build();
+    let (res, ifaces, queues) = tokio::join!(
+        client.print(Command::new("/system/resource/print")),
+        client.print(Command::new("/interface/print")),
+        client.print(queue_cmd),
+    );
+    let res = res?;
+    let ifaces = ifaces?;
+    let queues = queues?;
+    let l7 = if st.n % 10 == 0 {
+        let (l7, mangle, filter) = tokio::join!(
+            client.print(Command::new("/ip/firewall/layer7-protocol/print")),
+            client.print(Command::new("/ip/firewall/mangle/print")),
+            client.print(Command::new("/ip/firewall/filter/print")),
+        );
+        Some((l7?, mangle?, filter?))
+    } else {
+        None
+    };
+    let now = Instant::now();
+    let t = crate::now();
+    let resource = res.first().map(|r| Resource {
+        cpu_load: num(r, "cpu-load"),
+        free_memory: num(r, "free-memory"),
+        total_memory: num(r, "total-memory"),
+        free_hdd: num(r, "free-hdd-space"),
+        total_hdd: num(r, "total-hdd-space"),
+        uptime: text(r, "uptime"),
+        version: text(r, "version"),
+        board: text(r, "board-name"),
+    });
+    let mut interfaces = Vec::with_capacity(ifaces.len());
+    for a in &ifaces {
+        let mut i = Interface {
+            name: text(a, "name"),
+            kind: text(a, "type"),
+            running: flag(a, "running"),
+            disabled: flag(a, "disabled"),
+            rx_byte: num(a, "rx-byte"),
+            tx_byte: num(a, "tx-byte"),
+            ..Interface::default()
+        };
+        if let Some((rx, tx, at)) = st.prev_iface.get(&i.name) {
+            let dt = now.duration_since(*at).as_secs_f64();
+            if dt > 0.05 {
+                i.rx_bps = (i.rx_byte.saturating_sub(*rx) as f64 * 8.0 / dt) as u64;
+                i.tx_bps = (i.tx_byte.saturating_sub(*tx) as f64 * 8.0 / dt) as u64;
+            }
+        }
+        st.prev_iface
+            .insert(i.name.clone(), (i.rx_byte, i.tx_byte, now));
+        interfaces.push(i);
+    }
+    // Rates as the router measures them (what Winbox shows); counter deltas are the fallback.
+    if !interfaces.is_empty() {
+        let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+        let cmd = Command::builder("/interface/monitor-traffic")
+            .attribute("interface", names.join(","))
+            .attribute("once", "")
+            .build();
+        if let Ok(rows) = client.print(cmd).await {
+            for row in rows {
+                let name = text(&row, "name");
+                if let Some(i) = interfaces.iter_mut().find(|i| i.name == name) {
+                    i.rx_bps = num(&row, "rx-bits-per-second");
+                    i.tx_bps = num(&row, "tx-bits-per-second");
+                }
+            }
+        }
+    }
+    let rows: Vec<QueueRow> = queues.iter().take(MAX_QUEUES).map(queue_row).collect();
+    let mut samples: Vec<(&'static str, &str, u64, u64)> =
+        Vec::with_capacity(rows.len() + interfaces.len());
+    samples.extend(
+        rows.iter()
+            .map(|q| ("queue", q.name.as_str(), q.rate_up, q.rate_down)),
+    );
+    if st.n > 0 {
+        samples.extend(
+            interfaces
+                .iter()
+                .map(|i| ("iface", i.name.as_str(), i.tx_bps, i.rx_bps)),
+        );
+    }
+    hub.record(handle.id, t, &samples);
+    let l7_rules = l7.map(|(l7, mangle, filter)| l7_rules(&l7, &mangle, &filter, &rows));
+    handle.update(|l| {
+        l.resource = resource;
+        l.interfaces = interfaces;
+        l.queues = Arc::new(rows);
+        if let Some(r) = l7_rules {
+            l.l7 = r;
+        }
+    });
+    Ok(())
+}
+
+async fn follow_log(client: Client, weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
+    let cmd = Command::builder("/log/print")
+        .attribute("follow-only", "")
+        .build();
+    let Ok(mut stream) = client.stream(cmd).await else {
+        return;
+    };
+    let mut batch: Vec<L7Event> = Vec::new();
+    let mut last_flush = Instant::now();
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(1), stream.next()).await;
+        match next {
+            Ok(Some(Ok(row))) => {
+                let topics = text(&row, "topics");
+                if topics.contains("firewall") {
+                    let Some(handle) = weak.upgrade() else {
+                        return;
+                    };
+                    let message = text(&row, "message");
+                    let live = handle.live.read().unwrap_or_else(|p| p.into_inner());
+                    if let Some((host, rule)) = parse_firewall_line(&message, &live.l7) {
+                        if batch.len() < 10_000 {
+                            batch.push(L7Event {
+                                time: crate::now(),
+                                router_id: handle.id,
+                                host,
+                                app: rule.name.clone(),
+                                rule: rule.comment.clone(),
+                                detail: message.chars().take(500).collect(),
+                            });
+                        }
+                    }
+                }
+            }
+            Ok(Some(Err(_))) | Ok(None) => return,
+            Err(_) => {}
+        }
+        if !batch.is_empty() && last_flush.elapsed() >= Duration::from_secs(1) {
+            let events = std::mem::take(&mut batch);
+            let store = hub.store.clone();
+            let _ = tokio::task::spawn_blocking(move || store.add_l7_events(&events)).await;
+            last_flush = Instant::now();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use routeros_proto::Attributes;
+
+    fn attrs(pairs: &[(&str, &str)]) -> Attributes {
+        let mut a = Attributes::new();
+        for (k, v) in pairs {
+            a.push(k, v);
+        }
+        a
+    }
+
+    #[test]
+    fn queue_rows_parse_pairs_and_usage() {
+        let q = queue_row(&attrs(&[
+            ("name", "q1"),
+            ("max-limit", "5000000/20000000"),
+            ("rate", "1000000/15000000"),
+            ("parent", "none"),
+            ("disabled", "false"),
+        ]));
+        assert_eq!((q.max_up, q.max_down), (5_000_000, 20_000_000));
+        assert_eq!(q.usage_percent(), 75);
+        assert_eq!(q.parent, "");
+        let bad = queue_row(&attrs(&[("rate", "garbage")]));
+        assert_eq!(bad.rate_up, 0);
+    }
+
+    #[test]
+    fn l7_rules_follow_marks_to_queues_and_parse_log_lines() {
+        let l7 = [
+            attrs(&[("name", "youtube"), ("regexp", "youtube")]),
+            attrs(&[("name", "tiktok"), ("regexp", "tiktok")]),
+        ];
+        let mangle = [
+            attrs(&[
+                ("layer7-protocol", "youtube"),
+                ("new-connection-mark", "video"),
+                ("bytes", "100"),
+                ("packets", "2"),
+            ]),
+            attrs(&[("connection-mark", "video"), ("new-packet-mark", "video")]),
+        ];
+        let filter = [attrs(&[
+            ("layer7-protocol", "tiktok"),
+            ("log", "true"),
+            ("log-prefix", "tiktok "),
+            ("packets", "5"),
+        ])];
+        let queues = [QueueRow {
+            name: "video-q".into(),
+            packet_marks: "video".into(),
+            ..QueueRow::default()
+        }];
+        let rules = l7_rules(&l7, &mangle, &filter, &queues);
+        assert_eq!(rules[0].feeds, vec!["video-q".to_string()]);
+        assert_eq!(rules[0].hit_bytes, 100);
+        assert_eq!(rules[1].hit_packets, 5);
+        let line = "tiktok forward: in:bridge out:ether1, connection-state:new src-mac 00:11:22:33:44:55, proto TCP, 192.168.88.23:50000->1.2.3.4:443, len 140";
+        let (host, rule) = parse_firewall_line(line, &rules).unwrap();
+        assert_eq!(host, "192.168.88.23");
+        assert_eq!(rule.name, "tiktok");
+        assert!(
+            parse_firewall_line("other forward: proto TCP, 1.1.1.1:1->2.2.2.2:2", &rules).is_none()
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! SQLite storage, one module per stored thing: [`users`](User), [`routers`](RouterRow),
+//! rate history (samples), Layer 7 activity ([`L7Event`]), [`alerts`](Alert), saved alert
+//! rules ([`StoredRule`]), the [`audit`](AuditEntry) log, and Telegram's queue and mutes
+//! ([`telegram`], a separate file).
+//!
+//! The schema is versioned with `PRAGMA user_version`; [`Store::open`] applies the missing
+//! migrations in order. Every query is parameterised.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::Error;
+
+mod alerts;
+mod audit;
+mod l7;
+mod routers;
+mod rules;
+mod samples;
+mod sessions;
+pub mod telegram;
+mod users;
+
+pub use alerts::Alert;
+pub use audit::AuditEntry;
+pub use l7::L7Event;
+pub use routers::RouterRow;
+pub use rules::StoredRule;
+pub use sessions::SessionRow;
+pub use telegram::{Mute, TgStore};
+pub use users::User;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    "CREATE TABLE users(
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
+        role TEXT NOT NULL, created INTEGER NOT NULL);
+     CREATE TABLE routers(
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, address TEXT NOT NULL,
+        port INTEGER NOT NULL, tls INTEGER NOT NULL, fingerprint TEXT, user TEXT NOT NULL,
+        password BLOB NOT NULL, source TEXT NOT NULL, created INTEGER NOT NULL);
+     CREATE TABLE series(
+        id INTEGER PRIMARY KEY, router_id INTEGER NOT NULL, kind TEXT NOT NULL,
+        name TEXT NOT NULL, UNIQUE(router_id, kind, name));
+     CREATE TABLE samples(
+        tier INTEGER NOT NULL, series_id INTEGER NOT NULL, start INTEGER NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY(tier, series_id, start)) WITHOUT ROWID;
+     CREATE TABLE l7_activity(
+        id INTEGER PRIMARY KEY, time INTEGER NOT NULL, router_id INTEGER NOT NULL,
+        host TEXT NOT NULL, app TEXT NOT NULL, rule TEXT NOT NULL, detail TEXT NOT NULL);
+     CREATE INDEX l7_activity_time ON l7_activity(time);
+     CREATE TABLE alerts(
+        id INTEGER PRIMARY KEY, key TEXT NOT NULL, router_id INTEGER, severity TEXT NOT NULL,
+        title TEXT NOT NULL, detail TEXT NOT NULL, first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL, count INTEGER NOT NULL, resolved_at INTEGER,
+        acked_by TEXT, acked_at INTEGER);
+     CREATE INDEX alerts_key ON alerts(key, resolved_at);
+     CREATE TABLE audit(
+        id INTEGER PRIMARY KEY, time INTEGER NOT NULL, user TEXT NOT NULL, router_id INTEGER,
+        action TEXT NOT NULL, detail TEXT NOT NULL, ok INTEGER NOT NULL);",
+    // 2: alert rules saved in the dashboard (JSON of `RuleConfig`).
+    "CREATE TABLE alert_rules(
+        name TEXT PRIMARY KEY, rule TEXT NOT NULL, enabled INTEGER NOT NULL,
+        updated INTEGER NOT NULL, updated_by TEXT NOT NULL)",
+    // 3: login sessions (keys are digests of the cookie values).
+    "CREATE TABLE sessions(
+        key TEXT PRIMARY KEY, user_id INTEGER NOT NULL, csrf TEXT NOT NULL,
+        created INTEGER NOT NULL, expires INTEGER NOT NULL);
+     CREATE INDEX sessions_user ON sessions(user_id, created)",
+];
+
+/// Most Layer 7 activity rows kept; older ones are pruned.
+pub const MAX_L7_ROWS: i64 = 100_000;
+
+/// The database. Cheap to share behind an `Arc`; calls are short and serialised by a mutex.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+fn db(e: rusqlite::Error) -> Error {
+    Error::Database(e.to_string())
+}
+
+impl Store {
+    /// Opens (creating if needed) `noc.db` in `dir` and migrates it.
+    pub fn open(dir: &Path) -> Result<Store, Error> {
+        let conn = Connection::open(dir.join("noc.db")).map_err(db)?;
+        Self::with_connection(conn)
+    }
+
+    /// An in-memory database (tests, benches).
+    pub fn in_memory() -> Result<Store, Error> {
+        Self::with_connection(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn with_connection(conn: Connection) -> Result<Store, Error> {
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .map_err(db)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)?;
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            let target = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            if version < target {
+                conn.execute_batch(&format!(
+                    "BEGIN; {m}; PRAGMA user_version={target}; COMMIT;"
+                ))
+                .map_err(db)?;
+            }
+        }
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn c(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The schema version after migrations.
+    pub fn schema_version(&self) -> Result<i64, Error> {
+        self.c()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Role;
+    use crate::series::{Block, Tier};
+
+    #[test]
+    fn migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        s.add_user("admin", "h", Role::Admin).unwrap();
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.user_count().unwrap(), 1);
+        assert!(matches!(
+            s.add_user("admin", "h", Role::Admin),
+            Err(Error::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn alerts_update_by_key_and_resolve() {
+        let s = Store::in_memory().unwrap();
+        let a = s
+            .fire_alert("down:1", Some(1), "critical", "down", "", 10)
+            .unwrap();
+        let b = s
+            .fire_alert("down:1", Some(1), "critical", "down", "", 20)
+            .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(s.alerts(10).unwrap()[0].count, 2);
+        assert_eq!(s.resolve_alert("down:1", 30).unwrap(), Some(a));
+        let c = s
+            .fire_alert("down:1", Some(1), "critical", "down", "", 40)
+            .unwrap();
+        assert_ne!(a, c);
+        assert!(s.ack_alert(c, "admin", 41).unwrap());
+        assert!(!s.ack_alert(c, "admin", 42).unwrap());
+    }
+
+    #[test]
+    fn samples_prune_by_tier_retention() {
+        let s = Store::in_memory().unwrap();
+        let id = s.series_id(1, "queue", "q").unwrap();
+        let data = crate::series::encode_points(&[Some((1000, 1000))]);
+        let now = 10 * 86_400 * 365;
+        let mut blocks = Vec::new();
+        for (tier, age) in [
+            (Tier::Second, 7200),
+            (Tier::Second, 60),
+            (Tier::Minute, 8 * 86_400),
+            (Tier::Minute, 86_400),
+        ] {
+            blocks.push(Block {
+                series: id,
+                tier,
+                start: tier.block_start(now - age),
+                data: data.clone(),
+            });
+        }
+        s.write_blocks(&blocks).unwrap();
+        assert_eq!(s.prune(now).unwrap(), 2);
+        assert_eq!(
+            s.history(id, Tier::Second, now - 3600, now).unwrap().len(),
+            1
+        );
+        assert_eq!(
+            s.history(id, Tier::Minute, now - 7 * 86_400, now)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! Static files and `/healthz`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::Web;
+use axum::http::header;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/app.js", get(static_js))
+        .route("/static/style.css", get(static_css))
+}
+
+async fn static_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
+async fn static_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+async fn healthz(State(st): State<Arc<Web>>) -> Response {
+    let routers: Vec<_> = st
+        .hub
+        .routers()
+        .iter()
+        .map(|r| serde_json::json!({"name": r.name, "status": r.live().status.as_str()}))
+        .collect();
+    let db_ok = st.store.schema_version().is_ok();
+    let code = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        code,
+        Json(serde_json::json!({"ok": db_ok, "routers": routers})),
+    )
+        .into_response()
+}

@@ -1,0 +1,170 @@
+//! The web front-end: server-rendered pages (minijinja, auto-escaped), JSON APIs and SSE
+//! streams, one module per area, each with its own `router()`: [`overview`], [`queues`],
+//! [`editor`], [`layer7`], [`alerts`], [`rules`] (alert rules), [`users`], [`routers`],
+//! [`audit`], [`login`] and [`health`] (static files, `/healthz`). [`extract`] holds the
+//! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
+//!
+//! Security rules enforced here, for every route:
+//! - every page and API except `/login`, `/healthz`, `/metrics` and `/static` needs a session
+//!   cookie (`HttpOnly; SameSite=Strict`, and `Secure` behind TLS);
+//! - every request that is not `GET`/`HEAD` must carry the session's CSRF token (form field
+//!   `csrf` or header `X-CSRF-Token`), checked in one middleware before any handler runs; the
+//!   login form uses a double-submit cookie;
+//! - changes need the `admin` role, re-read from the database on each request;
+//! - everything a router sends is rendered through auto-escaping templates or `textContent`,
+//!   and a strict Content-Security-Policy forbids inline scripts.
+
+pub mod alerts;
+pub mod audit;
+pub mod editor;
+pub mod extract;
+pub mod health;
+pub mod layer7;
+pub mod login;
+pub mod overview;
+pub mod queues;
+pub mod routers;
+pub mod rules;
+pub mod sse;
+pub mod templates;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use minijinja::Environment;
+
+use crate::app::AppState;
+use crate::auth;
+use crate::Error;
+
+pub use editor::{preview, Preview, QueueForm};
+pub use extract::{Admin, Current};
+pub use queues::{select_queues, QueuePage, QueueQuery};
+pub use rules::RuleForm;
+
+/// Largest request body accepted (pcap uploads).
+pub const MAX_BODY: usize = 8 << 20;
+/// Queues per page by default, and the most a page may show.
+pub const PAGE_SIZE: usize = 50;
+const MAX_PAGE_SIZE: usize = 500;
+const SESSION_COOKIE: &str = "noc_session";
+const LOGIN_COOKIE: &str = "noc_login_csrf";
+
+/// The web front-end's state: the application's services and the compiled templates.
+pub struct Web {
+    app: Arc<AppState>,
+    env: Environment<'static>,
+}
+
+impl std::ops::Deref for Web {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+/// The application's routes.
+pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
+    let web = Arc::new(Web {
+        app: st,
+        env: templates::environment()?,
+    });
+    Ok(Router::new()
+        .merge(overview::router())
+        .merge(login::router())
+        .merge(queues::router())
+        .merge(editor::router())
+        .merge(layer7::router())
+        .merge(alerts::router())
+        .merge(rules::router())
+        .merge(users::router())
+        .merge(routers::router())
+        .merge(audit::router())
+        .merge(health::router())
+        .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(web))
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let expected = if parts.uri.path() == "/login" {
+        extract::cookie(&parts.headers, LOGIN_COOKIE)
+    } else {
+        extract::session_of(&st, &parts.headers).map(|s| s.csrf)
+    };
+    let Some(expected) = expected else {
+        return (
+            StatusCode::FORBIDDEN,
+            "CSRF check failed: no session (reload the page and log in)",
+        )
+            .into_response();
+    };
+    let given = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            let is_form = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            if is_form {
+                form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v.into_owned())
+            } else {
+                None
+            }
+        });
+    match given {
+        Some(g) if auth::token_eq(&g, &expected) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response(),
+    }
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}

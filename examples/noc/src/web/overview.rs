@@ -1,0 +1,75 @@
+//! The overview: every router at a glance, live over SSE.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use minijinja::{context, Value};
+
+use super::sse::sse;
+use super::{Current, Web};
+use crate::routers::RouterHandle;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/", get(overview))
+        .route("/api/overview", get(api_overview))
+        .route("/events/overview", get(sse_overview))
+}
+
+fn router_summary(r: &RouterHandle) -> serde_json::Value {
+    let live = r.live();
+    let reason = match &live.status {
+        crate::routers::Status::Slow(s) | crate::routers::Status::Down(s) => s.clone(),
+        _ => String::new(),
+    };
+    let res = live.resource.clone().unwrap_or_default();
+    let pct = |free: u64, total: u64| {
+        total
+            .saturating_sub(free)
+            .saturating_mul(100)
+            .checked_div(total)
+            .unwrap_or(0)
+    };
+    serde_json::json!({
+        "id": r.id, "name": r.name, "address": r.address, "embedded": r.embedded,
+        "status": live.status.as_str(), "reason": reason,
+        "last_ok": live.last_ok, "resource": live.resource,
+        "mem_pct": pct(res.free_memory, res.total_memory),
+        "hdd_pct": pct(res.free_hdd, res.total_hdd),
+        "interfaces": live.interfaces,
+        "queues": live.queues.len(),
+        "polls_ok": live.polls_ok, "polls_failed": live.polls_failed,
+        "last_poll_ms": live.last_poll_ms,
+    })
+}
+
+async fn overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
+    let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+    let alerts = st.store.alerts(5).unwrap_or_default();
+    let open: Vec<_> = alerts
+        .into_iter()
+        .filter(|a| a.resolved_at.is_none())
+        .collect();
+    st.page(
+        &s,
+        "overview.html",
+        "overview",
+        context! { overview => Value::from_serialize(&routers), open_alerts => Value::from_serialize(&open) },
+    )
+}
+
+async fn api_overview(State(st): State<Arc<Web>>, Current(_): Current) -> Response {
+    let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+    Json(serde_json::json!({ "routers": routers })).into_response()
+}
+
+async fn sse_overview(State(st): State<Arc<Web>>, Current(_): Current) -> Response {
+    sse(st, None, |st| {
+        let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+        Some(serde_json::json!({ "routers": routers, "t": crate::now() }))
+    })
+}

@@ -1,0 +1,123 @@
+//! Routers: the list with their state, adding and removing routers.
+
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+use super::{Admin, Current, Web};
+use crate::storage::RouterRow;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/routers", get(routers_page).post(add_router))
+        .route("/routers/{id}/delete", post(delete_router))
+}
+
+async fn routers_page(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
+    let rows = st.store.routers().unwrap_or_default();
+    let list: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let status = st
+                .hub
+                .router(r.id)
+                .map(|h| h.live().status.as_str())
+                .unwrap_or("not polled");
+            serde_json::json!({
+                "id": r.id, "name": r.name, "address": r.address, "port": r.port, "tls": r.tls,
+                "fingerprint": r.fingerprint, "user": r.user, "source": r.source, "status": status,
+            })
+        })
+        .collect();
+    st.page(
+        &s,
+        "routers.html",
+        "routers",
+        context! { list => Value::from_serialize(&list), error => () },
+    )
+}
+
+#[derive(Deserialize)]
+struct NewRouter {
+    name: String,
+    address: String,
+    port: Option<String>,
+    tls: Option<String>,
+    fingerprint: Option<String>,
+    user: String,
+    password: String,
+}
+
+async fn add_router(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<NewRouter>,
+) -> Response {
+    let tls = f.tls.is_some();
+    let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(if tls { 8729 } else { 8728 }),
+        Some(p) => p.parse::<u16>().map_err(|_| format!("{p:?} is not a port")),
+    };
+    let fingerprint = f
+        .fingerprint
+        .as_deref()
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned);
+    let result = (|| -> Result<i64, String> {
+        let port = port?;
+        if f.name.trim().is_empty() || f.address.trim().is_empty() || f.user.trim().is_empty() {
+            return Err("Name, address and user are required.".into());
+        }
+        let row = RouterRow {
+            id: 0,
+            name: f.name.trim().to_owned(),
+            address: f.address.trim().to_owned(),
+            port,
+            tls,
+            fingerprint,
+            user: f.user.trim().to_owned(),
+            password_sealed: st.secrets.seal(&f.password).map_err(|e| e.to_string())?,
+            source: "ui".into(),
+        };
+        let config = crate::client_config(&row, f.password.clone()).map_err(|e| e.to_string())?;
+        let id = st.store.upsert_router(&row).map_err(|e| e.to_string())?;
+        st.hub.add_router(id, &row.name, config, false);
+        Ok(id)
+    })();
+    match result {
+        Ok(id) => {
+            let _ = st.store.audit(
+                &s.user,
+                Some(id),
+                "router.add",
+                &format!("{} at {}", f.name.trim(), f.address.trim()),
+                true,
+            );
+            Redirect::to("/routers").into_response()
+        }
+        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+    }
+}
+
+async fn delete_router(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+) -> Response {
+    st.hub.remove_router(id);
+    match st.store.delete_router(id) {
+        Ok(_) => {
+            let _ = st.store.audit(&s.user, Some(id), "router.delete", "", true);
+            Redirect::to("/routers").into_response()
+        }
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}

@@ -1,0 +1,87 @@
+//! Page rendering: the templates (compiled once), the page frame every area shares, and
+//! error pages.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{context, Environment, Value};
+
+use super::Web;
+use crate::auth::{Role, Session};
+use crate::Error;
+
+pub(super) fn environment() -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    let t = |e: minijinja::Error| Error::Config(format!("template: {e}"));
+    for (name, src) in [
+        ("base.html", include_str!("../../templates/base.html")),
+        ("login.html", include_str!("../../templates/login.html")),
+        (
+            "overview.html",
+            include_str!("../../templates/overview.html"),
+        ),
+        ("queues.html", include_str!("../../templates/queues.html")),
+        ("queue.html", include_str!("../../templates/queue.html")),
+        ("edit.html", include_str!("../../templates/edit.html")),
+        ("l7.html", include_str!("../../templates/l7.html")),
+        ("alerts.html", include_str!("../../templates/alerts.html")),
+        (
+            "alert_rules.html",
+            include_str!("../../templates/alert_rules.html"),
+        ),
+        ("users.html", include_str!("../../templates/users.html")),
+        ("routers.html", include_str!("../../templates/routers.html")),
+        ("audit.html", include_str!("../../templates/audit.html")),
+        ("error.html", include_str!("../../templates/error.html")),
+    ] {
+        env.add_template(name, src).map_err(t)?;
+    }
+    env.add_filter("rate", |v: u64| crate::fmt::rate(v));
+    env.add_filter("bytes", |v: u64| crate::fmt::bytes(v));
+    env.add_filter("time", |v: i64| crate::fmt::time(v));
+    env.add_filter("urlenc", |v: String| super::urlencode(&v));
+    Ok(env)
+}
+
+impl Web {
+    /// Renders a template.
+    pub(super) fn render(&self, name: &str, ctx: Value) -> Response {
+        match self.env.get_template(name).and_then(|t| t.render(ctx)) {
+            Ok(html) => Html(html).into_response(),
+            Err(e) => {
+                tracing::error!("template {name}: {e:#}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+            }
+        }
+    }
+
+    /// Renders a page inside the frame (navigation, user, routers).
+    pub(super) fn page(&self, s: &Session, name: &str, active: &str, extra: Value) -> Response {
+        let routers: Vec<Value> = self
+            .hub
+            .routers()
+            .iter()
+            .map(|r| {
+                Value::from_serialize(serde_json::json!({
+                    "id": r.id, "name": r.name, "embedded": r.embedded,
+                }))
+            })
+            .collect();
+        let ctx = context! {
+            user => s.user, role => s.role.as_str(), admin => s.role == Role::Admin,
+            csrf => s.csrf, active => active, routers => routers,
+            embedded => self.embedded.map(|a| a.to_string()),
+            ..extra
+        };
+        self.render(name, ctx)
+    }
+
+    /// An error page with `status`.
+    pub(super) fn error_page(&self, status: StatusCode, message: &str) -> Response {
+        let mut r = self.render(
+            "error.html",
+            context! { status => status.as_u16(), message => message },
+        );
+        *r.status_mut() = status;
+        r
+    }
+}

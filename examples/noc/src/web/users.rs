@@ -1,0 +1,139 @@
+//! Users: the list, adding and deleting users, setting passwords.
+
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+use super::{Admin, Current, Web};
+use crate::auth::Role;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/users", get(users_page).post(add_user))
+        .route("/users/{id}/delete", post(delete_user))
+        .route("/users/{id}/password", post(set_password))
+}
+
+async fn users_page(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
+    let users = st.store.users().unwrap_or_default();
+    st.page(
+        &s,
+        "users.html",
+        "users",
+        context! { users => Value::from_serialize(&users), error => () },
+    )
+}
+
+#[derive(Deserialize)]
+struct NewUser {
+    name: String,
+    password: String,
+    role: String,
+}
+
+async fn add_user(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<NewUser>) -> Response {
+    let name = f.name.trim();
+    let problem = if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        Some("User names are 1 to 64 printable characters.".to_owned())
+    } else if f.password.len() < 8 {
+        Some("Passwords need at least 8 characters.".to_owned())
+    } else {
+        None
+    };
+    let result = match (problem, f.role.parse::<Role>()) {
+        (Some(p), _) => Err(p),
+        (None, Err(e)) => Err(e.to_string()),
+        (None, Ok(role)) => match st.hash_password(&f.password).await {
+            Ok(hash) => st
+                .store
+                .add_user(name, &hash, role)
+                .map_err(|e| e.to_string()),
+            _ => Err("hashing failed".to_owned()),
+        },
+    };
+    match result {
+        Ok(_) => {
+            let _ = st.store.audit(
+                &s.user,
+                None,
+                "user.add",
+                &format!("{name} ({})", f.role),
+                true,
+            );
+            Redirect::to("/users").into_response()
+        }
+        Err(e) => {
+            let users = st.store.users().unwrap_or_default();
+            let mut r = st.page(
+                &s,
+                "users.html",
+                "users",
+                context! { users => Value::from_serialize(&users), error => e },
+            );
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+async fn delete_user(State(st): State<Arc<Web>>, Admin(s): Admin, Path(id): Path<i64>) -> Response {
+    if id == s.user_id {
+        return st.error_page(StatusCode::BAD_REQUEST, "You cannot delete yourself.");
+    }
+    match st.store.delete_user(id) {
+        Ok(true) => {
+            st.sessions.remove_user(id);
+            let _ = st
+                .store
+                .audit(&s.user, None, "user.delete", &format!("user {id}"), true);
+            Redirect::to("/users").into_response()
+        }
+        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewPassword {
+    password: String,
+}
+
+async fn set_password(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<NewPassword>,
+) -> Response {
+    if f.password.len() < 8 {
+        return st.error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Passwords need at least 8 characters.",
+        );
+    }
+    let Ok(hash) = st.hash_password(&f.password).await else {
+        return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, "hashing failed");
+    };
+    match st.store.set_user_hash(id, &hash) {
+        Ok(true) => {
+            if id == s.user_id {
+                // A stolen session of one's own must not outlive a password change.
+                st.sessions.remove_others(id, &s);
+            } else {
+                st.sessions.remove_user(id);
+            }
+            let _ = st
+                .store
+                .audit(&s.user, None, "user.password", &format!("user {id}"), true);
+            Redirect::to("/users").into_response()
+        }
+        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
