@@ -68,6 +68,8 @@ pub struct AppState {
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
+    running: AtomicUsize,
+    running_peak: AtomicUsize,
 }
 
 impl std::fmt::Debug for AppState {
@@ -101,6 +103,8 @@ impl AppState {
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
+            running_peak: AtomicUsize::new(0),
         }
     }
 
@@ -117,9 +121,16 @@ impl AppState {
         let permit = self.hashing.acquire().await;
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         let _permit = permit.map_err(|e| LoginError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| LoginError::Internal(e.to_string()))
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.running_peak.fetch_max(now, Ordering::SeqCst);
+        let r = tokio::task::spawn_blocking(f).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        r.map_err(|e| LoginError::Internal(e.to_string()))
+    }
+
+    /// The most password hashes that have run at once since the start.
+    pub fn hashing_peak(&self) -> usize {
+        self.running_peak.load(Ordering::SeqCst)
     }
 
     /// Checks a login from `ip`: the limiter decides (and counts) first, then the password is

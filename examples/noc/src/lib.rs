@@ -48,6 +48,7 @@ pub mod metrics;
 pub mod routers;
 pub mod secret;
 pub mod series;
+pub mod server;
 pub mod storage;
 pub mod web;
 
@@ -113,6 +114,7 @@ pub struct Options {
     metrics_token: Option<String>,
     public_url: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    http: server::Limits,
 }
 
 impl std::fmt::Debug for Options {
@@ -141,6 +143,7 @@ impl Options {
             metrics_token: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            http: server::Limits::default(),
         }
     }
 
@@ -148,6 +151,12 @@ impl Options {
     /// are marked `Secure` (noc sits behind a TLS proxy).
     pub fn public_url(&mut self, url: impl Into<String>) -> &mut Self {
         self.public_url = Some(url.into());
+        self
+    }
+
+    /// Limits of the HTTP server (connections, header-read and idle timeout).
+    pub fn http_limits(&mut self, limits: server::Limits) -> &mut Self {
+        self.http = limits;
         self
     }
 
@@ -207,7 +216,7 @@ pub struct Noc {
     sim: Option<ros_sim::RunningSim>,
     server: tokio::task::JoinHandle<()>,
     flusher: tokio::task::JoinHandle<()>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<()>>,
 }
 
 /// Builds the client settings for a stored router.
@@ -334,19 +343,9 @@ impl Noc {
         let listener = tokio::net::TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let app = web::router(state.clone())?.merge(metrics::router(state.clone()));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!("server stopped: {e}");
-            }
-        });
+        let (tx, rx) = tokio::sync::watch::channel(());
+        let limits = options.http;
+        let server = tokio::spawn(server::serve(listener, app, limits, rx));
         let flush_hub = hub.clone();
         let flush_state = state.clone();
         let flusher = tokio::spawn(async move {
@@ -406,6 +405,7 @@ impl Noc {
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+            drop(tx);
         }
         self.flusher.abort();
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;

@@ -14,12 +14,18 @@ use super::queues::pick_router;
 use super::{Current, Web};
 use axum::body::Bytes;
 
+/// The capture upload, with its own body limit ([`super::MAX_BODY`]).
+pub(super) fn upload_router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/api/l7/pcap", post(api_l7_pcap))
+        .layer(axum::extract::DefaultBodyLimit::max(super::MAX_BODY))
+}
+
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
     Router::new()
         .route("/l7", get(l7_page))
         .route("/api/l7/test", post(api_l7_test))
-        .route("/api/l7/pcap", post(api_l7_pcap))
         .route("/api/l7/activity", get(api_l7_activity))
 }
 

@@ -32,7 +32,7 @@ pub mod users;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -49,8 +49,10 @@ pub use extract::{Admin, Current};
 pub use queues::{select_queues, QueuePage, QueueQuery};
 pub use rules::RuleForm;
 
-/// Largest request body accepted (pcap uploads).
+/// Largest request body accepted: pcap uploads (`/api/l7/pcap`).
 pub const MAX_BODY: usize = 8 << 20;
+/// Largest body of every other request (forms, JSON).
+pub const MAX_FORM: usize = 64 << 10;
 /// Queues per page by default, and the most a page may show.
 pub const PAGE_SIZE: usize = 50;
 const MAX_PAGE_SIZE: usize = 500;
@@ -61,6 +63,7 @@ const LOGIN_COOKIE: &str = "noc_login_csrf";
 pub struct Web {
     app: Arc<AppState>,
     env: Environment<'static>,
+    streams: sse::StreamCount,
 }
 
 impl std::ops::Deref for Web {
@@ -75,6 +78,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
     let web = Arc::new(Web {
         app: st,
         env: templates::environment()?,
+        streams: sse::StreamCount::default(),
     });
     Ok(Router::new()
         .merge(overview::router())
@@ -88,6 +92,8 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(routers::router())
         .merge(audit::router())
         .merge(health::router())
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .merge(layer7::upload_router())
         .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(web))
@@ -98,15 +104,16 @@ pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// Checks the CSRF token of every request that changes something, before any handler runs and
+/// before any body is read from someone without a session: the expected token comes from the
+/// headers (the session, or the login form's cookie); a token in `X-CSRF-Token` lets the body
+/// through unread (the handler reads it under its route's limit); only a form body is read
+/// here, at most [`MAX_FORM`] bytes.
 async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
-    };
     let expected = if parts.uri.path() == "/login" {
         extract::cookie(&parts.headers, LOGIN_COOKIE)
     } else {
@@ -119,31 +126,36 @@ async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Res
         )
             .into_response();
     };
-    let given = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| {
-            let is_form = parts
-                .headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-            if is_form {
-                form_urlencoded::parse(&bytes)
-                    .find(|(k, _)| k == "csrf")
-                    .map(|(_, v)| v.into_owned())
-            } else {
-                None
+    let refused = || (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
+    if let Some(given) = parts.headers.get("x-csrf-token") {
+        return match given.to_str() {
+            Ok(g) if auth::token_eq(g, &expected) => {
+                next.run(Request::from_parts(parts, body)).await
             }
-        });
+            _ => refused(),
+        };
+    }
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return refused();
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let given = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
     match given {
         Some(g) if auth::token_eq(&g, &expected) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        _ => (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response(),
+        _ => refused(),
     }
 }
 

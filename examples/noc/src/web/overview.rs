@@ -67,8 +67,8 @@ async fn api_overview(State(st): State<Arc<Web>>, Current(_): Current) -> Respon
     Json(serde_json::json!({ "routers": routers })).into_response()
 }
 
-async fn sse_overview(State(st): State<Arc<Web>>, Current(_): Current) -> Response {
-    sse(st, None, |st| {
+async fn sse_overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
+    sse(st, &s, None, |st| {
         let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
         Some(serde_json::json!({ "routers": routers, "t": crate::now() }))
     })

@@ -151,14 +151,14 @@ async fn api_queues(
 
 async fn sse_queues(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
         return (StatusCode::NOT_FOUND, "no such router").into_response();
     };
     let id = r.id;
-    sse(st, Some(id), move |st| {
+    sse(st, &s, Some(id), move |st| {
         let r = st.hub.router(id)?;
         let live = r.live();
         let page = select_queues(&live.queues, &q);
@@ -198,11 +198,11 @@ async fn queue_page(
 
 async fn sse_queue(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<OneQueue>,
 ) -> Response {
     let id = q.router;
-    sse(st, Some(id), move |st| {
+    sse(st, &s, Some(id), move |st| {
         let r = st.hub.router(id)?;
         let live = r.live();
         let row = live.queues.iter().find(|x| x.name == q.name)?.clone();

@@ -1,25 +1,77 @@
 //! Server-sent events: a page's live data, pushed after every poll of its router.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 
 use super::Web;
+use crate::auth::Session;
+
+/// Most live streams one session may hold open (a few tabs); more are refused with 429.
+pub const MAX_STREAMS_PER_SESSION: usize = 8;
+/// Most live streams of all sessions together.
+pub const MAX_STREAMS: usize = 256;
+
+/// Open streams, per session key.
+#[derive(Debug, Default)]
+pub struct StreamCount(Mutex<HashMap<String, usize>>);
+
+/// One open stream; counted until dropped.
+struct Slot {
+    st: Arc<Web>,
+    key: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self.st.streams.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
+fn take_slot(st: &Arc<Web>, s: &Session) -> Option<Slot> {
+    let mut map = st.streams.0.lock().unwrap_or_else(|p| p.into_inner());
+    let total: usize = map.values().sum();
+    let mine = map.get(&s.key).copied().unwrap_or(0);
+    if total >= MAX_STREAMS || mine >= MAX_STREAMS_PER_SESSION {
+        return None;
+    }
+    *map.entry(s.key.clone()).or_insert(0) += 1;
+    Some(Slot {
+        st: st.clone(),
+        key: s.key.clone(),
+    })
+}
 
 /// A stream that sends `f`'s data now and after every poll of `router` (any router when
-/// `None`).
-pub(super) fn sse<F>(st: Arc<Web>, router: Option<i64>, f: F) -> Response
+/// `None`), counted against the session's and the server's stream limits.
+pub(super) fn sse<F>(st: Arc<Web>, s: &Session, router: Option<i64>, f: F) -> Response
 where
     F: Fn(&Web) -> Option<serde_json::Value> + Send + Sync + 'static,
 {
+    let Some(slot) = take_slot(&st, s) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many live views open; close some tabs",
+        )
+            .into_response();
+    };
     let rx = st.hub.subscribe();
     let stream = futures_util::stream::unfold(
-        (rx, st, f, true),
-        move |(mut rx, st, f, first)| async move {
+        (rx, st, f, true, slot),
+        move |(mut rx, st, f, first, slot)| async move {
             if !first {
                 loop {
                     match rx.recv().await {
@@ -32,7 +84,7 @@ where
             }
             let data = f(&st).unwrap_or(serde_json::Value::Null);
             let ev = Event::default().data(data.to_string());
-            Some((Ok::<Event, Infallible>(ev), (rx, st, f, false)))
+            Some((Ok::<Event, Infallible>(ev), (rx, st, f, false, slot)))
         },
     );
     sse_response(stream)
