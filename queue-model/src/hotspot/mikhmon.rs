@@ -893,14 +893,14 @@ impl SalesRecord {
         let mut name = None;
         let mut comment = None;
         for (k, v) in row {
-            match &k[..] {
+            match k {
                 b"name" => name = Some(v),
                 b"comment" => comment = Some(v),
                 _ => {}
             }
         }
         match (name, comment) {
-            (Some(n), Some(c)) if &c[..] == RECORD_COMMENT.as_bytes() => Self::parse(n),
+            (Some(n), Some(c)) if c == RECORD_COMMENT.as_bytes() => Self::parse(n),
             _ => Err(MikhmonError::RecordFields { found: 0 }),
         }
     }
