@@ -68,6 +68,8 @@ pub mod library;
 mod lint;
 pub mod load;
 mod parse;
+#[cfg(feature = "pcap")]
+pub mod pcap;
 mod set;
 mod window;
 

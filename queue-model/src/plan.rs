@@ -1,7 +1,11 @@
 //! Plans: the ordered commands that turn the router's current queues and Layer 7 protocols into
 //! the desired ones.
 //!
-//! Items are matched by name; equal items are not touched. The plan adds and updates items in
+//! Items are matched by name; equal items are not touched. Names should be unique (RouterOS
+//! refuses a duplicate), but a configuration read from an export may repeat one: the k-th item
+//! of a name in the current list is matched with the k-th item of that name in the desired
+//! list, so a configuration planned against itself is always an empty plan and duplicates plan
+//! deterministically. The plan adds and updates items in
 //! tree order (parents before children, each `add` placed with `place-before` where its
 //! successor exists already), then removes what is gone (children before parents), then moves
 //! the fewest items needed to restore the desired order (the complement of a longest increasing
@@ -244,6 +248,25 @@ fn name_of<T: Item>(t: &T) -> &[u8] {
     t.name().map(Text::as_bytes).unwrap_or_default()
 }
 
+/// An item's name and which occurrence of that name it is in its list (0 for the first item of
+/// that name, 1 for a second one, ...): unique within a list even when names repeat.
+type Key<'a> = (&'a [u8], usize);
+
+/// The key of every item of `items`, in list order.
+fn keys<T: Item>(items: &[T]) -> Vec<Key<'_>> {
+    let mut seen: HashMap<&[u8], usize> = HashMap::new();
+    items
+        .iter()
+        .map(|t| {
+            let name = name_of(t);
+            let n = seen.entry(name).or_insert(0);
+            let key = (name, *n);
+            *n += 1;
+            key
+        })
+        .collect()
+}
+
 fn plan_menu<T: Item>(
     menu: Menu,
     current: &[T],
@@ -251,42 +274,43 @@ fn plan_menu<T: Item>(
     depth_of: impl Fn(&[T]) -> Option<Vec<Option<usize>>>,
 ) -> Vec<Change> {
     let mut out = Vec::new();
-    let cur_by_name: HashMap<&[u8], &T> = current.iter().map(|t| (name_of(t), t)).collect();
-    let want: HashSet<&[u8]> = desired.iter().map(name_of).collect();
+    let cur_keys = keys(current);
+    let want_keys = keys(desired);
+    let cur_by_key: HashMap<Key<'_>, &T> = cur_keys.iter().copied().zip(current).collect();
+    let want: HashSet<Key<'_>> = want_keys.iter().copied().collect();
     // The list as the router will have it, kept up to date while planning.
-    let mut order: Vec<&[u8]> = current.iter().map(name_of).collect();
+    let mut order: Vec<Key<'_>> = cur_keys.clone();
 
     // 1. Adds and sets in tree order: parents first (stable, so list order otherwise).
     let mut idx: Vec<usize> = (0..desired.len()).collect();
     if let Some(d) = depth_of(desired) {
         idx.sort_by_key(|&i| d.get(i).copied().flatten().unwrap_or(usize::MAX));
     }
-    let desired_pos: HashMap<&[u8], usize> = desired
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (name_of(t), i))
-        .collect();
+    let desired_pos: HashMap<Key<'_>, usize> =
+        want_keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     for i in idx {
-        let Some(item) = desired.get(i) else { continue };
-        let name = name_of(item);
-        match cur_by_name.get(name) {
+        let (Some(item), Some(&key)) = (desired.get(i), want_keys.get(i)) else {
+            continue;
+        };
+        let name = key.0;
+        match cur_by_key.get(&key) {
             None => {
                 // Place before the next desired item that exists already.
-                let before = desired
+                let before = want_keys
                     .get(i + 1..)
                     .unwrap_or_default()
                     .iter()
-                    .map(name_of)
-                    .find(|n| order.contains(n));
-                match before.and_then(|b| order.iter().position(|n| *n == b)) {
-                    Some(p) => order.insert(p, name),
-                    None => order.push(name),
+                    .find(|k| order.contains(k))
+                    .copied();
+                match before.and_then(|b| order.iter().position(|k| *k == b)) {
+                    Some(p) => order.insert(p, key),
+                    None => order.push(key),
                 }
                 out.push(Change::Add {
                     menu,
                     name: Text::from(name),
                     properties: item.properties(),
-                    place_before: before.map(Text::from),
+                    place_before: before.map(|(b, _)| Text::from(b)),
                 });
             }
             Some(cur) => {
@@ -314,25 +338,26 @@ fn plan_menu<T: Item>(
 
     // 2. Removals, deepest first.
     let mut gone: Vec<usize> = (0..current.len())
-        .filter(|&i| current.get(i).is_some_and(|t| !want.contains(name_of(t))))
+        .filter(|&i| cur_keys.get(i).is_some_and(|k| !want.contains(k)))
         .collect();
     if let Some(d) = depth_of(current) {
         gone.sort_by_key(|&i| std::cmp::Reverse(d.get(i).copied().flatten().unwrap_or(0)));
     }
     for i in gone {
-        let Some(t) = current.get(i) else { continue };
-        let name = name_of(t);
-        order.retain(|n| *n != name);
+        let Some(&key) = cur_keys.get(i) else {
+            continue;
+        };
+        order.retain(|k| *k != key);
         out.push(Change::Remove {
             menu,
-            name: Text::from(name),
+            name: Text::from(key.0),
         });
     }
 
     // 3. Moves: keep a longest run already in desired order, move the rest into place.
     let seq: Vec<usize> = order
         .iter()
-        .filter_map(|n| desired_pos.get(n).copied())
+        .filter_map(|k| desired_pos.get(k).copied())
         .collect();
     let keep: HashSet<usize> = longest_increasing(&seq).into_iter().collect();
     for j in (0..desired.len()).rev() {
@@ -484,5 +509,67 @@ mod tests {
     fn lis() {
         assert_eq!(longest_increasing(&[3, 0, 1, 4, 2, 5]), vec![0, 1, 2, 5]);
         assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
+    }
+
+    fn parse(s: &str) -> Config {
+        crate::rsc::parse(s).unwrap()
+    }
+
+    fn lines(changes: &[Change]) -> Vec<String> {
+        changes.iter().map(Change::to_string).collect()
+    }
+
+    /// Found by the `rsc_parse` fuzz target: with a repeated name, the current item of that name
+    /// shadowed the other, so a configuration planned against itself gave `set` and `move`.
+    #[test]
+    fn duplicate_names_plan_against_themselves_to_nothing() {
+        let cfg = parse(
+            "/ip firewall layer7-protocol\n\
+             add name=x regexp=^a\n\
+             add name=y regexp=^b\n\
+             add name=x regexp=^c\n\
+             /queue simple\n\
+             add name=q target=10.0.0.1\n\
+             add max-limit=1M/1M name=q target=10.0.0.2\n\
+             add name=r target=10.0.0.3\n\
+             add name=q parent=r target=10.0.0.4\n",
+        );
+        assert_eq!(cfg.layer7_protocols.len(), 3);
+        assert_eq!(cfg.queues.len(), 4);
+        assert_eq!(lines(&plan(&cfg, &cfg)), Vec::<String>::new());
+    }
+
+    /// Duplicates are matched in order of appearance: the second `q` of one list is the second
+    /// `q` of the other.
+    #[test]
+    fn duplicate_names_match_in_order_of_appearance() {
+        let current = parse(
+            "/queue simple\n\
+             add name=q target=10.0.0.1\n\
+             add name=q target=10.0.0.2\n",
+        );
+        let desired = parse(
+            "/queue simple\n\
+             add name=q target=10.0.0.1\n\
+             add max-limit=1M/1M name=q target=10.0.0.2\n\
+             add name=q target=10.0.0.3\n",
+        );
+        let changes = plan(&current, &desired);
+        assert_eq!(
+            lines(&changes),
+            [
+                "/queue simple set [find name=q] max-limit=1M/1M",
+                "/queue simple add name=q target=10.0.0.3/32",
+            ]
+        );
+        assert_eq!(changes, plan(&current, &desired), "deterministic");
+        // Back again: the third `q` goes, the second is set back.
+        assert_eq!(
+            lines(&plan(&desired, &current)),
+            [
+                "/queue simple set [find name=q] max-limit=0/0",
+                "/queue simple remove [find name=q]",
+            ]
+        );
     }
 }

@@ -210,6 +210,57 @@ proptest! {
     }
 }
 
+/// A config whose queue and Layer 7 names repeat (RouterOS refuses that, but an export or a
+/// hand-written script may have it), with some parents among the repeated names.
+fn config_with_duplicates() -> impl Strategy<Value = Config> {
+    (
+        proptest::collection::vec(("[abc]", proptest::option::of("[abc]")), 0..8),
+        proptest::collection::vec(("[xy]", "[a-z]{1,4}"), 0..6),
+    )
+        .prop_flat_map(|(queues, l7)| {
+            let queues: Vec<_> = queues
+                .into_iter()
+                .map(|(name, parent)| queue(name, parent))
+                .collect();
+            (queues, Just(l7))
+        })
+        .prop_map(|(queues, l7)| {
+            let mut c = Config::default();
+            c.queues = queues;
+            c.layer7_protocols = l7
+                .into_iter()
+                .map(|(n, r)| Layer7Protocol::new(n, r))
+                .collect();
+            c
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Found by the `rsc_parse` fuzz target: a repeated name used to shadow its twin.
+    #[test]
+    fn a_plan_from_a_state_with_duplicate_names_to_itself_is_empty(
+        cfg in config_with_duplicates(),
+    ) {
+        let changes = plan(&cfg, &cfg);
+        prop_assert!(changes.is_empty(), "{changes:#?}");
+        // Through the rendered script too.
+        let back = rsc::parse(&rsc::render(&cfg)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(plan(&cfg, &back).is_empty());
+    }
+
+    /// With duplicates on either side the plan is the same every time (nothing depends on the
+    /// iteration order of a hash map).
+    #[test]
+    fn plans_with_duplicate_names_are_deterministic(
+        (current, desired) in (config_with_duplicates(), config_with_duplicates()),
+    ) {
+        let first = plan(&current, &desired);
+        prop_assert_eq!(&first, &plan(&current.clone(), &desired.clone()));
+    }
+}
+
 /// The fuzz seeds (and any crash kept there) parse, and render → parse is the identity.
 #[test]
 fn fuzz_corpus_round_trips() {

@@ -1,16 +1,18 @@
 //! `rosctl l7`: lint Layer 7 patterns, match and classify connection data, classify the flows
 //! of a packet capture — all offline, with the router's collection rules.
 
-use std::io::{Read, Write};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use l7_patterns::load::{load_path, PatFile};
-use l7_patterns::{lint, MatchMode, Matcher, NamedPattern, PatternSet, Severity, Window};
+use l7_patterns::pcap::{Flows, Limits, PcapError};
+use l7_patterns::{lint, MatchMode, Matcher, NamedPattern, PatternSet, Severity, Verdict, Window};
 use serde_json::json;
-
-mod pcap;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -91,6 +93,9 @@ pub enum Cmd {
         /// Most connections tracked at once; later ones are counted as untracked.
         #[arg(long, default_value_t = 1_000_000)]
         max_flows: usize,
+        /// Stop after this many packets (default: read the whole capture).
+        #[arg(long)]
+        max_packets: Option<u64>,
         /// The capture file.
         capture: PathBuf,
     },
@@ -173,10 +178,16 @@ fn run_blocking(cmd: Cmd) -> anyhow::Result<ExitCode> {
             format,
             summary_only,
             max_flows,
+            max_packets,
             capture,
         } => {
             let set = load_set(&patterns, mode)?;
-            pcap::run(set, &capture, format, summary_only, max_flows)
+            let mut limits = Limits::default();
+            limits.max_flows(max_flows);
+            if let Some(n) = max_packets {
+                limits.max_packets(n);
+            }
+            run_pcap(Arc::new(set), &capture, &limits, format, summary_only)
         }
     }
 }
@@ -288,4 +299,155 @@ fn run_lint(format: Format, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Captures larger than this get a progress bar.
+const PROGRESS_MIN_BYTES: u64 = 8 << 20;
+
+/// `rosctl l7 pcap`: reads the capture (with a progress bar when it is large), then prints
+/// the connection table and the summary.
+fn run_pcap(
+    set: Arc<PatternSet>,
+    path: &Path,
+    limits: &Limits,
+    format: Format,
+    summary_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if len >= PROGRESS_MIN_BYTES {
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let read =
+        l7_patterns::pcap::flows_from_reader(BufReader::new(bar.wrap_read(file)), &set, limits);
+    bar.finish_and_clear();
+    let flows = read.map_err(|e| match e {
+        PcapError::Io(e) => anyhow::anyhow!("cannot read {}: {e}", path.display()),
+        e => anyhow::anyhow!("{}: not a valid capture: {e}", path.display()),
+    })?;
+    let stats = &flows.stats;
+    if stats.truncated {
+        eprintln!(
+            "warning: {}: the capture ends inside a packet record; the packets before it were read",
+            path.display()
+        );
+    }
+    if stats.packet_limit_reached {
+        eprintln!(
+            "warning: {}: stopped after {} packets (--max-packets)",
+            path.display(),
+            stats.frames
+        );
+    }
+    report(&flows, format, summary_only)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verdict_text(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Matched(_) => "matched",
+        Verdict::Unknown => "unknown",
+        _ => "undecided",
+    }
+}
+
+fn report(flows: &Flows, format: Format, summary_only: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut per_name: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut matched, mut unknown, mut undecided) = (0usize, 0usize, 0usize);
+    if format == Format::Text && !summary_only {
+        writeln!(
+            out,
+            "{:>5}  {:<5} {:<45} {:<45} {:>7} {:>10}  RESULT",
+            "#", "PROTO", "ORIGINATOR", "RESPONDER", "PACKETS", "BYTES"
+        )?;
+    }
+    for (i, c) in flows.connections.iter().enumerate() {
+        let verdict = verdict_text(&c.verdict());
+        let names = c.matched_names();
+        match verdict {
+            "matched" => matched += 1,
+            "unknown" => unknown += 1,
+            _ => undecided += 1,
+        }
+        for n in &names {
+            *per_name.entry(n).or_default() += 1;
+        }
+        if summary_only {
+            continue;
+        }
+        match format {
+            Format::Text => {
+                let result = if names.is_empty() {
+                    verdict.to_owned()
+                } else {
+                    names.join(", ")
+                };
+                writeln!(
+                    out,
+                    "{:>5}  {:<5} {:<45} {:<45} {:>7} {:>10}  {result}",
+                    i + 1,
+                    c.transport.as_str(),
+                    c.originator.to_string(),
+                    c.responder.to_string(),
+                    c.flow.packets(),
+                    c.flow.bytes(),
+                )?;
+            }
+            Format::Json => writeln!(
+                out,
+                "{}",
+                json!({
+                    "proto": c.transport.as_str(),
+                    "originator": c.originator.to_string(),
+                    "responder": c.responder.to_string(),
+                    "packets": c.flow.packets(),
+                    "bytes": c.flow.bytes(),
+                    "verdict": verdict,
+                    "matches": names,
+                })
+            )?,
+        }
+    }
+    let stats = &flows.stats;
+    match format {
+        Format::Text => {
+            let by_name: Vec<String> = per_name.iter().map(|(n, k)| format!("{n}: {k}")).collect();
+            writeln!(
+                out,
+                "{} connections: {matched} matched{}, {unknown} unknown, {undecided} undecided (capture ended inside the window)",
+                flows.connections.len(),
+                if by_name.is_empty() { String::new() } else { format!(" ({})", by_name.join(", ")) },
+            )?;
+            writeln!(
+                out,
+                "{} TCP/UDP packets, {} other packets skipped, {} packets of untracked connections",
+                stats.packets, stats.skipped, stats.untracked
+            )?;
+        }
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json!({"summary": {
+                "connections": flows.connections.len(),
+                "matched": matched,
+                "unknown": unknown,
+                "undecided": undecided,
+                "by_pattern": per_name,
+                "packets": stats.packets,
+                "skipped": stats.skipped,
+                "untracked": stats.untracked,
+                "truncated": stats.truncated,
+            }})
+        )?,
+    }
+    Ok(())
 }

@@ -423,3 +423,39 @@ fn pcap_json_and_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a valid capture"));
 }
+
+#[test]
+fn pcap_cut_short_and_max_packets() {
+    let dir = tempfile::tempdir().unwrap();
+    let rsc = patterns_rsc(dir.path());
+    let pcap = dir.path().join("sample.pcap");
+    Capture::sample().write_pcap(&pcap);
+    let mut bytes = std::fs::read(&pcap).unwrap();
+    bytes.truncate(bytes.len() - 3);
+    let cut = write(dir.path(), "cut.pcap", &bytes);
+    let o = rosctl(&["pcap", "--patterns", s(&rsc), "--summary-only", s(&cut)]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the capture ends inside a packet record"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).contains("17 TCP/UDP packets"), "{}", stdout(&o));
+
+    let o = rosctl(&[
+        "pcap",
+        "--patterns",
+        s(&rsc),
+        "--summary-only",
+        "--max-packets",
+        "5",
+        s(&pcap),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("stopped after 5 packets"));
+    assert!(
+        stdout(&o).contains("1 connections: 1 matched (http: 1, http-response: 1)"),
+        "{}",
+        stdout(&o)
+    );
+}
