@@ -160,78 +160,30 @@ async fn api_l7_pcap(
 /// Most flows reported from one pcap.
 const MAX_FLOWS: usize = 1000;
 
-/// Splits a pcap into flows and matches each against `rules` (name, pattern).
+/// Splits a capture (pcap or pcapng; Ethernet, VLAN, Linux cooked, raw IP, loopback) into
+/// connections with l7-patterns' reader and matches each against `rules` (name, pattern),
+/// the way the router's Layer 7 window sees them.
 pub fn pcap_flows(
     data: &[u8],
     rules: &[(String, String)],
 ) -> Result<Vec<serde_json::Value>, String> {
-    use etherparse::{NetSlice, SlicedPacket, TransportSlice};
-    use l7_patterns::{Direction, Flow, PatternSet};
+    use l7_patterns::PatternSet;
     let set = PatternSet::new(
         rules.iter().map(|(n, p)| (n.as_str(), p.as_str())),
         l7_patterns::MatchMode::default(),
     )
     .map_err(|e| format!("the router's patterns do not compile: {e}"))?;
     let set = Arc::new(set);
-    let mut reader = pcap_file::pcap::PcapReader::new(std::io::Cursor::new(data))
-        .map_err(|e| format!("not a pcap file: {e}"))?;
-    let mut flows: Vec<((String, String), Flow, u32)> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
-    while let Some(pkt) = reader.next_packet() {
-        let pkt = pkt.map_err(|e| format!("bad pcap record: {e}"))?;
-        let Ok(sliced) = SlicedPacket::from_ethernet(&pkt.data) else {
-            continue;
-        };
-        let (src, dst) = match &sliced.net {
-            Some(NetSlice::Ipv4(v4)) => (
-                v4.header().source_addr().to_string(),
-                v4.header().destination_addr().to_string(),
-            ),
-            Some(NetSlice::Ipv6(v6)) => (
-                v6.header().source_addr().to_string(),
-                v6.header().destination_addr().to_string(),
-            ),
-            _ => continue,
-        };
-        let (proto, sp, dp, payload) = match &sliced.transport {
-            Some(TransportSlice::Tcp(t)) => {
-                ("tcp", t.source_port(), t.destination_port(), t.payload())
-            }
-            Some(TransportSlice::Udp(u)) => {
-                ("udp", u.source_port(), u.destination_port(), u.payload())
-            }
-            _ => continue,
-        };
-        let a = format!("{proto} {src}:{sp}");
-        let b = format!("{dst}:{dp}");
-        let fwd = (a.clone(), b.clone());
-        let rev = (format!("{proto} {dst}:{dp}"), format!("{src}:{sp}"));
-        let (key, dir) = if index.contains_key(&rev) {
-            (rev, Direction::Reply)
-        } else {
-            (fwd, Direction::Original)
-        };
-        let i = match index.get(&key) {
-            Some(i) => *i,
-            None => {
-                if flows.len() >= MAX_FLOWS {
-                    continue;
-                }
-                flows.push((key.clone(), Flow::new(set.clone()), 0));
-                index.insert(key, flows.len() - 1);
-                flows.len() - 1
-            }
-        };
-        if let Some((_, flow, n)) = flows.get_mut(i) {
-            flow.push(dir, payload);
-            *n += 1;
-        }
-    }
-    Ok(flows
+    let mut limits = l7_patterns::pcap::Limits::default();
+    limits.max_flows(MAX_FLOWS);
+    let found = l7_patterns::pcap::flows(data, &set, &limits).map_err(|e| e.to_string())?;
+    Ok(found
+        .connections
         .iter()
-        .map(|((a, b), flow, n)| {
-            let names: Vec<&str> = set.names_of(flow.matched());
-            serde_json::json!({"flow": format!("{a} -> {b}"), "packets": n, "matched": names})
+        .map(|c| {
+            serde_json::json!({
+                "flow": c.to_string(), "packets": c.flow.packets(), "matched": c.matched_names(),
+            })
         })
         .collect())
 }
