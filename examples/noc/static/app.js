@@ -97,18 +97,57 @@ function queues() {
     const st = document.getElementById("router-status");
     if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
     document.getElementById("total").textContent = data.page.total;
-    for (const q of data.page.rows) {
-      const tr = rows.get(q.name);
-      if (!tr) continue;
-      tr.querySelector('[data-field="rate"]').textContent = rate(q.rate_up) + " / " + rate(q.rate_down);
-      tr.querySelector('[data-field="bytes"]').textContent = bytes(q.bytes_up) + " / " + bytes(q.bytes_down);
-      tr.querySelector('[data-field="dropped"]').textContent = q.dropped_up + q.dropped_down;
-      // The limit can change on the router (Winbox, another admin): keep it beside the meter
-      // computed from it, or a full meter stands next to a stale, much larger limit.
-      tr.querySelector('[data-field="max"]').textContent = limits(q.max_up, q.max_down);
-      tr.querySelector('[data-field="usage"]').value = Math.max(usage(q.rate_up, q.max_up), usage(q.rate_down, q.max_down));
-    }
+    // Queues added or removed on the router appear and disappear without a reload.
+    const body = table.tBodies[0];
+    const seen = new Set();
+    const order = data.page.rows.map(q => {
+      seen.add(q.name);
+      let tr = rows.get(q.name);
+      if (!tr) { tr = newRow(table, q); rows.set(q.name, tr); }
+      fill(tr, q);
+      return tr;
+    });
+    for (const [name, tr] of rows) if (!seen.has(name)) { tr.remove(); rows.delete(name); }
+    order.forEach((tr, i) => { if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null); });
   };
+}
+
+function fill(tr, q) {
+  tr.querySelector('[data-field="rate"]').textContent = rate(q.rate_up) + " / " + rate(q.rate_down);
+  tr.querySelector('[data-field="bytes"]').textContent = bytes(q.bytes_up) + " / " + bytes(q.bytes_down);
+  tr.querySelector('[data-field="dropped"]').textContent = q.dropped_up + q.dropped_down;
+  // The limit can change on the router (Winbox, another admin): keep it beside the meter
+  // computed from it, or a full meter stands next to a stale, much larger limit.
+  tr.querySelector('[data-field="max"]').textContent = limits(q.max_up, q.max_down);
+  tr.querySelector('[data-field="usage"]').value = Math.max(usage(q.rate_up, q.max_up), usage(q.rate_down, q.max_down));
+  tr.classList.toggle("disabled", !!q.disabled);
+}
+
+function newRow(table, q) {
+  const router = table.dataset.router;
+  const tr = document.createElement("tr");
+  tr.dataset.name = q.name;
+  const cell = (field) => { const td = document.createElement("td"); if (field) td.dataset.field = field; tr.appendChild(td); return td; };
+  const link = document.createElement("a");
+  link.href = "/queue?router=" + router + "&name=" + encodeURIComponent(q.name);
+  link.textContent = q.name;
+  cell().appendChild(link);
+  cell().textContent = q.target;
+  cell("rate"); cell("max");
+  const meter = document.createElement("meter");
+  Object.assign(meter, { min: 0, max: 100, low: 70, high: 90, optimum: 0 });
+  meter.dataset.field = "usage";
+  cell().appendChild(meter);
+  cell("bytes"); cell("dropped");
+  const comment = cell(); comment.className = "comment"; comment.textContent = q.comment;
+  if (table.dataset.admin === "true") {
+    const td = cell(); td.className = "actions";
+    const edit = document.createElement("a");
+    edit.href = "/queues/edit?router=" + router + "&name=" + encodeURIComponent(q.name);
+    edit.textContent = "Edit";
+    td.appendChild(edit);
+  }
+  return tr;
 }
 
 function queueDetail() {

@@ -196,6 +196,25 @@ async fn dashboard_in_a_real_browser() {
         &format!("const t = {sel}.querySelector('[data-field=max]').textContent; return t === '32.0 kbps / 32.0 kbps' ? t : null;"),
     )
     .await;
+    // A queue added on the router appears without a reload, and goes when it is removed.
+    sim.add(
+        "/queue/simple",
+        &[("name", "added-live"), ("target", "192.168.88.250/32")],
+    )
+    .unwrap();
+    wait_js(
+        &c,
+        "the added queue to appear",
+        "const t = [...document.querySelectorAll('#queue-table tbody tr')].find(t => t.dataset.name === 'added-live'); return (window.__noReload && t && t.querySelector('a').textContent === 'added-live') ? true : null;",
+    )
+    .await;
+    sim.remove("/queue/simple", "added-live").unwrap();
+    wait_js(
+        &c,
+        "the removed queue to go",
+        "return (window.__noReload && ![...document.querySelectorAll('#queue-table tbody tr')].some(t => t.dataset.name === 'added-live')) ? true : null;",
+    )
+    .await;
     shot(&c, "02-queues-live").await;
 
     // Overview with router status and interfaces.

@@ -742,6 +742,38 @@ async fn alerts_routers_and_layer7() {
         .unwrap();
     assert_eq!(v["flows"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["flows"][0]["matched"][0], "youtube", "{v}");
+    // The same capture from a browser form (multipart), with the form's CSRF field; a form
+    // without the token is refused before the file is read.
+    let form = |token: &str| {
+        let pcap = http_pcap(b"GET / HTTP/1.1\r\nHost: www.youtube.com\r\n\r\n");
+        let mut body = format!(
+            "--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n\
+             --b0undary\r\nContent-Disposition: form-data; name=\"pcap\"; filename=\"x.pcap\"\r\n\
+             Content-Type: application/vnd.tcpdump.pcap\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&pcap);
+        body.extend_from_slice(b"\r\n--b0undary--\r\n");
+        body
+    };
+    let r = c
+        .post(format!("{}/api/l7/pcap?router={id}", app.base))
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .body(form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["flows"][0]["matched"][0], "youtube", "{v}");
+    let r = c
+        .post(format!("{}/api/l7/pcap?router={id}", app.base))
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .body(form("forged"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
     let r = c
         .post(format!("{}/api/l7/pcap?router={id}", app.base))
         .header("x-csrf-token", &csrf)

@@ -134,12 +134,58 @@ async fn api_l7_test(
 
 /// Reads a pcap, reassembles each TCP/UDP flow's first packets the way the router's Layer 7
 /// window does, and reports which of the router's patterns match each flow.
+/// The capture of an upload: the raw body (`fetch` with `X-CSRF-Token`), or the `pcap` field
+/// of a browser form (`multipart/form-data`, whose `csrf` field must come first and match).
+async fn capture_of(st: &Arc<Web>, req: axum::extract::Request) -> Result<Bytes, Response> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return Bytes::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response);
+    }
+    let expected = req.extensions().get::<super::FormCsrf>().cloned();
+    let mut form = axum::extract::Multipart::from_request(req, st)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned()).into_response();
+    let mut csrf_ok = false;
+    while let Some(field) = form.next_field().await.map_err(|e| bad(&e.body_text()))? {
+        match field.name() {
+            Some("csrf") => {
+                let given = field.text().await.map_err(|e| bad(&e.body_text()))?;
+                csrf_ok = expected
+                    .as_ref()
+                    .is_some_and(|e| crate::auth::token_eq(&given, &e.0));
+            }
+            Some("pcap") if csrf_ok => {
+                return field.bytes().await.map_err(|e| bad(&e.body_text()));
+            }
+            Some("pcap") => break,
+            _ => {}
+        }
+    }
+    if csrf_ok {
+        Err(bad("no capture file in the form (field `pcap`)"))
+    } else {
+        Err((StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response())
+    }
+}
+
 async fn api_l7_pcap(
     State(st): State<Arc<Web>>,
     Current(_): Current,
     Query(q): Query<RouterQuery>,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> Response {
+    let body = match capture_of(&st, req).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let rules: Vec<(String, String)> = pick_router(&st, q.router)
         .map(|r| {
             r.live()

@@ -99,6 +99,11 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .with_state(web))
 }
 
+/// The CSRF token a multipart form must carry in its `csrf` field (checked by the handler that
+/// reads the form).
+#[derive(Debug, Clone)]
+pub struct FormCsrf(pub String);
+
 /// Percent-encodes a query value.
 pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -135,12 +140,19 @@ async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Res
             _ => refused(),
         };
     }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") && parts.uri.path() == "/api/l7/pcap" {
+        // A browser's file upload: the handler checks the form's `csrf` field before it reads
+        // the file (the session is known; the body stays under the route's limit).
+        let mut req = Request::from_parts(parts, body);
+        req.extensions_mut().insert(FormCsrf(expected));
+        return next.run(req).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return refused();
     }
     let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
