@@ -162,6 +162,9 @@ impl AppState {
         match (ok, user) {
             (true, Some(u)) => {
                 self.limiter.succeeded(attempt);
+                if let Err(e) = self.store.record_login(u.id, crate::now()) {
+                    tracing::warn!("could not record a login: {e}");
+                }
                 let token = self
                     .sessions
                     .create(u.id)

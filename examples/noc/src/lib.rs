@@ -43,6 +43,7 @@ pub mod app;
 pub mod auth;
 pub mod chat;
 pub mod config;
+pub mod datadir;
 pub mod fmt;
 pub mod metrics;
 pub mod routers;
@@ -210,6 +211,7 @@ impl Options {
 /// A running noc: the web server, the pollers and (without routers) the embedded simulator.
 #[derive(Debug)]
 pub struct Noc {
+    _data: datadir::DataDir,
     state: Arc<AppState>,
     addr: SocketAddr,
     generated_password: Option<String>,
@@ -245,30 +247,67 @@ pub fn client_config(r: &storage::RouterRow, password: String) -> Result<ClientC
     Ok(c)
 }
 
+/// Creates the first admin (with `password`, or a generated one that is returned), or — when
+/// the generated password of an earlier start was never used — replaces it with a new one to
+/// show, since the old one cannot be shown again.
+fn first_admin(store: &storage::Store, password: Option<&str>) -> Result<Option<String>, Error> {
+    if store.user_count()? == 0 {
+        let (password, generated) = match password {
+            Some(p) => (p.to_owned(), false),
+            None => (auth::random_password(), true),
+        };
+        let id = store.add_user("admin", &auth::hash_password(&password)?, auth::Role::Admin)?;
+        store.set_generated(id, generated)?;
+        return Ok(generated.then_some(password));
+    }
+    match store.pending_first_login()? {
+        Some(u) => {
+            let password = auth::random_password();
+            store.set_user_hash(u.id, &auth::hash_password(&password)?)?;
+            Ok(Some(password))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Sets a new random password for `user` in the data dir (works while noc runs), ends the
+/// user's sessions, and returns the password.
+pub fn reset_password(data_dir: &Path, user: &str) -> Result<String, Error> {
+    if !data_dir.join("noc.db").exists() {
+        return Err(Error::Config(format!(
+            "no noc database in {} (wrong --data-dir?)",
+            data_dir.display()
+        )));
+    }
+    let store = storage::Store::open(data_dir)?;
+    let u = store
+        .user_by_name(user)?
+        .ok_or_else(|| Error::BadInput(format!("no user called {user:?}")))?;
+    let password = auth::random_password();
+    store.set_user_hash(u.id, &auth::hash_password(&password)?)?;
+    store.session_delete_user(u.id, None)?;
+    store.audit(
+        "console",
+        None,
+        "user.password",
+        &format!("reset for {user}"),
+        true,
+    )?;
+    Ok(password)
+}
+
 impl Noc {
     /// Opens the data dir, creates the first admin if needed, starts the pollers (and the
     /// embedded simulator when no router is configured) and the web server.
     pub async fn start(options: Options) -> Result<Noc, Error> {
-        std::fs::create_dir_all(&options.data_dir)?;
+        let data = datadir::DataDir::open(&options.data_dir)?;
+        if options.admin_password.as_ref().is_some_and(|p| p.len() < 8) {
+            return Err(Error::BadInput(
+                "the admin password must have at least 8 characters".into(),
+            ));
+        }
         let store = Arc::new(storage::Store::open(&options.data_dir)?);
         let secrets = secret::SecretBox::load_or_create(&options.data_dir)?;
-        let mut generated_password = None;
-        if store.user_count()? == 0 {
-            let password = match &options.admin_password {
-                Some(p) => p.clone(),
-                None => {
-                    let p = auth::random_password();
-                    generated_password = Some(p.clone());
-                    p
-                }
-            };
-            if password.len() < 8 {
-                return Err(Error::BadInput(
-                    "the admin password must have at least 8 characters".into(),
-                ));
-            }
-            store.add_user("admin", &auth::hash_password(&password)?, auth::Role::Admin)?;
-        }
         for r in &options.file.routers {
             let password = r.resolve_password()?;
             store.upsert_router(&storage::RouterRow {
@@ -340,8 +379,19 @@ impl Noc {
             .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
         state.trusted_proxies = options.trusted_proxies.clone();
         let state = Arc::new(state);
-        let listener = tokio::net::TcpListener::bind(options.listen).await?;
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .map_err(|e| {
+                Error::Config(format!(
+                    "cannot listen on {}: {e} (another program uses it? start with --listen ADDR:PORT)",
+                    options.listen
+                ))
+            })?;
         let addr = listener.local_addr()?;
+        // The first admin is created only now that everything started, so a failed first start
+        // leaves no account whose password was never shown.
+        let generated_password = first_admin(&state.store, options.admin_password.as_deref())?;
+        data.tighten()?;
         let app = web::router(state.clone())?.merge(metrics::router(state.clone()));
         let (tx, rx) = tokio::sync::watch::channel(());
         let limits = options.http;
@@ -371,6 +421,7 @@ impl Noc {
             }
         });
         Ok(Noc {
+            _data: data,
             state,
             addr,
             generated_password,

@@ -1,6 +1,7 @@
 //! `noc`: the web dashboard for MikroTik RouterOS networks.
 //!
 //! `noc [--config noc.toml] [--listen 127.0.0.1:8080] [--data-dir DIR] [--console-bot]`
+//! `noc reset-password USER [--data-dir DIR]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,9 +37,41 @@ struct Args {
     /// Run the chat bot on stdin/stdout (type `/status`) instead of waiting for Ctrl-C.
     #[arg(long)]
     console_bot: bool,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Cmd {
+    /// Sets a new random password for USER and prints it (works while noc runs; the user's
+    /// sessions end). The way back in when the admin password is lost.
+    ResetPassword {
+        /// The user name (`admin` for the first admin).
+        user: String,
+    },
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (what `systemctl stop` and `docker stop` send).
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(Cmd::ResetPassword { user }) = &args.command {
+        let password = noc::reset_password(&args.data_dir, user)?;
+        println!("New password for {user}: {password}");
+        println!("(Their sessions have ended; change it on the Users page after logging in.)");
+        return Ok(());
+    }
     let mut options = noc::Options::new(&args.data_dir);
     options.listen(args.listen);
     if let Some(p) = args.admin_password {
@@ -84,17 +117,33 @@ async fn run(args: Args) -> anyhow::Result<()> {
             monitor.attach(bot);
         }
     }
-    println!("noc: dashboard at http://{}/", app.addr());
+    let data_dir = std::fs::canonicalize(&args.data_dir).unwrap_or(args.data_dir.clone());
+    println!("noc is running.");
+    println!("  Dashboard:  http://{}/", app.addr());
+    match app.generated_password() {
+        Some(p) => {
+            println!("  Log in as:  admin / {p}");
+            println!("              (shown until the first login; change it on the Users page)");
+        }
+        None => println!(
+            "  Log in as:  your user (lost the password? noc reset-password admin --data-dir {})",
+            data_dir.display()
+        ),
+    }
+    println!(
+        "  Data:       {} (database and keys; private, back it up)",
+        data_dir.display()
+    );
     if let Some(sim) = app.state().hub.routers().iter().find(|r| r.embedded) {
         println!(
-            "noc: no router configured; polling the embedded RouterOS simulator at {}",
+            "  Router:     none configured; showing the built-in simulator at {} (add routers in noc.toml, see the README)",
             sim.address
         );
     }
-    if let Some(p) = app.generated_password() {
-        println!("noc: created user `admin` with password: {p}");
-        println!("noc: (shown once; change it on the Users page)");
-    }
+    println!(
+        "  Stop:       {}",
+        if args.console_bot { "Ctrl-D" } else { "Ctrl-C" }
+    );
     if args.console_bot {
         let ops = noc::chat::ChatOps::new(
             app.state().clone(),
@@ -104,20 +153,24 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
         noc::chat::run_console(ops, stdin, tokio::io::stdout()).await?;
     } else {
-        tokio::signal::ctrl_c().await?;
+        stop_signal().await?;
     }
-    println!("noc: shutting down");
+    println!("noc: stopping");
     monitor.shutdown().await;
     app.shutdown().await;
     Ok(())
 }
 
 fn main() -> ExitCode {
+    use std::io::IsTerminal;
+    // Logs are for operators: on stderr, in colour only on a terminal; stdout stays for people.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args = Args::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()

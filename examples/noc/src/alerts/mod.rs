@@ -353,7 +353,7 @@ impl Shared {
             match n.kind {
                 NoticeKind::Resolved => tracing::info!(key = %n.key, "resolved: {}", n.title),
                 _ => {
-                    tracing::warn!(key = %n.key, severity = n.severity.as_str(), "alert: {} {}", n.title, n.detail)
+                    tracing::info!(key = %n.key, severity = n.severity.as_str(), "alert: {} {}", crate::fmt::log_safe(&n.title), crate::fmt::log_safe(&n.detail))
                 }
             }
             let Some(notifier) = &self.notifier else {

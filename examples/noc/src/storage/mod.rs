@@ -71,6 +71,9 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY, user_id INTEGER NOT NULL, csrf TEXT NOT NULL,
         created INTEGER NOT NULL, expires INTEGER NOT NULL);
      CREATE INDEX sessions_user ON sessions(user_id, created)",
+    // 4: first logins: a generated admin password is shown again until it has been used.
+    "ALTER TABLE users ADD COLUMN last_login INTEGER;
+     ALTER TABLE users ADD COLUMN generated INTEGER NOT NULL DEFAULT 0",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.
