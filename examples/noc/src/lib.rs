@@ -113,6 +113,7 @@ pub struct Options {
     metrics_token: Option<String>,
     public_url: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    router_budget: usize,
 }
 
 impl std::fmt::Debug for Options {
@@ -141,7 +142,17 @@ impl Options {
             metrics_token: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            router_budget: routers::DEFAULT_ROUTER_BUDGET,
         }
+    }
+
+    /// Memory one router's connection may hold (default 64 MiB): the replies of at most 8
+    /// commands at once, each at most an eighth of it. A router that sends more for one
+    /// command is shown down with the reason, disconnected (what it sent is freed) and
+    /// retried with the usual backoff.
+    pub fn router_budget(&mut self, bytes: usize) -> &mut Self {
+        self.router_budget = bytes.max(1 << 20);
+        self
     }
 
     /// The address people use to reach noc (`https://noc.example.net`); with `https`, cookies
@@ -275,6 +286,7 @@ impl Noc {
             })?;
         }
         let hub = routers::Hub::new(store.clone(), options.poll_interval);
+        hub.set_router_budget(options.router_budget);
         let mut routers = store.routers()?;
         let mut sim = None;
         if routers.iter().all(|r| r.source == "embedded") {

@@ -400,6 +400,8 @@ impl Shared {
     }
 
     fn expire(&self, now: i64) {
+        let summaries = lock(&self.engine).summaries(now);
+        self.deliver(summaries, now);
         let keys = lock(&self.engine).expire(now);
         for k in keys {
             if let Err(e) = self.state.store.resolve_alert(&k, now) {
@@ -495,7 +497,9 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
             let Ok(mut stream) = client.stream(cmd).await else {
                 return;
             };
+            let mut pace = crate::routers::poller::LogPace::default();
             while let Some(Ok(row)) = stream.next().await {
+                pace.line().await;
                 let Some(router) = weak.upgrade() else {
                     return;
                 };
