@@ -361,6 +361,7 @@ impl Noc {
         });
         let flush_hub = hub.clone();
         let flush_state = state.clone();
+        let retention = options.file.retention;
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -374,6 +375,9 @@ impl Noc {
                 let r = tokio::task::spawn_blocking(move || {
                     if prune {
                         let _ = st.sessions.prune();
+                        if let Err(e) = st.store.prune_history(now(), &retention) {
+                            tracing::warn!("pruning alerts, activity and audit failed: {e}");
+                        }
                     }
                     hub.flush(prune)
                 })
