@@ -327,7 +327,7 @@ impl Noc {
                 Ok(c) => {
                     hub.add_router(r.id, &r.name, c, r.source == "embedded");
                 }
-                Err(e) => tracing::warn!("router {} not polled: {e}", r.name),
+                Err(e) => tracing::warn!("router {} not polled: {e}", fmt::log_safe(&r.name)),
             }
         }
         let mut state = AppState::new(
