@@ -1,0 +1,71 @@
+//! While the database refuses writes, `/healthz` says so (503 with the reason) and the alerts
+//! raised meanwhile are kept in memory; once it accepts writes again, they are stored.
+
+mod mon_support;
+
+use std::time::Duration;
+
+use mon_support::*;
+use noc::alerts::rules::{RuleConfig, RuleKind};
+
+async fn healthz(base: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(format!("{base}/healthz"))
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_turns_health_red_and_alerts_are_retried() {
+    let sim = start_sim().await;
+    let h = sim.handle();
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(sim.addr())).await;
+    wait_polled(&app).await;
+    let mut log = RuleConfig::new("disk", RuleKind::Log);
+    log.keywords(["disk error"]);
+    let monitor = start_monitor(&app, dir.path(), vec![log], None).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let base = format!("http://{}", app.addr());
+    assert_eq!(healthz(&base).await.0, 200);
+
+    // Another process takes the database's write lock and keeps it.
+    let other = rusqlite::Connection::open(dir.path().join("noc.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    h.log("system,error", "disk error on sda");
+    let store = app.state().store.clone();
+    wait_until("the failed write is recorded", 30, || store.fault().is_some()).await;
+    let (code, body) = healthz(&base).await;
+    assert_eq!(code, 503, "{body}");
+    assert!(body.contains("locked"), "{body}");
+    let (_, what, failed) = store.fault().unwrap();
+    assert!(failed >= 1, "{what}");
+    assert!(
+        !store
+            .alerts(50)
+            .unwrap()
+            .iter()
+            .any(|a| a.title.contains("disk error on sda")),
+        "not stored while the database is locked"
+    );
+
+    // The lock goes away: health recovers and the alert kept in memory is stored.
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    wait_until("the kept alert is stored", 30, || {
+        store
+            .alerts(50)
+            .unwrap()
+            .iter()
+            .any(|a| a.title.contains("disk error on sda"))
+    })
+    .await;
+    let (code, body) = healthz(&base).await;
+    assert_eq!(code, 200, "{body}");
+    assert!(store.fault().is_none());
+    monitor.shutdown().await;
+    app.shutdown().await;
+}
