@@ -11,6 +11,11 @@
 //! fingerprint = "3f:a2:..." # SHA-256 of the router's certificate (pins it)
 //! user = "noc"
 //! password_env = "CORE_PASSWORD" # or password = "..."
+//!
+//! [retention]            # days kept; these are the defaults
+//! alerts_days = 90       # resolved alerts
+//! activity_days = 30     # Layer 7 activity
+//! audit_days = 400       # audit entries
 //! ```
 
 use std::str::FromStr;
@@ -36,6 +41,9 @@ pub struct FileConfig {
     /// Telegram bot and alert chats (see [`crate::alerts::TelegramConfig`]).
     #[serde(default)]
     pub telegram: Option<crate::alerts::TelegramConfig>,
+    /// How long alerts, Layer 7 activity and audit entries are kept (`[retention]`).
+    #[serde(default)]
+    pub retention: crate::storage::Retention,
 }
 
 /// One router entry.

@@ -116,6 +116,7 @@ pub struct Options {
     public_url: Option<String>,
     trusted_proxies: Vec<std::net::IpAddr>,
     http: server::Limits,
+    router_budget: usize,
 }
 
 impl std::fmt::Debug for Options {
@@ -145,7 +146,17 @@ impl Options {
             public_url: None,
             trusted_proxies: Vec::new(),
             http: server::Limits::default(),
+            router_budget: routers::DEFAULT_ROUTER_BUDGET,
         }
+    }
+
+    /// Memory one router's connection may hold (default 64 MiB): the replies of at most 8
+    /// commands at once, each at most an eighth of it. A router that sends more for one
+    /// command is shown down with the reason, disconnected (what it sent is freed) and
+    /// retried with the usual backoff.
+    pub fn router_budget(&mut self, bytes: usize) -> &mut Self {
+        self.router_budget = bytes.max(1 << 20);
+        self
     }
 
     /// The address people use to reach noc (`https://noc.example.net`); with `https`, cookies
@@ -323,6 +334,7 @@ impl Noc {
             })?;
         }
         let hub = routers::Hub::new(store.clone(), options.poll_interval);
+        hub.set_router_budget(options.router_budget);
         let mut routers = store.routers()?;
         let mut sim = None;
         if routers.iter().all(|r| r.source == "embedded") {
@@ -363,7 +375,7 @@ impl Noc {
                 Ok(c) => {
                     hub.add_router(r.id, &r.name, c, r.source == "embedded");
                 }
-                Err(e) => tracing::warn!("router {} not polled: {e}", r.name),
+                Err(e) => tracing::warn!("router {} not polled: {e}", fmt::log_safe(&r.name)),
             }
         }
         let mut state = AppState::new(
@@ -398,6 +410,7 @@ impl Noc {
         let server = tokio::spawn(server::serve(listener, app, limits, rx));
         let flush_hub = hub.clone();
         let flush_state = state.clone();
+        let retention = options.file.retention;
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -411,6 +424,9 @@ impl Noc {
                 let r = tokio::task::spawn_blocking(move || {
                     if prune {
                         let _ = st.sessions.prune();
+                        if let Err(e) = st.store.prune_history(now(), &retention) {
+                            tracing::warn!("pruning alerts, activity and audit failed: {e}");
+                        }
                     }
                     hub.flush(prune)
                 })

@@ -17,6 +17,20 @@ use super::rules::{fmt_bytes, fmt_rate, LinkState, RuleConfig, RuleKind, Severit
 pub const MAX_TRACKED: usize = 100_000;
 /// Longest log line kept in an alert.
 pub const MAX_LINE: usize = 500;
+/// Events one rule may raise per router in a [`EVENT_WINDOW`]; beyond, they are counted and
+/// reported by one summary notice when the window ends.
+pub const MAX_EVENTS_PER_WINDOW: u32 = 50;
+/// The window of [`MAX_EVENTS_PER_WINDOW`], in seconds.
+pub const EVENT_WINDOW: i64 = 10;
+
+/// Events of one rule on one router in the current window.
+#[derive(Debug, Clone)]
+struct Window {
+    start: i64,
+    router: String,
+    shown: u32,
+    held: u64,
+}
 
 /// What a notice reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +140,10 @@ pub struct Engine {
     lists: HashMap<i64, HashSet<(String, String)>>,
     /// Interfaces seen running per router (what "down" means without a list).
     seen_up: HashMap<i64, HashSet<String>>,
+    /// (rule index, router id) -> events in the current window.
+    windows: HashMap<(usize, i64), Window>,
+    /// Summaries of windows that ended, not yet taken by [`Engine::summaries`].
+    summaries: Vec<Notice>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -136,6 +154,19 @@ impl std::fmt::Debug for Engine {
             .field("events", &self.events.len())
             .finish_non_exhaustive()
     }
+}
+
+/// `1823` as `1,823`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -174,6 +205,8 @@ impl Engine {
             leases: HashMap::new(),
             lists: HashMap::new(),
             seen_up: HashMap::new(),
+            windows: HashMap::new(),
+            summaries: Vec::new(),
         }
     }
 
@@ -255,8 +288,8 @@ impl Engine {
             router_id: Some(router_id),
             router: router.to_owned(),
             severity: r.severity,
-            title,
-            detail,
+            title: crate::fmt::router_text(&title),
+            detail: crate::fmt::router_text(&detail),
             kind,
             chats: r.chats.clone(),
         })
@@ -561,6 +594,9 @@ impl Engine {
             }
             self.events.insert(key.clone(), (now, idx));
         }
+        if !self.admit(idx, router_id, router, now) {
+            return None;
+        }
         self.notice(
             idx,
             router_id,
@@ -568,6 +604,83 @@ impl Engine {
             NoticeKind::Event,
             (key, title, detail),
         )
+    }
+
+    /// Counts an event of rule `idx` on a router: whether it is shown, or held for the
+    /// window's summary.
+    fn admit(&mut self, idx: usize, router_id: i64, router: &str, now: i64) -> bool {
+        let ended = self
+            .windows
+            .get(&(idx, router_id))
+            .is_some_and(|w| now.saturating_sub(w.start) >= EVENT_WINDOW);
+        if ended {
+            if let Some(w) = self.windows.remove(&(idx, router_id)) {
+                self.summaries.extend(self.summary(idx, router_id, &w));
+            }
+        }
+        if !self.windows.contains_key(&(idx, router_id)) && self.windows.len() >= MAX_TRACKED {
+            return false;
+        }
+        let w = self.windows.entry((idx, router_id)).or_insert(Window {
+            start: now,
+            router: router.to_owned(),
+            shown: 0,
+            held: 0,
+        });
+        if w.shown < MAX_EVENTS_PER_WINDOW {
+            w.shown += 1;
+            true
+        } else {
+            w.held += 1;
+            false
+        }
+    }
+
+    fn summary(&self, idx: usize, router_id: i64, w: &Window) -> Option<Notice> {
+        if w.held == 0 {
+            return None;
+        }
+        let kind = match self.rules.get(idx)?.cfg.kind {
+            RuleKind::L7 => "Layer 7",
+            k => k.as_str(),
+        };
+        let total = w.held + u64::from(w.shown);
+        let name = &self.rules.get(idx)?.cfg.name;
+        let key = format!("{name}:{router_id}:summary:{}", w.start);
+        let title = format!(
+            "{}: {} {kind} events in {EVENT_WINDOW} s, showing the first {}",
+            w.router,
+            thousands(total),
+            w.shown
+        );
+        let detail = format!(
+            "{} more events of rule {name} were not sent one by one",
+            thousands(w.held)
+        );
+        self.notice(
+            idx,
+            router_id,
+            &w.router,
+            NoticeKind::Event,
+            (key, title, detail),
+        )
+    }
+
+    /// Summaries of the windows that ended by `now` with events held back ("1,823 Layer 7
+    /// events in 10 s, showing the first 50"); call every tick.
+    pub fn summaries(&mut self, now: i64) -> Vec<Notice> {
+        let ended: Vec<(usize, i64)> = self
+            .windows
+            .iter()
+            .filter(|(_, w)| now.saturating_sub(w.start) >= EVENT_WINDOW)
+            .map(|(k, _)| *k)
+            .collect();
+        for k in ended {
+            if let Some(w) = self.windows.remove(&k) {
+                self.summaries.extend(self.summary(k.0, k.1, &w));
+            }
+        }
+        std::mem::take(&mut self.summaries)
     }
 
     /// Compares the router's DHCP leases with the previous scan; the first scan is the

@@ -271,3 +271,38 @@ fn log_lines_match_keywords_regexes_topics_and_l7() {
         1
     );
 }
+
+#[test]
+fn events_beyond_the_window_cap_become_one_summary() {
+    let mut r = RuleConfig::new("log", RuleKind::Log);
+    r.keywords(["failure"]);
+    let mut e = Engine::new(&[r]);
+    let mut shown = 0;
+    for i in 0..1_873 {
+        shown += e
+            .observe_log(1, "edge", "system", &format!("failure {i}"), &[], 100)
+            .len();
+    }
+    assert_eq!(shown, 50);
+    assert!(e.summaries(105).is_empty(), "the window is still open");
+    let s = e.summaries(110);
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        s[0].title,
+        "edge: 1,873 log events in 10 s, showing the first 50"
+    );
+    assert!(e.summaries(111).is_empty());
+    // A new window shows events again.
+    assert_eq!(
+        e.observe_log(1, "edge", "system", "failure again", &[], 111)
+            .len(),
+        1
+    );
+    let long = format!("failure {}\nforged", "x".repeat(30_000));
+    let n = e
+        .observe_log(1, "edge", "system", &long, &[], 112)
+        .remove(0);
+    assert!(n.title.chars().count() <= crate::fmt::MAX_ROUTER_TEXT);
+    assert!(n.detail.chars().count() <= crate::fmt::MAX_ROUTER_TEXT);
+    assert!(!n.detail.contains('\n'));
+}

@@ -111,7 +111,18 @@ impl MonitorOptions {
     }
 }
 
+/// Alerts kept in memory while the database refuses them, retried every second; beyond
+/// this many the oldest are dropped (and counted).
+pub const MAX_UNSTORED: usize = 10_000;
+
+#[derive(Default)]
+struct Unstored {
+    queue: std::collections::VecDeque<(Notice, i64)>,
+    dropped: u64,
+}
+
 struct Shared {
+    unstored: Mutex<Unstored>,
     state: Services,
     engine: Mutex<Engine>,
     notifier: Option<Notifier>,
@@ -183,6 +194,7 @@ impl Monitor {
             }
         };
         let shared = Arc::new(Shared {
+            unstored: Mutex::default(),
             engine: Mutex::new(Engine::new(&active)),
             state,
             notifier,
@@ -291,7 +303,7 @@ async fn reload(shared: Arc<Shared>) {
         let now = crate::now();
         for k in gone {
             if let Err(e) = shared.state.store.resolve_alert(&k, now) {
-                tracing::warn!(key = %k, error = %e, "could not close an alert of a changed rule");
+                tracing::warn!(key = %crate::fmt::log_safe(&k), error = %e, "could not close an alert of a changed rule");
             }
         }
     }
@@ -331,29 +343,82 @@ pub fn render_html(n: &Notice) -> String {
 }
 
 impl Shared {
+    fn store(&self, n: &Notice, now: i64) -> Result<(), Error> {
+        let store = &self.state.store;
+        match n.kind {
+            NoticeKind::Resolved => store.resolve_alert(&n.key, now).map(|_| ()),
+            _ => store
+                .fire_alert(
+                    &n.key,
+                    n.router_id,
+                    n.severity.as_str(),
+                    &n.title,
+                    &n.detail,
+                    now,
+                )
+                .map(|_| ()),
+        }
+    }
+
+    /// Stores `n`, or keeps it for [`Shared::retry`] when the database refuses it (or
+    /// earlier alerts still wait, to keep their order).
+    fn store_or_keep(&self, n: &Notice, now: i64) {
+        let mut u = lock(&self.unstored);
+        if u.queue.is_empty() {
+            match self.store(n, now) {
+                Ok(()) => return,
+                Err(e) => tracing::error!(
+                    key = %crate::fmt::log_safe(&n.key),
+                    error = %e,
+                    "could not store an alert; kept in memory and retried"
+                ),
+            }
+        }
+        if u.queue.len() >= MAX_UNSTORED {
+            u.queue.pop_front();
+            u.dropped += 1;
+            if u.dropped.is_power_of_two() {
+                tracing::error!(
+                    dropped = u.dropped,
+                    "alerts dropped: the database refuses writes and {MAX_UNSTORED} wait"
+                );
+            }
+        }
+        u.queue.push_back((n.clone(), now));
+    }
+
+    /// Stores the alerts kept while the database refused them, oldest first, until one
+    /// fails again.
+    fn retry(&self) {
+        let mut u = lock(&self.unstored);
+        while let Some((n, at)) = u.queue.front() {
+            if self.store(n, *at).is_err() {
+                return;
+            }
+            u.queue.pop_front();
+        }
+        if u.dropped > 0 {
+            tracing::warn!(
+                dropped = u.dropped,
+                "storage recovered; some alerts were lost"
+            );
+            u.dropped = 0;
+        }
+    }
+
     fn deliver(&self, notices: Vec<Notice>, now: i64) {
         for n in notices {
-            let store = &self.state.store;
-            let stored = match n.kind {
-                NoticeKind::Resolved => store.resolve_alert(&n.key, now).map(|_| ()),
-                _ => store
-                    .fire_alert(
-                        &n.key,
-                        n.router_id,
-                        n.severity.as_str(),
-                        &n.title,
-                        &n.detail,
-                        now,
-                    )
-                    .map(|_| ()),
-            };
-            if let Err(e) = stored {
-                tracing::error!(key = %n.key, error = %e, "could not store an alert");
-            }
+            self.store_or_keep(&n, now);
+            let (key, title, detail) = (
+                crate::fmt::log_safe(&n.key),
+                crate::fmt::log_safe(&n.title),
+                crate::fmt::log_safe(&n.detail),
+            );
             match n.kind {
-                NoticeKind::Resolved => tracing::info!(key = %n.key, "resolved: {}", n.title),
+                NoticeKind::Resolved => tracing::info!(key = %key, "resolved: {title}"),
                 _ => {
-                    tracing::info!(key = %n.key, severity = n.severity.as_str(), "alert: {} {}", crate::fmt::log_safe(&n.title), crate::fmt::log_safe(&n.detail))
+                    // Alerts are on the dashboard and in chat; the log keeps them at info.
+                    tracing::info!(key = %key, severity = n.severity.as_str(), "alert: {title} {detail}")
                 }
             }
             let Some(notifier) = &self.notifier else {
@@ -361,7 +426,7 @@ impl Shared {
             };
             match self.tg.muted_until(&n.rule, now) {
                 Ok(Some(_)) => {
-                    tracing::info!(rule = %n.rule, "muted: not sent to Telegram");
+                    tracing::info!(rule = %crate::fmt::log_safe(&n.rule), "muted: not sent to Telegram");
                     continue;
                 }
                 Ok(None) => {}
@@ -400,10 +465,13 @@ impl Shared {
     }
 
     fn expire(&self, now: i64) {
+        self.retry();
+        let summaries = lock(&self.engine).summaries(now);
+        self.deliver(summaries, now);
         let keys = lock(&self.engine).expire(now);
         for k in keys {
             if let Err(e) = self.state.store.resolve_alert(&k, now) {
-                tracing::warn!(key = %k, error = %e, "could not close an expired alert");
+                tracing::warn!(key = %crate::fmt::log_safe(&k), error = %e, "could not close an expired alert");
             }
         }
     }
@@ -495,7 +563,9 @@ async fn router_side(shared: Arc<Shared>, id: i64, scan: Duration) {
             let Ok(mut stream) = client.stream(cmd).await else {
                 return;
             };
+            let mut pace = crate::routers::poller::LogPace::default();
             while let Some(Ok(row)) = stream.next().await {
+                pace.line().await;
                 let Some(router) = weak.upgrade() else {
                     return;
                 };

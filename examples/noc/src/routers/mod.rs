@@ -80,6 +80,32 @@ pub struct Hub {
     samples: Mutex<Downsampler>,
     series: Mutex<HashMap<(i64, &'static str, String), i64>>,
     interval: Duration,
+    budget: std::sync::atomic::AtomicUsize,
+}
+
+/// Default memory budget of one router's connection: 64 MiB.
+pub const DEFAULT_ROUTER_BUDGET: usize = 64 << 20;
+
+/// Commands one router's connection runs at once (polls, log streams, scans, changes).
+const IN_FLIGHT: usize = 8;
+/// Replies buffered per streaming command (the log).
+const ROW_BUFFER: usize = 32;
+
+/// Bounds `config` so that one connection holds at most about `budget` bytes of replies: at
+/// most [`IN_FLIGHT`] commands, each collecting at most `budget / IN_FLIGHT` bytes, and each
+/// stream buffering at most [`ROW_BUFFER`] sentences of at most `budget / IN_FLIGHT /
+/// ROW_BUFFER` bytes.
+pub fn apply_budget(config: &mut ClientConfig, budget: usize) {
+    let share = (budget / IN_FLIGHT).max(64 << 10);
+    let mut limits = routeros_proto::sentence::Limits::default();
+    let sentence = (share / ROW_BUFFER).clamp(16 << 10, limits.max_sentence_len);
+    limits.max_sentence_len(sentence);
+    limits.max_word_len(limits.max_word_len.min(sentence));
+    config
+        .max_in_flight(IN_FLIGHT)
+        .row_buffer(ROW_BUFFER)
+        .max_response_bytes(share)
+        .limits(limits);
 }
 
 impl Hub {
@@ -93,7 +119,20 @@ impl Hub {
             samples: Mutex::new(Downsampler::new(MAX_SERIES)),
             series: Mutex::new(HashMap::new()),
             interval,
+            budget: std::sync::atomic::AtomicUsize::new(DEFAULT_ROUTER_BUDGET),
         })
+    }
+
+    /// The memory budget of each router's connection for routers added from now on (see
+    /// [`apply_budget`]).
+    pub fn set_router_budget(&self, bytes: usize) {
+        self.budget
+            .store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The memory budget of each router's connection.
+    pub fn router_budget(&self) -> usize {
+        self.budget.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The store.
@@ -130,9 +169,10 @@ impl Hub {
         self: &Arc<Self>,
         id: i64,
         name: &str,
-        config: ClientConfig,
+        mut config: ClientConfig,
         embedded: bool,
     ) -> Arc<RouterHandle> {
+        apply_budget(&mut config, self.router_budget());
         let handle = Arc::new(RouterHandle {
             id,
             name: name.to_owned(),

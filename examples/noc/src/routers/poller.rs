@@ -47,7 +47,6 @@ pub(super) async fn run(weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
                 continue;
             }
         };
-        backoff = Duration::from_millis(500);
         *handle.client.lock().unwrap_or_else(|p| p.into_inner()) = Some(client.clone());
         let log_task = tokio::spawn(follow_log(
             client.clone(),
@@ -56,9 +55,11 @@ pub(super) async fn run(weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
         ));
         let id = handle.id;
         drop(handle);
-        let reason = poll_loop(&client, &weak, &hub).await;
+        let (reason, polled) = poll_loop(&client, &weak, &hub).await;
         log_task.abort();
+        // Closing the connection frees whatever it still holds (partial replies, buffers).
         client.close();
+        drop(client);
         let Some(handle) = weak.upgrade() else {
             return;
         };
@@ -67,6 +68,11 @@ pub(super) async fn run(weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
         hub.notify(id);
         drop(handle);
         tokio::time::sleep(jitter(backoff)).await;
+        if !polled {
+            // A router that never completes a poll (it exceeds its budget at once, or
+            // drops the connection) is retried less and less often.
+            backoff = (backoff * 2).min(Duration::from_secs(30));
+        }
     }
 }
 
@@ -81,25 +87,28 @@ struct PollState {
     n: u64,
 }
 
+/// Polls until the connection fails; the reason, and whether any poll succeeded.
 async fn poll_loop(
     client: &Client,
     weak: &std::sync::Weak<RouterHandle>,
     hub: &Arc<Hub>,
-) -> String {
+) -> (String, bool) {
     let mut ticker = tokio::time::interval(hub.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut st = PollState {
         prev_iface: HashMap::new(),
         n: 0,
     };
+    let mut polled = false;
     loop {
         ticker.tick().await;
         let Some(handle) = weak.upgrade() else {
-            return "removed".into();
+            return ("removed".into(), st.n > 0);
         };
         let started = Instant::now();
         match poll_once(client, &handle, hub, &mut st).await {
             Ok(()) => {
+                polled = true;
                 let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 handle.update(|l| {
                     l.status = Status::Up;
@@ -108,10 +117,14 @@ async fn poll_loop(
                     l.last_poll_ms = ms;
                 });
             }
-            Err(e) => {
+            Err((path, e)) => {
                 handle.update(|l| l.polls_failed += 1);
+                if let Some(reason) = over_budget(path, &e) {
+                    tracing::warn!(router = %crate::fmt::log_safe(&handle.name), "{reason}");
+                    return (reason, polled);
+                }
                 if e.is_closed() || client.is_closed() {
-                    return e.to_string();
+                    return (e.to_string(), polled);
                 }
                 handle.update(|l| l.status = Status::Slow(e.to_string()));
             }
@@ -119,6 +132,30 @@ async fn poll_loop(
         hub.notify(handle.id);
         st.n += 1;
     }
+}
+
+/// The reason shown when a router exceeded a bound of its connection (see
+/// [`super::apply_budget`]); `None` for other errors.
+fn over_budget(path: &str, e: &routeros_proto::Error) -> Option<String> {
+    match e {
+        routeros_proto::Error::ResponseTooLarge { limit, .. } => Some(format!(
+            "router sent more than {} for {path}; disconnected",
+            crate::fmt::bytes_iec(u64::try_from(*limit).unwrap_or(u64::MAX))
+        )),
+        routeros_proto::Error::TooManyRows { limit, .. } => Some(format!(
+            "router sent more than {limit} rows for {path}; disconnected"
+        )),
+        routeros_proto::Error::Protocol(p) => Some(format!(
+            "router sent a reply beyond the limits for {path}: {p}; disconnected"
+        )),
+        _ => None,
+    }
+}
+
+type PollError = (&'static str, routeros_proto::Error);
+
+fn at<T>(path: &'static str, r: Result<T, routeros_proto::Error>) -> Result<T, PollError> {
+    r.map_err(|e| (path, e))
 }
 
 const QUEUE_PROPS: &[&str] = &[
@@ -141,7 +178,7 @@ async fn poll_once(
     handle: &RouterHandle,
     hub: &Hub,
     st: &mut PollState,
-) -> Result<(), routeros_proto::Error> {
+) -> Result<(), PollError> {
     let queue_cmd = Command::builder("/queue/simple/print")
         .proplist(QUEUE_PROPS.iter().copied())
         .build();
@@ -150,16 +187,20 @@ async fn poll_once(
         client.print(Command::new("/interface/print")),
         client.print(queue_cmd),
     );
-    let res = res?;
-    let ifaces = ifaces?;
-    let queues = queues?;
+    let res = at("/system/resource/print", res)?;
+    let ifaces = at("/interface/print", ifaces)?;
+    let queues = at("/queue/simple/print", queues)?;
     let l7 = if st.n % 10 == 0 {
         let (l7, mangle, filter) = tokio::join!(
             client.print(Command::new("/ip/firewall/layer7-protocol/print")),
             client.print(Command::new("/ip/firewall/mangle/print")),
             client.print(Command::new("/ip/firewall/filter/print")),
         );
-        Some((l7?, mangle?, filter?))
+        Some((
+            at("/ip/firewall/layer7-protocol/print", l7)?,
+            at("/ip/firewall/mangle/print", mangle)?,
+            at("/ip/firewall/filter/print", filter)?,
+        ))
     } else {
         None
     };
@@ -204,7 +245,13 @@ async fn poll_once(
             .attribute("interface", names.join(","))
             .attribute("once", "")
             .build();
-        if let Ok(rows) = client.print(cmd).await {
+        let rows = client.print(cmd).await;
+        if let Err(e) = &rows {
+            if e.is_too_large() || matches!(e, routeros_proto::Error::Protocol(_)) {
+                return Err(("/interface/monitor-traffic", e.clone()));
+            }
+        }
+        if let Ok(rows) = rows {
             for row in rows {
                 let name = text(&row, "name");
                 if let Some(i) = interfaces.iter_mut().find(|i| i.name == name) {
@@ -241,6 +288,44 @@ async fn poll_once(
     Ok(())
 }
 
+/// Most log lines a follower handles per second; beyond, it stops reading until the next
+/// second, the stream's buffer fills and the connection pushes back on the router (TCP), so
+/// a router that floods its log cannot keep noc busy.
+pub const MAX_LOG_LINES_PER_SEC: u32 = 2_000;
+
+/// Paces a log follower at [`MAX_LOG_LINES_PER_SEC`].
+#[derive(Debug)]
+pub struct LogPace {
+    second: Instant,
+    lines: u32,
+}
+
+impl Default for LogPace {
+    fn default() -> Self {
+        LogPace {
+            second: Instant::now(),
+            lines: 0,
+        }
+    }
+}
+
+impl LogPace {
+    /// Counts one line; waits for the next second when this one's share is used.
+    pub async fn line(&mut self) {
+        self.lines += 1;
+        if self.lines < MAX_LOG_LINES_PER_SEC {
+            return;
+        }
+        let next = self.second + Duration::from_secs(1);
+        tokio::time::sleep_until(next.into()).await;
+        self.second = Instant::now();
+        self.lines = 0;
+    }
+}
+
+/// Events kept before they are written: a full batch is written at once.
+const L7_BATCH: usize = 10_000;
+
 async fn follow_log(client: Client, weak: std::sync::Weak<RouterHandle>, hub: Arc<Hub>) {
     let cmd = Command::builder("/log/print")
         .attribute("follow-only", "")
@@ -250,10 +335,12 @@ async fn follow_log(client: Client, weak: std::sync::Weak<RouterHandle>, hub: Ar
     };
     let mut batch: Vec<L7Event> = Vec::new();
     let mut last_flush = Instant::now();
+    let mut pace = LogPace::default();
     loop {
         let next = tokio::time::timeout(Duration::from_secs(1), stream.next()).await;
         match next {
             Ok(Some(Ok(row))) => {
+                pace.line().await;
                 let topics = text(&row, "topics");
                 if topics.contains("firewall") {
                     let Some(handle) = weak.upgrade() else {
@@ -262,28 +349,41 @@ async fn follow_log(client: Client, weak: std::sync::Weak<RouterHandle>, hub: Ar
                     let message = text(&row, "message");
                     let live = handle.live.read().unwrap_or_else(|p| p.into_inner());
                     if let Some((host, rule)) = parse_firewall_line(&message, &live.l7) {
-                        if batch.len() < 10_000 {
-                            batch.push(L7Event {
-                                time: crate::now(),
-                                router_id: handle.id,
-                                host,
-                                app: rule.name.clone(),
-                                rule: rule.comment.clone(),
-                                detail: message.chars().take(500).collect(),
-                            });
-                        }
+                        batch.push(L7Event {
+                            time: crate::now(),
+                            router_id: handle.id,
+                            host: crate::fmt::router_text(&host),
+                            app: crate::fmt::router_text(&rule.name),
+                            rule: crate::fmt::router_text(&rule.comment),
+                            detail: crate::fmt::router_text(&message),
+                        });
                     }
                 }
             }
-            Ok(Some(Err(_))) | Ok(None) => return,
+            Ok(Some(Err(_))) | Ok(None) => break,
             Err(_) => {}
         }
-        if !batch.is_empty() && last_flush.elapsed() >= Duration::from_secs(1) {
-            let events = std::mem::take(&mut batch);
-            let store = hub.store.clone();
-            let _ = tokio::task::spawn_blocking(move || store.add_l7_events(&events)).await;
+        if !batch.is_empty()
+            && (batch.len() >= L7_BATCH || last_flush.elapsed() >= Duration::from_secs(1))
+        {
+            // Written before more is read: a slow disk slows the follower down (and the
+            // router with it) instead of losing events.
+            write_l7(&hub, std::mem::take(&mut batch)).await;
             last_flush = Instant::now();
         }
+    }
+    if !batch.is_empty() {
+        write_l7(&hub, batch).await;
+    }
+}
+
+async fn write_l7(hub: &Arc<Hub>, events: Vec<L7Event>) {
+    let store = hub.store.clone();
+    let n = events.len();
+    match tokio::task::spawn_blocking(move || store.add_l7_events(&events)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(events = n, error = %e, "could not store Layer 7 activity"),
+        Err(e) => tracing::warn!(events = n, error = %e, "could not store Layer 7 activity"),
     }
 }
 

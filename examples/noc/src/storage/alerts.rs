@@ -37,6 +37,16 @@ pub struct Alert {
 }
 
 impl Store {
+    /// Deletes rows older than `before` (Unix seconds); returns how many.
+    pub fn prune_alerts(&self, before: i64) -> Result<usize, Error> {
+        self.c()
+            .execute(
+                "DELETE FROM alerts WHERE resolved_at IS NOT NULL AND last_seen < ?1",
+                [before],
+            )
+            .map_err(db)
+    }
+
     // ---- alerts (filled by the alert engine) ----
 
     /// Fires the alert `key`: updates the open alert with that key, or opens a new one.
@@ -50,51 +60,57 @@ impl Store {
         detail: &str,
         now: i64,
     ) -> Result<i64, Error> {
-        let c = self.c();
-        let open: Option<i64> = c
-            .query_row(
-                "SELECT id FROM alerts WHERE key=?1 AND resolved_at IS NULL",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db)?;
-        if let Some(id) = open {
+        let r = (|| -> Result<i64, Error> {
+            let c = self.c();
+            let open: Option<i64> = c
+                .query_row(
+                    "SELECT id FROM alerts WHERE key=?1 AND resolved_at IS NULL",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            if let Some(id) = open {
+                c.execute(
+                    "UPDATE alerts SET last_seen=?2, count=count+1, title=?3, detail=?4, severity=?5 WHERE id=?1",
+                    params![id, now, title, detail, severity],
+                )
+                .map_err(db)?;
+                return Ok(id);
+            }
             c.execute(
-                "UPDATE alerts SET last_seen=?2, count=count+1, title=?3, detail=?4, severity=?5 WHERE id=?1",
-                params![id, now, title, detail, severity],
+                "INSERT INTO alerts(key, router_id, severity, title, detail, first_seen, last_seen, count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)",
+                params![key, router_id, severity, title, detail, now],
             )
             .map_err(db)?;
-            return Ok(id);
-        }
-        c.execute(
-            "INSERT INTO alerts(key, router_id, severity, title, detail, first_seen, last_seen, count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)",
-            params![key, router_id, severity, title, detail, now],
-        )
-        .map_err(db)?;
-        Ok(c.last_insert_rowid())
+            Ok(c.last_insert_rowid())
+        })();
+        self.wrote(r)
     }
 
     /// Resolves the open alert `key`; returns its id if one was open.
     pub fn resolve_alert(&self, key: &str, now: i64) -> Result<Option<i64>, Error> {
-        let c = self.c();
-        let open: Option<i64> = c
-            .query_row(
-                "SELECT id FROM alerts WHERE key=?1 AND resolved_at IS NULL",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db)?;
-        if let Some(id) = open {
-            c.execute(
-                "UPDATE alerts SET resolved_at=?2 WHERE id=?1",
-                params![id, now],
-            )
-            .map_err(db)?;
-        }
-        Ok(open)
+        let r = (|| -> Result<Option<i64>, Error> {
+            let c = self.c();
+            let open: Option<i64> = c
+                .query_row(
+                    "SELECT id FROM alerts WHERE key=?1 AND resolved_at IS NULL",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            if let Some(id) = open {
+                c.execute(
+                    "UPDATE alerts SET resolved_at=?2 WHERE id=?1",
+                    params![id, now],
+                )
+                .map_err(db)?;
+            }
+            Ok(open)
+        })();
+        self.wrote(r)
     }
 
     /// Acknowledges an alert.

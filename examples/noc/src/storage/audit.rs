@@ -27,6 +27,13 @@ pub struct AuditEntry {
 }
 
 impl Store {
+    /// Deletes rows older than `before` (Unix seconds); returns how many.
+    pub fn prune_audit(&self, before: i64) -> Result<usize, Error> {
+        self.c()
+            .execute("DELETE FROM audit WHERE time < ?1", [before])
+            .map_err(db)
+    }
+
     // ---- audit ----
 
     /// Appends an audit entry.
@@ -38,13 +45,16 @@ impl Store {
         detail: &str,
         ok: bool,
     ) -> Result<(), Error> {
-        self.c()
-            .execute(
-                "INSERT INTO audit(time, user, router_id, action, detail, ok) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![crate::now(), user, router_id, action, detail, ok],
-            )
-            .map_err(db)?;
-        Ok(())
+        let r = (|| -> Result<(), Error> {
+            self.c()
+                .execute(
+                    "INSERT INTO audit(time, user, router_id, action, detail, ok) VALUES (?1,?2,?3,?4,?5,?6)",
+                    params![crate::now(), user, router_id, action, detail, ok],
+                )
+                .map_err(db)?;
+            Ok(())
+        })();
+        self.wrote(r)
     }
 
     /// The latest `limit` audit entries, newest first.

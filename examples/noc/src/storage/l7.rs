@@ -25,31 +25,41 @@ pub struct L7Event {
 }
 
 impl Store {
+    /// Deletes rows older than `before` (Unix seconds); returns how many.
+    pub fn prune_l7(&self, before: i64) -> Result<usize, Error> {
+        self.c()
+            .execute("DELETE FROM l7_activity WHERE time < ?1", [before])
+            .map_err(db)
+    }
+
     // ---- Layer 7 activity ----
 
     /// Appends Layer 7 events.
     pub fn add_l7_events(&self, events: &[L7Event]) -> Result<(), Error> {
-        let mut c = self.c();
-        let tx = c.transaction().map_err(db)?;
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT INTO l7_activity(time, router_id, host, app, rule, detail) VALUES (?1,?2,?3,?4,?5,?6)",
-                )
-                .map_err(db)?;
-            for e in events {
-                st.execute(params![
-                    e.time,
-                    e.router_id,
-                    e.host,
-                    e.app,
-                    e.rule,
-                    e.detail
-                ])
-                .map_err(db)?;
+        let r = (|| -> Result<(), Error> {
+            let mut c = self.c();
+            let tx = c.transaction().map_err(db)?;
+            {
+                let mut st = tx
+                    .prepare_cached(
+                        "INSERT INTO l7_activity(time, router_id, host, app, rule, detail) VALUES (?1,?2,?3,?4,?5,?6)",
+                    )
+                    .map_err(db)?;
+                for e in events {
+                    st.execute(params![
+                        e.time,
+                        e.router_id,
+                        e.host,
+                        e.app,
+                        e.rule,
+                        e.detail
+                    ])
+                    .map_err(db)?;
+                }
             }
-        }
-        tx.commit().map_err(db)
+            tx.commit().map_err(db)
+        })();
+        self.wrote(r)
     }
 
     /// The latest `limit` Layer 7 events (newest first), optionally for one router.

@@ -74,6 +74,8 @@ const MIGRATIONS: &[&str] = &[
     // 4: first logins: a generated admin password is shown again until it has been used.
     "ALTER TABLE users ADD COLUMN last_login INTEGER;
      ALTER TABLE users ADD COLUMN generated INTEGER NOT NULL DEFAULT 0",
+    // 5: the row `/healthz` writes to prove the database takes writes.
+    "CREATE TABLE IF NOT EXISTS health_probe(t INTEGER)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.
@@ -83,6 +85,39 @@ pub const MAX_L7_ROWS: i64 = 100_000;
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    fault: Mutex<Option<Fault>>,
+}
+
+/// The last failed write and how many writes failed since the last one that succeeded.
+#[derive(Debug, Clone)]
+struct Fault {
+    when: i64,
+    what: String,
+    failed: u64,
+}
+
+/// How long alerts, Layer 7 activity and audit entries are kept (`[retention]` in
+/// `noc.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Retention {
+    /// Days a resolved alert stays in the feed (default 90); open alerts stay.
+    pub alerts_days: u32,
+    /// Days of Layer 7 activity (default 30).
+    pub activity_days: u32,
+    /// Days of audit entries (default 400: more than a year).
+    pub audit_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            alerts_days: 90,
+            activity_days: 30,
+            audit_days: 400,
+        }
+    }
 }
 
 fn db(e: rusqlite::Error) -> Error {
@@ -120,7 +155,60 @@ impl Store {
         }
         Ok(Store {
             conn: Mutex::new(conn),
+            fault: Mutex::new(None),
         })
+    }
+
+    /// Records the outcome of a write: a failure is kept (with a count) until a write
+    /// succeeds.
+    fn wrote<T>(&self, r: Result<T, Error>) -> Result<T, Error> {
+        let mut f = self.fault.lock().unwrap_or_else(|p| p.into_inner());
+        match &r {
+            Ok(_) => *f = None,
+            Err(e) => {
+                let failed = f.as_ref().map_or(0, |f| f.failed) + 1;
+                *f = Some(Fault {
+                    when: crate::now(),
+                    what: e.to_string(),
+                    failed,
+                });
+            }
+        }
+        r
+    }
+
+    /// The storage fault, if the last write failed: when (Unix seconds), what, and how many
+    /// writes failed since the last one that succeeded.
+    pub fn fault(&self) -> Option<(i64, String, u64)> {
+        self.fault
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|f| (f.when, f.what.clone(), f.failed))
+    }
+
+    /// Tries a write that changes nothing visible (for health checks); records the outcome
+    /// like every write.
+    pub fn probe_write(&self) -> Result<(), Error> {
+        let r = self
+            .c()
+            .execute_batch(
+                "BEGIN IMMEDIATE; DELETE FROM health_probe; INSERT INTO health_probe VALUES (0); COMMIT;",
+            )
+            .map_err(db);
+        if r.is_err() {
+            let _ = self.c().execute_batch("ROLLBACK");
+        }
+        self.wrote(r)
+    }
+
+    /// Deletes resolved alerts, Layer 7 activity and audit entries older than `keep`
+    /// allows; returns the rows deleted.
+    pub fn prune_history(&self, now: i64, keep: &Retention) -> Result<usize, Error> {
+        let before = |days: u32| now.saturating_sub(i64::from(days) * 86_400);
+        Ok(self.prune_alerts(before(keep.alerts_days))?
+            + self.prune_l7(before(keep.activity_days))?
+            + self.prune_audit(before(keep.audit_days))?)
     }
 
     fn c(&self) -> MutexGuard<'_, Connection> {
@@ -174,6 +262,67 @@ mod tests {
         assert_ne!(a, c);
         assert!(s.ack_alert(c, "admin", 41).unwrap());
         assert!(!s.ack_alert(c, "admin", 42).unwrap());
+    }
+
+    #[test]
+    fn history_is_pruned_by_retention() {
+        let s = Store::in_memory().unwrap();
+        let day = 86_400;
+        let now = 1000 * day;
+        s.fire_alert("old", None, "info", "old", "", now - 100 * day)
+            .unwrap();
+        s.resolve_alert("old", now - 99 * day).unwrap();
+        s.fire_alert("open", None, "info", "still open", "", now - 200 * day)
+            .unwrap();
+        s.fire_alert("recent", None, "info", "recent", "", now - 10 * day)
+            .unwrap();
+        s.resolve_alert("recent", now - 9 * day).unwrap();
+        let ev = |t: i64| crate::storage::L7Event {
+            time: t,
+            router_id: 1,
+            host: "h".into(),
+            app: "a".into(),
+            rule: String::new(),
+            detail: String::new(),
+        };
+        s.add_l7_events(&[ev(now - 31 * day), ev(now - day)])
+            .unwrap();
+        s.audit("admin", None, "test", "", true).unwrap();
+        s.c()
+            .execute("UPDATE audit SET time=?1", [now - 401 * day])
+            .unwrap();
+        s.audit("admin", None, "test", "", true).unwrap();
+        s.c()
+            .execute("UPDATE audit SET time=?1 WHERE id=2", [now - 399 * day])
+            .unwrap();
+        assert_eq!(s.prune_history(now, &Retention::default()).unwrap(), 3);
+        let titles: Vec<String> = s.alerts(10).unwrap().into_iter().map(|a| a.title).collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(titles.contains(&"still open".to_string()));
+        assert_eq!(s.l7_events(None, 10).unwrap().len(), 1);
+        assert_eq!(s.audit_log(10).unwrap().len(), 1);
+        let none = Retention {
+            alerts_days: 0,
+            activity_days: 0,
+            audit_days: 0,
+        };
+        assert_eq!(s.prune_history(now, &none).unwrap(), 3);
+        assert_eq!(s.alerts(10).unwrap().len(), 1, "open alerts stay");
+    }
+
+    #[test]
+    fn write_failures_are_recorded_until_a_write_succeeds() {
+        let s = Store::in_memory().unwrap();
+        assert!(s.fault().is_none());
+        s.c().execute_batch("PRAGMA query_only=1").unwrap();
+        assert!(s.fire_alert("k", None, "info", "t", "", 1).is_err());
+        assert!(s.probe_write().is_err());
+        let (_, what, failed) = s.fault().unwrap();
+        assert_eq!(failed, 2);
+        assert!(what.contains("readonly") || what.contains("read"), "{what}");
+        s.c().execute_batch("PRAGMA query_only=0").unwrap();
+        s.fire_alert("k", None, "info", "t", "", 2).unwrap();
+        assert!(s.fault().is_none());
     }
 
     #[test]

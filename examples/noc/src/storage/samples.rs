@@ -51,20 +51,23 @@ impl Store {
 
     /// Writes blocks (insert or replace) in one transaction.
     pub fn write_blocks(&self, blocks: &[Block]) -> Result<(), Error> {
-        let mut c = self.c();
-        let tx = c.transaction().map_err(db)?;
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO samples(tier, series_id, start, data) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(db)?;
-            for b in blocks {
-                st.execute(params![b.tier.code(), b.series, b.start, b.data])
+        let r = (|| -> Result<(), Error> {
+            let mut c = self.c();
+            let tx = c.transaction().map_err(db)?;
+            {
+                let mut st = tx
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO samples(tier, series_id, start, data) VALUES (?1, ?2, ?3, ?4)",
+                    )
                     .map_err(db)?;
+                for b in blocks {
+                    st.execute(params![b.tier.code(), b.series, b.start, b.data])
+                        .map_err(db)?;
+                }
             }
-        }
-        tx.commit().map_err(db)
+            tx.commit().map_err(db)
+        })();
+        self.wrote(r)
     }
 
     /// Points of a series in `[from, to]` from stored blocks.

@@ -48,15 +48,23 @@ async fn healthz(State(st): State<Arc<Web>>) -> Response {
         .iter()
         .map(|r| serde_json::json!({"name": r.name, "status": r.live().status.as_str()}))
         .collect();
-    let db_ok = st.store.schema_version().is_ok();
-    let code = if db_ok {
+    // A cheap write probe: a read-only or full disk shows here, not only when an alert is
+    // lost.
+    let store = st.store.clone();
+    let _ = tokio::task::spawn_blocking(move || store.probe_write()).await;
+    let read_ok = st.store.schema_version().is_ok();
+    let fault = st.store.fault().map(|(when, what, failed)| {
+        serde_json::json!({"since": when, "error": what, "failed_writes": failed})
+    });
+    let ok = read_ok && fault.is_none();
+    let code = if ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (
         code,
-        Json(serde_json::json!({"ok": db_ok, "routers": routers})),
+        Json(serde_json::json!({"ok": ok, "storage": fault, "routers": routers})),
     )
         .into_response()
 }

@@ -66,7 +66,15 @@ impl Web {
                 }))
             })
             .collect();
+        let fault = self.store.fault().map(|(when, what, failed)| {
+            format!(
+                "{} since {} UTC ({failed} writes failed)",
+                crate::fmt::router_text(&what),
+                crate::fmt::time(when)
+            )
+        });
         let ctx = context! {
+            fault => fault,
             user => s.user, role => s.role.as_str(), admin => s.role == Role::Admin,
             csrf => s.csrf, active => active, routers => routers,
             embedded => self.embedded.map(|a| a.to_string()),
