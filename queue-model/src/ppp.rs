@@ -740,7 +740,7 @@ impl PppActive {
             let v: &str = &lossy;
             match key {
                 ".id" => a.id = opt_string(v),
-                "name" => a.name = Text::from(&raw[..]),
+                "name" => a.name = Text::from(raw),
                 "service" => a.service = utf8(key, raw)?.parse()?,
                 "caller-id" => a.caller_id = opt_text(raw),
                 "address" => a.address = parse_opt_ipv4(key, v)?,

@@ -971,7 +971,7 @@ mod tests {
     fn attrs(pairs: &[(&str, &str)]) -> Attributes {
         let mut a = Attributes::new();
         for (k, v) in pairs {
-            a.push(k.to_string(), v.to_string());
+            a.push(k, v);
         }
         a
     }

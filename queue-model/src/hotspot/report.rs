@@ -154,7 +154,7 @@ impl Report {
         let mut name: Option<&[u8]> = None;
         let mut comment: Option<&[u8]> = None;
         for (k, v) in row {
-            match &k[..] {
+            match k {
                 b"name" => name = Some(v),
                 b"comment" => comment = Some(v),
                 _ => {}
@@ -256,9 +256,9 @@ mod tests {
     fn row(name: &str, comment: &str) -> Attributes {
         let mut a = Attributes::new();
         a.push(".id", "*1");
-        a.push("name", name.to_owned());
+        a.push("name", name);
         a.push("owner", "x");
-        a.push("comment", comment.to_owned());
+        a.push("comment", comment);
         a
     }
 
