@@ -2,11 +2,52 @@
 //! router, for tests, demos and development.
 //!
 //! It speaks the API protocol (plain and TLS) with the login of the RouterOS version it
-//! imitates, serves the menus monitoring tools read (`/system/resource`, `/interface`,
-//! `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`), and runs a traffic model in
-//! which LAN hosts use applications, layer7 rules match their payloads, and simple queues shape
-//! them. Events a monitor must notice (a new host, a CPU spike, a link going down, a log line)
-//! can be triggered from the library through [`SimHandle`] or over the API under `/sim/...`.
+//! imitates, serves the menus monitoring tools read (`/system/resource`, `/system/clock`,
+//! `/interface`, `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`) and the ones
+//! billing tools change (`/ip/hotspot`, `/ip/hotspot/user`, `/ip/hotspot/user/profile`,
+//! `/ip/hotspot/active`, `/ip/hotspot/host`, `/ip/hotspot/cookie`, `/ppp/secret`,
+//! `/ppp/profile`, `/ppp/active`, `/system/script`, `/system/scheduler`), and runs a traffic
+//! model in which LAN hosts use applications, layer7 rules match their payloads, and simple
+//! queues shape them. Events a monitor must notice (a new host, a CPU spike, a link going down,
+//! a log line, a hotspot login, a PPPoE client dialling in) can be triggered from the library
+//! through [`SimHandle`] or over the API under `/sim/...` (`/sim/tick`, `/sim/host-appear`,
+//! `/sim/cpu-spike`, `/sim/interface-down`, `/sim/interface-up`, `/sim/log`,
+//! `/sim/hotspot/login`, `/sim/hotspot/logout`, `/sim/ppp/connect`, `/sim/ppp/disconnect`).
+//!
+//! A wall clock starts at [`SimConfig::clock`] and advances one second per tick; dates are
+//! written in the form of the version (`jul/15/2024` before 7.10, `2024-07-15` from 7.10), in
+//! `/system/clock` and in what MIKHMON's on-login script leaves on a first login (see
+//! [`SimHandle::hotspot_login`]).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ros_sim::Error> {
+//! use ros_sim::{SimConfig, Simulator};
+//!
+//! let mut config = SimConfig::new();
+//! config
+//!     .listen("127.0.0.1:0".parse().unwrap())
+//!     .version("6.49.10".parse()?)
+//!     .clock("2024-07-15 10:00:00".parse().unwrap())
+//!     .tick_interval(None);
+//! let sim = Simulator::start(config).await?;
+//! let h = sim.handle();
+//! h.add("/ip/hotspot/user/profile", &[
+//!     ("name", "1Day"),
+//!     ("on-login", r#":put (",remc,5000,1d,5000,,Disable,"); :log info "sold""#),
+//! ])?;
+//! h.add("/ip/hotspot/user", &[
+//!     ("name", "abk37"), ("password", "abk37"), ("profile", "1Day"),
+//!     ("comment", "vc-482-07.15.24-warung"),
+//! ])?;
+//! h.hotspot_login("abk37", "abk37", "AA:BB:CC:DD:EE:01", "10.5.50.12")?;
+//! let user = &h.print("/ip/hotspot/user")?[0];
+//! assert!(user.contains(&("comment".into(), "jul/16/2024 10:00:00".into())));
+//! let sale = &h.print("/system/script")?[0];
+//! assert!(sale.contains(&("owner".into(), "jul2024".into())));
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
