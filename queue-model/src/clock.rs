@@ -22,6 +22,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ValueError;
+use crate::value::Time;
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -149,6 +150,13 @@ pub struct Date {
 }
 
 impl Date {
+    /// 1970-01-01, day 0 of [`days_since_epoch`](Self::days_since_epoch).
+    pub const EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
     /// A date, when it exists (1..=12 months, days within the month, leap years counted).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
         (day >= 1 && day <= days_in_month(year, month) && year <= 9999).then_some(Date {
@@ -179,6 +187,45 @@ impl Date {
             year: self.year,
             month: self.month,
         }
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    ///
+    /// ```
+    /// use queue_model::clock::Date;
+    /// let d: Date = "2024-07-15".parse()?;
+    /// assert_eq!(d.days_since_epoch(), 19_919);
+    /// assert_eq!(Date::from_days_since_epoch(19_919 + 17), Some("2024-08-01".parse()?));
+    /// # Ok::<(), queue_model::ValueError>(())
+    /// ```
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil, on a calendar whose years start in March.
+        let m = i64::from(self.month);
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01, when it lies in years 0..=9999.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
     }
 
     /// The date in `style`: `jul/15/2024` or `2024-07-15`.
@@ -415,6 +462,49 @@ impl DateTime {
     pub fn render(self, style: DateStyle) -> String {
         format!("{} {}", self.date.render(style), self.time)
     }
+
+    /// Seconds since 1970-01-01 00:00:00 on the same clock (the router's local time: no time
+    /// zone is applied).
+    pub fn seconds_since_epoch(self) -> i64 {
+        self.date.days_since_epoch() * 86_400 + i64::from(self.time.seconds())
+    }
+
+    /// The time `secs` seconds after 1970-01-01 00:00:00, when it lies in years 0..=9999.
+    ///
+    /// ```
+    /// use queue_model::clock::DateTime;
+    /// let t: DateTime = "2024-07-31 23:59:30".parse()?;
+    /// let back = DateTime::from_seconds_since_epoch(t.seconds_since_epoch() + 45).unwrap();
+    /// assert_eq!(back.to_string(), "2024-08-01 00:00:15");
+    /// # Ok::<(), queue_model::ValueError>(())
+    /// ```
+    pub fn from_seconds_since_epoch(secs: i64) -> Option<DateTime> {
+        let date = Date::from_days_since_epoch(secs.div_euclid(86_400))?;
+        let s = secs.rem_euclid(86_400);
+        let time = TimeOfDay::new(
+            u8::try_from(s / 3600).ok()?,
+            u8::try_from(s / 60 % 60).ok()?,
+            u8::try_from(s % 60).ok()?,
+        )?;
+        Some(DateTime { date, time })
+    }
+
+    /// This time plus `t` (whole seconds; milliseconds are dropped), when the result lies in
+    /// years 0..=9999: the expiry MIKHMON writes is the first login plus the validity.
+    ///
+    /// ```
+    /// use queue_model::clock::{DateStyle, DateTime};
+    /// use queue_model::hotspot::mikhmon::Validity;
+    /// let login: DateTime = "jul/31/2024 20:00:00".parse()?;
+    /// let validity: Validity = "1d6h".parse().unwrap();
+    /// let expiry = login.checked_add(validity.duration()).unwrap();
+    /// assert_eq!(expiry.render(DateStyle::Legacy), "aug/02/2024 02:00:00");
+    /// # Ok::<(), queue_model::ValueError>(())
+    /// ```
+    pub fn checked_add(self, t: Time) -> Option<DateTime> {
+        let secs = i64::try_from(t.as_millis() / 1000).ok()?;
+        DateTime::from_seconds_since_epoch(self.seconds_since_epoch().checked_add(secs)?)
+    }
 }
 
 impl FromStr for DateTime {
@@ -473,6 +563,44 @@ mod tests {
         ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        assert_eq!(Date::EPOCH.days_since_epoch(), 0);
+        assert_eq!(Date::from_days_since_epoch(0), Some(Date::EPOCH));
+        assert_eq!(Date::from_days_since_epoch(-1), Date::new(1969, 12, 31));
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        assert_eq!(Date::new(0, 1, 1).unwrap().days_since_epoch(), -719_528);
+        assert_eq!(Date::from_days_since_epoch(-719_529), None);
+        assert_eq!(
+            Date::from_days_since_epoch(Date::new(9999, 12, 31).unwrap().days_since_epoch() + 1),
+            None
+        );
+        assert_eq!(Date::from_days_since_epoch(i64::MAX), None);
+        // Every day of four centuries (leap years, century rules) in both directions.
+        let mut d = Date::new(1900, 1, 1).unwrap();
+        let first = d.days_since_epoch();
+        for n in first..first + 146_097 {
+            assert_eq!(Date::from_days_since_epoch(n), Some(d));
+            assert_eq!(d.days_since_epoch(), n);
+            d = Date::new(d.year, d.month, d.day + 1)
+                .or_else(|| Date::new(d.year, d.month + 1, 1))
+                .or_else(|| Date::new(d.year + 1, 1, 1))
+                .unwrap();
+        }
+        let t: DateTime = "feb/28/2024 23:00:00".parse().unwrap();
+        assert_eq!(
+            t.checked_add(Time::from_secs(3600)).unwrap().to_string(),
+            "2024-02-29 00:00:00"
+        );
+        assert_eq!(
+            t.checked_add(Time::from_millis(86_400_999))
+                .unwrap()
+                .to_string(),
+            "2024-02-29 23:00:00"
+        );
+        assert_eq!(t.checked_add(Time(u64::MAX)), None);
     }
 
     #[test]

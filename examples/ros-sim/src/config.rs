@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
+use queue_model::clock::{DateStyle, DateTime, RouterOsVersion};
 use routeros_proto::Limits;
 
 use crate::Error;
@@ -44,6 +45,24 @@ impl Version {
     /// 7.18 and later answer a `print` with no rows with `!empty` before `!done`.
     pub fn sends_empty(&self) -> bool {
         *self >= Version::new(7, 18, 0)
+    }
+
+    /// How the clock writes dates: `jul/15/2024` before 7.10, `2024-07-15` from 7.10 on.
+    ///
+    /// ```
+    /// use queue_model::clock::DateStyle;
+    /// assert_eq!("6.49.10".parse::<ros_sim::Version>()?.date_style(), DateStyle::Legacy);
+    /// assert_eq!("7.10".parse::<ros_sim::Version>()?.date_style(), DateStyle::Iso);
+    /// # Ok::<(), ros_sim::Error>(())
+    /// ```
+    pub fn date_style(&self) -> DateStyle {
+        DateStyle::for_version(RouterOsVersion::new(self.major, self.minor, self.patch))
+    }
+
+    /// Version 7 and later keep `last-logged-out`, `last-caller-id` and
+    /// `last-disconnect-reason` on PPP secrets.
+    pub fn ppp_last_logout(&self) -> bool {
+        self.major >= 7
     }
 }
 
@@ -102,6 +121,9 @@ pub struct SimConfig {
     pub(crate) limits: Limits,
     pub(crate) write_timeout: Duration,
     pub(crate) max_connections: usize,
+    pub(crate) clock: Option<DateTime>,
+    pub(crate) redial_after: u64,
+    pub(crate) max_sessions: usize,
 }
 
 impl fmt::Debug for SimConfig {
@@ -116,6 +138,9 @@ impl fmt::Debug for SimConfig {
             .field("hosts", &self.hosts)
             .field("seed", &self.seed)
             .field("tick", &self.tick)
+            .field("clock", &self.clock)
+            .field("redial_after", &self.redial_after)
+            .field("max_sessions", &self.max_sessions)
             .finish_non_exhaustive()
     }
 }
@@ -128,7 +153,9 @@ impl Default for SimConfig {
 
 impl SimConfig {
     /// The defaults: `127.0.0.1:8728`, user `admin` with an empty password, RouterOS 7.18.2,
-    /// six LAN hosts each with a simple queue, seed 1, a tick every second.
+    /// six LAN hosts each with a simple queue, seed 1, a tick every second, the wall clock
+    /// starting at 2025-03-20 08:00:00, PPPoE clients redialling 5 s after a disconnect, at
+    /// most 10,000 hotspot and 10,000 PPP sessions.
     pub fn new() -> Self {
         let mut limits = Limits::default();
         limits
@@ -150,7 +177,32 @@ impl SimConfig {
             limits,
             write_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            clock: None,
+            redial_after: 5,
+            max_sessions: 10_000,
         }
+    }
+
+    /// The router's wall clock at start (default 2025-03-20 08:00:00); it advances one second
+    /// per tick, so dates in tests are exact. `/system/clock/print` shows it in the form of the
+    /// version ([`Version::date_style`]).
+    pub fn clock(&mut self, start: DateTime) -> &mut Self {
+        self.clock = Some(start);
+        self
+    }
+
+    /// Simulated seconds after which a PPPoE client whose session was removed dials again
+    /// (default 5).
+    pub fn ppp_redial_after(&mut self, seconds: u64) -> &mut Self {
+        self.redial_after = seconds;
+        self
+    }
+
+    /// Most hotspot sessions, and most PPP sessions, at once (default 10,000); a login
+    /// beyond is refused, as a router's licence limit refuses it.
+    pub fn max_sessions(&mut self, n: usize) -> &mut Self {
+        self.max_sessions = n;
+        self
     }
 
     /// Where the API listens (`127.0.0.1:0` picks a free port; see [`RunningSim::addr`](crate::RunningSim::addr)).

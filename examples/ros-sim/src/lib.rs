@@ -2,11 +2,52 @@
 //! router, for tests, demos and development.
 //!
 //! It speaks the API protocol (plain and TLS) with the login of the RouterOS version it
-//! imitates, serves the menus monitoring tools read (`/system/resource`, `/interface`,
-//! `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`), and runs a traffic model in
-//! which LAN hosts use applications, layer7 rules match their payloads, and simple queues shape
-//! them. Events a monitor must notice (a new host, a CPU spike, a link going down, a log line)
-//! can be triggered from the library through [`SimHandle`] or over the API under `/sim/...`.
+//! imitates, serves the menus monitoring tools read (`/system/resource`, `/system/clock`,
+//! `/interface`, `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`) and the ones
+//! billing tools change (`/ip/hotspot`, `/ip/hotspot/user`, `/ip/hotspot/user/profile`,
+//! `/ip/hotspot/active`, `/ip/hotspot/host`, `/ip/hotspot/cookie`, `/ppp/secret`,
+//! `/ppp/profile`, `/ppp/active`, `/system/script`, `/system/scheduler`), and runs a traffic
+//! model in which LAN hosts use applications, layer7 rules match their payloads, and simple
+//! queues shape them. Events a monitor must notice (a new host, a CPU spike, a link going down,
+//! a log line, a hotspot login, a PPPoE client dialling in) can be triggered from the library
+//! through [`SimHandle`] or over the API under `/sim/...` (`/sim/tick`, `/sim/host-appear`,
+//! `/sim/cpu-spike`, `/sim/interface-down`, `/sim/interface-up`, `/sim/log`,
+//! `/sim/hotspot/login`, `/sim/hotspot/logout`, `/sim/ppp/connect`, `/sim/ppp/disconnect`).
+//!
+//! A wall clock starts at [`SimConfig::clock`] and advances one second per tick; dates are
+//! written in the form of the version (`jul/15/2024` before 7.10, `2024-07-15` from 7.10), in
+//! `/system/clock` and in what MIKHMON's on-login script leaves on a first login (see
+//! [`SimHandle::hotspot_login`]).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ros_sim::Error> {
+//! use ros_sim::{SimConfig, Simulator};
+//!
+//! let mut config = SimConfig::new();
+//! config
+//!     .listen("127.0.0.1:0".parse().unwrap())
+//!     .version("6.49.10".parse()?)
+//!     .clock("2024-07-15 10:00:00".parse().unwrap())
+//!     .tick_interval(None);
+//! let sim = Simulator::start(config).await?;
+//! let h = sim.handle();
+//! h.add("/ip/hotspot/user/profile", &[
+//!     ("name", "1Day"),
+//!     ("on-login", r#":put (",remc,5000,1d,5000,,Disable,"); :log info "sold""#),
+//! ])?;
+//! h.add("/ip/hotspot/user", &[
+//!     ("name", "abk37"), ("password", "abk37"), ("profile", "1Day"),
+//!     ("comment", "vc-482-07.15.24-warung"),
+//! ])?;
+//! h.hotspot_login("abk37", "abk37", "AA:BB:CC:DD:EE:01", "10.5.50.12")?;
+//! let user = &h.print("/ip/hotspot/user")?[0];
+//! assert!(user.contains(&("comment".into(), "jul/16/2024 10:00:00".into())));
+//! let sale = &h.print("/system/script")?[0];
+//! assert!(sale.contains(&("owner".into(), "jul2024".into())));
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -36,6 +77,7 @@ mod l7;
 mod rsc;
 mod schema;
 mod server;
+mod session;
 mod sim_cmd;
 mod state;
 mod traffic;
@@ -50,6 +92,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{SimConfig, Version};
+pub use queue_model::clock::DateTime;
 
 use crate::schema::MenuKind;
 use crate::server::Shared;
@@ -386,6 +429,72 @@ impl SimHandle {
     pub fn ticks(&self) -> u64 {
         self.shared.lock().ticks
     }
+
+    /// The router's wall clock (it advances one second per tick).
+    pub fn now(&self) -> DateTime {
+        self.shared.lock().now()
+    }
+
+    /// Sets the router's wall clock, as `/system/clock/set date=... time=...` does.
+    pub fn set_clock(&self, now: DateTime) {
+        self.shared.lock().set_now(now);
+    }
+
+    /// A hotspot client logs in with `user` and `password` from `mac` and `ip` (empty: the
+    /// simulator picks a free MAC or address); returns the `/ip/hotspot/active` `.id`.
+    ///
+    /// Refusals carry the hotspot's own words: `invalid username or password` (unknown
+    /// user, wrong password, disabled user), `no more sessions are allowed for user NAME`
+    /// (`shared-users`), `user NAME has reached uptime limit` / `traffic limit`, `user NAME
+    /// is not allowed to log in from this MAC address` (a MAC-locked voucher). When the
+    /// user's profile has MIKHMON's on-login header, the first login writes the expiry into
+    /// the user's comment, records the sale under `/system/script` and locks the MAC, as the
+    /// script does on a real router, with dates in the form of the simulated version.
+    pub fn hotspot_login(
+        &self,
+        user: &str,
+        password: &str,
+        mac: &str,
+        ip: &str,
+    ) -> Result<String, Error> {
+        let mut st = self.shared.lock();
+        let id = session::hotspot_login(&mut st, user.as_bytes(), password.as_bytes(), mac, ip)?;
+        Ok(format!("*{id:X}"))
+    }
+
+    /// Every session of `user` logs out from the status page (`logged out: user request`);
+    /// returns how many there were (none is an error).
+    pub fn hotspot_logout(&self, user: &str) -> Result<usize, Error> {
+        Ok(session::hotspot_logout(
+            &mut self.shared.lock(),
+            user.as_bytes(),
+        )?)
+    }
+
+    /// A PPPoE client dials in as `name` from `caller_id` (its MAC; empty: one is picked);
+    /// returns the `/ppp/active` `.id`. The session gets a `<pppoe-NAME>` interface, a
+    /// dynamic simple queue when the profile has a rate-limit, and an address-list entry when
+    /// it has an address-list. When the router removes the session, the client dials again
+    /// after [`SimConfig::ppp_redial_after`] seconds with whatever profile the secret has then,
+    /// and keeps trying while the secret is disabled.
+    pub fn ppp_connect(
+        &self,
+        name: &str,
+        password: &str,
+        caller_id: &str,
+    ) -> Result<String, Error> {
+        let mut st = self.shared.lock();
+        let id = session::ppp_connect(&mut st, name.as_bytes(), password.as_bytes(), caller_id)?;
+        Ok(format!("*{id:X}"))
+    }
+
+    /// The PPPoE client `name` hangs up (`peer-request`) and stops dialling.
+    pub fn ppp_disconnect(&self, name: &str) -> Result<(), Error> {
+        Ok(session::ppp_disconnect(
+            &mut self.shared.lock(),
+            name.as_bytes(),
+        )?)
+    }
 }
 
 /// The default network: a home ISP's router with a WAN uplink, a LAN bridge, hosts with
@@ -393,6 +502,11 @@ impl SimHandle {
 fn initial_state(config: &SimConfig) -> Result<State, Error> {
     let mut st = State::new(config.version);
     st.traffic = traffic::Traffic::new(config.seed);
+    st.admin = config.user.clone();
+    st.sessions = session::Sessions::new(config.seed, config.max_sessions, config.redial_after);
+    if let Some(start) = config.clock {
+        st.set_now(start);
+    }
     let iface = st.menu_by_kind(MenuKind::Interface);
     let ifaces: &[(&str, &str, &str, &str)] = &[
         ("ether1", "ether", "48:A9:8A:10:00:01", "WAN"),
@@ -550,6 +664,33 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
             &[("name", &name), ("target", &target), ("max-limit", limit)],
         );
     }
+    let hs_profile = st.menu_by_kind(MenuKind::HotspotProfile);
+    st.insert_builtin(hs_profile, 0, &[("name", "default")]);
+    let hotspot = st.menu_by_kind(MenuKind::HotspotServer);
+    st.insert_raw(
+        hotspot,
+        &[
+            ("name", "hotspot1"),
+            ("interface", "bridge"),
+            ("address-pool", "hs-pool-1"),
+            ("profile", "hsprof1"),
+        ],
+    );
+    let ppp_profile = st.menu_by_kind(MenuKind::PppProfile);
+    st.insert_builtin(
+        ppp_profile,
+        0,
+        &[("name", "default"), ("change-tcp-mss", "yes")],
+    );
+    st.insert_builtin(
+        ppp_profile,
+        0xFFFF_FFFE,
+        &[
+            ("name", "default-encryption"),
+            ("change-tcp-mss", "yes"),
+            ("use-encryption", "yes"),
+        ],
+    );
     if let Some(text) = &config.state_rsc {
         // queue-model's parser checks the sections it models (queues, layer7, mangle, filter)
         // with RouterOS's escapes and values; its errors point at line and column.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use ros_sim::{SimConfig, Simulator, Version};
+use ros_sim::{DateTime, SimConfig, Simulator, Version};
 
 /// A RouterOS API simulator: a fake MikroTik router for tests, demos and development.
 #[derive(Debug, Parser)]
@@ -49,6 +49,12 @@ struct Args {
     /// An /export-style configuration to load at start.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// The wall clock at start, `YYYY-MM-DD HH:MM:SS` or `mmm/dd/yyyy HH:MM:SS`.
+    #[arg(long, value_name = "DATE TIME")]
+    clock: Option<DateTime>,
+    /// Seconds before a PPPoE client whose session was removed dials again.
+    #[arg(long, default_value_t = 5, value_name = "SECS")]
+    ppp_redial_after: u64,
 }
 
 #[tokio::main]
@@ -69,7 +75,11 @@ async fn run() -> anyhow::Result<()> {
         .version(args.version)
         .queues(args.queues)
         .hosts(args.hosts)
-        .seed(args.seed);
+        .seed(args.seed)
+        .ppp_redial_after(args.ppp_redial_after);
+    if let Some(start) = args.clock {
+        config.clock(start);
+    }
     if let Some(path) = &args.state {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;

@@ -50,7 +50,11 @@ impl Shared {
     /// Advances the model by `n` seconds and wakes streaming commands.
     pub fn tick(&self, n: u64) {
         for _ in 0..n {
-            crate::traffic::tick(&mut self.lock());
+            {
+                let mut st = self.lock();
+                crate::traffic::tick(&mut st);
+                crate::session::tick(&mut st);
+            }
             self.ticks.send_modify(|t| *t += 1);
         }
     }
@@ -366,6 +370,40 @@ impl Session {
             (MenuKind::Interface, "monitor-traffic") => {
                 self.stream(&req, StreamKind::Monitor).await
             }
+            (MenuKind::Clock, "set") => {
+                let result = self.shared.lock().set_clock(menu, &settable(&req));
+                match result {
+                    Ok(()) => {
+                        self.send(done(tag)).await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
+            (MenuKind::HotspotUser, "reset-counters") => {
+                let ids = req
+                    .attributes
+                    .get(".id")
+                    .or_else(|| req.attributes.get("numbers"));
+                let result = {
+                    let mut st = self.shared.lock();
+                    match ids.map(|ids| st.resolve(menu, ids)) {
+                        None => Err(Failure::no_such_item()),
+                        Some(Err(f)) => Err(f),
+                        Some(Ok(pos)) => {
+                            st.reset_counters(menu, &pos);
+                            Ok(())
+                        }
+                    }
+                };
+                match result {
+                    Ok(()) => {
+                        self.send(done(tag)).await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
             (MenuKind::Identity, "set") => {
                 let result = {
                     let mut st = self.shared.lock();
@@ -395,9 +433,9 @@ impl Session {
                 }
             }
             (k, "set" | "remove" | "enable" | "disable")
-                if k != MenuKind::Resource && k != MenuKind::Log =>
+                if !matches!(k, MenuKind::Resource | MenuKind::Log | MenuKind::Clock) =>
             {
-                if verb == "remove" && !schema::MENUS[menu].addable {
+                if verb == "remove" && !schema::MENUS[menu].removable() {
                     return self.unknown(path, verb, tag).await;
                 }
                 let ids = req

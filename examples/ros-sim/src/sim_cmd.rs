@@ -71,6 +71,11 @@ fn arg(req: &Request, name: &str) -> Option<String> {
     req.attributes.get_string_lossy(name)
 }
 
+/// An argument's bytes (names and passwords need not be UTF-8).
+fn bytes<'a>(req: &'a Request, name: &str) -> &'a [u8] {
+    req.attributes.get(name).unwrap_or_default()
+}
+
 fn number<T: std::str::FromStr>(req: &Request, name: &str, default: T) -> Result<T, Failure> {
     match arg(req, name) {
         None => Ok(default),
@@ -110,6 +115,35 @@ pub(crate) fn run(shared: &Shared, name: &str, req: &Request) -> Result<Option<S
         "interface-down" | "interface-up" => {
             let iface = arg(req, "interface").unwrap_or_default();
             link(&mut shared.lock(), &iface, name == "interface-up")?;
+            Ok(None)
+        }
+        "hotspot/login" => {
+            let mut st = shared.lock();
+            let id = crate::session::hotspot_login(
+                &mut st,
+                bytes(req, "user"),
+                bytes(req, "password"),
+                &arg(req, "mac-address").unwrap_or_default(),
+                &arg(req, "address").unwrap_or_default(),
+            )?;
+            Ok(Some(format!("*{id:X}")))
+        }
+        "hotspot/logout" => {
+            crate::session::hotspot_logout(&mut shared.lock(), bytes(req, "user"))?;
+            Ok(None)
+        }
+        "ppp/connect" => {
+            let mut st = shared.lock();
+            let id = crate::session::ppp_connect(
+                &mut st,
+                bytes(req, "name"),
+                bytes(req, "password"),
+                &arg(req, "caller-id").unwrap_or_default(),
+            )?;
+            Ok(Some(format!("*{id:X}")))
+        }
+        "ppp/disconnect" => {
+            crate::session::ppp_disconnect(&mut shared.lock(), bytes(req, "name"))?;
             Ok(None)
         }
         "log" => {

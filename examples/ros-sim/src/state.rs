@@ -11,6 +11,7 @@ use crate::schema::{Kind, MenuKind, MenuSpec, MENUS};
 use crate::traffic::Traffic;
 use crate::validate;
 use crate::Version;
+use queue_model::clock::{Date, DateStyle, DateTime, TimeOfDay};
 
 /// A command failure: the `!trap` a router answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,8 @@ pub(crate) struct Item {
     pub running: bool,
     /// Interfaces: times the link went down.
     pub link_downs: u32,
+    /// Made by the router for a session (a PPP interface, its queue, an address-list entry).
+    pub dynamic: bool,
 }
 
 impl Item {
@@ -97,7 +100,18 @@ impl Menu {
     }
 
     pub fn position(&self, id: u32) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+        // Ids grow as items are added, so a menu is usually sorted by id.
+        match self.items.binary_search_by_key(&id, |i| i.id) {
+            Ok(pos) => Some(pos),
+            Err(_) => self.items.iter().position(|i| i.id == id),
+        }
+    }
+
+    /// The position of the first item whose property `name` is `value` (bytes).
+    pub fn find(&self, name: &str, value: &[u8]) -> Option<usize> {
+        self.items
+            .iter()
+            .position(|it| self.raw(it, name) == Some(value))
     }
 }
 
@@ -126,6 +140,12 @@ pub(crate) struct State {
     pub board_name: String,
     /// Ticks performed (the model's clock, one second each).
     pub ticks: u64,
+    /// The wall clock at boot (uptime 0), in seconds since 1970 on the router's local clock.
+    pub clock_base: i64,
+    /// The API user, owner of scripts added without one.
+    pub admin: String,
+    /// Hotspot and PPP sessions: limits and the PPPoE clients that redial.
+    pub sessions: crate::session::Sessions,
 }
 
 /// A row as printed: `(name, value)` in the menu's order, `.id` first.
@@ -152,7 +172,31 @@ impl State {
             traffic: Traffic::default(),
             board_name: "hAP ax^3".into(),
             ticks: 0,
+            clock_base: DEFAULT_CLOCK,
+            admin: "admin".into(),
+            sessions: crate::session::Sessions::default(),
         }
+    }
+
+    /// The router's wall clock now.
+    pub fn now(&self) -> DateTime {
+        let secs = self
+            .clock_base
+            .saturating_add(i64::try_from(self.uptime).unwrap_or(i64::MAX));
+        DateTime::from_seconds_since_epoch(secs)
+            .or_else(|| DateTime::from_seconds_since_epoch(DEFAULT_CLOCK))
+            .unwrap_or(DateTime::new(Date::EPOCH, TimeOfDay::MIDNIGHT))
+    }
+
+    /// Sets the wall clock to `t` (the uptime goes on).
+    pub fn set_now(&mut self, t: DateTime) {
+        let up = i64::try_from(self.uptime).unwrap_or(i64::MAX);
+        self.clock_base = t.seconds_since_epoch().saturating_sub(up);
+    }
+
+    /// How this version writes dates.
+    pub fn date_style(&self) -> DateStyle {
+        self.version.date_style()
     }
 
     pub fn menu_index(&self, path: &str) -> Option<usize> {
@@ -176,9 +220,31 @@ impl State {
 
     /// Inserts an item without validation (initial configuration, simulator events).
     pub fn insert_raw(&mut self, menu: usize, values: &[(&str, &str)]) -> u32 {
+        let values: Vec<(&str, &[u8])> = values.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
         let id = self.alloc_id();
+        self.insert_item(menu, id, &values, false);
+        id
+    }
+
+    /// Inserts an item the router made for a session (`dynamic=true`), values as bytes.
+    pub fn insert_dynamic(&mut self, menu: usize, values: &[(&str, &[u8])]) -> u32 {
+        let id = self.alloc_id();
+        self.insert_item(menu, id, values, true);
+        id
+    }
+
+    /// Inserts a built-in item with a fixed id (`*0` for `default`, `*FFFFFFFE`).
+    pub fn insert_builtin(&mut self, menu: usize, id: u32, values: &[(&str, &str)]) {
+        let values: Vec<(&str, &[u8])> = values.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
+        self.insert_item(menu, id, &values, false);
+        if let Some(m) = self.menus.get_mut(menu) {
+            m.items.sort_by_key(|i| i.id);
+        }
+    }
+
+    fn insert_item(&mut self, menu: usize, id: u32, values: &[(&str, &[u8])], dynamic: bool) {
         let Some(m) = self.menus.get_mut(menu) else {
-            return id;
+            return;
         };
         let mut item = Item {
             id,
@@ -186,10 +252,11 @@ impl State {
             stats: [0; 8],
             running: true,
             link_downs: 0,
+            dynamic,
         };
         for (n, v) in values {
             if let Some(idx) = m.spec.prop_index(n.as_bytes()) {
-                item.set(idx, v.as_bytes().into());
+                item.set(idx, (*v).into());
             }
         }
         m.items.push(item);
@@ -198,12 +265,35 @@ impl State {
             m.items.remove(0);
         }
         self.notify(menu, id, false);
-        id
+    }
+
+    /// Removes items by id without the effects of an API `remove` (for sessions that end on
+    /// their own); returns the removed items.
+    pub fn remove_ids(&mut self, menu: usize, ids: &[u32]) -> Vec<Item> {
+        let Some(m) = self.menus.get_mut(menu) else {
+            return Vec::new();
+        };
+        let mut removed = Vec::new();
+        m.items.retain(|it| {
+            if ids.contains(&it.id) {
+                removed.push(it.clone());
+                false
+            } else {
+                true
+            }
+        });
+        if !removed.is_empty() {
+            m.generation += 1;
+        }
+        for it in &removed {
+            self.notify(menu, it.id, true);
+        }
+        removed
     }
 
     /// Appends a log line.
     pub fn log(&mut self, topics: &str, message: &str) {
-        let time = format_clock(self.uptime);
+        let time = self.now().time.to_string();
         let menu = self.menu_by_kind(MenuKind::Log);
         self.insert_raw(
             menu,
@@ -249,6 +339,7 @@ impl State {
             stats: [0; 8],
             running: true,
             link_downs: 0,
+            dynamic: false,
         };
         let mut attrs = attrs.to_vec();
         if spec.kind == MenuKind::Queue && !attrs.iter().any(|(n, v)| n == "name" && !v.is_empty())
@@ -266,6 +357,7 @@ impl State {
             attrs.push(("name".into(), format!("queue{n}").into_bytes()));
         }
         self.apply(menu, &mut item, &attrs, None)?;
+        self.fill_defaults(menu, &mut item);
         for req in spec.required {
             let idx = spec.prop_index(req.as_bytes());
             if idx.and_then(|i| item.get(i)).is_none() {
@@ -278,6 +370,10 @@ impl State {
         let id = item.id;
         let m = &mut self.menus[menu];
         m.items.push(item);
+        if m.items.len() >= 2 && m.items[m.items.len() - 2].id > id {
+            // Behind a built-in with a high id (`*FFFFFFFE`), which prints last.
+            m.items.sort_by_key(|i| i.id);
+        }
         m.generation += 1;
         self.notify(menu, id, false);
         Ok(id)
@@ -308,20 +404,65 @@ impl State {
         Ok(())
     }
 
-    /// `remove`.
+    /// `remove`: a session removed is logged out (and a PPPoE client redials).
     pub fn remove(&mut self, menu: usize, positions: &[usize]) -> Result<(), Failure> {
-        let m = self.menus.get_mut(menu).ok_or_else(Failure::no_such_item)?;
+        let m = self.menus.get(menu).ok_or_else(Failure::no_such_item)?;
         let mut ids: Vec<u32> = positions
             .iter()
             .filter_map(|&p| m.items.get(p).map(|i| i.id))
             .collect();
+        ids.sort_unstable();
         ids.dedup();
-        m.items.retain(|it| !ids.contains(&it.id));
-        m.generation += 1;
-        for id in ids {
-            self.notify(menu, id, true);
+        let kind = m.spec.kind;
+        if matches!(kind, MenuKind::HotspotProfile | MenuKind::PppProfile)
+            && ids.iter().any(|&id| is_builtin(id))
+        {
+            return Err(Failure::new(None, "failure: cannot remove default profile"));
         }
+        let removed = self.remove_ids(menu, &ids);
+        crate::session::removed(self, kind, &removed);
         Ok(())
+    }
+
+    /// `reset-counters` (hotspot users): uptime and byte counters back to zero.
+    pub fn reset_counters(&mut self, menu: usize, positions: &[usize]) {
+        let mut ids = Vec::new();
+        if let Some(m) = self.menus.get_mut(menu) {
+            for &p in positions {
+                if let Some(item) = m.items.get_mut(p) {
+                    item.stats = [0; 8];
+                    ids.push(item.id);
+                }
+            }
+            m.generation += 1;
+        }
+        for id in ids {
+            self.notify(menu, id, false);
+        }
+    }
+
+    /// Values a new item gets from the router's state rather than from a fixed default.
+    fn fill_defaults(&self, menu: usize, item: &mut Item) {
+        let spec = self.menus[menu].spec;
+        let mut put = |name: &str, value: &[u8]| {
+            if let Some(idx) = spec.prop_index(name.as_bytes()) {
+                if item.get(idx).is_none() {
+                    item.set(idx, value.into());
+                }
+            }
+        };
+        match spec.kind {
+            MenuKind::Script => put("owner", self.admin.as_bytes()),
+            MenuKind::Scheduler => {
+                put("owner", self.admin.as_bytes());
+                put(
+                    "start-date",
+                    self.now().date.render(self.date_style()).as_bytes(),
+                );
+                put("start-time", b"startup");
+            }
+            _ => {}
+        }
     }
 
     /// Checks and applies `name=value` attributes to an item (not yet stored).
@@ -371,7 +512,7 @@ impl State {
                 .and_then(|i| i.get(idx))
                 .map(Cow::Borrowed)
                 .or_else(|| {
-                    self.resource_value(prop.name)
+                    self.singleton_value(spec.kind, prop.name)
                         .map(|v| Cow::Owned(v.into_bytes()))
                 })
                 .or_else(|| prop.default.map(|d| Cow::Borrowed(d.as_bytes())));
@@ -380,6 +521,50 @@ impl State {
             }
         }
         row
+    }
+
+    fn singleton_value(&self, kind: MenuKind, name: &str) -> Option<String> {
+        match kind {
+            MenuKind::Resource => self.resource_value(name),
+            MenuKind::Clock => {
+                let now = self.now();
+                match name {
+                    "time" => Some(now.time.to_string()),
+                    "date" => Some(now.date.render(self.date_style())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `/system/clock/set`: `date` (either form) and `time` move the wall clock; the time
+    /// zone settings are kept as given.
+    pub fn set_clock(&mut self, menu: usize, attrs: &[(String, Vec<u8>)]) -> Result<(), Failure> {
+        let mut now = self.now();
+        let mut rest = Vec::new();
+        for (name, value) in attrs {
+            let text = std::str::from_utf8(value).ok();
+            match name.as_str() {
+                "date" => {
+                    now.date = text
+                        .and_then(|t| t.parse().ok())
+                        .ok_or_else(|| bad_value("date"))?;
+                }
+                "time" => {
+                    now.time = text
+                        .and_then(|t| t.parse().ok())
+                        .ok_or_else(|| bad_value("time"))?;
+                }
+                _ => rest.push((name.clone(), value.clone())),
+            }
+        }
+        if self.menus[menu].items.is_empty() {
+            self.insert_raw(menu, &[]);
+        }
+        self.set(menu, &[0], &rest)?;
+        self.set_now(now);
+        Ok(())
     }
 
     fn resource_value(&self, name: &str) -> Option<String> {
@@ -444,7 +629,7 @@ impl State {
                         | MenuKind::AddressList
                         | MenuKind::Lease,
                         "dynamic",
-                    ) => Cow::Borrowed(b"false"),
+                    ) => flag(item.dynamic),
                     (MenuKind::Mangle | MenuKind::Filter, "bytes") => number(s[0]),
                     (MenuKind::Mangle | MenuKind::Filter, "packets") => number(s[1]),
                     (MenuKind::Interface, "actual-mtu") => match m.raw(item, "mtu") {
@@ -478,6 +663,24 @@ impl State {
                     (MenuKind::AddressList, "creation-time") => {
                         Cow::Borrowed(b"2025-03-20 10:00:00")
                     }
+                    (MenuKind::Interface, "dynamic") => flag(item.dynamic),
+                    (MenuKind::HotspotProfile, "default") => flag(item.id == 0),
+                    (MenuKind::PppProfile, "default") => flag(is_builtin(item.id)),
+                    (MenuKind::Scheduler, "next-run") => match self.next_run(m, item) {
+                        Some(t) => Cow::Owned(t.render(self.date_style()).into_bytes()),
+                        None => return false,
+                    },
+                    (
+                        MenuKind::HotspotUser
+                        | MenuKind::HotspotActive
+                        | MenuKind::HotspotHost
+                        | MenuKind::HotspotCookie
+                        | MenuKind::PppActive,
+                        _,
+                    ) => match crate::session::computed(self, kind, item, name) {
+                        Some(v) => Cow::Owned(v.into_bytes()),
+                        None => return false,
+                    },
                     _ => return false,
                 };
                 out.extend_from_slice(&text);
@@ -537,6 +740,56 @@ impl State {
     }
 }
 
+impl State {
+    /// A scheduler's next run: its start, then every `interval`, the first one after now.
+    fn next_run(&self, m: &Menu, item: &Item) -> Option<DateTime> {
+        if m.value(item, "disabled") == Some("true") {
+            return None;
+        }
+        let interval = m
+            .value(item, "interval")
+            .and_then(|v| v.parse::<queue_model::Time>().ok())
+            .map_or(0, |t| t.as_millis() / 1000);
+        let start = match m.value(item, "start-time")? {
+            "startup" => self.clock_base.saturating_add(3),
+            t => {
+                let date: Date = m.value(item, "start-date")?.parse().ok()?;
+                DateTime::new(date, t.parse().ok()?).seconds_since_epoch()
+            }
+        };
+        let now = self.now().seconds_since_epoch();
+        let next = if start > now {
+            start
+        } else if interval > 0 {
+            let interval = i64::try_from(interval).ok()?;
+            start.checked_add(((now - start) / interval + 1).checked_mul(interval)?)?
+        } else {
+            return None;
+        };
+        DateTime::from_seconds_since_epoch(next)
+    }
+}
+
+/// The ids of built-in profiles: `*0` (`default`) and `*FFFFFFFE` (PPP's
+/// `default-encryption`).
+pub(crate) fn is_builtin(id: u32) -> bool {
+    id == 0 || id == 0xFFFF_FFFE
+}
+
+/// The wall clock at boot unless configured: 2025-03-20 08:00:00.
+pub(crate) const DEFAULT_CLOCK: i64 = 1_742_457_600;
+
+fn flag(b: bool) -> Cow<'static, [u8]> {
+    Cow::Borrowed(if b { b"true" } else { b"false" })
+}
+
+fn bad_value(name: &str) -> Failure {
+    Failure::new(
+        Some(TrapCategory::ArgumentValue),
+        format!("invalid value for argument {name}"),
+    )
+}
+
 /// Appends `n` in upper-case hexadecimal, as RouterOS writes item ids (`*1A`).
 fn push_hex(out: &mut Vec<u8>, n: u32) {
     let digits = 8 - n.leading_zeros().min(28) / 4;
@@ -563,10 +816,4 @@ pub(crate) fn format_duration(mut secs: u64) -> String {
         out.push_str(&format!("{secs}s"));
     }
     out
-}
-
-/// A wall-clock-looking time for log lines, counted from the simulated boot.
-pub(crate) fn format_clock(uptime: u64) -> String {
-    let t = 8 * 3600 + uptime;
-    format!("{:02}:{:02}:{:02}", (t / 3600) % 24, (t / 60) % 60, t % 60)
 }

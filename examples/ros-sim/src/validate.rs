@@ -115,6 +115,27 @@ pub(crate) fn value(kind: Kind, name: &str, raw: &[u8]) -> Result<Option<Vec<u8>
                 let b = parse_time(b).ok_or_else(|| bad_value(name))?;
                 format!("{a}s/{b}s")
             }
+            Kind::Duration => value
+                .parse::<queue_model::Time>()
+                .map_err(|_| bad_value(name))?
+                .to_string(),
+            Kind::Mac => value
+                .parse::<queue_model::MacAddress>()
+                .map_err(|_| bad_value(name))?
+                .to_string(),
+            Kind::Ipv4 => value
+                .parse::<std::net::Ipv4Addr>()
+                .map_err(|_| bad_value(name))?
+                .to_string(),
+            Kind::CountOrUnlimited => match value {
+                "unlimited" => value.to_owned(),
+                v => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| bad_value(name))?
+                    .to_string(),
+            },
             Kind::ReadOnly => return Err(Failure::new(None, "unknown parameter")),
         }
         .into_bytes(),
@@ -259,6 +280,26 @@ pub(crate) fn item(
                     if parse_net(a.trim_start_matches('!')).is_none() {
                         return Err(bad_value(name));
                     }
+                }
+            }
+        }
+        MenuKind::HotspotUser | MenuKind::PppSecret => {
+            let kind = if spec.kind == MenuKind::HotspotUser {
+                MenuKind::HotspotProfile
+            } else {
+                MenuKind::PppProfile
+            };
+            if let Some(profile) = menu.raw(item, "profile") {
+                let pm = &state.menus[state.menu_by_kind(kind)];
+                if pm.find("name", profile).is_none() {
+                    return Err(Failure::no_match("profile"));
+                }
+            }
+        }
+        MenuKind::HotspotServer => {
+            if let Some(i) = menu.value(item, "interface") {
+                if state.interface_rates(i).is_none() {
+                    return Err(Failure::no_match("interface"));
                 }
             }
         }

@@ -1,13 +1,15 @@
 //! `rosctl`: the command-line tool for MikroTik RouterOS.
 //!
 //! Subcommands: `api` (API console), `l7` (Layer 7 patterns), `queue` (simple queues),
-//! `notify` (Telegram, WhatsApp Cloud API, WhatsApp HTTP gateways).
+//! `hotspot` (vouchers, sales reports, profiles), `notify` (Telegram, WhatsApp Cloud API,
+//! WhatsApp HTTP gateways).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod api;
+mod hotspot;
 mod l7;
 mod notify;
 mod queue;
@@ -33,6 +35,9 @@ enum Cmd {
     /// Lint, plan, apply and simulate simple queues.
     #[command(subcommand)]
     Queue(queue::Cmd),
+    /// Hotspot vouchers (MIKHMON-compatible), sales reports and profiles.
+    #[command(subcommand)]
+    Hotspot(hotspot::Cmd),
     /// Send messages to a Telegram chat or a WhatsApp number.
     Notify(notify::Args),
 }
@@ -44,6 +49,7 @@ async fn main() -> ExitCode {
         Cmd::Api(args) => api::run(args, &cli.router).await,
         Cmd::L7(cmd) => l7::run(cmd).await,
         Cmd::Queue(cmd) => queue::run(cmd, &cli.router).await,
+        Cmd::Hotspot(cmd) => hotspot::run(cmd, &cli.router).await,
         Cmd::Notify(args) => notify::run(args).await,
     };
     match result {

@@ -849,6 +849,30 @@ fn split_sep(s: &[u8]) -> Vec<&[u8]> {
 }
 
 impl SalesRecord {
+    /// A sale of `user` at `price` on `date` at `time`; the other fields are empty until set.
+    ///
+    /// ```
+    /// use queue_model::clock::DateStyle;
+    /// use queue_model::hotspot::mikhmon::{Amount, SalesRecord};
+    /// let mut r = SalesRecord::new("2024-07-15".parse()?, "10:23:45".parse()?, "abk37", Amount(5000));
+    /// r.profile = "1Day".into();
+    /// assert_eq!(r.script_name(DateStyle::Legacy).to_string(), "jul/15/2024-|-10:23:45-|-abk37-|-5000-|--|--|--|-1Day-|-");
+    /// # Ok::<(), queue_model::ValueError>(())
+    /// ```
+    pub fn new(date: Date, time: TimeOfDay, user: impl Into<Text>, price: Amount) -> Self {
+        SalesRecord {
+            date,
+            time,
+            user: user.into(),
+            price,
+            address: Text::new(),
+            mac: Text::new(),
+            validity: Text::new(),
+            profile: Text::new(),
+            comment: Text::new(),
+        }
+    }
+
     /// Reads a record from its script name.
     pub fn parse(name: &[u8]) -> Result<Self, MikhmonError> {
         if name.len() > MAX_RECORD {
