@@ -45,6 +45,8 @@ pub mod rsc;
 mod secret;
 pub mod sim;
 mod text;
+mod tree;
+mod tree_check;
 mod validate;
 mod value;
 
@@ -61,5 +63,7 @@ pub use plan::{apply, plan, Change, Menu};
 pub use rate_limit::{RateLimit, RateLimitProblem};
 pub use secret::Password;
 pub use text::Text;
+pub use tree::{PcqClassifier, QueueKind, QueueTree, QueueType, BUILTIN_QUEUE_TYPES};
+pub use tree_check::MAX_PACKET_MARKS;
 pub use validate::{check_layer7_regexp, validate, Diagnostic, Severity, Subject, MAX_DEPTH};
 pub use value::{Direction, Rate, Ratio, Target, Time, TimeWindow, UpDown, Weekday};

@@ -87,6 +87,10 @@ pub enum Subject {
     PppSecret(Text),
     /// A PPP profile, by name.
     PppProfile(Text),
+    /// A queue tree entry, by name.
+    QueueTree(Text),
+    /// A queue type, by name.
+    QueueType(Text),
 }
 
 impl fmt::Display for Subject {
@@ -100,6 +104,8 @@ impl fmt::Display for Subject {
             Subject::HotspotUserProfile(n) => write!(f, "hotspot user profile `{n}`"),
             Subject::PppSecret(n) => write!(f, "PPP secret `{n}`"),
             Subject::PppProfile(n) => write!(f, "PPP profile `{n}`"),
+            Subject::QueueTree(n) => write!(f, "queue tree `{n}`"),
+            Subject::QueueType(n) => write!(f, "queue type `{n}`"),
         }
     }
 }
@@ -116,6 +122,8 @@ pub struct Diagnostic {
     pub subject: Subject,
     /// A plain-language explanation.
     pub message: String,
+    /// How to correct it, when there is one obvious way.
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -130,7 +138,13 @@ impl Diagnostic {
             code,
             subject,
             message,
+            fix: None,
         }
+    }
+
+    pub(crate) fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
     }
 
     /// True for errors.
@@ -153,7 +167,11 @@ impl fmt::Display for Diagnostic {
             f,
             "{}[{}]: {}: {}",
             self.severity, self.code, self.subject, self.message
-        )
+        )?;
+        if let Some(fix) = &self.fix {
+            write!(f, " (fix: {fix})")?;
+        }
+        Ok(())
     }
 }
 
@@ -232,7 +250,8 @@ pub(crate) fn depths(parents: &[Option<usize>]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Checks a configuration; diagnostics come in queue order, then Layer 7 protocols and rules.
+/// Checks a configuration; diagnostics come in queue order, then Layer 7 protocols, queue
+/// trees and types, mangle and filter rules, hotspot and PPP items.
 ///
 /// ```
 /// let cfg = queue_model::rsc::parse(
@@ -428,6 +447,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
         }
     }
     check_layer7(config, &mut out);
+    crate::tree_check::check(config, &mut out);
     crate::hotspot::check(config, &mut out);
     crate::ppp::check(config, &mut out);
     out
