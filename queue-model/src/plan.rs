@@ -57,6 +57,15 @@ pub enum Menu {
 }
 
 impl Menu {
+    /// Every menu [`plan`] covers, in the order it plans them.
+    pub const ALL: [Menu; 5] = [
+        Menu::Layer7Protocol,
+        Menu::QueueType,
+        Menu::Mangle,
+        Menu::SimpleQueue,
+        Menu::QueueTree,
+    ];
+
     /// The CLI path, e.g. `/queue simple`.
     pub fn cli_path(self) -> &'static str {
         match self {
@@ -258,18 +267,39 @@ impl fmt::Display for Change {
 /// `place-before` the next desired rule that exists; rules without a comment cannot be
 /// addressed and are not planned (they are neither added, changed nor removed).
 pub fn plan(current: &Config, desired: &Config) -> Vec<Change> {
-    let mut out = plan_menu(
-        Menu::Layer7Protocol,
-        &current.layer7_protocols,
-        &desired.layer7_protocols,
-        |_: &[Layer7Protocol]| None,
-    );
-    out.extend(plan_menu(
-        Menu::QueueType,
-        &current.queue_types,
-        &desired.queue_types,
-        |_: &[QueueType]| None,
-    ));
+    plan_menus(current, desired, &Menu::ALL)
+}
+
+/// [`plan`] restricted to some menus: a caller that read only `/queue simple` and
+/// `/ip firewall layer7-protocol` from a router plans those two, and does not re-add the trees
+/// or mangle rules of a desired script it never compared with the router's.
+///
+/// ```
+/// use queue_model::{plan_menus, rsc, Config, Menu};
+/// let desired = rsc::parse("/queue tree\nadd name=t parent=global\n")?;
+/// assert!(plan_menus(&Config::default(), &desired, &[Menu::SimpleQueue]).is_empty());
+/// assert_eq!(plan_menus(&Config::default(), &desired, &[Menu::QueueTree]).len(), 1);
+/// # Ok::<(), queue_model::RscError>(())
+/// ```
+pub fn plan_menus(current: &Config, desired: &Config, menus: &[Menu]) -> Vec<Change> {
+    let want = |m: Menu| menus.contains(&m);
+    let mut out = Vec::new();
+    if want(Menu::Layer7Protocol) {
+        out.extend(plan_menu(
+            Menu::Layer7Protocol,
+            &current.layer7_protocols,
+            &desired.layer7_protocols,
+            |_: &[Layer7Protocol]| None,
+        ));
+    }
+    if want(Menu::QueueType) {
+        out.extend(plan_menu(
+            Menu::QueueType,
+            &current.queue_types,
+            &desired.queue_types,
+            |_: &[QueueType]| None,
+        ));
+    }
     let commented = |rules: &[FirewallRule]| -> Vec<FirewallRule> {
         rules
             .iter()
@@ -277,27 +307,33 @@ pub fn plan(current: &Config, desired: &Config) -> Vec<Change> {
             .cloned()
             .collect()
     };
-    out.extend(plan_menu(
-        Menu::Mangle,
-        &commented(&current.mangle),
-        &commented(&desired.mangle),
-        |_: &[FirewallRule]| None,
-    ));
-    out.extend(plan_menu(
-        Menu::SimpleQueue,
-        &current.queues,
-        &desired.queues,
-        |qs: &[SimpleQueue]| {
-            let (parents, _) = parent_indices(qs);
-            Some(depths(&parents))
-        },
-    ));
-    out.extend(plan_menu(
-        Menu::QueueTree,
-        &current.queue_trees,
-        &desired.queue_trees,
-        |ts: &[QueueTree]| Some(depths(&tree_parents(ts))),
-    ));
+    if want(Menu::Mangle) {
+        out.extend(plan_menu(
+            Menu::Mangle,
+            &commented(&current.mangle),
+            &commented(&desired.mangle),
+            |_: &[FirewallRule]| None,
+        ));
+    }
+    if want(Menu::SimpleQueue) {
+        out.extend(plan_menu(
+            Menu::SimpleQueue,
+            &current.queues,
+            &desired.queues,
+            |qs: &[SimpleQueue]| {
+                let (parents, _) = parent_indices(qs);
+                Some(depths(&parents))
+            },
+        ));
+    }
+    if want(Menu::QueueTree) {
+        out.extend(plan_menu(
+            Menu::QueueTree,
+            &current.queue_trees,
+            &desired.queue_trees,
+            |ts: &[QueueTree]| Some(depths(&tree_parents(ts))),
+        ));
+    }
     out
 }
 
