@@ -1,6 +1,8 @@
-//! Typed MikroTik RouterOS simple queues and Layer 7 rules: validate them, read and write them
+//! Typed MikroTik RouterOS simple queues, queue trees and types, mangle and Layer 7 rules:
+//! validate them, read and write them
 //! as `.rsc` script and API attribute maps, plan the commands that turn one configuration into
-//! another, and simulate how HTB and burst share the bandwidth. Hotspot users and profiles
+//! another, and simulate how HTB and burst share the bandwidth (PCQ's per-user sub-queues
+//! included, for queue trees: [`sim::TreeSimulation`]). Hotspot users and profiles
 //! ([`hotspot`], with MIKHMON's voucher and sales formats) and PPP secrets and profiles
 //! ([`ppp`]) are modelled the same way, with the rate-limit string as [`RateLimit`].
 //!

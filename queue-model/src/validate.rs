@@ -37,6 +37,23 @@
 //! | `mikhmon-header` | warning | an on-login that starts like MIKHMON's header but does not parse |
 //! | `limit-bytes-above-total` | warning | a hotspot user's limit-bytes-in/-out above its limit-bytes-total |
 //! | `caller-id-format` | error/warning | a PPPoE caller-id that is not a MAC in capitals (error); a PPTP/L2TP/SSTP/OVPN caller-id that is not an address, or a lower-case MAC on service `any` (warning) |
+//! | `tree-packet-mark-never-set` | warning | a queue tree's packet-mark is set by no enabled mark-packet rule (`no-mark` needs none) |
+//! | `connection-mark-as-packet-mark` | warning | a queue (tree or simple) takes a mark that only mark-connection rules set |
+//! | `mangle-rule-unreachable` | warning | an earlier rule of the chain with passthrough=no (or accept/drop) matches every packet of this marking rule |
+//! | `mark-overwritten` | warning | a mark set with passthrough=yes is replaced by a later rule of the chain that matches all those packets |
+//! | `global-mark-both-directions` | warning | a tree under `global` takes a mark set on both directions of the traffic |
+//! | `unknown-queue-type` | error | a tree's `queue=` is neither in `/queue type` nor built in |
+//! | `pcq-without-limit` | warning | a PCQ leaf with pcq-rate=0 and no max-limit on it or above it |
+//! | `fasttrack-bypasses-queues` | warning | an enabled fasttrack-connection filter rule while queues shape marked traffic |
+//! | `shaped-twice` | warning | a simple queue and a queue tree take the same packet mark |
+//! | `too-many-packet-marks` | error | more than [`MAX_PACKET_MARKS`](crate::MAX_PACKET_MARKS) distinct packet marks |
+//!
+//! Queue trees also get `duplicate-name`, `parent-cycle`, `too-deep`, `priority-range`,
+//! `bucket-size-range`, `limit-at-above-max-limit`, `burst-limit-not-above-max-limit`,
+//! `burst-threshold-outside`, `burst-without-time`, `children-limit-at-exceed-parent`,
+//! `child-max-limit-above-parent` and `priority-on-inner-queue`, with the meaning above. Where
+//! there is an obvious correction, [`Diagnostic::fix`] says it.
+//!
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

@@ -797,3 +797,40 @@ proptest! {
         prop_assert!(plan(&desired, &desired).is_empty());
     }
 }
+
+#[test]
+fn tree_seed_means_what_it_says() {
+    let text = include_str!("../../fuzz/corpus/rsc_parse/tree_pcq_mangle.rsc");
+    let cfg = parse(text);
+    assert_eq!(
+        (
+            cfg.queue_types.len(),
+            cfg.mangle.len(),
+            cfg.queue_trees.len()
+        ),
+        (6, 5, 4)
+    );
+    let down = cfg.queue_type("pcq-down").unwrap();
+    assert_eq!(
+        (
+            down.pcq_dst_address_mask,
+            down.pcq_limit,
+            down.pcq_total_limit
+        ),
+        (24, 100, 4000)
+    );
+    let up = cfg.queue_type("pcq-up").unwrap();
+    assert_eq!(up.pcq_burst_time, Time::from_secs(16));
+    assert_eq!(cfg.mangle[0].comment.as_deref(), Some("users é".as_bytes()));
+    assert_eq!(
+        cfg.mangle[3].extra,
+        vec![("tcp-flags".to_owned(), Text::from("syn"))]
+    );
+    assert_eq!(
+        cfg.queue_trees[2].comment.as_deref(),
+        Some(&b"\xcf\xf0"[..])
+    );
+    let d = validate(&cfg);
+    assert!(d.iter().all(|d| !d.is_error()), "{d:#?}");
+    assert_eq!(parse(&rsc::render(&cfg)), cfg);
+}
