@@ -392,8 +392,8 @@ fn mark_kind(a: &Action) -> Option<&'static str> {
     }
 }
 
-/// True when every packet that reaches a rule with `matchers` ... stops here: marks with
-/// passthrough=no, and accept/drop/reject end the chain for the packets they match.
+/// True when the packets this rule matches go no further in its chain: marks with
+/// passthrough=no, and accept/drop/reject.
 fn stops(r: &FirewallRule) -> bool {
     (r.is_mark() && !r.passthrough)
         || matches!(r.action, Action::Accept | Action::Drop | Action::Reject)
