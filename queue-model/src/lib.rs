@@ -1,6 +1,8 @@
-//! Typed MikroTik RouterOS simple queues and Layer 7 rules: validate them, read and write them
+//! Typed MikroTik RouterOS simple queues, queue trees and types, mangle and Layer 7 rules:
+//! validate them, read and write them
 //! as `.rsc` script and API attribute maps, plan the commands that turn one configuration into
-//! another, and simulate how HTB and burst share the bandwidth. Hotspot users and profiles
+//! another, and simulate how HTB and burst share the bandwidth (PCQ's per-user sub-queues
+//! included, for queue trees: [`sim::TreeSimulation`]). Hotspot users and profiles
 //! ([`hotspot`], with MIKHMON's voucher and sales formats) and PPP secrets and profiles
 //! ([`ppp`]) are modelled the same way, with the rate-limit string as [`RateLimit`].
 //!
@@ -45,6 +47,8 @@ pub mod rsc;
 mod secret;
 pub mod sim;
 mod text;
+mod tree;
+mod tree_check;
 mod validate;
 mod value;
 
@@ -57,9 +61,11 @@ pub use model::{
     Action, Config, Configuration, FilterRule, FirewallRule, Item, Layer7Protocol, MangleRule,
     SimpleQueue, Statistics, Style,
 };
-pub use plan::{apply, plan, Change, Menu};
+pub use plan::{apply, plan, plan_menus, Change, Menu};
 pub use rate_limit::{RateLimit, RateLimitProblem};
 pub use secret::Password;
 pub use text::Text;
+pub use tree::{PcqClassifier, QueueKind, QueueTree, QueueType, BUILTIN_QUEUE_TYPES};
+pub use tree_check::MAX_PACKET_MARKS;
 pub use validate::{check_layer7_regexp, validate, Diagnostic, Severity, Subject, MAX_DEPTH};
 pub use value::{Direction, Rate, Ratio, Target, Time, TimeWindow, UpDown, Weekday};

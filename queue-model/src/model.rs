@@ -210,6 +210,11 @@ pub trait Item: Clone + PartialEq + Default {
 
     /// The RouterOS item id (`*1A`), when read from a router.
     fn id(&self) -> Option<&str>;
+
+    /// What identifies an item without a name in a plan (a mangle rule's comment).
+    fn plan_key(&self) -> Option<&Text> {
+        None
+    }
 }
 
 /// Builds the property list: `items` are `(key, value, is_default)`; keeps non-defaults when
@@ -812,6 +817,26 @@ pub struct FirewallRule {
     pub chain: String,
     /// `action`.
     pub action: Action,
+    /// `in-interface`: match packets that entered through this interface (`!` negates).
+    pub in_interface: Option<Text>,
+    /// `out-interface`: match packets that leave through this interface.
+    pub out_interface: Option<Text>,
+    /// `src-address`: match this source address or range.
+    pub src_address: Option<Text>,
+    /// `dst-address`: match this destination address or range.
+    pub dst_address: Option<Text>,
+    /// `src-address-list`: match sources in this address list.
+    pub src_address_list: Option<Text>,
+    /// `dst-address-list`: match destinations in this address list.
+    pub dst_address_list: Option<Text>,
+    /// `protocol` (`tcp`, `udp`, `6`...).
+    pub protocol: Option<Text>,
+    /// `src-port` (ports and ranges, comma list).
+    pub src_port: Option<Text>,
+    /// `dst-port`.
+    pub dst_port: Option<Text>,
+    /// `connection-state` (`new`, `established,related`...).
+    pub connection_state: Option<Text>,
     /// `layer7-protocol`: match connections classified by this protocol.
     pub layer7_protocol: Option<Text>,
     /// `connection-mark`: match connections with this mark.
@@ -822,6 +847,8 @@ pub struct FirewallRule {
     pub new_connection_mark: Option<Text>,
     /// `new-packet-mark`: the mark `mark-packet` sets.
     pub new_packet_mark: Option<Text>,
+    /// `new-routing-mark`: the mark `mark-routing` sets.
+    pub new_routing_mark: Option<Text>,
     /// `passthrough` (mangle; default yes).
     pub passthrough: bool,
     /// `disabled`.
@@ -838,11 +865,22 @@ impl Default for FirewallRule {
             id: None,
             chain: String::new(),
             action: Action::Accept,
+            in_interface: None,
+            out_interface: None,
+            src_address: None,
+            dst_address: None,
+            src_address_list: None,
+            dst_address_list: None,
+            protocol: None,
+            src_port: None,
+            dst_port: None,
+            connection_state: None,
             layer7_protocol: None,
             connection_mark: None,
             packet_mark: None,
             new_connection_mark: None,
             new_packet_mark: None,
+            new_routing_mark: None,
             passthrough: true,
             disabled: false,
             comment: None,
@@ -862,6 +900,80 @@ impl FirewallRule {
     }
 }
 
+/// Properties of a firewall rule that are not matchers: they say what the rule does, not which
+/// packets it takes.
+const NOT_MATCHERS: &[&str] = &[
+    "address-list",
+    "address-list-timeout",
+    "jump-target",
+    "log-prefix",
+    "new-dscp",
+    "new-mss",
+    "new-priority",
+    "new-ttl",
+    "route-dst",
+    "sniff-id",
+    "sniff-target",
+    "sniff-target-port",
+    "reject-with",
+    "to-addresses",
+    "to-ports",
+];
+
+impl FirewallRule {
+    /// The rule's matchers as `(property, value)` pairs, sorted by property: the typed ones
+    /// (`in-interface`, `src-address`, `connection-mark`...) and every unknown property that is
+    /// not an action argument (`jump-target`, `log-prefix`...). Values are compared as written,
+    /// so `!` negations and lists are matchers of their own.
+    pub fn matchers(&self) -> Vec<(&str, &[u8])> {
+        let mut out: Vec<(&str, &[u8])> = [
+            ("in-interface", &self.in_interface),
+            ("out-interface", &self.out_interface),
+            ("src-address", &self.src_address),
+            ("dst-address", &self.dst_address),
+            ("src-address-list", &self.src_address_list),
+            ("dst-address-list", &self.dst_address_list),
+            ("protocol", &self.protocol),
+            ("src-port", &self.src_port),
+            ("dst-port", &self.dst_port),
+            ("connection-state", &self.connection_state),
+            ("layer7-protocol", &self.layer7_protocol),
+            ("connection-mark", &self.connection_mark),
+            ("packet-mark", &self.packet_mark),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect();
+        out.extend(
+            self.extra
+                .iter()
+                .filter(|(k, _)| !NOT_MATCHERS.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.as_bytes())),
+        );
+        out.sort_unstable();
+        out
+    }
+
+    /// True for the marking actions (`mark-connection`, `mark-packet`, `mark-routing`), the
+    /// ones `passthrough` applies to.
+    pub fn is_mark(&self) -> bool {
+        matches!(
+            self.action,
+            Action::MarkConnection | Action::MarkPacket | Action::MarkRouting
+        )
+    }
+
+    /// The mark this rule sets, for a marking action.
+    pub fn new_mark(&self) -> Option<&Text> {
+        match self.action {
+            Action::MarkConnection => self.new_connection_mark.as_ref(),
+            Action::MarkPacket => self.new_packet_mark.as_ref(),
+            Action::MarkRouting => self.new_routing_mark.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// A mangle rule.
 pub type MangleRule = FirewallRule;
 /// A filter rule.
@@ -870,6 +982,10 @@ pub type FilterRule = FirewallRule;
 impl Item for FirewallRule {
     fn name(&self) -> Option<&Text> {
         None
+    }
+
+    fn plan_key(&self) -> Option<&Text> {
+        self.comment.as_ref()
     }
 
     fn id(&self) -> Option<&str> {
@@ -881,6 +997,17 @@ impl Item for FirewallRule {
             ".id" => self.id = opt_string(utf8(key, v)?),
             "chain" => utf8(key, v)?.clone_into(&mut self.chain),
             "action" => self.action = utf8(key, v)?.parse()?,
+            "in-interface" => self.in_interface = opt_text(v),
+            "out-interface" => self.out_interface = opt_text(v),
+            "src-address" => self.src_address = opt_text(v),
+            "dst-address" => self.dst_address = opt_text(v),
+            "src-address-list" => self.src_address_list = opt_text(v),
+            "dst-address-list" => self.dst_address_list = opt_text(v),
+            "protocol" => self.protocol = opt_text(v),
+            "src-port" => self.src_port = opt_text(v),
+            "dst-port" => self.dst_port = opt_text(v),
+            "connection-state" => self.connection_state = opt_text(v),
+            "new-routing-mark" => self.new_routing_mark = opt_text(v),
             "layer7-protocol" => self.layer7_protocol = opt_text(v),
             "connection-mark" => self.connection_mark = opt_text(v),
             "packet-mark" => self.packet_mark = opt_text(v),
@@ -919,6 +1046,17 @@ impl Item for FirewallRule {
             ),
         ];
         for (k, o) in [
+            ("in-interface", &self.in_interface),
+            ("out-interface", &self.out_interface),
+            ("src-address", &self.src_address),
+            ("dst-address", &self.dst_address),
+            ("src-address-list", &self.src_address_list),
+            ("dst-address-list", &self.dst_address_list),
+            ("protocol", &self.protocol),
+            ("src-port", &self.src_port),
+            ("dst-port", &self.dst_port),
+            ("connection-state", &self.connection_state),
+            ("new-routing-mark", &self.new_routing_mark),
             ("layer7-protocol", &self.layer7_protocol),
             ("connection-mark", &self.connection_mark),
             ("packet-mark", &self.packet_mark),
@@ -955,6 +1093,10 @@ pub struct Config {
     pub mangle: Vec<FirewallRule>,
     /// `/ip firewall filter`, in order.
     pub filter: Vec<FirewallRule>,
+    /// `/queue tree`, in order.
+    pub queue_trees: Vec<crate::tree::QueueTree>,
+    /// `/queue type`, in order (built-in types only when the source added them).
+    pub queue_types: Vec<crate::tree::QueueType>,
     /// `/ip hotspot user profile`, in order (the built-in default profile included when the
     /// source changed it).
     pub hotspot_user_profiles: Vec<crate::hotspot::HotspotUserProfile>,
@@ -989,6 +1131,26 @@ impl Config {
 }
 
 impl Config {
+    /// The queue tree entry called `name`.
+    pub fn queue_tree(&self, name: impl AsRef<[u8]>) -> Option<&crate::tree::QueueTree> {
+        let name = name.as_ref();
+        self.queue_trees.iter().find(|q| q.name.as_bytes() == name)
+    }
+
+    /// The queue type called `name`: one of the configuration's, else a built-in one.
+    pub fn queue_type(&self, name: impl AsRef<[u8]>) -> Option<crate::tree::QueueType> {
+        let name = name.as_ref();
+        self.queue_types
+            .iter()
+            .find(|t| t.name.as_bytes() == name)
+            .cloned()
+            .or_else(|| {
+                std::str::from_utf8(name)
+                    .ok()
+                    .and_then(crate::tree::QueueType::builtin)
+            })
+    }
+
     /// The hotspot user called `name` (first of any server).
     pub fn hotspot_user(&self, name: impl AsRef<[u8]>) -> Option<&crate::hotspot::HotspotUser> {
         let name = name.as_ref();

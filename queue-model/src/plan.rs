@@ -9,7 +9,9 @@
 //! tree order (parents before children, each `add` placed with `place-before` where its
 //! successor exists already), then removes what is gone (children before parents), then moves
 //! the fewest items needed to restore the desired order (the complement of a longest increasing
-//! subsequence). Mangle and filter rules, which have no name to match by, are not planned.
+//! subsequence). Queue trees and queue types are planned the same way; mangle rules, which
+//! have no name, are matched by comment (rules without one are not planned); filter rules are
+//! not planned.
 //!
 //! ```
 //! use queue_model::{apply, plan, rsc};
@@ -31,9 +33,11 @@ use std::fmt;
 use routeros_proto::Command;
 
 use crate::error::ApplyError;
-use crate::model::{Config, Item, Layer7Protocol, SimpleQueue};
+use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
 use crate::rsc::quote;
 use crate::text::Text;
+use crate::tree::{QueueTree, QueueType};
+use crate::tree_check::tree_parents;
 use crate::validate::{depths, parent_indices};
 
 /// The menu a change applies to.
@@ -44,14 +48,43 @@ pub enum Menu {
     SimpleQueue,
     /// `/ip firewall layer7-protocol`.
     Layer7Protocol,
+    /// `/queue tree` (items addressed by name).
+    QueueTree,
+    /// `/queue type` (items addressed by name).
+    QueueType,
+    /// `/ip firewall mangle` (rules addressed by comment).
+    Mangle,
 }
 
 impl Menu {
+    /// Every menu [`plan`] covers, in the order it plans them.
+    pub const ALL: [Menu; 5] = [
+        Menu::Layer7Protocol,
+        Menu::QueueType,
+        Menu::Mangle,
+        Menu::SimpleQueue,
+        Menu::QueueTree,
+    ];
+
     /// The CLI path, e.g. `/queue simple`.
     pub fn cli_path(self) -> &'static str {
         match self {
             Menu::SimpleQueue => "/queue simple",
             Menu::Layer7Protocol => "/ip firewall layer7-protocol",
+            Menu::QueueTree => "/queue tree",
+            Menu::QueueType => "/queue type",
+            Menu::Mangle => "/ip firewall mangle",
+        }
+    }
+
+    /// The property that identifies an item of this menu in a plan: `comment` for mangle
+    /// rules, `name` elsewhere. For `comment`, the API commands of [`Change::to_command`]
+    /// carry the comment in `numbers`/`place-before`/`destination`, and the caller must first
+    /// resolve it to the rule's `.id` (`print ?comment=...`); the CLI form uses `[find comment=...]`.
+    pub fn key_property(self) -> &'static str {
+        match self {
+            Menu::Mangle => "comment",
+            _ => "name",
         }
     }
 
@@ -60,6 +93,9 @@ impl Menu {
         match self {
             Menu::SimpleQueue => "/queue/simple",
             Menu::Layer7Protocol => "/ip/firewall/layer7-protocol",
+            Menu::QueueTree => "/queue/tree",
+            Menu::QueueType => "/queue/type",
+            Menu::Mangle => "/ip/firewall/mangle",
         }
     }
 }
@@ -184,7 +220,8 @@ impl Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.menu().cli_path();
-        let find = |n: &Text| format!("[find name={}]", quote(n.as_bytes()));
+        let key = self.menu().key_property();
+        let find = |n: &Text| format!("[find {key}={}]", quote(n.as_bytes()));
         match self {
             Change::Add {
                 properties,
@@ -221,31 +258,91 @@ impl fmt::Display for Change {
     }
 }
 
-/// The changes that turn `current` into `desired` (queues and Layer 7 protocols).
+/// The changes that turn `current` into `desired`: Layer 7 protocols, queue types, mangle
+/// rules, simple queues and queue trees, in that order.
 ///
 /// Applying them with [`apply`] yields `desired`, provided both configurations have unique
-/// names; unknown properties present only in `current` are left alone.
+/// names (and mangle rules unique comments); unknown properties present only in `current` are
+/// left alone. Mangle rules are matched by comment, and a new rule is placed with
+/// `place-before` the next desired rule that exists; rules without a comment cannot be
+/// addressed and are not planned (they are neither added, changed nor removed).
 pub fn plan(current: &Config, desired: &Config) -> Vec<Change> {
-    let mut out = plan_menu(
-        Menu::Layer7Protocol,
-        &current.layer7_protocols,
-        &desired.layer7_protocols,
-        |_: &[Layer7Protocol]| None,
-    );
-    out.extend(plan_menu(
-        Menu::SimpleQueue,
-        &current.queues,
-        &desired.queues,
-        |qs: &[SimpleQueue]| {
-            let (parents, _) = parent_indices(qs);
-            Some(depths(&parents))
-        },
-    ));
+    plan_menus(current, desired, &Menu::ALL)
+}
+
+/// [`plan`] restricted to some menus: a caller that read only `/queue simple` and
+/// `/ip firewall layer7-protocol` from a router plans those two, and does not re-add the trees
+/// or mangle rules of a desired script it never compared with the router's.
+///
+/// ```
+/// use queue_model::{plan_menus, rsc, Config, Menu};
+/// let desired = rsc::parse("/queue tree\nadd name=t parent=global\n")?;
+/// assert!(plan_menus(&Config::default(), &desired, &[Menu::SimpleQueue]).is_empty());
+/// assert_eq!(plan_menus(&Config::default(), &desired, &[Menu::QueueTree]).len(), 1);
+/// # Ok::<(), queue_model::RscError>(())
+/// ```
+pub fn plan_menus(current: &Config, desired: &Config, menus: &[Menu]) -> Vec<Change> {
+    let want = |m: Menu| menus.contains(&m);
+    let mut out = Vec::new();
+    if want(Menu::Layer7Protocol) {
+        out.extend(plan_menu(
+            Menu::Layer7Protocol,
+            &current.layer7_protocols,
+            &desired.layer7_protocols,
+            |_: &[Layer7Protocol]| None,
+        ));
+    }
+    if want(Menu::QueueType) {
+        out.extend(plan_menu(
+            Menu::QueueType,
+            &current.queue_types,
+            &desired.queue_types,
+            |_: &[QueueType]| None,
+        ));
+    }
+    let commented = |rules: &[FirewallRule]| -> Vec<FirewallRule> {
+        rules
+            .iter()
+            .filter(|r| r.comment.is_some())
+            .cloned()
+            .collect()
+    };
+    if want(Menu::Mangle) {
+        out.extend(plan_menu(
+            Menu::Mangle,
+            &commented(&current.mangle),
+            &commented(&desired.mangle),
+            |_: &[FirewallRule]| None,
+        ));
+    }
+    if want(Menu::SimpleQueue) {
+        out.extend(plan_menu(
+            Menu::SimpleQueue,
+            &current.queues,
+            &desired.queues,
+            |qs: &[SimpleQueue]| {
+                let (parents, _) = parent_indices(qs);
+                Some(depths(&parents))
+            },
+        ));
+    }
+    if want(Menu::QueueTree) {
+        out.extend(plan_menu(
+            Menu::QueueTree,
+            &current.queue_trees,
+            &desired.queue_trees,
+            |ts: &[QueueTree]| Some(depths(&tree_parents(ts))),
+        ));
+    }
     out
 }
 
+/// What identifies an item in a plan: its name, or a mangle rule's comment.
 fn name_of<T: Item>(t: &T) -> &[u8] {
-    t.name().map(Text::as_bytes).unwrap_or_default()
+    t.name()
+        .or_else(|| t.plan_key())
+        .map(Text::as_bytes)
+        .unwrap_or_default()
 }
 
 /// An item's name and which occurrence of that name it is in its list (0 for the first item of
@@ -496,6 +593,16 @@ pub fn apply(config: &Config, changes: &[Change]) -> Result<Config, ApplyError> 
                 check_tree(&out.queues, c)?;
             }
             Menu::Layer7Protocol => apply_menu(&mut out.layer7_protocols, c)?,
+            Menu::QueueType => apply_menu(&mut out.queue_types, c)?,
+            Menu::Mangle => apply_menu(&mut out.mangle, c)?,
+            Menu::QueueTree => {
+                apply_menu(&mut out.queue_trees, c)?;
+                if let Change::Remove { name, .. } = c {
+                    if out.queue_trees.iter().any(|t| &t.parent == name) {
+                        return Err(ApplyError::HasChildren(name.to_string()));
+                    }
+                }
+            }
         }
     }
     Ok(out)

@@ -1,7 +1,7 @@
 //! RouterOS script (`.rsc`, `/export` output): parse the sections this crate models and render
 //! them back in export style.
 //!
-//! Parsed: `/queue simple`, `/ip firewall layer7-protocol`, `/ip firewall mangle`,
+//! Parsed: `/queue simple`, `/queue tree`, `/queue type`, `/ip firewall layer7-protocol`, `/ip firewall mangle`,
 //! `/ip firewall filter`, `/ip hotspot user profile`, `/ip hotspot user`, `/ppp profile` and
 //! `/ppp secret` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
 //! bare values, every RouterOS string escape (`\"` `\\` `\$` `\?` `\_` `\n` `\r` `\t` `\HH`),
@@ -32,6 +32,7 @@ use crate::hotspot::HotspotUserProfile;
 use crate::model::{Config, FirewallRule, Item, Layer7Protocol, SimpleQueue};
 use crate::ppp::PppProfile;
 use crate::text::Text;
+use crate::tree::{QueueTree, QueueType};
 
 /// Largest script [`parse`] accepts, in bytes (64 MiB).
 pub const MAX_INPUT: usize = 64 << 20;
@@ -49,6 +50,8 @@ enum Section {
     HotspotUser,
     PppProfile,
     PppSecret,
+    QueueTree,
+    QueueType,
     Other,
 }
 
@@ -62,6 +65,8 @@ fn section_of(path: &str) -> Section {
         "ip hotspot user" => Section::HotspotUser,
         "ppp profile" => Section::PppProfile,
         "ppp secret" => Section::PppSecret,
+        "queue tree" => Section::QueueTree,
+        "queue type" => Section::QueueType,
         _ => Section::Other,
     }
 }
@@ -502,6 +507,8 @@ pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
             Section::HotspotUser => cfg.hotspot_users.push(read_item(&lx, cmd_loc, props)?),
             Section::PppProfile => cfg.ppp_profiles.push(read_item(&lx, cmd_loc, props)?),
             Section::PppSecret => cfg.ppp_secrets.push(read_item(&lx, cmd_loc, props)?),
+            Section::QueueTree => cfg.queue_trees.push(read_item(&lx, cmd_loc, props)?),
+            Section::QueueType => cfg.queue_types.push(read_item(&lx, cmd_loc, props)?),
             Section::Other => {}
         }
     }
@@ -746,6 +753,7 @@ fn render_set(out: &mut String, selector: &str, props: &[(String, Text)]) {
 /// written as `set` lines (`set [ find default=yes ]`, `set *0`, `set *FFFFFFFE`).
 pub fn render(config: &Config) -> String {
     let mut out = String::new();
+    render_section::<QueueType>(&mut out, "/queue type", &config.queue_types);
     if !config.hotspot_user_profiles.is_empty() {
         out.push_str("/ip hotspot user profile\n");
         for p in &config.hotspot_user_profiles {
@@ -774,6 +782,7 @@ pub fn render(config: &Config) -> String {
     render_section::<FirewallRule>(&mut out, "/ip firewall filter", &config.filter);
     render_section::<FirewallRule>(&mut out, "/ip firewall mangle", &config.mangle);
     render_section::<SimpleQueue>(&mut out, "/queue simple", &config.queues);
+    render_section::<QueueTree>(&mut out, "/queue tree", &config.queue_trees);
     render_section(&mut out, "/ip hotspot user", &config.hotspot_users);
     render_section(&mut out, "/ppp secret", &config.ppp_secrets);
     out

@@ -32,6 +32,8 @@
 use crate::error::SimError;
 use crate::model::{Config, SimpleQueue};
 use crate::text::Text;
+use crate::tree::QueueType;
+use crate::tree_check::tree_parents;
 use crate::validate::{depths, parent_indices};
 use crate::value::{Direction, Rate, Time, UpDown};
 
@@ -757,6 +759,265 @@ pub fn run(scenario: &Scenario) -> Result<Report, SimError> {
         average: totals.into_iter().map(|v| round(v, dur)).collect(),
         finished,
     })
+}
+
+/// A stream of traffic into a queue tree: the leaf tree that takes it (by packet mark) and,
+/// for a PCQ leaf, the value of its classifier (a user's address, a port).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TreeFlow {
+    /// The leaf queue tree entry it goes through.
+    pub tree: Text,
+    /// The PCQ classifier value: an IPv4 or IPv6 address is masked with the queue type's
+    /// `pcq-*-address-mask`; anything else is used as it is. Ignored by other queue kinds.
+    pub key: Text,
+}
+
+impl TreeFlow {
+    /// A flow through `tree` keyed by `key`.
+    pub fn new(tree: impl Into<Text>, key: impl Into<Text>) -> Self {
+        TreeFlow {
+            tree: tree.into(),
+            key: key.into(),
+        }
+    }
+}
+
+/// How each flow of a [`TreeSimulation`] reaches the HTB model.
+#[derive(Debug, Clone, Copy)]
+struct FlowSlot {
+    /// Node in the simulation that carries it (a PCQ sub-queue, or the leaf tree).
+    node: usize,
+}
+
+/// The queue trees under one HTB root (`global` or an interface) on a link, stepped in ticks,
+/// with PCQ's per-flow sub-queues.
+///
+/// Trees are one-directional, so one capacity and one rate per flow. The trees become HTB
+/// classes as in [`Simulation`] (limit-at, max-limit, priority, burst, bucket), and a leaf
+/// whose queue type is PCQ gets one sub-queue per classifier value, each limited to
+/// `pcq-rate` (and bursting to `pcq-burst-rate`); with `pcq-rate=0` the sub-queues share the
+/// leaf's rate equally, unused shares going to the others (MikroTik *Queues*, PCQ). Other
+/// queue kinds (FIFO, SFQ, RED) pass their leaf's rate to its flows in proportion to what
+/// they offer. Queue sizes (`pcq-limit`, `pfifo-limit`...) are not modelled: the simulation
+/// is fluid.
+///
+/// ```
+/// use queue_model::{rsc, sim::{TreeFlow, TreeSimulation}, Rate};
+/// let cfg = rsc::parse("/queue type\nadd kind=pcq name=pcq-down pcq-classifier=dst-address\n\
+///     /queue tree\nadd max-limit=10M name=down packet-mark=down parent=global queue=pcq-down\n")?;
+/// let flows = [TreeFlow::new("down", "192.168.0.2"), TreeFlow::new("down", "192.168.0.3")];
+/// let mut sim = TreeSimulation::new(&cfg, "global", Rate(100_000_000), &flows)?;
+/// assert_eq!(sim.step(1.0, &[50_000_000, 50_000_000])?, [5_000_000, 5_000_000]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TreeSimulation {
+    sim: Simulation,
+    trees: Vec<Text>,
+    flows: Vec<FlowSlot>,
+    load: Vec<UpDown<u64>>,
+    /// Offered load per node this tick (for proportional splits).
+    offered: Vec<f64>,
+    rates: Vec<u64>,
+    tree_rates: Vec<u64>,
+}
+
+fn pcq_key(qt: &QueueType, key: &Text) -> Text {
+    use crate::tree::PcqClassifier as C;
+    let has = |c: C| qt.pcq_classifier.contains(&c);
+    let (m4, m6) = if has(C::DstAddress) {
+        (qt.pcq_dst_address_mask, qt.pcq_dst_address6_mask)
+    } else if has(C::SrcAddress) {
+        (qt.pcq_src_address_mask, qt.pcq_src_address6_mask)
+    } else {
+        return key.clone();
+    };
+    let Ok(s) = key.as_str() else {
+        return key.clone();
+    };
+    if let Ok(a) = s.parse::<std::net::Ipv4Addr>() {
+        return Text::from(crate::value::mask4(a, m4.min(32)).to_string());
+    }
+    if let Ok(a) = s.parse::<std::net::Ipv6Addr>() {
+        return Text::from(crate::value::mask6(a, m6.min(128)).to_string());
+    }
+    key.clone()
+}
+
+impl TreeSimulation {
+    /// Builds a simulation of the trees whose topmost parent is `root` (`global` or an
+    /// interface name), on a link of `capacity`, carrying `flows`.
+    ///
+    /// Errors: a flow naming no tree under `root` ([`SimError::UnknownQueue`]) or an inner
+    /// tree ([`SimError::InnerQueue`]); a tree in a parent cycle ([`SimError::BadParent`]).
+    pub fn new(
+        config: &Config,
+        root: impl AsRef<[u8]>,
+        capacity: Rate,
+        flows: &[TreeFlow],
+    ) -> Result<Self, SimError> {
+        let root = root.as_ref();
+        let all = &config.queue_trees;
+        let parents = tree_parents(all);
+        let d = depths(&parents);
+        // Trees under `root`: walk up to the top (cycles refused).
+        let mut selected = Vec::new();
+        for (i, t) in all.iter().enumerate() {
+            if d.get(i).copied().flatten().is_none() {
+                return Err(SimError::BadParent(t.name.to_string()));
+            }
+            let mut top = i;
+            while let Some(p) = parents.get(top).copied().flatten() {
+                top = p;
+            }
+            if all.get(top).is_some_and(|x| x.parent.as_bytes() == root) {
+                selected.push(i);
+            }
+        }
+        let mut has_child = vec![false; all.len()];
+        for &i in &selected {
+            if let Some(p) = parents.get(i).copied().flatten() {
+                set(&mut has_child, p, true);
+            }
+        }
+        let mut queues: Vec<SimpleQueue> = Vec::with_capacity(selected.len() + flows.len());
+        let mut index_of: std::collections::HashMap<&[u8], usize> = Default::default();
+        for &i in &selected {
+            let Some(t) = all.get(i) else { continue };
+            index_of.entry(t.name.as_bytes()).or_insert(queues.len());
+            let mut q = SimpleQueue {
+                name: t.name.clone(),
+                parent: parents
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|p| all.get(p))
+                    .map(|p| p.name.clone()),
+                ..SimpleQueue::default()
+            };
+            q.limit_at = UpDown::new(Rate::ZERO, t.limit_at);
+            q.max_limit = UpDown::new(Rate::ZERO, t.max_limit);
+            q.burst_limit = UpDown::new(Rate::ZERO, t.burst_limit);
+            q.burst_threshold = UpDown::new(Rate::ZERO, t.burst_threshold);
+            q.burst_time = UpDown::new(Time::ZERO, t.burst_time);
+            q.bucket_size.download = t.bucket_size;
+            q.priority = UpDown::new(8, t.priority.clamp(1, 8));
+            q.disabled = t.disabled;
+            queues.push(q);
+        }
+        let trees: Vec<Text> = queues.iter().map(|q| q.name.clone()).collect();
+        let mut subs: std::collections::HashMap<(usize, Text), usize> = Default::default();
+        let mut slots = Vec::with_capacity(flows.len());
+        for f in flows {
+            let Some(&ti) = index_of.get(f.tree.as_bytes()) else {
+                return Err(SimError::UnknownQueue(f.tree.to_string()));
+            };
+            let Some(&ci) = selected.get(ti) else {
+                return Err(SimError::UnknownQueue(f.tree.to_string()));
+            };
+            if has_child.get(ci) == Some(&true) {
+                return Err(SimError::InnerQueue(f.tree.to_string()));
+            }
+            let t = all.get(ci);
+            let qt = t.and_then(|t| config.queue_type(t.queue.as_bytes()));
+            let node = match (t, qt) {
+                (Some(t), Some(qt)) if qt.is_pcq() => {
+                    let key = pcq_key(&qt, &f.key);
+                    let next = queues.len();
+                    let node = *subs.entry((ti, key.clone())).or_insert(next);
+                    if node == next {
+                        let mut name = t.name.as_bytes().to_vec();
+                        name.extend_from_slice(b"\0pcq\0");
+                        name.extend_from_slice(key.as_bytes());
+                        let mut q = SimpleQueue {
+                            name: Text::from(name),
+                            parent: Some(t.name.clone()),
+                            max_limit: UpDown::new(Rate::ZERO, qt.pcq_rate),
+                            ..SimpleQueue::default()
+                        };
+                        if !qt.pcq_burst_rate.is_zero() {
+                            q.burst_limit = UpDown::new(Rate::ZERO, qt.pcq_burst_rate);
+                            q.burst_threshold = UpDown::new(Rate::ZERO, qt.pcq_burst_threshold);
+                            q.burst_time = UpDown::new(Time::ZERO, qt.pcq_burst_time);
+                        }
+                        q.priority = UpDown::new(8, t.priority.clamp(1, 8));
+                        queues.push(q);
+                    }
+                    node
+                }
+                _ => ti,
+            };
+            slots.push(FlowSlot { node });
+        }
+        let cfg = Config {
+            queues,
+            ..Config::default()
+        };
+        let n = cfg.queues.len();
+        let sim = Simulation::new(&cfg, UpDown::new(Rate::ZERO, capacity))?;
+        Ok(TreeSimulation {
+            sim,
+            tree_rates: vec![0; trees.len()],
+            trees,
+            flows: slots,
+            load: vec![UpDown::default(); n],
+            offered: vec![0.0; n],
+            rates: vec![0; flows.len()],
+        })
+    }
+
+    /// The simulated trees' names, in configuration order (the order of
+    /// [`tree_rates`](Self::tree_rates)).
+    pub fn tree_names(&self) -> &[Text] {
+        &self.trees
+    }
+
+    /// How many PCQ sub-queues the flows make (all trees together).
+    pub fn sub_queues(&self) -> usize {
+        self.sim.names.len() - self.trees.len()
+    }
+
+    /// Every tree's rate in the last step, bits/s (inner trees: the sum of their children).
+    pub fn tree_rates(&self) -> &[u64] {
+        &self.tree_rates
+    }
+
+    /// Advances `dt` seconds with `offered[i]` bits/s arriving on flow `i` and returns every
+    /// flow's rate in bits/s.
+    pub fn step(&mut self, dt: f64, offered: &[u64]) -> Result<&[u64], SimError> {
+        if offered.len() != self.flows.len() {
+            return Err(SimError::LoadCount {
+                expected: self.flows.len(),
+                got: offered.len(),
+            });
+        }
+        self.offered.iter_mut().for_each(|o| *o = 0.0);
+        for (f, &o) in self.flows.iter().zip(offered) {
+            add(&mut self.offered, f.node, o as f64);
+        }
+        for (l, &o) in self.load.iter_mut().zip(&self.offered) {
+            l.download = o.round() as u64;
+        }
+        self.sim.step(dt, &self.load)?;
+        let exact = self.sim.exact_rates();
+        for ((r, f), &o) in self.rates.iter_mut().zip(&self.flows).zip(offered) {
+            let node_rate = exact.get(f.node).map(|e| e.download).unwrap_or(0.0);
+            let node_offer = get(&self.offered, f.node);
+            *r = if node_offer > 0.0 {
+                (node_rate * o as f64 / node_offer).round().max(0.0) as u64
+            } else {
+                0
+            };
+        }
+        for (t, r) in self.tree_rates.iter_mut().enumerate() {
+            *r = exact
+                .get(t)
+                .map(|e| e.download.round().max(0.0) as u64)
+                .unwrap_or(0);
+        }
+        Ok(&self.rates)
+    }
 }
 
 #[cfg(test)]

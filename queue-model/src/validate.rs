@@ -37,6 +37,23 @@
 //! | `mikhmon-header` | warning | an on-login that starts like MIKHMON's header but does not parse |
 //! | `limit-bytes-above-total` | warning | a hotspot user's limit-bytes-in/-out above its limit-bytes-total |
 //! | `caller-id-format` | error/warning | a PPPoE caller-id that is not a MAC in capitals (error); a PPTP/L2TP/SSTP/OVPN caller-id that is not an address, or a lower-case MAC on service `any` (warning) |
+//! | `tree-packet-mark-never-set` | warning | a queue tree's packet-mark is set by no enabled mark-packet rule (`no-mark` needs none) |
+//! | `connection-mark-as-packet-mark` | warning | a queue (tree or simple) takes a mark that only mark-connection rules set |
+//! | `mangle-rule-unreachable` | warning | an earlier rule of the chain with passthrough=no (or accept/drop) matches every packet of this marking rule |
+//! | `mark-overwritten` | warning | a mark set with passthrough=yes is replaced by a later rule of the chain that matches all those packets |
+//! | `global-mark-both-directions` | warning | a tree under `global` takes a mark set on both directions of the traffic |
+//! | `unknown-queue-type` | error | a tree's `queue=` is neither in `/queue type` nor built in |
+//! | `pcq-without-limit` | warning | a PCQ leaf with pcq-rate=0 and no max-limit on it or above it |
+//! | `fasttrack-bypasses-queues` | warning | an enabled fasttrack-connection filter rule while queues shape marked traffic |
+//! | `shaped-twice` | warning | a simple queue and a queue tree take the same packet mark |
+//! | `too-many-packet-marks` | error | more than [`MAX_PACKET_MARKS`](crate::MAX_PACKET_MARKS) distinct packet marks |
+//!
+//! Queue trees also get `duplicate-name`, `parent-cycle`, `too-deep`, `priority-range`,
+//! `bucket-size-range`, `limit-at-above-max-limit`, `burst-limit-not-above-max-limit`,
+//! `burst-threshold-outside`, `burst-without-time`, `children-limit-at-exceed-parent`,
+//! `child-max-limit-above-parent` and `priority-on-inner-queue`, with the meaning above. Where
+//! there is an obvious correction, [`Diagnostic::fix`] says it.
+//!
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -87,6 +104,10 @@ pub enum Subject {
     PppSecret(Text),
     /// A PPP profile, by name.
     PppProfile(Text),
+    /// A queue tree entry, by name.
+    QueueTree(Text),
+    /// A queue type, by name.
+    QueueType(Text),
 }
 
 impl fmt::Display for Subject {
@@ -100,6 +121,8 @@ impl fmt::Display for Subject {
             Subject::HotspotUserProfile(n) => write!(f, "hotspot user profile `{n}`"),
             Subject::PppSecret(n) => write!(f, "PPP secret `{n}`"),
             Subject::PppProfile(n) => write!(f, "PPP profile `{n}`"),
+            Subject::QueueTree(n) => write!(f, "queue tree `{n}`"),
+            Subject::QueueType(n) => write!(f, "queue type `{n}`"),
         }
     }
 }
@@ -116,6 +139,8 @@ pub struct Diagnostic {
     pub subject: Subject,
     /// A plain-language explanation.
     pub message: String,
+    /// How to correct it, when there is one obvious way.
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -130,7 +155,13 @@ impl Diagnostic {
             code,
             subject,
             message,
+            fix: None,
         }
+    }
+
+    pub(crate) fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
     }
 
     /// True for errors.
@@ -153,7 +184,11 @@ impl fmt::Display for Diagnostic {
             f,
             "{}[{}]: {}: {}",
             self.severity, self.code, self.subject, self.message
-        )
+        )?;
+        if let Some(fix) = &self.fix {
+            write!(f, " (fix: {fix})")?;
+        }
+        Ok(())
     }
 }
 
@@ -232,7 +267,8 @@ pub(crate) fn depths(parents: &[Option<usize>]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// Checks a configuration; diagnostics come in queue order, then Layer 7 protocols and rules.
+/// Checks a configuration; diagnostics come in queue order, then Layer 7 protocols, queue
+/// trees and types, mangle and filter rules, hotspot and PPP items.
 ///
 /// ```
 /// let cfg = queue_model::rsc::parse(
@@ -428,6 +464,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
         }
     }
     check_layer7(config, &mut out);
+    crate::tree_check::check(config, &mut out);
     crate::hotspot::check(config, &mut out);
     crate::ppp::check(config, &mut out);
     out

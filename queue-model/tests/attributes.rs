@@ -137,11 +137,13 @@ fn layer7_and_rules() {
         ("new-packet-mark", "p"),
         ("passthrough", "false"),
         ("protocol", "tcp"),
+        ("packet-size", "0-512"),
     ]))
     .unwrap();
     assert_eq!(r.action, Action::MarkPacket);
     assert!(!r.passthrough);
-    assert_eq!(r.extra, vec![("protocol".to_owned(), "tcp".into())]);
+    assert_eq!(r.protocol.as_deref(), Some(&b"tcp"[..]));
+    assert_eq!(r.extra, vec![("packet-size".to_owned(), "0-512".into())]);
     let e = FirewallRule::from_attributes(&attrs(&[("chain", "x"), ("action", "explode")]))
         .unwrap_err();
     assert_eq!(e.to_string(), "input does not match any value of action");

@@ -147,7 +147,8 @@ fn config(max: usize) -> impl Strategy<Value = Config> {
                     r.new_packet_mark = Some(mark.into());
                     r.passthrough = false;
                     r.comment = Some(comment);
-                    r.extra.push(("dst-port".into(), "443".into()));
+                    r.dst_port = Some("443".into());
+                    r.extra.push(("packet-size".into(), "0-512".into()));
                     r
                 })
                 .collect();

@@ -92,7 +92,7 @@ pub async fn run(cmd: Cmd, router: &crate::router::RouterArgs) -> anyhow::Result
             };
             let mut desired_cfg = desired_cfg;
             keep_unmentioned(&current_cfg, &mut desired_cfg);
-            let changes = queue_model::plan(&current_cfg, &desired_cfg);
+            let changes = queue_model::plan::plan_menus(&current_cfg, &desired_cfg, READ_MENUS);
             if changes.is_empty() {
                 eprintln!("no changes");
             }
@@ -187,6 +187,13 @@ fn lint(path: &Path, format: LintFormat) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The menus [`read_router`] reads: plans touch only these (a tree in the desired file is not
+/// re-added on every run because the router's trees were never read).
+const READ_MENUS: &[queue_model::plan::Menu] = &[
+    queue_model::plan::Menu::Layer7Protocol,
+    queue_model::plan::Menu::SimpleQueue,
+];
+
 /// Reads the router's simple queues and Layer 7 protocols (dynamic queues are skipped: they
 /// belong to PPP, hotspot or DHCP and cannot be edited).
 async fn read_router(client: &routeros_proto::Client) -> anyhow::Result<Config> {
@@ -248,7 +255,7 @@ async fn apply(
     let current = read_router(&client).await?;
     let mut desired_cfg = desired_cfg;
     keep_unmentioned(&current, &mut desired_cfg);
-    let changes = queue_model::plan(&current, &desired_cfg);
+    let changes = queue_model::plan::plan_menus(&current, &desired_cfg, READ_MENUS);
     if changes.is_empty() {
         println!("nothing to do: the router already has the desired queues");
         return Ok(ExitCode::SUCCESS);

@@ -95,7 +95,7 @@ pub async fn apply_queue(
     let client = router
         .client()
         .ok_or_else(|| Error::Router(format!("{} is not connected", router.name)))?;
-    let changes = queue_model::plan(current, desired);
+    let changes = queue_model::plan_menus(current, desired, &[queue_model::Menu::SimpleQueue]);
     let mut applied = Applied {
         commands: Vec::new(),
         error: None,
