@@ -1,19 +1,15 @@
 //! `rosctl hotspot`: MIKHMON-compatible voucher batches, sales reports and profiles, over the
 //! API of any router.
 
-use std::collections::HashSet;
 use std::process::ExitCode;
 
-use futures_util::stream::{FuturesOrdered, StreamExt};
 use queue_model::clock::{Date, MonthKey};
 use queue_model::hotspot::mikhmon::{OnLoginHeader, UserMode};
+use queue_model::hotspot::ops;
 use queue_model::hotspot::report::{Period, Report};
 use queue_model::hotspot::voucher::{BatchBuilder, Charset};
-use queue_model::{Item, Text, Time};
+use queue_model::{Text, Time};
 use routeros_proto::{Attributes, Client, Command};
-
-/// Commands sent before the first reply is awaited when adding a batch.
-const PIPELINE: usize = 32;
 
 /// How codes are made (MIKHMON's user modes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -135,26 +131,6 @@ async fn print(client: &Client, cmd: Command, what: &str) -> anyhow::Result<Vec<
         .map_err(|e| anyhow::anyhow!("reading {what}: {e}"))
 }
 
-/// The router's date (its clock, in either form), else today's UTC date here.
-async fn router_date(client: &Client) -> Date {
-    let rows = client
-        .print(Command::new("/system/clock/print"))
-        .await
-        .unwrap_or_default();
-    let date = rows
-        .first()
-        .and_then(|r| r.get_str("date"))
-        .and_then(Result::ok)
-        .and_then(|d| d.parse().ok());
-    date.unwrap_or_else(|| {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
-            .unwrap_or(Date::EPOCH)
-    })
-}
-
 async fn generate(client: &Client, args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let profiles = print(
         client,
@@ -173,24 +149,14 @@ async fn generate(client: &Client, args: GenerateArgs) -> anyhow::Result<ExitCod
             args.profile
         );
     }
-    let users = print(
-        client,
-        Command::builder("/ip/hotspot/user/print")
-            .proplist(["name"])
-            .build(),
-        "/ip/hotspot/user",
-    )
-    .await?;
-    let existing: HashSet<Text> = users
-        .iter()
-        .filter_map(|u| u.get("name"))
-        .map(Text::from)
-        .collect();
+    let existing = ops::user_names(client)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading /ip/hotspot/user: {e}"))?;
     let mode = match args.mode {
         Mode::Vc => UserMode::Voucher,
         Mode::Up => UserMode::UserPassword,
     };
-    let date = router_date(client).await;
+    let date = ops::router_date(client).await;
     let mut builder = BatchBuilder::new(mode, args.count, args.profile.as_str(), date);
     builder
         .charset(args.charset)
@@ -212,39 +178,13 @@ async fn generate(client: &Client, args: GenerateArgs) -> anyhow::Result<ExitCod
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} adding users")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let mut added = Vec::with_capacity(batch.users.len());
-    let mut failure: Option<(String, String)> = None;
-    let mut pending = FuturesOrdered::new();
-    let mut next = batch.users.iter();
-    loop {
-        while failure.is_none() && pending.len() < PIPELINE {
-            let Some(u) = next.next() else { break };
-            let mut cmd = Command::builder("/ip/hotspot/user/add");
-            for (k, v) in &u.to_add_attributes() {
-                cmd.attribute(k, v);
-            }
-            let cmd = cmd.build();
-            let c = client.clone();
-            pending.push_back(async move { (u, c.execute(cmd).await) });
-        }
-        let Some((u, result)) = pending.next().await else {
-            break;
-        };
-        match result {
-            Ok(_) => {
-                added.push(u);
-                bar.inc(1);
-            }
-            Err(e) if failure.is_none() => {
-                let why = e
-                    .trap()
-                    .map(|t| t.message.clone())
-                    .unwrap_or_else(|| e.to_string());
-                failure = Some((u.name.to_string_lossy().into_owned(), why));
-            }
-            Err(_) => {}
-        }
-    }
+    let outcome = ops::add_users(client, &batch.users, |n| bar.set_position(n as u64)).await;
+    let added: Vec<&queue_model::hotspot::HotspotUser> = outcome
+        .added
+        .iter()
+        .filter_map(|i| batch.users.get(*i))
+        .collect();
+    let failure = outcome.failure;
     bar.finish_and_clear();
     let comment = batch.comment.to_text().to_string_lossy().into_owned();
     if args.json {

@@ -29,6 +29,7 @@
 //! ```
 
 pub mod mikhmon;
+pub mod ops;
 pub mod report;
 pub mod voucher;
 
