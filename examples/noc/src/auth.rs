@@ -23,6 +23,9 @@ use crate::Error;
 pub enum Role {
     /// Everything, including changes on routers and managing users.
     Admin,
+    /// Sells: generates hotspot vouchers, prints them, ends sessions, records payments; may
+    /// not change queues, routers or users.
+    Operator,
     /// Looking only.
     ReadOnly,
 }
@@ -32,8 +35,16 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
+            Role::Operator => "operator",
             Role::ReadOnly => "read-only",
         }
+    }
+}
+
+impl Role {
+    /// Whether this role may sell (generate vouchers, end sessions, record payments).
+    pub fn can_sell(self) -> bool {
+        matches!(self, Role::Admin | Role::Operator)
     }
 }
 
@@ -42,9 +53,10 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Role, Error> {
         match s {
             "admin" => Ok(Role::Admin),
+            "operator" | "seller" => Ok(Role::Operator),
             "read-only" | "readonly" | "viewer" => Ok(Role::ReadOnly),
             _ => Err(Error::BadInput(format!(
-                "unknown role {s:?} (admin or read-only)"
+                "unknown role {s:?} (admin, operator or read-only)"
             ))),
         }
     }

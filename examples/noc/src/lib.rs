@@ -110,6 +110,7 @@ pub struct Options {
     admin_password: Option<String>,
     file: FileConfig,
     poll_interval: Duration,
+    hotspot_interval: Duration,
     sim_queues: usize,
     sim_hosts: usize,
     metrics_token: Option<String>,
@@ -146,6 +147,7 @@ impl Options {
             public_url: None,
             trusted_proxies: Vec::new(),
             http: server::Limits::default(),
+            hotspot_interval: Duration::from_secs(60),
             router_budget: routers::DEFAULT_ROUTER_BUDGET,
         }
     }
@@ -163,6 +165,13 @@ impl Options {
     /// are marked `Secure` (noc sits behind a TLS proxy).
     pub fn public_url(&mut self, url: impl Into<String>) -> &mut Self {
         self.public_url = Some(url.into());
+        self
+    }
+
+    /// How often hotspot sales are harvested into the database and expired vouchers enforced
+    /// on every router (default a minute).
+    pub fn hotspot_interval(&mut self, every: Duration) -> &mut Self {
+        self.hotspot_interval = every.max(Duration::from_millis(200));
         self
     }
 
@@ -229,6 +238,7 @@ pub struct Noc {
     sim: Option<ros_sim::RunningSim>,
     server: tokio::task::JoinHandle<()>,
     flusher: tokio::task::JoinHandle<()>,
+    upkeep: tokio::task::JoinHandle<()>,
     shutdown: Option<tokio::sync::watch::Sender<()>>,
 }
 
@@ -278,6 +288,31 @@ fn first_admin(store: &storage::Store, password: Option<&str>) -> Result<Option<
             Ok(Some(password))
         }
         None => Ok(None),
+    }
+}
+
+/// Every `every`: for each connected router, copies new hotspot sales records into the
+/// database and enforces expired vouchers. Routers without a hotspot are skipped quietly.
+async fn hotspot_upkeep(state: Arc<AppState>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        for r in state.hub.routers() {
+            if r.client().is_none() {
+                continue;
+            }
+            match routers::hotspot::harvest_sales(&state.store, &r).await {
+                Ok(h) if h.new > 0 => {
+                    tracing::info!(router = %fmt::log_safe(&r.name), new = h.new, "sales harvested")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::debug!(router = %fmt::log_safe(&r.name), "no sales read: {e}"),
+            }
+            if let Err(e) = routers::hotspot::enforce_expiry(&state.store, &r).await {
+                tracing::debug!(router = %fmt::log_safe(&r.name), "expiry not enforced: {e}");
+            }
+        }
     }
 }
 
@@ -411,6 +446,7 @@ impl Noc {
         let flush_hub = hub.clone();
         let flush_state = state.clone();
         let retention = options.file.retention;
+        let upkeep = tokio::spawn(hotspot_upkeep(state.clone(), options.hotspot_interval));
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -444,6 +480,7 @@ impl Noc {
             sim,
             server,
             flusher,
+            upkeep,
             shutdown: Some(tx),
         })
     }
@@ -475,6 +512,7 @@ impl Noc {
             drop(tx);
         }
         self.flusher.abort();
+        self.upkeep.abort();
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
         self.server.abort();
         let hub = self.state.hub.clone();

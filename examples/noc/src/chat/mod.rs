@@ -26,6 +26,7 @@
 //! | `/help` | all | this list |
 
 pub mod console;
+mod hotspot;
 pub mod telegram;
 
 pub use crate::alerts::telegram::{ChatConfig, TelegramConfig, UserConfig};
@@ -100,6 +101,13 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "ping from the router (count 1-10)",
     ),
     ("log", "/log [keyword]", "recent log lines"),
+    (
+        "voucher",
+        "/voucher PROFILE [N]",
+        "make hotspot vouchers (operator)",
+    ),
+    ("sales", "/sales [today|month]", "hotspot sales"),
+    ("hotspot", "/hotspot", "who is logged in to the hotspot"),
     ("alerts", "/alerts", "open alerts"),
     (
         "mute",
@@ -244,6 +252,9 @@ impl ChatOps {
             }
             "alerts" => self.alerts(),
             "mute" => self.mute(caller, &args),
+            "voucher" => self.voucher(caller, &args).await,
+            "sales" => self.sales(&args).await,
+            "hotspot" => self.hotspot().await,
             _ => Err(format!(
                 "Unknown command /{}. Try /help.",
                 escape(&cmd.name)

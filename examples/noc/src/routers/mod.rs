@@ -5,6 +5,7 @@
 //! live state is swapped in under a short lock, and nothing waits on another router.
 
 pub mod changes;
+pub mod hotspot;
 pub mod live;
 pub mod poller;
 

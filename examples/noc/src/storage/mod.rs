@@ -19,6 +19,7 @@ mod l7;
 mod pages;
 mod routers;
 mod rules;
+mod sales;
 mod samples;
 mod sessions;
 pub mod telegram;
@@ -30,6 +31,7 @@ pub use l7::L7Event;
 pub use pages::{AlertFilter, AuditFilter};
 pub use routers::RouterRow;
 pub use rules::StoredRule;
+pub use sales::{sales_csv, Sale, SalesTotals};
 pub use sessions::SessionRow;
 pub use telegram::{Mute, TgStore};
 pub use users::User;
@@ -76,6 +78,13 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE users ADD COLUMN generated INTEGER NOT NULL DEFAULT 0",
     // 5: the row `/healthz` writes to prove the database takes writes.
     "CREATE TABLE IF NOT EXISTS health_probe(t INTEGER)",
+    // 6: hotspot sales harvested from the routers' MIKHMON records.
+    "CREATE TABLE sales(
+        id INTEGER PRIMARY KEY, router_id INTEGER NOT NULL, name BLOB NOT NULL,
+        date TEXT NOT NULL, time TEXT NOT NULL, user TEXT NOT NULL, price INTEGER NOT NULL,
+        profile TEXT NOT NULL, address TEXT NOT NULL, mac TEXT NOT NULL,
+        harvested INTEGER NOT NULL, UNIQUE(router_id, name));
+     CREATE INDEX sales_date ON sales(date)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

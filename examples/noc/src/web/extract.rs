@@ -85,3 +85,25 @@ impl FromRequestParts<Arc<Web>> for Admin {
         Ok(Admin(s))
     }
 }
+
+/// A logged-in admin or operator (who may sell); others get 403.
+#[derive(Debug, Clone)]
+pub struct Seller(pub Session);
+
+impl FromRequestParts<Arc<Web>> for Seller {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, st: &Arc<Web>) -> Result<Self, Self::Rejection> {
+        let Current(s) = Current::from_request_parts(parts, st).await?;
+        if !s.role.can_sell() {
+            return Err(if wants_json(parts) {
+                (StatusCode::FORBIDDEN, "read-only users cannot sell").into_response()
+            } else {
+                st.error_page(
+                    StatusCode::FORBIDDEN,
+                    "Read-only users cannot sell vouchers.",
+                )
+            });
+        }
+        Ok(Seller(s))
+    }
+}

@@ -17,6 +17,7 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/healthz", get(healthz))
         .route("/static/app.js", get(static_js))
         .route("/static/style.css", get(static_css))
+        .route("/static/sheet.css", get(static_sheet_css))
 }
 
 async fn static_js() -> Response {
@@ -65,6 +66,17 @@ async fn healthz(State(st): State<Arc<Web>>) -> Response {
     (
         code,
         Json(serde_json::json!({"ok": ok, "storage": fault, "routers": routers})),
+    )
+        .into_response()
+}
+
+async fn static_sheet_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/sheet.css"),
     )
         .into_response()
 }

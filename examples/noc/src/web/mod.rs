@@ -19,6 +19,7 @@ pub mod audit;
 pub mod editor;
 pub mod extract;
 pub mod health;
+pub mod hotspot;
 pub mod layer7;
 pub mod login;
 pub mod overview;
@@ -45,7 +46,7 @@ use crate::auth;
 use crate::Error;
 
 pub use editor::{preview, Preview, QueueForm};
-pub use extract::{Admin, Current};
+pub use extract::{Admin, Current, Seller};
 pub use queues::{select_queues, QueuePage, QueueQuery};
 pub use rules::RuleForm;
 
@@ -86,6 +87,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(queues::router())
         .merge(editor::router())
         .merge(layer7::router())
+        .merge(hotspot::router())
         .merge(alerts::router())
         .merge(rules::router())
         .merge(users::router())

@@ -32,6 +32,23 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
         ("routers.html", include_str!("../../templates/routers.html")),
         ("audit.html", include_str!("../../templates/audit.html")),
         ("error.html", include_str!("../../templates/error.html")),
+        ("hotspot.html", include_str!("../../templates/hotspot.html")),
+        (
+            "hotspot_batch.html",
+            include_str!("../../templates/hotspot_batch.html"),
+        ),
+        (
+            "hotspot_sheet.html",
+            include_str!("../../templates/hotspot_sheet.html"),
+        ),
+        (
+            "hotspot_active.html",
+            include_str!("../../templates/hotspot_active.html"),
+        ),
+        (
+            "hotspot_sales.html",
+            include_str!("../../templates/hotspot_sales.html"),
+        ),
     ] {
         env.add_template(name, src).map_err(t)?;
     }

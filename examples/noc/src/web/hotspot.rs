@@ -1,0 +1,555 @@
+//! Hotspot: profiles with price and validity (MIKHMON-compatible), voucher batches and their
+//! printable sheets with QR codes, users by batch, active sessions, and sales reports with CSV.
+
+use std::sync::Arc;
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::{context, Value};
+use queue_model::hotspot::mikhmon::{ExpiryMode, UserMode};
+use queue_model::{RateLimit, Time};
+use serde::Deserialize;
+
+use super::queues::pick_router;
+use super::{urlencode, Admin, Current, Seller, Web};
+use crate::routers::hotspot::{self, BatchRequest, ProfileSpec};
+use crate::routers::RouterHandle;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/hotspot", get(hotspot_page))
+        .route("/hotspot/profiles", post(save_profile))
+        .route("/hotspot/generate", post(generate))
+        .route("/hotspot/batch", get(batch_page))
+        .route("/hotspot/batch/remove-unused", post(remove_unused))
+        .route("/hotspot/sheet", get(sheet))
+        .route("/hotspot/active", get(active_page))
+        .route("/hotspot/kick", post(kick))
+        .route("/hotspot/sales", get(sales_page))
+        .route("/hotspot/sales.csv", get(sales_csv))
+}
+
+#[derive(Deserialize)]
+struct RouterQuery {
+    router: Option<i64>,
+}
+
+fn router_value(r: &RouterHandle) -> Value {
+    Value::from_serialize(serde_json::json!({"id": r.id, "name": r.name}))
+}
+
+fn no_router(st: &Web) -> Response {
+    st.error_page(StatusCode::NOT_FOUND, "No such router.")
+}
+
+async fn hotspot_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<RouterQuery>,
+) -> Response {
+    let Some(r) = pick_router(&st, q.router) else {
+        return no_router(&st);
+    };
+    let (profiles, error) = match hotspot::profiles(&r).await {
+        Ok(p) => (p, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    st.page(
+        &s,
+        "hotspot.html",
+        "hotspot",
+        context! {
+            router => router_value(&r), profiles => Value::from_serialize(&profiles),
+            error => error, seller => s.role.can_sell(),
+            max_batch => hotspot::MAX_BATCH,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    router: i64,
+    name: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    selling_price: String,
+    #[serde(default)]
+    validity: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    rate_limit: String,
+    #[serde(default)]
+    shared_users: String,
+    #[serde(default)]
+    mac_lock: Option<String>,
+}
+
+/// A whole amount of money: digits, with `.` or `,` as thousands separators in groups of
+/// three (`150.000`, `150,000`); `5000.50` is refused rather than guessed.
+fn amount(field: &str, s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let groups: Vec<&str> = s.split(['.', ',']).collect();
+    let grouped = groups.len() == 1
+        || (groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3));
+    let digits: String = groups.concat();
+    if digits.is_empty() {
+        return Ok(0);
+    }
+    if !grouped || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
+        return Err(format!(
+            "{field}: a whole amount like 5000 or 5.000 (no decimals, at most 12 digits)"
+        ));
+    }
+    digits.parse().map_err(|_| format!("{field}: too large"))
+}
+
+fn profile_spec(f: &ProfileForm) -> Result<ProfileSpec, String> {
+    let name = f.name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        return Err("Name: 1 to 64 printable characters.".into());
+    }
+    let validity = if f.validity.trim().is_empty() {
+        None
+    } else {
+        Some(f.validity.trim().parse::<Time>().map_err(|_| {
+            "Validity: a duration like 30d, 12h or 5h30m (empty: no expiry).".to_owned()
+        })?)
+    };
+    let mode = match f.mode.as_str() {
+        "" | "rem" => ExpiryMode::Remove,
+        "ntf" => ExpiryMode::Notice,
+        "remc" => ExpiryMode::RemoveAndRecord,
+        "ntfc" => ExpiryMode::NoticeAndRecord,
+        _ => return Err("Expiry: rem, ntf, remc or ntfc.".into()),
+    };
+    let rate_limit = if f.rate_limit.trim().is_empty() {
+        None
+    } else {
+        Some(
+            f.rate_limit
+                .trim()
+                .parse::<RateLimit>()
+                .map_err(|e| format!("Rate limit: {e} (upload/download, like 1M/2M)"))?,
+        )
+    };
+    let shared_users = if f.shared_users.trim().is_empty() {
+        1
+    } else {
+        match f.shared_users.trim().parse::<u32>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => return Err("Shared users: 1 to 100.".into()),
+        }
+    };
+    Ok(ProfileSpec {
+        name: name.to_owned(),
+        price: amount("Price", &f.price)?,
+        selling_price: amount("Selling price", &f.selling_price)?,
+        validity,
+        mode,
+        rate_limit,
+        shared_users,
+        mac_lock: f.mac_lock.is_some(),
+    })
+}
+
+async fn save_profile(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<ProfileForm>,
+) -> Response {
+    let Some(r) = st.hub.router(f.router) else {
+        return no_router(&st);
+    };
+    let spec = match profile_spec(&f) {
+        Ok(x) => x,
+        Err(e) => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+    };
+    match hotspot::save_profile(&st.store, &r, &s.user, &spec).await {
+        Ok(()) => Redirect::to(&format!("/hotspot?router={}", r.id)).into_response(),
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct GenerateForm {
+    router: i64,
+    profile: String,
+    count: String,
+    #[serde(default)]
+    length: String,
+    #[serde(default)]
+    prefix: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn generate(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    Form(f): Form<GenerateForm>,
+) -> Response {
+    let Some(r) = st.hub.router(f.router) else {
+        return no_router(&st);
+    };
+    let count = match f.count.trim().parse::<usize>() {
+        Ok(n) if (1..=hotspot::MAX_BATCH).contains(&n) => n,
+        _ => {
+            return st.error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("How many: 1 to {}.", hotspot::MAX_BATCH),
+            )
+        }
+    };
+    let length = match f.length.trim() {
+        "" => 5,
+        l => match l.parse::<usize>() {
+            Ok(n) if (3..=8).contains(&n) => n,
+            _ => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, "Code length: 3 to 8."),
+        },
+    };
+    let prefix: String = f.prefix.trim().chars().take(8).collect();
+    if !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return st.error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Prefix: letters and digits only.",
+        );
+    }
+    let req = BatchRequest {
+        profile: f.profile.clone(),
+        count,
+        length,
+        prefix,
+        mode: if f.mode == "up" {
+            UserMode::UserPassword
+        } else {
+            UserMode::Voucher
+        },
+        note: f
+            .note
+            .trim()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(20)
+            .collect(),
+    };
+    match hotspot::generate(&st.store, &r, &s.user, &req, |_| {}).await {
+        Ok(g) if g.failure.is_none() => Redirect::to(&format!(
+            "/hotspot/batch?router={}&batch={}",
+            r.id,
+            urlencode(&g.batch)
+        ))
+        .into_response(),
+        Ok(g) => st.error_page(
+            StatusCode::BAD_GATEWAY,
+            &format!(
+                "The router stopped the batch after {} vouchers: {}. They are listed under batch {}.",
+                g.users.len(),
+                g.failure.unwrap_or_default(),
+                g.batch
+            ),
+        ),
+        Err(crate::Error::BadInput(e)) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct BatchQuery {
+    router: i64,
+    #[serde(default)]
+    batch: String,
+    #[serde(default)]
+    layout: String,
+    #[serde(default)]
+    login: String,
+}
+
+async fn batch_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<BatchQuery>,
+) -> Response {
+    let Some(r) = st.hub.router(q.router) else {
+        return no_router(&st);
+    };
+    let batch = Some(q.batch.as_str()).filter(|b| !b.is_empty());
+    match hotspot::vouchers(&r, batch).await {
+        Ok(v) => {
+            let unused = v.iter().filter(|x| x.state == "unused").count();
+            st.page(
+                &s,
+                "hotspot_batch.html",
+                "hotspot",
+                context! {
+                    router => router_value(&r), batch => q.batch, vouchers => Value::from_serialize(&v),
+                    unused => unused, seller => s.role.can_sell(),
+                },
+            )
+        }
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct BatchForm {
+    router: i64,
+    batch: String,
+}
+
+async fn remove_unused(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    Form(f): Form<BatchForm>,
+) -> Response {
+    let Some(r) = st.hub.router(f.router) else {
+        return no_router(&st);
+    };
+    match hotspot::remove_unused(&st.store, &r, &s.user, &f.batch).await {
+        Ok(_) => Redirect::to(&format!(
+            "/hotspot/batch?router={}&batch={}",
+            r.id,
+            urlencode(&f.batch)
+        ))
+        .into_response(),
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+/// An SVG QR code of `text` (black modules on white, no scripts or styles).
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(120, 120)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The hotspot login URL a voucher's QR code opens, with the code filled in.
+pub fn login_url(base: &str, user: &str, password: &str) -> String {
+    format!(
+        "{}?username={}&password={}",
+        base.trim_end_matches('/'),
+        urlencode(user),
+        urlencode(password)
+    )
+}
+
+async fn sheet(
+    State(st): State<Arc<Web>>,
+    Seller(_): Seller,
+    Query(q): Query<BatchQuery>,
+) -> Response {
+    let Some(r) = st.hub.router(q.router) else {
+        return no_router(&st);
+    };
+    let (vouchers, profiles) = match (
+        hotspot::vouchers(&r, Some(q.batch.as_str())).await,
+        hotspot::profiles(&r).await,
+    ) {
+        (Ok(v), Ok(p)) => (v, p),
+        (Err(e), _) | (_, Err(e)) => return st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    };
+    let base = if q.login.starts_with("http://") || q.login.starts_with("https://") {
+        q.login.clone()
+    } else {
+        "http://hotspot.lan/login".to_owned()
+    };
+    let cards: Vec<serde_json::Value> = vouchers
+        .iter()
+        .filter(|v| v.state == "unused")
+        .map(|v| {
+            let p = profiles.iter().find(|p| p.name == v.profile);
+            let url = login_url(&base, &v.name, &v.password);
+            serde_json::json!({
+                "code": v.name,
+                "password": if v.password == v.name { String::new() } else { v.password.clone() },
+                "profile": v.profile,
+                "price": p.map(|p| if p.selling_price > 0 { p.selling_price } else { p.price }).unwrap_or(0),
+                "validity": p.map(|p| p.validity.clone()).unwrap_or_default(),
+                "url": url,
+                "qr": qr_svg(&url),
+            })
+        })
+        .collect();
+    let layout = match q.layout.as_str() {
+        "small" | "thermal" => q.layout.clone(),
+        _ => "default".to_owned(),
+    };
+    st.render(
+        "hotspot_sheet.html",
+        context! {
+            router => router_value(&r), batch => q.batch, cards => Value::from_serialize(&cards),
+            layout => layout, login => base,
+        },
+    )
+}
+
+async fn active_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<RouterQuery>,
+) -> Response {
+    let Some(r) = pick_router(&st, q.router) else {
+        return no_router(&st);
+    };
+    match hotspot::sessions(&r).await {
+        Ok(sessions) => st.page(
+            &s,
+            "hotspot_active.html",
+            "hotspot",
+            context! {
+                router => router_value(&r), sessions => Value::from_serialize(&sessions),
+                seller => s.role.can_sell(),
+            },
+        ),
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct KickForm {
+    router: i64,
+    id: String,
+}
+
+async fn kick(State(st): State<Arc<Web>>, Seller(s): Seller, Form(f): Form<KickForm>) -> Response {
+    let Some(r) = st.hub.router(f.router) else {
+        return no_router(&st);
+    };
+    match hotspot::kick(&st.store, &r, &s.user, &f.id).await {
+        Ok(()) => Redirect::to(&format!("/hotspot/active?router={}", r.id)).into_response(),
+        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct SalesQuery {
+    router: Option<i64>,
+    /// `YYYY-MM` (default: this month).
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn valid_date(s: &str) -> bool {
+    s.len() == 10 && s.parse::<queue_model::clock::Date>().is_ok()
+}
+
+/// The report's date range: `from..=to` when both are dates, else the month (default: now).
+fn range(q: &SalesQuery) -> (String, String, String) {
+    if valid_date(&q.from) && valid_date(&q.to) {
+        return (q.from.clone(), q.to.clone(), String::new());
+    }
+    let month = if q.month.len() == 7
+        && q.month.as_bytes().get(4) == Some(&b'-')
+        && format!("{}-01", q.month)
+            .parse::<queue_model::clock::Date>()
+            .is_ok()
+    {
+        q.month.clone()
+    } else {
+        crate::fmt::time(crate::now())[..7].to_owned()
+    };
+    (format!("{month}-01"), format!("{month}-31"), month)
+}
+
+async fn sales_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<SalesQuery>,
+) -> Response {
+    let Some(r) = pick_router(&st, q.router) else {
+        return no_router(&st);
+    };
+    // Fresh records first (kept if the router is unreachable: the stored ones still show).
+    let harvest = hotspot::harvest_sales(&st.store, &r).await;
+    let (from, to, month) = range(&q);
+    match st.store.sales_totals(Some(r.id), &from, &to) {
+        Ok(t) => {
+            let max_day = t.by_day.iter().map(|d| d.2).max().unwrap_or(0).max(1);
+            st.page(
+                &s,
+                "hotspot_sales.html",
+                "hotspot",
+                context! {
+                    router => router_value(&r), totals => Value::from_serialize(&t),
+                    from => from, to => to, month => month, max_day => max_day,
+                    harvest => harvest.as_ref().ok().map(Value::from_serialize),
+                    harvest_error => harvest.err().map(|e| e.to_string()),
+                },
+            )
+        }
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+async fn sales_csv(
+    State(st): State<Arc<Web>>,
+    Current(_): Current,
+    Query(q): Query<SalesQuery>,
+) -> Response {
+    let Some(r) = pick_router(&st, q.router) else {
+        return (StatusCode::NOT_FOUND, "no such router").into_response();
+    };
+    let (from, to, _) = range(&q);
+    match st.store.sales(Some(r.id), &from, &to, 1_000_000) {
+        Ok(sales) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"sales-{from}-{to}.csv\""),
+                ),
+            ],
+            crate::storage::sales_csv(&sales),
+        )
+            .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_whole_and_bounded() {
+        assert_eq!(amount("Price", "5.000"), Ok(5000));
+        assert_eq!(amount("Price", "150,000"), Ok(150_000));
+        assert_eq!(amount("Price", ""), Ok(0));
+        assert!(
+            amount("Price", "5000.50").is_err(),
+            "decimals are not thousands"
+        );
+        assert!(amount("Price", "-5").is_err());
+        assert!(amount("Price", "1e9").is_err());
+        assert!(amount("Price", "9999999999999").is_err());
+    }
+
+    #[test]
+    fn qr_codes_carry_the_login_url() {
+        let url = login_url("http://hotspot.lan/login", "abc12", "abc12");
+        assert_eq!(
+            url,
+            "http://hotspot.lan/login?username=abc12&password=abc12"
+        );
+        let svg = qr_svg(&url);
+        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.contains("<script") && !svg.contains("style="));
+    }
+}
