@@ -41,6 +41,9 @@ pub struct FileConfig {
     /// Telegram bot and alert chats (see [`crate::alerts::TelegramConfig`]).
     #[serde(default)]
     pub telegram: Option<crate::alerts::TelegramConfig>,
+    /// Hotspot sales and summaries (`[hotspot]`, see [`crate::routers::hotspot::Settings`]).
+    #[serde(default)]
+    pub hotspot: crate::routers::hotspot::Settings,
     /// How long alerts, Layer 7 activity and audit entries are kept (`[retention]`).
     #[serde(default)]
     pub retention: crate::storage::Retention,

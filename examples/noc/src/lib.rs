@@ -293,7 +293,7 @@ fn first_admin(store: &storage::Store, password: Option<&str>) -> Result<Option<
 
 /// Every `every`: for each connected router, copies new hotspot sales records into the
 /// database and enforces expired vouchers. Routers without a hotspot are skipped quietly.
-async fn hotspot_upkeep(state: Arc<AppState>, every: Duration) {
+async fn hotspot_upkeep(state: Arc<AppState>, every: Duration, remove_harvested: bool) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -302,7 +302,12 @@ async fn hotspot_upkeep(state: Arc<AppState>, every: Duration) {
             if r.client().is_none() {
                 continue;
             }
-            match routers::hotspot::harvest_sales(&state.store, &r).await {
+            let harvested = if remove_harvested {
+                routers::hotspot::harvest_and_remove(&state.store, &r).await
+            } else {
+                routers::hotspot::harvest_sales(&state.store, &r).await
+            };
+            match harvested {
                 Ok(h) if h.new > 0 => {
                     tracing::info!(router = %fmt::log_safe(&r.name), new = h.new, "sales harvested")
                 }
@@ -446,7 +451,12 @@ impl Noc {
         let flush_hub = hub.clone();
         let flush_state = state.clone();
         let retention = options.file.retention;
-        let upkeep = tokio::spawn(hotspot_upkeep(state.clone(), options.hotspot_interval));
+        options.file.hotspot.summary_at()?;
+        let upkeep = tokio::spawn(hotspot_upkeep(
+            state.clone(),
+            options.hotspot_interval,
+            options.file.hotspot.remove_harvested,
+        ));
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));

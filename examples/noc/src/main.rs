@@ -111,6 +111,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         }
         monitor_options.telegram(t.clone());
     }
+    monitor_options.sales_summary(file_config.hotspot.summary_at()?);
     let mut monitor = noc::alerts::Monitor::start(app.state().clone(), monitor_options).await?;
     if let Some(t) = &telegram {
         if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, t) {

@@ -69,6 +69,7 @@ pub struct MonitorOptions {
     telegram: Option<TelegramConfig>,
     scan_interval: Duration,
     notifier: NotifierConfig,
+    sales_summary: Option<(u32, i32)>,
 }
 
 impl MonitorOptions {
@@ -81,6 +82,7 @@ impl MonitorOptions {
             telegram: None,
             scan_interval: Duration::from_secs(1),
             notifier: NotifierConfig::default(),
+            sales_summary: None,
         }
     }
 
@@ -101,6 +103,13 @@ impl MonitorOptions {
     /// How often DHCP leases and address lists are read (the poll interval).
     pub fn scan_interval(&mut self, every: Duration) -> &mut Self {
         self.scan_interval = every.max(Duration::from_millis(100));
+        self
+    }
+
+    /// Send the day's hotspot sales to the alert chats every day at this local time (minutes
+    /// after midnight, UTC offset in minutes), as `[hotspot] daily_summary` says.
+    pub fn sales_summary(&mut self, at: Option<(u32, i32)>) -> &mut Self {
+        self.sales_summary = at;
         self
     }
 
@@ -208,6 +217,9 @@ impl Monitor {
             side.clone(),
             options.scan_interval,
         )));
+        if let Some((minute, offset)) = options.sales_summary {
+            tasks.push(tokio::spawn(daily_sales(shared.clone(), minute, offset)));
+        }
         Ok(Monitor {
             shared,
             tasks,
@@ -237,6 +249,12 @@ impl Monitor {
             .rules()
             .map(|r| r.name.clone())
             .collect()
+    }
+
+    /// Sends the hotspot sales of `date` (`YYYY-MM-DD`, the routers' dates) to the alert
+    /// chats and the alert feed, as the daily summary does; returns the text.
+    pub fn send_sales_summary(&self, date: &str) -> String {
+        self.shared.sales_summary(date)
     }
 
     /// Keys of the conditions firing now.
@@ -342,7 +360,58 @@ pub fn render_html(n: &Notice) -> String {
     s
 }
 
+/// Waits for `minute` (after local midnight, at `offset` minutes from UTC) each day and sends
+/// that day's sales summary.
+async fn daily_sales(shared: Arc<Shared>, minute: u32, offset: i32) {
+    loop {
+        let local = crate::now() + i64::from(offset) * 60;
+        let today = local.div_euclid(86_400) * 86_400;
+        let mut at = today + i64::from(minute) * 60;
+        if at <= local {
+            at += 86_400;
+        }
+        tokio::time::sleep(Duration::from_secs(u64::try_from(at - local).unwrap_or(60))).await;
+        let date = crate::fmt::time(at)[..10].to_owned();
+        shared.sales_summary(&date);
+    }
+}
+
 impl Shared {
+    fn sales_summary(&self, date: &str) -> String {
+        let mut lines = Vec::new();
+        let (mut count, mut total) = (0u64, 0u64);
+        for r in self.state.hub.routers() {
+            match self.state.store.sales_totals(Some(r.id), date, date) {
+                Ok(t) if t.count > 0 => {
+                    count += t.count;
+                    total += t.total;
+                    lines.push(format!(
+                        "{}: {} vouchers, Rp {}",
+                        crate::fmt::router_text(&r.name),
+                        t.count,
+                        t.total
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("sales summary: {e}"),
+            }
+        }
+        let title = format!("Sales {date}: {count} vouchers, Rp {total}");
+        let notice = Notice {
+            key: format!("sales-summary:{date}"),
+            rule: "sales-summary".into(),
+            router_id: None,
+            router: String::new(),
+            severity: Severity::Info,
+            title: title.clone(),
+            detail: lines.join("\n"),
+            kind: NoticeKind::Event,
+            chats: Vec::new(),
+        };
+        self.deliver(vec![notice], crate::now());
+        title
+    }
+
     fn store(&self, n: &Notice, now: i64) -> Result<(), Error> {
         let store = &self.state.store;
         match n.kind {

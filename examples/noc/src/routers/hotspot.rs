@@ -28,6 +28,50 @@ fn client_of(router: &RouterHandle) -> Result<Client, Error> {
         .ok_or_else(|| Error::Router(format!("{} is not connected right now", router.name)))
 }
 
+/// `[hotspot]` in `noc.toml`.
+///
+/// ```toml
+/// [hotspot]
+/// remove_harvested = false   # delete a sales record from the router once it is stored here
+/// daily_summary = "21:00"    # send the day's sales to the alert chats at this local time
+/// utc_offset = "+07:00"      # the local time of daily_summary (default UTC)
+/// ```
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Remove each sales record from the router once it is safely stored (MIKHMON keeps them
+    /// all, which slows big routers down); default false.
+    #[serde(default)]
+    pub remove_harvested: bool,
+    /// Local `HH:MM` to send the day's sales summary to the alert chats; none by default.
+    #[serde(default)]
+    pub daily_summary: Option<String>,
+    /// The UTC offset of `daily_summary` (`+07:00`).
+    #[serde(default)]
+    pub utc_offset: Option<String>,
+}
+
+impl Settings {
+    /// The summary time as (minutes after local midnight, UTC offset in minutes), checked.
+    pub fn summary_at(&self) -> Result<Option<(u32, i32)>, Error> {
+        let Some(t) = self.daily_summary.as_deref() else {
+            return Ok(None);
+        };
+        let bad = || Error::Config(format!("hotspot.daily_summary {t:?}: use \"21:00\""));
+        let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
+        let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if h > 23 || m > 59 {
+            return Err(bad());
+        }
+        let offset = match self.utc_offset.as_deref() {
+            Some(o) => crate::alerts::rules::parse_utc_offset(o)?,
+            None => 0,
+        };
+        Ok(Some((h * 60 + m, offset)))
+    }
+}
+
 /// A hotspot user profile as the Hotspot page shows it.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -136,6 +180,22 @@ pub struct ProfileSpec {
     pub mac_lock: bool,
 }
 
+impl ProfileSpec {
+    /// A profile called `name`: free, no expiry, unlimited rate, one user per voucher.
+    pub fn new(name: impl Into<String>) -> Self {
+        ProfileSpec {
+            name: name.into(),
+            price: 0,
+            selling_price: 0,
+            validity: None,
+            mode: ExpiryMode::RemoveAndRecord,
+            rate_limit: None,
+            shared_users: 1,
+            mac_lock: false,
+        }
+    }
+}
+
 /// Creates or updates a profile with MIKHMON's on-login header (so both tools read the same
 /// price and validity); audited.
 pub async fn save_profile(
@@ -222,6 +282,20 @@ pub struct BatchRequest {
     pub mode: UserMode,
     /// A note in the batch comment.
     pub note: String,
+}
+
+impl BatchRequest {
+    /// `count` vouchers of `profile`: 5-character codes (code = password), no prefix or note.
+    pub fn new(profile: impl Into<String>, count: usize) -> Self {
+        BatchRequest {
+            profile: profile.into(),
+            count,
+            length: 5,
+            prefix: String::new(),
+            mode: UserMode::Voucher,
+            note: String::new(),
+        }
+    }
 }
 
 /// Most vouchers in one batch.
@@ -478,18 +552,29 @@ pub struct Harvest {
 
 /// Copies the router's MIKHMON sales records (`/system/script` with `comment=mikhmon`) into
 /// the database: a record is stored once however often it is harvested, so reports survive a
-/// reset of the router. The router's records are left in place.
+/// reset of the router. The router's records are left in place; see [`remove_stored`].
 pub async fn harvest_sales(store: &Store, router: &RouterHandle) -> Result<Harvest, Error> {
+    harvest(store, router, false).await
+}
+
+/// [`harvest_sales`], then removes from the router each record now safely stored (never one
+/// whose storing failed). Audited.
+pub async fn harvest_and_remove(store: &Store, router: &RouterHandle) -> Result<Harvest, Error> {
+    harvest(store, router, true).await
+}
+
+async fn harvest(store: &Store, router: &RouterHandle, remove: bool) -> Result<Harvest, Error> {
     let client = client_of(router)?;
     let rows = client
         .print(
             Command::builder("/system/script/print")
-                .proplist(["name", "comment"])
+                .proplist([".id", "name", "comment"])
                 .build(),
         )
         .await
         .map_err(router_err("reading sales records"))?;
     let mut records = Vec::new();
+    let mut ids = Vec::new();
     let mut h = Harvest::default();
     for row in rows {
         if row.get("comment") != Some(RECORD_COMMENT.as_bytes()) {
@@ -499,13 +584,38 @@ pub async fn harvest_sales(store: &Store, router: &RouterHandle) -> Result<Harve
             continue;
         };
         match SalesRecord::parse(name) {
-            Ok(r) => records.push((name.to_vec(), r)),
+            Ok(r) => {
+                records.push((name.to_vec(), r));
+                if let Some(id) = row.get_str(".id").and_then(Result::ok) {
+                    ids.push(id.to_owned());
+                }
+            }
             Err(_) => h.skipped += 1,
         }
     }
+    // Stored first (in one transaction); only then may the router forget them.
     let new = store.add_sales(router.id, &records)?;
     h.new = new;
     h.known = records.len() - new;
+    if remove && !ids.is_empty() {
+        for chunk in ids.chunks(100) {
+            let r = client
+                .execute(
+                    Command::builder("/system/script/remove")
+                        .attribute(".id", chunk.join(",").as_str())
+                        .build(),
+                )
+                .await;
+            store.audit(
+                "noc (sales)",
+                Some(router.id),
+                "hotspot.records.remove",
+                &format!("{} stored sales records", chunk.len()),
+                r.is_ok(),
+            )?;
+            r.map_err(router_err("removing stored sales records"))?;
+        }
+    }
     Ok(h)
 }
 
