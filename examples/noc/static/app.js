@@ -254,11 +254,39 @@ function l7() {
   }, 5000);
 }
 
+function hotspot() {
+  const form = document.getElementById("generate-form");
+  if (!form) return;
+  form.addEventListener("submit", ev => {
+    ev.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    delete data.csrf;
+    const bar = document.getElementById("gen-progress");
+    const msg = document.getElementById("gen-status");
+    bar.hidden = false; bar.max = Number(data.count) || 1; bar.value = 0;
+    msg.textContent = "Adding vouchers to the router…";
+    fetch("/api/hotspot/generate", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(data),
+    }).then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); })).then(({ job }) => {
+      const poll = () => fetch("/api/hotspot/jobs/" + job).then(r => r.json()).then(j => {
+        bar.max = j.total; bar.value = j.added;
+        msg.textContent = `${j.added} of ${j.total} added`;
+        if (!j.done) { setTimeout(poll, 300); return; }
+        if (j.error) { msg.textContent = `Stopped after ${j.added}: ${j.error}`; }
+        if (j.batch) { location.href = `/hotspot/batch?router=${data.router}&batch=${encodeURIComponent(j.batch)}`; }
+      });
+      poll();
+    }).catch(e => { msg.textContent = e.message; bar.hidden = true; });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   switch (document.body.dataset.page) {
     case "overview": overview(); break;
     case "queues": queues(); queueDetail(); editor(); break;
     case "l7": l7(); break;
+    case "hotspot": hotspot(); break;
   }
   for (const f of document.querySelectorAll("form button.danger")) {
     f.closest("form").addEventListener("submit", ev => { if (!confirm("Really?")) ev.preventDefault(); });

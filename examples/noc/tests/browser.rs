@@ -331,6 +331,93 @@ async fn dashboard_in_a_real_browser() {
     assert!(res.as_str().unwrap().contains("tiktok: no match"), "{res}");
     shot(&c, "07-layer7").await;
 
+    // Hotspot: a batch generated from the page (progress bar, then the batch), printed, and
+    // each voucher's QR code decodes to the hotspot login with its code.
+    let router = app.noc.state().hub.router(id).unwrap();
+    let mut profile = noc::routers::hotspot::ProfileSpec::new("3rb-1hari");
+    profile.price = 3000;
+    profile.validity = Some("1d".parse().unwrap());
+    noc::routers::hotspot::save_profile(&app.noc.state().store, &router, "test", &profile)
+        .await
+        .unwrap();
+    c.goto(&format!("{}/hotspot?router={id}", app.base))
+        .await
+        .unwrap();
+    let count = c
+        .find(Locator::Css("#generate-form input[name=count]"))
+        .await
+        .unwrap();
+    count.clear().await.unwrap();
+    count.send_keys("40").await.unwrap();
+    c.find(Locator::Css("#generate-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let batch = wait_js(
+        &c,
+        "the batch page",
+        "const b = document.getElementById('batch-name'); return b ? b.textContent : null;",
+    )
+    .await;
+    let batch = batch.as_str().unwrap().to_owned();
+    let unused = c
+        .execute(
+            "return document.querySelectorAll('#vouchers td[data-field=state]').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unused, 40);
+    c.goto(&format!(
+        "{}/hotspot/sheet?router={id}&batch={batch}&login=http://wifi.rt05/login",
+        app.base
+    ))
+    .await
+    .unwrap();
+    let first = c
+        .execute(
+            "const v = document.querySelector('.voucher'); v.scrollIntoView(); return v.dataset.code;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let code = first.as_str().unwrap().to_owned();
+    let png = c
+        .find(Locator::Css(".voucher .qr svg"))
+        .await
+        .unwrap()
+        .screenshot()
+        .await
+        .unwrap();
+    std::fs::write(shots_dir().join("08-voucher-qr.png"), &png).unwrap();
+    shot(&c, "08-voucher-sheet").await;
+    let text = decode_qr(&png);
+    assert_eq!(
+        text,
+        format!("http://wifi.rt05/login?username={code}&password={code}")
+    );
+
     c.close().await.unwrap();
     app.noc.shutdown().await;
+}
+
+/// The text of the QR code in a PNG screenshot.
+fn decode_qr(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.line_size / w;
+    let luma = |x: usize, y: usize| -> u8 {
+        let i = y * info.line_size + x * channels;
+        let px = &buf[i..i + channels.min(3)];
+        (px.iter().map(|v| u32::from(*v)).sum::<u32>() / px.len() as u32) as u8
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma(x, y));
+    let grids = img.detect_grids();
+    assert!(!grids.is_empty(), "no QR code in the screenshot");
+    grids[0].decode().unwrap().1
 }

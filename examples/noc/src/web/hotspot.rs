@@ -31,6 +31,124 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/hotspot/kick", post(kick))
         .route("/hotspot/sales", get(sales_page))
         .route("/hotspot/sales.csv", get(sales_csv))
+        .route("/api/hotspot/generate", post(api_generate))
+        .route("/api/hotspot/jobs/{id}", get(api_job))
+}
+
+/// A batch being added in the background, for the page's progress bar.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Job {
+    /// Vouchers asked for.
+    pub total: usize,
+    /// Added so far.
+    pub added: usize,
+    /// Finished (successfully or not).
+    pub done: bool,
+    /// The batch comment, once known.
+    pub batch: Option<String>,
+    /// Why it stopped early, if it did.
+    pub error: Option<String>,
+    /// Who started it (only they see it).
+    #[serde(skip)]
+    pub user_id: i64,
+}
+
+/// Background batches, the most recent [`MAX_JOBS`] kept.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    next: std::sync::atomic::AtomicU64,
+    map: std::sync::Mutex<std::collections::BTreeMap<u64, Job>>,
+}
+
+/// Background batches remembered (older ones are forgotten).
+pub const MAX_JOBS: usize = 64;
+
+impl Jobs {
+    fn start(&self, user_id: i64, total: usize) -> u64 {
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        while map.len() >= MAX_JOBS {
+            let Some(first) = map.keys().next().copied() else {
+                break;
+            };
+            map.remove(&first);
+        }
+        map.insert(
+            id,
+            Job {
+                total,
+                user_id,
+                ..Job::default()
+            },
+        );
+        id
+    }
+
+    fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
+        if let Some(j) = self
+            .map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&id)
+        {
+            f(j);
+        }
+    }
+
+    fn get(&self, id: u64) -> Option<Job> {
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned()
+    }
+}
+
+/// Starts a batch in the background and answers with its job id at once; the page polls
+/// `/api/hotspot/jobs/{id}` for a progress bar.
+async fn api_generate(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    axum::Json(f): axum::Json<GenerateForm>,
+) -> Response {
+    let Some(r) = st.hub.router(f.router) else {
+        return (StatusCode::NOT_FOUND, "no such router").into_response();
+    };
+    let req = match batch_request(&f) {
+        Ok(x) => x,
+        Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
+    };
+    let id = st.jobs.start(s.user_id, req.count);
+    let web = st.clone();
+    tokio::spawn(async move {
+        let result = hotspot::generate(&web.store, &r, &s.user, &req, |n| {
+            web.jobs.update(id, |j| j.added = n);
+        })
+        .await;
+        web.jobs.update(id, |j| {
+            j.done = true;
+            match result {
+                Ok(g) => {
+                    j.added = g.users.len();
+                    j.batch = Some(g.batch);
+                    j.error = g.failure;
+                }
+                Err(e) => j.error = Some(e.to_string()),
+            }
+        });
+    });
+    axum::Json(serde_json::json!({ "job": id })).into_response()
+}
+
+async fn api_job(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    axum::extract::Path(id): axum::extract::Path<u64>,
+) -> Response {
+    match st.jobs.get(id) {
+        Some(j) if j.user_id == s.user_id => axum::Json(j).into_response(),
+        _ => (StatusCode::NOT_FOUND, "no such job").into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -178,7 +296,8 @@ async fn save_profile(
 }
 
 #[derive(Deserialize)]
-struct GenerateForm {
+pub(super) struct GenerateForm {
+    #[serde(deserialize_with = "int_or_string")]
     router: i64,
     profile: String,
     count: String,
@@ -192,6 +311,55 @@ struct GenerateForm {
     note: String,
 }
 
+/// A router id from a form (text) or JSON (a number).
+fn int_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        N(i64),
+        S(String),
+    }
+    match V::deserialize(d)? {
+        V::N(n) => Ok(n),
+        V::S(s) => s.trim().parse().map_err(serde::de::Error::custom),
+    }
+}
+
+/// Checks the batch form's fields.
+fn batch_request(f: &GenerateForm) -> Result<BatchRequest, String> {
+    let count = match f.count.trim().parse::<usize>() {
+        Ok(n) if (1..=hotspot::MAX_BATCH).contains(&n) => n,
+        _ => return Err(format!("How many: 1 to {}.", hotspot::MAX_BATCH)),
+    };
+    let length = match f.length.trim() {
+        "" => 5,
+        l => match l.parse::<usize>() {
+            Ok(n) if (3..=8).contains(&n) => n,
+            _ => return Err("Code length: 3 to 8.".into()),
+        },
+    };
+    let prefix: String = f.prefix.trim().chars().take(8).collect();
+    if !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err("Prefix: letters and digits only.".into());
+    }
+    let mut req = BatchRequest::new(f.profile.clone(), count);
+    req.length = length;
+    req.prefix = prefix;
+    req.mode = if f.mode == "up" {
+        UserMode::UserPassword
+    } else {
+        UserMode::Voucher
+    };
+    req.note = f
+        .note
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(20)
+        .collect();
+    Ok(req)
+}
+
 async fn generate(
     State(st): State<Arc<Web>>,
     Seller(s): Seller,
@@ -200,46 +368,9 @@ async fn generate(
     let Some(r) = st.hub.router(f.router) else {
         return no_router(&st);
     };
-    let count = match f.count.trim().parse::<usize>() {
-        Ok(n) if (1..=hotspot::MAX_BATCH).contains(&n) => n,
-        _ => {
-            return st.error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("How many: 1 to {}.", hotspot::MAX_BATCH),
-            )
-        }
-    };
-    let length = match f.length.trim() {
-        "" => 5,
-        l => match l.parse::<usize>() {
-            Ok(n) if (3..=8).contains(&n) => n,
-            _ => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, "Code length: 3 to 8."),
-        },
-    };
-    let prefix: String = f.prefix.trim().chars().take(8).collect();
-    if !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return st.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Prefix: letters and digits only.",
-        );
-    }
-    let req = BatchRequest {
-        profile: f.profile.clone(),
-        count,
-        length,
-        prefix,
-        mode: if f.mode == "up" {
-            UserMode::UserPassword
-        } else {
-            UserMode::Voucher
-        },
-        note: f
-            .note
-            .trim()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .take(20)
-            .collect(),
+    let req = match batch_request(&f) {
+        Ok(x) => x,
+        Err(e) => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     match hotspot::generate(&st.store, &r, &s.user, &req, |_| {}).await {
         Ok(g) if g.failure.is_none() => Redirect::to(&format!(

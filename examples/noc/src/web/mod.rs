@@ -65,6 +65,7 @@ pub struct Web {
     app: Arc<AppState>,
     env: Environment<'static>,
     streams: sse::StreamCount,
+    jobs: hotspot::Jobs,
 }
 
 impl std::ops::Deref for Web {
@@ -80,6 +81,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         app: st,
         env: templates::environment()?,
         streams: sse::StreamCount::default(),
+        jobs: hotspot::Jobs::default(),
     });
     Ok(Router::new()
         .merge(overview::router())
