@@ -416,7 +416,7 @@ fn decode_qr(png_bytes: &[u8]) -> String {
         let px = &buf[i..i + channels.min(3)];
         (px.iter().map(|v| u32::from(*v)).sum::<u32>() / px.len() as u32) as u8
     };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma(x, y));
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, luma);
     let grids = img.detect_grids();
     assert!(!grids.is_empty(), "no QR code in the screenshot");
     grids[0].decode().unwrap().1
