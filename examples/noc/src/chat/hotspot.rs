@@ -62,7 +62,19 @@ impl ChatOps {
     pub(super) async fn sales(&self, args: &[&str]) -> Result<String, String> {
         let router = self.first_router()?;
         let harvest = hotspot::harvest_sales(&self.state.store, &router).await;
-        let today = crate::fmt::time(crate::now())[..10].to_owned();
+        // Sales carry the router's dates: "today" is the router's day.
+        let today = match router.client() {
+            Some(c) => hotspot::router_now(&c).await.map(|t| {
+                format!(
+                    "{:04}-{:02}-{:02}",
+                    t.date.year(),
+                    t.date.month(),
+                    t.date.day()
+                )
+            }),
+            None => None,
+        }
+        .unwrap_or_else(|| crate::fmt::time(crate::now())[..10].to_owned());
         let (from, to, label) = match args.first().copied().unwrap_or("today") {
             "today" => (today.clone(), today.clone(), "today"),
             "month" => (

@@ -581,8 +581,9 @@ fn valid_date(s: &str) -> bool {
     s.len() == 10 && s.parse::<queue_model::clock::Date>().is_ok()
 }
 
-/// The report's date range: `from..=to` when both are dates, else the month (default: now).
-fn range(q: &SalesQuery) -> (String, String, String) {
+/// The report's date range: `from..=to` when both are dates, else the month (default: the
+/// router's current month, `default_month`, else noc's).
+fn range(q: &SalesQuery, default_month: Option<String>) -> (String, String, String) {
     if valid_date(&q.from) && valid_date(&q.to) {
         return (q.from.clone(), q.to.clone(), String::new());
     }
@@ -594,9 +595,15 @@ fn range(q: &SalesQuery) -> (String, String, String) {
     {
         q.month.clone()
     } else {
-        crate::fmt::time(crate::now())[..7].to_owned()
+        default_month.unwrap_or_else(|| crate::fmt::time(crate::now())[..7].to_owned())
     };
     (format!("{month}-01"), format!("{month}-31"), month)
+}
+
+/// `YYYY-MM` by the router's clock (sales carry the router's dates).
+async fn router_month(r: &RouterHandle) -> Option<String> {
+    let t = hotspot::router_now(&r.client()?).await?;
+    Some(format!("{:04}-{:02}", t.date.year(), t.date.month()))
 }
 
 async fn sales_page(
@@ -609,7 +616,7 @@ async fn sales_page(
     };
     // Fresh records first (kept if the router is unreachable: the stored ones still show).
     let harvest = hotspot::harvest_sales(&st.store, &r).await;
-    let (from, to, month) = range(&q);
+    let (from, to, month) = range(&q, router_month(&r).await);
     match st.store.sales_totals(Some(r.id), &from, &to) {
         Ok(t) => {
             let max_day = t.by_day.iter().map(|d| d.2).max().unwrap_or(0).max(1);
@@ -637,7 +644,7 @@ async fn sales_csv(
     let Some(r) = pick_router(&st, q.router) else {
         return (StatusCode::NOT_FOUND, "no such router").into_response();
     };
-    let (from, to, _) = range(&q);
+    let (from, to, _) = range(&q, router_month(&r).await);
     match st.store.sales(Some(r.id), &from, &to, 1_000_000) {
         Ok(sales) => (
             [
