@@ -63,6 +63,9 @@ pub struct AppState {
     pub embedded: Option<SocketAddr>,
     /// Whether cookies carry `Secure` (noc is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Whether `/metrics` may be read without a token or a session (noc listens on loopback
+    /// only).
+    pub open_metrics: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
     dummy_hash: std::sync::OnceLock<String>,
@@ -100,6 +103,7 @@ impl AppState {
             embedded,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            open_metrics: true,
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),

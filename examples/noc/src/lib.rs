@@ -429,6 +429,7 @@ impl Noc {
             .public_url
             .as_deref()
             .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
+        state.open_metrics = options.listen.ip().is_loopback();
         state.trusted_proxies = options.trusted_proxies.clone();
         let state = Arc::new(state);
         let listener = tokio::net::TcpListener::bind(options.listen)

@@ -196,6 +196,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+fn has_session(st: &AppState, headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == "noc_session")
+        .is_some_and(|c| st.sessions.get(c.value()).is_some())
+}
+
 async fn metrics(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if let Some(token) = &st.metrics_token {
         let given = headers
@@ -205,6 +216,13 @@ async fn metrics(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Respons
         if !given.is_some_and(|g| crate::auth::token_eq(g, token)) {
             return (StatusCode::UNAUTHORIZED, "bearer token required").into_response();
         }
+    } else if !st.open_metrics && !has_session(&st, &headers) {
+        // Reachable beyond loopback without a token: only for logged-in users.
+        return (
+            StatusCode::UNAUTHORIZED,
+            "log in, or start noc with --metrics-token for scrapers",
+        )
+            .into_response();
     }
     let hub = st.hub.clone();
     match tokio::task::spawn_blocking(move || render(&hub)).await {

@@ -288,7 +288,19 @@ document.addEventListener("DOMContentLoaded", () => {
     case "l7": l7(); break;
     case "hotspot": hotspot(); break;
   }
-  for (const f of document.querySelectorAll("form button.danger")) {
-    f.closest("form").addEventListener("submit", ev => { if (!confirm("Really?")) ev.preventDefault(); });
+  // Confirmations name the thing and the router (the form's data-confirm).
+  for (const f of document.querySelectorAll("form[data-confirm]")) {
+    f.addEventListener("submit", ev => { if (!confirm(f.dataset.confirm)) ev.preventDefault(); });
+  }
+  // "Back" on error pages (inline script is forbidden by the Content-Security-Policy).
+  for (const a of document.querySelectorAll("a[data-back]")) {
+    a.addEventListener("click", ev => { if (history.length > 1) { ev.preventDefault(); history.back(); } });
+  }
+  // A success message after a change (`?done=...`), then the URL is cleaned.
+  const done = new URLSearchParams(location.search).get("done");
+  const flash = document.getElementById("flash");
+  if (done && flash) {
+    flash.textContent = done; flash.hidden = false;
+    const u = new URL(location.href); u.searchParams.delete("done"); history.replaceState(null, "", u);
   }
 });

@@ -408,9 +408,10 @@ async fn apply_form(
         Ok(a) if a.error.is_none() => {
             wait_for_poll(&st, r.id, Duration::from_secs(5)).await;
             Redirect::to(&format!(
-                "/queue?router={}&name={}",
+                "/queue?router={}&name={}&done={}",
                 r.id,
-                urlencode(f.name.trim())
+                urlencode(f.name.trim()),
+                urlencode(&format!("Saved '{}' on {}.", f.name.trim(), r.name))
             ))
             .into_response()
         }
@@ -464,7 +465,12 @@ async fn queue_action(
     match apply_queue(&st.store, &r, &s.user, &action, &current, &desired).await {
         Ok(a) if a.error.is_none() => {
             wait_for_poll(&st, r.id, Duration::from_secs(5)).await;
-            Redirect::to(&format!("/queues?router={}", r.id)).into_response()
+            Redirect::to(&format!(
+                "/queues?router={}&done={}",
+                r.id,
+                urlencode(&format!("Queue '{}' {}d on {}.", f.name, f.action, r.name))
+            ))
+            .into_response()
         }
         Ok(a) => st.error_page(
             StatusCode::BAD_GATEWAY,

@@ -18,6 +18,8 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/static/app.js", get(static_js))
         .route("/static/style.css", get(static_css))
         .route("/static/sheet.css", get(static_sheet_css))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
 }
 
 async fn static_js() -> Response {
@@ -77,6 +79,17 @@ async fn static_sheet_css() -> Response {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         include_str!("../../static/sheet.css"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
     )
         .into_response()
 }

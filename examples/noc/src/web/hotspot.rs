@@ -290,7 +290,12 @@ async fn save_profile(
         Err(e) => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     match hotspot::save_profile(&st.store, &r, &s.user, &spec).await {
-        Ok(()) => Redirect::to(&format!("/hotspot?router={}", r.id)).into_response(),
+        Ok(()) => Redirect::to(&format!(
+            "/hotspot?router={}&done={}",
+            r.id,
+            urlencode(&format!("Profile '{}' saved on {}.", spec.name, r.name))
+        ))
+        .into_response(),
         Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
@@ -560,7 +565,12 @@ async fn kick(State(st): State<Arc<Web>>, Seller(s): Seller, Form(f): Form<KickF
         return no_router(&st);
     };
     match hotspot::kick(&st.store, &r, &s.user, &f.id).await {
-        Ok(()) => Redirect::to(&format!("/hotspot/active?router={}", r.id)).into_response(),
+        Ok(()) => Redirect::to(&format!(
+            "/hotspot/active?router={}&done={}",
+            r.id,
+            urlencode(&format!("Session ended on {}.", r.name))
+        ))
+        .into_response(),
         Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }

@@ -96,11 +96,21 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(routers::router())
         .merge(audit::router())
         .merge(health::router())
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(layer7::upload_router())
         .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(web))
+}
+
+/// A real 404: the error page with the navigation bar (JSON clients get plain text).
+async fn not_found(State(st): State<Arc<Web>>, req: Request) -> Response {
+    let p = req.uri().path();
+    if p.starts_with("/api/") || p.starts_with("/events/") {
+        return (StatusCode::NOT_FOUND, "no such endpoint").into_response();
+    }
+    st.error_page(StatusCode::NOT_FOUND, "There is no such page.")
 }
 
 /// The CSRF token a multipart form must carry in its `csrf` field (checked by the handler that

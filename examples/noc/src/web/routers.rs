@@ -101,7 +101,7 @@ async fn add_router(
                 &format!("{} at {}", f.name.trim(), f.address.trim()),
                 true,
             );
-            Redirect::to("/routers").into_response()
+            Redirect::to("/routers?done=Router%20added.").into_response()
         }
         Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
@@ -116,7 +116,7 @@ async fn delete_router(
     match st.store.delete_router(id) {
         Ok(_) => {
             let _ = st.store.audit(&s.user, Some(id), "router.delete", "", true);
-            Redirect::to("/routers").into_response()
+            Redirect::to("/routers?done=Router%20removed.").into_response()
         }
         Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }

@@ -477,7 +477,7 @@ pub(super) async fn save_rule(
                 if enabled { "" } else { " [disabled]" }
             );
             let _ = st.store.audit(&s.user, None, action, &detail, true);
-            Redirect::to("/alerts/rules").into_response()
+            Redirect::to("/alerts/rules?done=Rule%20saved.").into_response()
         }
         Err(e) => {
             let _ = st.store.audit(&s.user, None, action, &e, false);
@@ -504,7 +504,7 @@ fn set_enabled(st: &Web, s: &Session, name: &str, enabled: bool) -> Response {
     match save(st, &s.user, &l.rule, enabled, None) {
         Ok(()) => {
             let _ = st.store.audit(&s.user, None, action, name, true);
-            Redirect::to("/alerts/rules").into_response()
+            Redirect::to("/alerts/rules?done=Rule%20updated.").into_response()
         }
         Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
@@ -535,7 +535,7 @@ pub(super) async fn delete_rule(
         Ok(true) => {
             st.rules.notify();
             let _ = st.store.audit(&s.user, None, "rule.delete", &name, true);
-            Redirect::to("/alerts/rules").into_response()
+            Redirect::to("/alerts/rules?done=Rule%20deleted.").into_response()
         }
         Ok(false) if st.rules.file_rules().iter().any(|r| r.name == name) => st.error_page(
             StatusCode::CONFLICT,

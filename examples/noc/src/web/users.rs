@@ -67,7 +67,7 @@ async fn add_user(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<New
                 &format!("{name} ({})", f.role),
                 true,
             );
-            Redirect::to("/users").into_response()
+            Redirect::to("/users?done=User%20added.").into_response()
         }
         Err(e) => {
             let users = st.store.users().unwrap_or_default();
@@ -93,7 +93,7 @@ async fn delete_user(State(st): State<Arc<Web>>, Admin(s): Admin, Path(id): Path
             let _ = st
                 .store
                 .audit(&s.user, None, "user.delete", &format!("user {id}"), true);
-            Redirect::to("/users").into_response()
+            Redirect::to("/users?done=User%20deleted.").into_response()
         }
         Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
         Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -131,7 +131,7 @@ async fn set_password(
             let _ = st
                 .store
                 .audit(&s.user, None, "user.password", &format!("user {id}"), true);
-            Redirect::to("/users").into_response()
+            Redirect::to("/users?done=Password%20changed.").into_response()
         }
         Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
         Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
