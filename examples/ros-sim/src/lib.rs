@@ -664,6 +664,19 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
             &[("name", &name), ("target", &target), ("max-limit", limit)],
         );
     }
+    // The queue types every router has (`default=true`; `set` and `remove` refuse them).
+    let qtype = st.menu_by_kind(MenuKind::QueueType);
+    for name in queue_model::BUILTIN_QUEUE_TYPES {
+        if let Some(t) = queue_model::QueueType::builtin(name) {
+            use queue_model::Item as _;
+            let attrs: Vec<(String, queue_model::Text)> = t.properties();
+            let values: Vec<(&str, &[u8])> = attrs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_bytes()))
+                .collect();
+            st.insert_dynamic(qtype, &values);
+        }
+    }
     let hs_profile = st.menu_by_kind(MenuKind::HotspotProfile);
     st.insert_builtin(hs_profile, 0, &[("name", "default")]);
     let hotspot = st.menu_by_kind(MenuKind::HotspotServer);
