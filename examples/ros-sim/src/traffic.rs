@@ -395,8 +395,18 @@ struct Trees {
     /// and its queue type's PCQ classifiers.
     info: Vec<TreeInfo>,
     /// Per root: the flows `(tree, key)` and the simulation built for them.
-    sims: Vec<(String, Vec<(usize, String)>, Option<TreeSimulation>)>,
+    sims: Vec<RootSim>,
 }
+
+/// A flow of a tree simulation: the tree (menu position) and its PCQ key.
+type TreeKey = (usize, String);
+
+/// A root's simulation: the root, the flows it was built for, the simulation (none when the
+/// model refused the trees).
+type RootSim = (String, Vec<TreeKey>, Option<TreeSimulation>);
+
+/// What each tree flow is offered this tick, and the connections (and directions) in it.
+type Aggregate = std::collections::BTreeMap<TreeKey, (u64, Vec<(usize, Dir)>)>;
 
 struct TreeInfo {
     name: Vec<u8>,
@@ -1039,8 +1049,7 @@ fn shape_trees(state: &mut State, traffic: &mut Traffic) {
     roots.sort_by_key(|r| (r != "global", r.clone()));
     for root in roots {
         // (tree, key) -> (offered, [(flow, dir)])
-        let mut agg: std::collections::BTreeMap<(usize, String), (u64, Vec<(usize, Dir)>)> =
-            Default::default();
+        let mut agg: Aggregate = Default::default();
         for (fi, f) in traffic.flows.iter().enumerate() {
             let Some(host) = traffic.hosts.get(f.host) else {
                 continue;
@@ -1090,7 +1099,7 @@ fn shape_trees(state: &mut State, traffic: &mut Traffic) {
                 slot.1.push((fi, dir));
             }
         }
-        let flows: Vec<(usize, String)> = agg.keys().cloned().collect();
+        let flows: Vec<TreeKey> = agg.keys().cloned().collect();
         let offered: Vec<u64> = agg.values().map(|(o, _)| *o).collect();
         let capacity = match root.as_str() {
             "global" => WAN_UP + WAN_DOWN,
@@ -1122,18 +1131,19 @@ fn shape_trees(state: &mut State, traffic: &mut Traffic) {
             .iter()
             .position(|(r, _, _)| *r == root)
             .unwrap_or(0);
-        let stepped: Option<(Vec<u64>, Vec<(Vec<u8>, u64)>)> =
-            trees.sims.get_mut(p).and_then(|(_, _, sim)| {
-                let sim = sim.as_mut()?;
-                let rates = sim.step(1.0, &offered).ok()?.to_vec();
-                let by_tree = sim
-                    .tree_names()
-                    .iter()
-                    .map(|n| n.as_bytes().to_vec())
-                    .zip(sim.tree_rates().iter().copied())
-                    .collect();
-                Some((rates, by_tree))
-            });
+        // (rate per flow, rate per tree by name)
+        type Stepped = (Vec<u64>, Vec<(Vec<u8>, u64)>);
+        let stepped: Option<Stepped> = trees.sims.get_mut(p).and_then(|(_, _, sim)| {
+            let sim = sim.as_mut()?;
+            let rates = sim.step(1.0, &offered).ok()?.to_vec();
+            let by_tree = sim
+                .tree_names()
+                .iter()
+                .map(|n| n.as_bytes().to_vec())
+                .zip(sim.tree_rates().iter().copied())
+                .collect();
+            Some((rates, by_tree))
+        });
         let rates = match stepped {
             Some((rates, by_tree)) => {
                 for (name, r) in by_tree {
