@@ -428,6 +428,45 @@ mod tests {
     }
 
     #[test]
+    fn tree_rows_nest_children_under_parents_and_survive_cycles() {
+        let rows = [
+            attrs(&[
+                ("name", "up"),
+                ("parent", "global"),
+                ("max-limit", "5M"),
+                ("rate", "2500000"),
+            ]),
+            attrs(&[("name", "kid"), ("parent", "down"), ("packet-mark", "k")]),
+            attrs(&[
+                ("name", "down"),
+                ("parent", "global"),
+                ("max-limit", "20000000"),
+            ]),
+            attrs(&[("name", "a"), ("parent", "b")]),
+            attrs(&[("name", "b"), ("parent", "a")]),
+            attrs(&[("name", "self"), ("parent", "self"), ("rate", "garbage")]),
+        ];
+        let t = tree_rows(&rows);
+        let order: Vec<(&str, usize)> = t.iter().map(|r| (r.name.as_str(), r.depth)).collect();
+        assert_eq!(
+            order,
+            [
+                ("up", 0),
+                ("down", 0),
+                ("kid", 1),
+                ("self", 0),
+                ("a", 0),
+                ("b", 0)
+            ]
+        );
+        assert_eq!(t[0].max_limit, 5_000_000);
+        assert_eq!(t[0].usage_percent(), 50);
+        assert_eq!(t[1].max_limit, 20_000_000);
+        assert_eq!(t[3].rate, 0);
+        assert_eq!(t[2].usage_percent(), 0);
+    }
+
+    #[test]
     fn queue_rows_parse_pairs_and_usage() {
         let q = queue_row(&attrs(&[
             ("name", "q1"),
