@@ -3,12 +3,16 @@
 //!
 //! It speaks the API protocol (plain and TLS) with the login of the RouterOS version it
 //! imitates, serves the menus monitoring tools read (`/system/resource`, `/system/clock`,
-//! `/interface`, `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`) and the ones
+//! `/interface`, `/queue/simple`, `/queue/tree`, `/queue/type`, the firewall with
+//! `/ip/firewall/mangle`, DHCP leases, `/log`, `/ping`) and the ones
 //! billing tools change (`/ip/hotspot`, `/ip/hotspot/user`, `/ip/hotspot/user/profile`,
 //! `/ip/hotspot/active`, `/ip/hotspot/host`, `/ip/hotspot/cookie`, `/ppp/secret`,
 //! `/ppp/profile`, `/ppp/active`, `/system/script`, `/system/scheduler`), and runs a traffic
-//! model in which LAN hosts use applications, layer7 rules match their payloads, and simple
-//! queues shape them. Events a monitor must notice (a new host, a CPU spike, a link going down,
+//! model in which LAN hosts use applications, layer7 rules match their payloads, mangle rules
+//! mark each connection and its packets per direction (chains `prerouting`, `forward`,
+//! `postrouting`), simple queues shape them, and queue trees (HTB with PCQ sub-queues, by
+//! `queue-model`'s `TreeSimulation`) shape and count the marked packets: a tree whose mark no
+//! rule sets stays at zero. Events a monitor must notice (a new host, a CPU spike, a link going down,
 //! a log line, a hotspot login, a PPPoE client dialling in) can be triggered from the library
 //! through [`SimHandle`] or over the API under `/sim/...` (`/sim/tick`, `/sim/host-appear`,
 //! `/sim/cpu-spike`, `/sim/interface-down`, `/sim/interface-up`, `/sim/log`,
