@@ -1168,7 +1168,8 @@ fn shape_trees(state: &mut State, traffic: &mut Traffic) {
                         if lim == 0 || total <= lim {
                             *o
                         } else {
-                            o * lim / total
+                            let share = u128::from(*o) * u128::from(lim) / u128::from(total);
+                            u64::try_from(share).unwrap_or(lim)
                         }
                     })
                     .collect();
@@ -1189,7 +1190,7 @@ fn shape_trees(state: &mut State, traffic: &mut Traffic) {
                         Dir::Up => &mut f.rate.0,
                         Dir::Down => &mut f.rate.1,
                     };
-                    *slot = (*slot * r).checked_div(*o).unwrap_or(0);
+                    *slot = slot.saturating_mul(*r).checked_div(*o).unwrap_or(0);
                 }
             }
         }

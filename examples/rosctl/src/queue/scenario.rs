@@ -208,6 +208,9 @@ pub fn to_table(scenario: &Scenario, report: &Report) -> String {
     out
 }
 
+/// Most ticks a tree simulation runs.
+const MAX_TREE_STEPS: u64 = 1_000_000;
+
 /// Simulates queue trees: every flow names a leaf tree (and a PCQ key), directions are
 /// ignored (trees are one-directional), the root's capacity is the link's download rate.
 fn simulate_trees(path: &Path, format: SimFormat) -> anyhow::Result<Option<ExitCode>> {
@@ -250,6 +253,12 @@ fn simulate_trees(path: &Path, format: SimFormat) -> anyhow::Result<Option<ExitC
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let dt_ms = tick.as_millis().max(1);
     let steps = duration.as_millis() / dt_ms;
+    if steps > MAX_TREE_STEPS {
+        anyhow::bail!(
+            "{}: {steps} ticks; at most {MAX_TREE_STEPS} (a longer tick or a shorter duration)",
+            path.display()
+        );
+    }
     let names: Vec<String> = sim.tree_names().iter().map(ToString::to_string).collect();
     let mut per_second: Vec<Vec<f64>> = Vec::new();
     let mut flow_total = vec![0f64; flows.len()];
