@@ -304,3 +304,27 @@ document.addEventListener("DOMContentLoaded", () => {
     const u = new URL(location.href); u.searchParams.delete("done"); history.replaceState(null, "", u);
   }
 });
+
+// The queue tree page: rates, usage and counters of each entry after every poll.
+function trees() {
+  const table = document.getElementById("tree-table");
+  if (!table) return;
+  const es = new EventSource("/events/trees?router=" + table.dataset.router);
+  es.onmessage = ev => {
+    const data = JSON.parse(ev.data);
+    const st = document.getElementById("router-status");
+    if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
+    document.getElementById("tree-count").textContent = data.trees.length;
+    for (const t of data.trees) {
+      const tr = [...table.tBodies[0].rows].find(r => r.dataset.name === t.name);
+      if (!tr) continue;
+      tr.querySelector('[data-field="rate"]').textContent = rate(t.rate);
+      tr.querySelector('[data-field="max"]').textContent = t.max_limit ? rate(t.max_limit) : "∞";
+      tr.querySelector('[data-field="usage"]').value = usage(t.rate, t.max_limit);
+      tr.querySelector('[data-field="bytes"]').textContent = bytes(t.bytes);
+      tr.querySelector('[data-field="dropped"]').textContent = t.dropped;
+      tr.classList.toggle("disabled", !!t.disabled);
+    }
+  };
+}
+document.addEventListener("DOMContentLoaded", () => { if (document.body.dataset.page === "trees") trees(); });

@@ -3,12 +3,16 @@
 //!
 //! It speaks the API protocol (plain and TLS) with the login of the RouterOS version it
 //! imitates, serves the menus monitoring tools read (`/system/resource`, `/system/clock`,
-//! `/interface`, `/queue/simple`, the firewall, DHCP leases, `/log`, `/ping`) and the ones
+//! `/interface`, `/queue/simple`, `/queue/tree`, `/queue/type`, the firewall with
+//! `/ip/firewall/mangle`, DHCP leases, `/log`, `/ping`) and the ones
 //! billing tools change (`/ip/hotspot`, `/ip/hotspot/user`, `/ip/hotspot/user/profile`,
 //! `/ip/hotspot/active`, `/ip/hotspot/host`, `/ip/hotspot/cookie`, `/ppp/secret`,
 //! `/ppp/profile`, `/ppp/active`, `/system/script`, `/system/scheduler`), and runs a traffic
-//! model in which LAN hosts use applications, layer7 rules match their payloads, and simple
-//! queues shape them. Events a monitor must notice (a new host, a CPU spike, a link going down,
+//! model in which LAN hosts use applications, layer7 rules match their payloads, mangle rules
+//! mark each connection and its packets per direction (chains `prerouting`, `forward`,
+//! `postrouting`), simple queues shape them, and queue trees (HTB with PCQ sub-queues, by
+//! `queue-model`'s `TreeSimulation`) shape and count the marked packets: a tree whose mark no
+//! rule sets stays at zero. Events a monitor must notice (a new host, a CPU spike, a link going down,
 //! a log line, a hotspot login, a PPPoE client dialling in) can be triggered from the library
 //! through [`SimHandle`] or over the API under `/sim/...` (`/sim/tick`, `/sim/host-appear`,
 //! `/sim/cpu-spike`, `/sim/interface-down`, `/sim/interface-up`, `/sim/log`,
@@ -663,6 +667,19 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
             queue,
             &[("name", &name), ("target", &target), ("max-limit", limit)],
         );
+    }
+    // The queue types every router has (`default=true`; `set` and `remove` refuse them).
+    let qtype = st.menu_by_kind(MenuKind::QueueType);
+    for name in queue_model::BUILTIN_QUEUE_TYPES {
+        if let Some(t) = queue_model::QueueType::builtin(name) {
+            use queue_model::Item as _;
+            let attrs: Vec<(String, queue_model::Text)> = t.properties();
+            let values: Vec<(&str, &[u8])> = attrs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_bytes()))
+                .collect();
+            st.insert_dynamic(qtype, &values);
+        }
     }
     let hs_profile = st.menu_by_kind(MenuKind::HotspotProfile);
     st.insert_builtin(hs_profile, 0, &[("name", "default")]);

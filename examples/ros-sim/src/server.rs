@@ -421,12 +421,44 @@ impl Session {
                 }
             }
             (_, "add") if schema::MENUS[menu].addable => {
-                let result = self.shared.lock().add(menu, &settable(&req));
+                let before = req.attributes.get("place-before");
+                let attrs: Vec<_> = settable(&req)
+                    .into_iter()
+                    .filter(|(n, _)| n != "place-before")
+                    .collect();
+                let result = self.shared.lock().add_before(menu, &attrs, before);
                 match result {
                     Ok(id) => {
                         let ret = format!("*{id:X}");
                         self.send(Sentence::new("!done").attr("ret", &ret).finish(tag))
                             .await?;
+                        Ok(true)
+                    }
+                    Err(f) => self.fail(f, tag).await,
+                }
+            }
+            (_, "move") if schema::MENUS[menu].addable => {
+                let ids = req
+                    .attributes
+                    .get(".id")
+                    .or_else(|| req.attributes.get("numbers"));
+                let dest = req.attributes.get("destination");
+                let result = {
+                    let mut st = self.shared.lock();
+                    let pos = ids.map(|ids| st.resolve(menu, ids));
+                    let dest = dest.map(|d| st.resolve(menu, d));
+                    match (pos, dest) {
+                        (None, _) => Err(Failure::no_such_item()),
+                        (Some(Err(f)), _) | (_, Some(Err(f))) => Err(f),
+                        (Some(Ok(pos)), dest) => {
+                            let dest = dest.and_then(Result::ok).and_then(|d| d.first().copied());
+                            st.move_items(menu, &pos, dest)
+                        }
+                    }
+                };
+                match result {
+                    Ok(()) => {
+                        self.send(done(tag)).await?;
                         Ok(true)
                     }
                     Err(f) => self.fail(f, tag).await,

@@ -332,6 +332,26 @@ impl State {
 
     /// `add`: validates and inserts; returns the new `.id`.
     pub fn add(&mut self, menu: usize, attrs: &[(String, Vec<u8>)]) -> Result<u32, Failure> {
+        self.add_before(menu, attrs, None)
+    }
+
+    /// `add place-before=...`: as [`add`](Self::add), inserted before the item `before`
+    /// (an id or a name, as `numbers` takes).
+    pub fn add_before(
+        &mut self,
+        menu: usize,
+        attrs: &[(String, Vec<u8>)],
+        before: Option<&[u8]>,
+    ) -> Result<u32, Failure> {
+        let before = match before {
+            Some(b) => Some(
+                self.resolve(menu, b)?
+                    .first()
+                    .copied()
+                    .ok_or_else(Failure::no_such_item)?,
+            ),
+            None => None,
+        };
         let spec = self.menus.get(menu).ok_or_else(Failure::no_such_item)?.spec;
         let mut item = Item {
             id: 0,
@@ -369,14 +389,66 @@ impl State {
         item.id = self.alloc_id();
         let id = item.id;
         let m = &mut self.menus[menu];
-        m.items.push(item);
-        if m.items.len() >= 2 && m.items[m.items.len() - 2].id > id {
+        if let Some(pos) = before.filter(|p| *p <= m.items.len()) {
+            m.items.insert(pos, item);
+        } else {
+            m.items.push(item);
+        }
+        if before.is_none() && m.items.len() >= 2 && m.items[m.items.len() - 2].id > id {
             // Behind a built-in with a high id (`*FFFFFFFE`), which prints last.
             m.items.sort_by_key(|i| i.id);
         }
         m.generation += 1;
         self.notify(menu, id, false);
         Ok(id)
+    }
+
+    /// `move`: the items at `positions` go before the item at `destination` (in their
+    /// current order), or to the end.
+    pub fn move_items(
+        &mut self,
+        menu: usize,
+        positions: &[usize],
+        destination: Option<usize>,
+    ) -> Result<(), Failure> {
+        let m = self.menus.get_mut(menu).ok_or_else(Failure::no_such_item)?;
+        let dest_id = destination.and_then(|d| m.items.get(d)).map(|i| i.id);
+        let mut moving = Vec::new();
+        let mut rest = Vec::new();
+        for (i, it) in std::mem::take(&mut m.items).into_iter().enumerate() {
+            if positions.contains(&i) && Some(it.id) != dest_id {
+                moving.push(it);
+            } else {
+                rest.push(it);
+            }
+        }
+        let at = dest_id
+            .and_then(|d| rest.iter().position(|i| i.id == d))
+            .unwrap_or(rest.len());
+        let ids: Vec<u32> = moving.iter().map(|i| i.id).collect();
+        rest.splice(at..at, moving);
+        m.items = rest;
+        m.generation += 1;
+        for id in ids {
+            self.notify(menu, id, false);
+        }
+        Ok(())
+    }
+
+    /// True when the item at `pos` is one of the router's own queue types (which `set` and
+    /// `remove` refuse).
+    fn builtin_type(&self, menu: usize, pos: usize) -> bool {
+        let Some(m) = self.menus.get(menu) else {
+            return false;
+        };
+        m.spec.kind == MenuKind::QueueType
+            && m.items.get(pos).is_some_and(|it| {
+                m.raw(it, "name").is_some_and(|n| {
+                    queue_model::BUILTIN_QUEUE_TYPES
+                        .iter()
+                        .any(|b| b.as_bytes() == n)
+                }) && it.dynamic
+            })
     }
 
     /// `set`: validates and updates items.
@@ -386,6 +458,12 @@ impl State {
         positions: &[usize],
         attrs: &[(String, Vec<u8>)],
     ) -> Result<(), Failure> {
+        if positions.iter().any(|&p| self.builtin_type(menu, p)) {
+            return Err(Failure::new(
+                None,
+                "failure: can not change default queue type",
+            ));
+        }
         for &pos in positions {
             let Some(mut item) = self.menus.get(menu).and_then(|m| m.items.get(pos)).cloned()
             else {
@@ -406,6 +484,12 @@ impl State {
 
     /// `remove`: a session removed is logged out (and a PPPoE client redials).
     pub fn remove(&mut self, menu: usize, positions: &[usize]) -> Result<(), Failure> {
+        if positions.iter().any(|&p| self.builtin_type(menu, p)) {
+            return Err(Failure::new(
+                None,
+                "failure: can not remove default queue type",
+            ));
+        }
         let m = self.menus.get(menu).ok_or_else(Failure::no_such_item)?;
         let mut ids: Vec<u32> = positions
             .iter()
@@ -474,8 +558,11 @@ impl State {
         _pos: Option<usize>,
     ) -> Result<(), Failure> {
         let spec = self.menus[menu].spec;
-        if spec.kind == MenuKind::Queue {
-            validate::queue_with_model(spec, item, attrs)?;
+        if matches!(
+            spec.kind,
+            MenuKind::Queue | MenuKind::QueueTree | MenuKind::QueueType
+        ) {
+            validate::with_model(spec, item, attrs)?;
         }
         for (name, value) in attrs {
             let Some(idx) = spec.prop_index(name.as_bytes()) else {
@@ -615,12 +702,31 @@ impl State {
             (MenuKind::Queue, "packets") => pair(s[4], s[5]),
             (MenuKind::Queue, "dropped") => pair(s[6], s[7]),
             (MenuKind::Queue, "queued-packets" | "queued-bytes") => pair(0, 0),
+            (MenuKind::QueueTree, "rate" | "packet-rate" | "bytes" | "packets" | "dropped")
+            | (MenuKind::QueueTree, "queued-bytes" | "queued-packets" | "pcq-queues") => {
+                let i = match name {
+                    "rate" => 0,
+                    "packet-rate" => 1,
+                    "bytes" => 2,
+                    "packets" => 3,
+                    "dropped" => 4,
+                    "queued-bytes" => 5,
+                    "queued-packets" => 6,
+                    _ => 7,
+                };
+                out.extend_from_slice(itoa::Buffer::new().format(s[i]).as_bytes());
+            }
             _ => {
                 let text: Cow<'_, [u8]> = match (kind, name) {
                     (
-                        MenuKind::Queue | MenuKind::Mangle | MenuKind::Filter | MenuKind::Address,
+                        MenuKind::Queue
+                        | MenuKind::QueueTree
+                        | MenuKind::Mangle
+                        | MenuKind::Filter
+                        | MenuKind::Address,
                         "invalid",
                     ) => Cow::Borrowed(b"false"),
+                    (MenuKind::QueueType, "default") => flag(item.dynamic),
                     (
                         MenuKind::Queue
                         | MenuKind::Mangle

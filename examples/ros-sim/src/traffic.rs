@@ -9,11 +9,11 @@ use std::net::Ipv4Addr;
 
 use crate::l7::L7Engine;
 use crate::schema::MenuKind;
-use crate::state::State;
-use queue_model::sim::Simulation;
-use queue_model::{Item as _, Rate, SimpleQueue, UpDown};
+use crate::state::{Item, Menu, State};
+use queue_model::sim::{Simulation, TreeFlow, TreeSimulation};
+use queue_model::{Item as _, PcqClassifier, QueueTree, QueueType, Rate, SimpleQueue, UpDown};
 
-use crate::validate::{explicit_attributes, net_contains, parse_net, rate_pair};
+use crate::validate::{explicit_attributes, net_contains, parse_net, parse_rate, rate_pair};
 
 /// SplitMix64: small, fast, and the same on every platform.
 #[derive(Debug, Clone)]
@@ -218,11 +218,156 @@ struct Flow {
     app: App,
     left: u64,
     dropped: bool,
-    packet_mark: Option<String>,
-    /// Firewall and mangle rules (by `.id`) this connection matched.
-    rules: Vec<u32>,
+    /// Packet marks of the client's packets (upload) and of the server's (download).
+    marks: [Option<String>; 2],
+    /// Firewall and mangle rules (by `.id`) this connection matched, and in which direction.
+    rules: Vec<(u32, Dir)>,
     /// Shaped rates of the last tick (up, down), bits/s.
     rate: (u64, u64),
+    /// The server's address.
+    remote: Ipv4Addr,
+    /// The client's port.
+    sport: u16,
+}
+
+/// A direction of a connection, seen from the LAN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Dir {
+    /// Client to server (leaves through the WAN).
+    Up = 0,
+    /// Server to client (leaves through the LAN bridge).
+    Down = 1,
+}
+
+/// One packet of a connection, as the firewall matchers see it.
+struct Packet<'a> {
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    sport: u16,
+    dport: u16,
+    proto: &'a str,
+    in_if: &'a str,
+    out_if: &'a str,
+}
+
+/// What a rule sees and changes besides the packet: the connection's layer7 protocols and
+/// mark, the packet's mark, the address lists.
+struct Ctx<'a> {
+    l7: &'a [String],
+    lists: &'a [(Vec<u8>, (u32, u8))],
+    conn_mark: &'a mut Option<String>,
+    packet_mark: &'a mut Option<String>,
+}
+
+/// Enabled address-list entries as `(list, network)`.
+fn address_lists(state: &State) -> Vec<(Vec<u8>, (u32, u8))> {
+    let m = &state.menus[state.menu_by_kind(MenuKind::AddressList)];
+    m.items
+        .iter()
+        .filter(|it| m.value(it, "disabled") != Some("true"))
+        .filter_map(|it| {
+            let list = m.raw(it, "list")?.to_vec();
+            let net = parse_net(m.value(it, "address")?)?;
+            Some((list, net))
+        })
+        .collect()
+}
+
+/// `value` or `!value` against a predicate.
+fn negatable(spec: &[u8], hit: impl Fn(&[u8]) -> bool) -> bool {
+    match spec.strip_prefix(b"!") {
+        Some(rest) => !hit(rest),
+        None => hit(spec),
+    }
+}
+
+/// A mark matcher: `no-mark` matches an unmarked connection or packet.
+fn mark_matches(spec: &[u8], mark: Option<&str>) -> bool {
+    negatable(spec, |want| match mark {
+        Some(m) => m.as_bytes() == want,
+        None => want == b"no-mark",
+    })
+}
+
+/// True when an enabled rule of `chain` matches the packet.
+fn rule_matches(m: &Menu, it: &Item, chain: &str, pkt: &Packet<'_>, ctx: &Ctx<'_>) -> bool {
+    let v = |n: &str| m.value(it, n);
+    let raw = |n: &str| m.raw(it, n);
+    if v("disabled") == Some("true") || raw("chain") != Some(chain.as_bytes()) {
+        return false;
+    }
+    let in_list = |list: &[u8], ip: Ipv4Addr| {
+        ctx.lists
+            .iter()
+            .any(|(l, n)| l.as_slice() == list && net_contains(*n, u32::from(ip)))
+    };
+    let state_ok = |s: &str| {
+        let states = s.trim_start_matches('!');
+        let hit = states
+            .split(',')
+            .any(|x| matches!(x, "new" | "established"));
+        hit != s.starts_with('!')
+    };
+    addr_matches(v("src-address"), pkt.src)
+        && addr_matches(v("dst-address"), pkt.dst)
+        && raw("src-address-list").is_none_or(|l| negatable(l, |l| in_list(l, pkt.src)))
+        && raw("dst-address-list").is_none_or(|l| negatable(l, |l| in_list(l, pkt.dst)))
+        && v("protocol").is_none_or(|p| p == pkt.proto)
+        && v("src-port").is_none_or(|p| port_matches(p, pkt.sport))
+        && v("dst-port").is_none_or(|p| port_matches(p, pkt.dport))
+        && raw("in-interface").is_none_or(|i| negatable(i, |i| i == pkt.in_if.as_bytes()))
+        && raw("out-interface").is_none_or(|i| negatable(i, |i| i == pkt.out_if.as_bytes()))
+        && v("connection-state").is_none_or(state_ok)
+        && v("layer7-protocol").is_none_or(|l| ctx.l7.iter().any(|n| n == l))
+        && raw("connection-mark").is_none_or(|c| mark_matches(c, ctx.conn_mark.as_deref()))
+        && raw("packet-mark").is_none_or(|c| mark_matches(c, ctx.packet_mark.as_deref()))
+}
+
+/// Performs a matched rule's action; true when it ends the chain.
+fn rule_action(m: &Menu, it: &Item, ctx: &mut Ctx<'_>, dropped: &mut bool) -> bool {
+    let v = |n: &str| m.value(it, n);
+    let passthrough = v("passthrough") != Some("false");
+    match v("action").unwrap_or("accept") {
+        "mark-packet" => {
+            *ctx.packet_mark = v("new-packet-mark").map(str::to_owned);
+            !passthrough
+        }
+        "mark-connection" => {
+            *ctx.conn_mark = v("new-connection-mark").map(str::to_owned);
+            !passthrough
+        }
+        "mark-routing" => !passthrough,
+        "drop" | "reject" => {
+            *dropped = true;
+            true
+        }
+        "accept" | "fasttrack-connection" => true,
+        _ => false,
+    }
+}
+
+fn log_line(
+    m: &Menu,
+    it: &Item,
+    chain: &str,
+    mac: &str,
+    pkt: &Packet<'_>,
+    payload: usize,
+) -> String {
+    format!(
+        "{}{}: in:{} out:{}, connection-state:new src-mac {}, proto {}, {}:{}->{}:{}, len {}",
+        m.value(it, "log-prefix").unwrap_or(""),
+        chain,
+        pkt.in_if,
+        pkt.out_if,
+        mac,
+        pkt.proto.to_uppercase(),
+        pkt.src,
+        pkt.sport,
+        pkt.dst,
+        pkt.dport,
+        payload + 40
+    )
 }
 
 /// The model's own state (the configuration it reads lives in the menus).
@@ -237,6 +382,41 @@ pub(crate) struct Traffic {
     queues: Option<(u64, Vec<QueueInfo>)>,
     /// queue-model's HTB simulation of the queues, rebuilt with `queues`.
     htb: Option<Simulation>,
+    /// The queue trees as the shaper reads them, keyed by the tree and type menu generations.
+    trees: Option<((u64, u64), Trees)>,
+}
+
+/// The queue trees and types, parsed, and one HTB simulation per root (`global` or an
+/// interface) with the flows it was built for.
+#[derive(Default)]
+struct Trees {
+    config: queue_model::Config,
+    /// Per tree (menu order): its root, whether it takes packets (an enabled leaf), its marks,
+    /// and its queue type's PCQ classifiers.
+    info: Vec<TreeInfo>,
+    /// Per root: the flows `(tree, key)` and the simulation built for them.
+    sims: Vec<RootSim>,
+}
+
+/// A flow of a tree simulation: the tree (menu position) and its PCQ key.
+type TreeKey = (usize, String);
+
+/// A root's simulation: the root, the flows it was built for, the simulation (none when the
+/// model refused the trees).
+type RootSim = (String, Vec<TreeKey>, Option<TreeSimulation>);
+
+/// What each tree flow is offered this tick, and the connections (and directions) in it.
+type Aggregate = std::collections::BTreeMap<TreeKey, (u64, Vec<(usize, Dir)>)>;
+
+struct TreeInfo {
+    name: Vec<u8>,
+    parent: Option<usize>,
+    root: String,
+    leaf: bool,
+    marks: Vec<String>,
+    classifier: Vec<PcqClassifier>,
+    pcq: bool,
+    max_limit: u64,
 }
 
 /// The WAN link's capacity the queues share (bits/s).
@@ -403,80 +583,89 @@ fn start_flows(state: &mut State, traffic: &mut Traffic) {
             app,
             left,
             dropped: false,
-            packet_mark: None,
+            marks: [None, None],
             rules: Vec::new(),
             rate: (0, 0),
+            remote,
+            sport: src_port,
         };
+        let lists = address_lists(state);
         let mut conn_mark: Option<String> = None;
         let mut logs = Vec::new();
-        for menu in [mangle, filter] {
-            let m = &state.menus[menu];
-            for (pos, it) in m.items.iter().enumerate() {
-                let v = |n: &str| m.value(it, n);
-                if v("disabled") == Some("true") {
-                    continue;
-                }
-                let chain = v("chain").unwrap_or("");
-                if !matches!(chain, "forward" | "prerouting") {
-                    continue;
-                }
-                let ok = addr_matches(v("src-address"), h.ip)
-                    && addr_matches(v("dst-address"), remote)
-                    && v("protocol").is_none_or(|p| p == proto)
-                    && v("dst-port").is_none_or(|p| port_matches(p, port))
-                    && v("layer7-protocol").is_none_or(|l| l7_names.iter().any(|n| n == l))
-                    && v("connection-mark").is_none_or(|c| {
-                        conn_mark.as_deref() == Some(c) || c == "no-mark" && conn_mark.is_none()
-                    });
-                if !ok {
-                    continue;
-                }
-                flow.rules.push(it.id);
-                if v("log") == Some("true") {
-                    logs.push((
-                        menu == filter,
-                        format!(
-                            "{}{}: in:bridge out:ether1, connection-state:new src-mac {}, proto {}, {}:{}->{}:{}, len {}",
-                            v("log-prefix").unwrap_or(""),
-                            chain,
-                            h.mac,
-                            proto.to_uppercase(),
-                            h.ip,
-                            src_port,
-                            remote,
-                            port,
-                            payload.len() + 40
-                        ),
-                    ));
-                }
-                let action = v("action").unwrap_or("accept");
-                let stop = match action {
-                    "mark-packet" => {
-                        flow.packet_mark = v("new-packet-mark").map(str::to_owned);
-                        v("passthrough") == Some("false")
+        // The client's first packet, then the server's answer: each crosses the mangle chains
+        // with the connection's mark so far and a packet mark of its own.
+        for dir in [Dir::Up, Dir::Down] {
+            let pkt = match dir {
+                Dir::Up => Packet {
+                    src: h.ip,
+                    dst: remote,
+                    sport: src_port,
+                    dport: port,
+                    proto,
+                    in_if: "bridge",
+                    out_if: "ether1",
+                },
+                Dir::Down => Packet {
+                    src: remote,
+                    dst: h.ip,
+                    sport: port,
+                    dport: src_port,
+                    proto,
+                    in_if: "ether1",
+                    out_if: "bridge",
+                },
+            };
+            let mut packet_mark = None;
+            let mut ctx = Ctx {
+                l7: &l7_names,
+                lists: &lists,
+                conn_mark: &mut conn_mark,
+                packet_mark: &mut packet_mark,
+            };
+            for chain in ["prerouting", "forward", "postrouting"] {
+                let m = &state.menus[mangle];
+                for it in &m.items {
+                    if !rule_matches(m, it, chain, &pkt, &ctx) {
+                        continue;
                     }
-                    "mark-connection" => {
-                        conn_mark = v("new-connection-mark").map(str::to_owned);
-                        v("passthrough") == Some("false")
+                    flow.rules.push((it.id, dir));
+                    if dir == Dir::Up && m.value(it, "log") == Some("true") {
+                        logs.push(log_line(m, it, chain, &h.mac, &pkt, payload.len()));
                     }
-                    "drop" | "reject" => {
-                        flow.dropped = true;
-                        true
+                    if rule_action(m, it, &mut ctx, &mut flow.dropped) {
+                        break;
                     }
-                    "accept" | "fasttrack-connection" => true,
-                    _ => false,
+                }
+            }
+            flow.marks[dir as usize] = packet_mark;
+            if dir == Dir::Up {
+                // The filter sees the client's packet in `forward`.
+                let m = &state.menus[filter];
+                let mut none = None;
+                let mut ctx = Ctx {
+                    l7: &l7_names,
+                    lists: &lists,
+                    conn_mark: &mut conn_mark,
+                    packet_mark: &mut none,
                 };
-                let _ = pos;
-                if stop {
-                    break;
+                for it in &m.items {
+                    if !rule_matches(m, it, "forward", &pkt, &ctx) {
+                        continue;
+                    }
+                    flow.rules.push((it.id, Dir::Up));
+                    if m.value(it, "log") == Some("true") {
+                        logs.push(log_line(m, it, "forward", &h.mac, &pkt, payload.len()));
+                    }
+                    if rule_action(m, it, &mut ctx, &mut flow.dropped) {
+                        break;
+                    }
                 }
             }
             if flow.dropped {
                 break;
             }
         }
-        for (is_filter, line) in logs {
-            let _ = is_filter;
+        for line in logs {
             state.log("firewall,info", &line);
         }
         traffic.flows.push(flow);
@@ -570,9 +759,10 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
                 None => true, // an interface target: all LAN traffic
             });
             let mark_ok = q.marks.is_empty()
-                || f.packet_mark
-                    .as_deref()
-                    .is_some_and(|pm| q.marks.iter().any(|m| m == pm));
+                || f.marks
+                    .iter()
+                    .flatten()
+                    .any(|pm| q.marks.iter().any(|m| m == pm));
             q.enabled && q.leaf && target_ok && mark_ok
         });
         assignment.push(q);
@@ -618,7 +808,6 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
         None => fallback_shaping(infos, &mut offered),
     };
     // Flow rates, proportional to their share of the queue.
-    let mut totals = (0u64, 0u64);
     for ((f, q), d) in traffic.flows.iter_mut().zip(&assignment).zip(&demands) {
         let r = match q {
             Some(q) => {
@@ -632,8 +821,12 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
             None => *d,
         };
         f.rate = r;
-        totals.0 += r.0;
-        totals.1 += r.1;
+    }
+    shape_trees(state, traffic);
+    let mut totals = (0u64, 0u64);
+    for f in &traffic.flows {
+        totals.0 += f.rate.0;
+        totals.1 += f.rate.1;
     }
     // Queue statistics.
     let pkt = 1200u64;
@@ -656,9 +849,12 @@ fn shape(state: &mut State, traffic: &mut Traffic) -> (u64, u64) {
         let m = &mut state.menus[idx];
         for f in &traffic.flows {
             let (_, _, _, _, _, _, size) = f.app.profile();
-            let bytes = (f.rate.0 + f.rate.1) / 8;
-            let packets = bytes / size;
-            for r in &f.rules {
+            for (r, dir) in &f.rules {
+                let bytes = match dir {
+                    Dir::Up => f.rate.0,
+                    Dir::Down => f.rate.1,
+                } / 8;
+                let packets = bytes / size;
                 if let Some(item) = m.items.iter_mut().find(|i| i.id == *r) {
                     // A connection's first packet always counts, even if dropped.
                     let first = if f.left > 0 && item.stats[1] == 0 {
@@ -756,5 +952,284 @@ fn update_interfaces(state: &mut State, traffic: &Traffic, (up, down): (u64, u64
         item.stats[5] = tx;
         item.stats[6] = rxp;
         item.stats[7] = txp;
+    }
+}
+
+/// Parses the queue trees and types (for the shaper) when either menu changed.
+fn load_trees(state: &State, traffic: &mut Traffic) {
+    let tm = &state.menus[state.menu_by_kind(MenuKind::QueueTree)];
+    let ym = &state.menus[state.menu_by_kind(MenuKind::QueueType)];
+    let key = (tm.generation, ym.generation);
+    if traffic.trees.as_ref().is_some_and(|(k, _)| *k == key) {
+        return;
+    }
+    let mut config = queue_model::Config::new();
+    config.queue_types = ym
+        .items
+        .iter()
+        .filter_map(|t| QueueType::from_attributes(&explicit_attributes(ym.spec, t)).ok())
+        .collect();
+    // Every tree, so positions match the menu; one the model refuses takes no packets.
+    let parsed: Vec<Option<QueueTree>> = tm
+        .items
+        .iter()
+        .map(|t| QueueTree::from_attributes(&explicit_attributes(tm.spec, t)).ok())
+        .collect();
+    config.queue_trees = parsed.iter().flatten().cloned().collect();
+    let name_of = |i: usize| tm.items.get(i).and_then(|t| tm.raw(t, "name"));
+    let find = |n: &[u8]| (0..tm.items.len()).find(|&i| name_of(i) == Some(n));
+    let mut info = Vec::with_capacity(tm.items.len());
+    for (i, t) in tm.items.iter().enumerate() {
+        // The root: follow parents (at most as many steps as there are trees).
+        let mut root = tm.raw(t, "parent").unwrap_or_default().to_vec();
+        for _ in 0..tm.items.len() {
+            match find(&root).and_then(|p| tm.items.get(p)) {
+                Some(p) => root = tm.raw(p, "parent").unwrap_or_default().to_vec(),
+                None => break,
+            }
+        }
+        let name = name_of(i).unwrap_or_default().to_vec();
+        let has_child = tm
+            .items
+            .iter()
+            .any(|c| tm.raw(c, "parent") == Some(name.as_slice()));
+        let qt = config.queue_type(tm.raw(t, "queue").unwrap_or(b"default-small"));
+        info.push(TreeInfo {
+            parent: tm.raw(t, "parent").and_then(find).filter(|&p| p != i),
+            leaf: !has_child
+                && tm.value(t, "disabled") != Some("true")
+                && parsed.get(i).is_some_and(Option::is_some),
+            root: String::from_utf8_lossy(&root).into_owned(),
+            marks: tm
+                .value(t, "packet-mark")
+                .unwrap_or("")
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            classifier: qt
+                .as_ref()
+                .map(|q| q.pcq_classifier.clone())
+                .unwrap_or_default(),
+            pcq: qt.as_ref().is_some_and(QueueType::is_pcq),
+            max_limit: tm.value(t, "max-limit").and_then(parse_rate).unwrap_or(0),
+            name,
+        });
+    }
+    traffic.trees = Some((
+        key,
+        Trees {
+            config,
+            info,
+            sims: Vec::new(),
+        },
+    ));
+}
+
+/// Shapes the flows' marked packets through the queue trees (after the simple queues) and
+/// fills the trees' counters. A tree takes the packets carrying one of its marks that leave
+/// through its root (`global`: all of them); the first enabled leaf in order wins per root.
+fn shape_trees(state: &mut State, traffic: &mut Traffic) {
+    load_trees(state, traffic);
+    let tmi = state.menu_by_kind(MenuKind::QueueTree);
+    let Some((_, trees)) = traffic.trees.as_mut() else {
+        return;
+    };
+    let n = trees.info.len();
+    let mut offered_tree = vec![0u64; n];
+    let mut shaped_tree = vec![0u64; n];
+    let mut keys_tree: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); n];
+    let mut roots: Vec<String> = Vec::new();
+    for t in &trees.info {
+        if t.leaf && !roots.contains(&t.root) {
+            roots.push(t.root.clone());
+        }
+    }
+    // `global` first, then the interfaces, each shaping what the previous one let through.
+    roots.sort_by_key(|r| (r != "global", r.clone()));
+    for root in roots {
+        // (tree, key) -> (offered, [(flow, dir)])
+        let mut agg: Aggregate = Default::default();
+        for (fi, f) in traffic.flows.iter().enumerate() {
+            let Some(host) = traffic.hosts.get(f.host) else {
+                continue;
+            };
+            for dir in [Dir::Up, Dir::Down] {
+                let rate = match dir {
+                    Dir::Up => f.rate.0,
+                    Dir::Down => f.rate.1,
+                };
+                let lan_port = if f.host % 2 == 0 { "ether2" } else { "wlan1" };
+                let out_ok = match dir {
+                    Dir::Up => root == "global" || root == "ether1",
+                    Dir::Down => root == "global" || root == "bridge" || root == lan_port,
+                };
+                if rate == 0 || !out_ok {
+                    continue;
+                }
+                let mark = f.marks[dir as usize].as_deref().unwrap_or("no-mark");
+                let Some(ti) = trees
+                    .info
+                    .iter()
+                    .position(|t| t.leaf && t.root == root && t.marks.iter().any(|m| m == mark))
+                else {
+                    continue;
+                };
+                let (_, port, ..) = f.app.profile();
+                let (src, dst, sport, dport) = match dir {
+                    Dir::Up => (host.ip, f.remote, f.sport, port),
+                    Dir::Down => (f.remote, host.ip, port, f.sport),
+                };
+                let t = &trees.info[ti];
+                let key = if !t.pcq {
+                    String::new()
+                } else if t.classifier.contains(&PcqClassifier::DstAddress) {
+                    dst.to_string()
+                } else if t.classifier.contains(&PcqClassifier::SrcAddress) {
+                    src.to_string()
+                } else if t.classifier.contains(&PcqClassifier::DstPort) {
+                    dport.to_string()
+                } else if t.classifier.contains(&PcqClassifier::SrcPort) {
+                    sport.to_string()
+                } else {
+                    String::new()
+                };
+                let slot = agg.entry((ti, key)).or_default();
+                slot.0 += rate;
+                slot.1.push((fi, dir));
+            }
+        }
+        let flows: Vec<TreeKey> = agg.keys().cloned().collect();
+        let offered: Vec<u64> = agg.values().map(|(o, _)| *o).collect();
+        let capacity = match root.as_str() {
+            "global" => WAN_UP + WAN_DOWN,
+            "ether1" => WAN_UP,
+            _ => WAN_DOWN,
+        };
+        // Reuse the root's simulation while its flows stay the same (burst state carries on).
+        let pos = trees.sims.iter().position(|(r, _, _)| *r == root);
+        let fresh = pos
+            .and_then(|p| trees.sims.get(p))
+            .is_none_or(|(_, f, _)| *f != flows);
+        if fresh {
+            let tf: Vec<TreeFlow> = flows
+                .iter()
+                .filter_map(|(ti, key)| {
+                    let t = trees.info.get(*ti)?;
+                    Some(TreeFlow::new(t.name.clone(), key.clone()))
+                })
+                .collect();
+            let sim = TreeSimulation::new(&trees.config, root.as_bytes(), Rate(capacity), &tf).ok();
+            let entry = (root.clone(), flows.clone(), sim);
+            match pos {
+                Some(p) => trees.sims[p] = entry,
+                None => trees.sims.push(entry),
+            }
+        }
+        let p = trees
+            .sims
+            .iter()
+            .position(|(r, _, _)| *r == root)
+            .unwrap_or(0);
+        // (rate per flow, rate per tree by name)
+        type Stepped = (Vec<u64>, Vec<(Vec<u8>, u64)>);
+        let stepped: Option<Stepped> = trees.sims.get_mut(p).and_then(|(_, _, sim)| {
+            let sim = sim.as_mut()?;
+            let rates = sim.step(1.0, &offered).ok()?.to_vec();
+            let by_tree = sim
+                .tree_names()
+                .iter()
+                .map(|n| n.as_bytes().to_vec())
+                .zip(sim.tree_rates().iter().copied())
+                .collect();
+            Some((rates, by_tree))
+        });
+        let rates = match stepped {
+            Some((rates, by_tree)) => {
+                for (name, r) in by_tree {
+                    if let Some(i) = trees.info.iter().position(|t| t.name == name) {
+                        shaped_tree[i] = r;
+                    }
+                }
+                rates
+            }
+            None => {
+                // The model refused the trees: each leaf caps at its max-limit.
+                let mut per_tree = vec![0u64; n];
+                for ((ti, _), o) in flows.iter().zip(&offered) {
+                    per_tree[*ti] += o;
+                }
+                let rates: Vec<u64> = flows
+                    .iter()
+                    .zip(&offered)
+                    .map(|((ti, _), o)| {
+                        let lim = trees.info[*ti].max_limit;
+                        let total = per_tree[*ti];
+                        if lim == 0 || total <= lim {
+                            *o
+                        } else {
+                            let share = u128::from(*o) * u128::from(lim) / u128::from(total);
+                            u64::try_from(share).unwrap_or(lim)
+                        }
+                    })
+                    .collect();
+                for ((ti, _), r) in flows.iter().zip(&rates) {
+                    shaped_tree[*ti] += r;
+                }
+                rates
+            }
+        };
+        for (((ti, key), (o, members)), r) in agg.iter().zip(&rates) {
+            offered_tree[*ti] += o;
+            if trees.info[*ti].pcq {
+                keys_tree[*ti].insert(key.clone());
+            }
+            for (fi, dir) in members {
+                if let Some(f) = traffic.flows.get_mut(*fi) {
+                    let slot = match dir {
+                        Dir::Up => &mut f.rate.0,
+                        Dir::Down => &mut f.rate.1,
+                    };
+                    *slot = slot.saturating_mul(*r).checked_div(*o).unwrap_or(0);
+                }
+            }
+        }
+    }
+    // Inner trees carry their children's offered load (children come in any order; each pass
+    // lifts one level).
+    for _ in 0..n {
+        let mut sums = vec![0u64; n];
+        for (i, t) in trees.info.iter().enumerate() {
+            if let Some(p) = t.parent {
+                sums[p] += offered_tree[i];
+            }
+        }
+        let mut changed = false;
+        for (i, s) in sums.into_iter().enumerate() {
+            if !trees.info[i].leaf && s != offered_tree[i] {
+                offered_tree[i] = s;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let pkt = 1200u64;
+    let m = &mut state.menus[tmi];
+    for (i, item) in m.items.iter_mut().enumerate() {
+        let s = shaped_tree.get(i).copied().unwrap_or(0);
+        let o = offered_tree.get(i).copied().unwrap_or(0).max(s);
+        let excess = (o - s) / 8;
+        item.stats[0] = s;
+        item.stats[1] = s / 8 / pkt;
+        item.stats[2] += s / 8;
+        item.stats[3] += s / 8 / pkt;
+        item.stats[4] += excess / pkt;
+        item.stats[5] = (excess / 10).min(2_048_000);
+        item.stats[6] = item.stats[5] / pkt;
+        item.stats[7] = keys_tree
+            .get(i)
+            .map_or(0, |k| u64::try_from(k.len()).unwrap_or(u64::MAX));
     }
 }

@@ -5,7 +5,7 @@
 
 use routeros_proto::TrapCategory;
 
-use queue_model::{Item as _, PropertyError, SimpleQueue};
+use queue_model::{PropertyError, QueueTree, QueueType, SimpleQueue};
 use routeros_proto::Attributes;
 
 use crate::schema::{Kind, MenuKind, MenuSpec};
@@ -29,9 +29,23 @@ pub(crate) fn explicit_attributes(spec: &MenuSpec, item: &Item) -> Attributes {
     a
 }
 
-/// Checks a simple queue with `queue-model`, exactly as RouterOS refuses bad values: the item's
-/// current values with `attrs` applied on top (an empty value unsets).
-pub(crate) fn queue_with_model(
+/// Checks a simple queue, queue tree or queue type with `queue-model`, exactly as RouterOS
+/// refuses bad values: the item's current values with `attrs` applied on top (an empty value
+/// unsets).
+pub(crate) fn with_model(
+    spec: &MenuSpec,
+    item: &Item,
+    attrs: &[(String, Vec<u8>)],
+) -> Result<(), Failure> {
+    match spec.kind {
+        MenuKind::Queue => check_model::<SimpleQueue>(spec, item, attrs),
+        MenuKind::QueueTree => check_model::<QueueTree>(spec, item, attrs),
+        MenuKind::QueueType => check_model::<QueueType>(spec, item, attrs),
+        _ => Ok(()),
+    }
+}
+
+fn check_model<T: queue_model::Item>(
     spec: &MenuSpec,
     item: &Item,
     attrs: &[(String, Vec<u8>)],
@@ -45,15 +59,13 @@ pub(crate) fn queue_with_model(
     for (n, v) in attrs.iter().filter(|(_, v)| !v.is_empty()) {
         merged.push(n, v);
     }
-    SimpleQueue::from_attributes(&merged)
-        .map(|_| ())
-        .map_err(|e| {
-            let category = match e {
-                PropertyError::ReadOnly { .. } => None,
-                _ => Some(TrapCategory::ArgumentValue),
-            };
-            Failure::new(category, e.to_string())
-        })
+    T::from_attributes(&merged).map(|_| ()).map_err(|e| {
+        let category = match e {
+            PropertyError::ReadOnly { .. } => None,
+            _ => Some(TrapCategory::ArgumentValue),
+        };
+        Failure::new(category, e.to_string())
+    })
 }
 
 /// Checks and normalises one value; `Ok(None)` unsets the property (an empty value). Free
@@ -103,6 +115,10 @@ pub(crate) fn value(kind: Kind, name: &str, raw: &[u8]) -> Result<Option<Vec<u8>
                     },
                 }
             }
+            Kind::Rate => parse_rate(value)
+                .ok_or_else(|| bad_value(name))?
+                .to_string(),
+            Kind::Seconds => format!("{}s", parse_time(value).ok_or_else(|| bad_value(name))?),
             Kind::RatePair => {
                 let (a, b) = value.split_once('/').unwrap_or((value, value));
                 let a = parse_rate(a).ok_or_else(|| bad_value(name))?;
@@ -261,6 +277,34 @@ pub(crate) fn item(
             let (lu, ld) = rate_pair(menu.value(item, "limit-at").unwrap_or("0/0"));
             let (mu, md) = rate_pair(menu.value(item, "max-limit").unwrap_or("0/0"));
             if (mu != 0 && lu > mu) || (md != 0 && ld > md) {
+                return Err(Failure::new(
+                    None,
+                    "failure: limit-at must not be greater than max-limit",
+                ));
+            }
+        }
+        MenuKind::QueueTree => {
+            if let Some(parent) = menu.raw(item, "parent") {
+                let ok = parent == b"global"
+                    || std::str::from_utf8(parent)
+                        .is_ok_and(|p| state.interface_rates(p).is_some())
+                    || menu
+                        .items
+                        .iter()
+                        .any(|q| menu.raw(q, "name") == Some(parent) && q.id != item.id);
+                if !ok {
+                    return Err(Failure::no_match("parent"));
+                }
+            }
+            if let Some(q) = menu.raw(item, "queue") {
+                let tm = &state.menus[state.menu_by_kind(MenuKind::QueueType)];
+                if tm.find("name", q).is_none() {
+                    return Err(Failure::no_match("queue"));
+                }
+            }
+            let limit = |n| menu.value(item, n).and_then(parse_rate).unwrap_or(0);
+            let (la, ml) = (limit("limit-at"), limit("max-limit"));
+            if ml != 0 && la > ml {
                 return Err(Failure::new(
                     None,
                     "failure: limit-at must not be greater than max-limit",

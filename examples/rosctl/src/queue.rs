@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use queue_model::{rsc, validate, Change, Config, Item, Layer7Protocol, SimpleQueue};
+use queue_model::{
+    rsc, validate, Change, Config, FirewallRule, Item, Layer7Protocol, QueueTree, QueueType,
+    SimpleQueue, BUILTIN_QUEUE_TYPES,
+};
 use routeros_proto::Command;
 
 mod scenario;
@@ -32,7 +35,8 @@ pub enum LintFormat {
 /// Subcommands of `rosctl queue`.
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
-    /// Check the simple queues, Layer 7 protocols and mangle/filter rules of an `.rsc` export.
+    /// Check the simple queues, queue trees and types, Layer 7 protocols and mangle/filter
+    /// rules of an `.rsc` export.
     /// Exits 1 if there are errors.
     Lint {
         /// Output format.
@@ -41,8 +45,8 @@ pub enum Cmd {
         /// The script (`/export` output).
         file: PathBuf,
     },
-    /// Print the RouterOS commands that turn the current queues and Layer 7 protocols into the
-    /// desired ones.
+    /// Print the RouterOS commands that turn the current simple queues, queue trees and types,
+    /// mangle rules (matched by comment) and Layer 7 protocols into the desired ones.
     Plan {
         /// The desired configuration (`.rsc`).
         #[arg(long)]
@@ -63,7 +67,8 @@ pub enum Cmd {
         #[arg(long)]
         force: bool,
     },
-    /// Simulate how the queues share a link (HTB and burst), from a TOML scenario.
+    /// Simulate how the simple queues or queue trees (with PCQ) share a link, from a TOML
+    /// scenario.
     Simulate {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
@@ -123,6 +128,23 @@ fn keep_unmentioned(current: &Config, desired: &mut Config) {
         );
         desired.layer7_protocols = current.layer7_protocols.clone();
     }
+    if desired.queue_trees.is_empty() && !current.queue_trees.is_empty() {
+        eprintln!("note: no queue trees in the desired file; the router's are left as they are");
+        desired.queue_trees = current.queue_trees.clone();
+    }
+    if desired.queue_types.is_empty() && !current.queue_types.is_empty() {
+        eprintln!("note: no queue types in the desired file; the router's are left as they are");
+        desired.queue_types = current.queue_types.clone();
+    }
+    if desired.mangle.is_empty() && !current.mangle.is_empty() {
+        eprintln!("note: no mangle rules in the desired file; the router's are left as they are");
+        desired.mangle = current.mangle.clone();
+    }
+    // Built-in queue types are the router's: the desired file may list them, plans never
+    // touch them.
+    desired
+        .queue_types
+        .retain(|t| !BUILTIN_QUEUE_TYPES.iter().any(|b| t.name == *b));
 }
 
 fn read_rsc(path: &Path) -> anyhow::Result<Config> {
@@ -174,8 +196,12 @@ fn lint(path: &Path, format: LintFormat) -> anyhow::Result<ExitCode> {
     }
     if format == LintFormat::Text {
         eprintln!(
-            "{} queues, {} layer7 protocols: {errors} errors, {} warnings",
+            "{} queues, {} queue trees, {} queue types, {} mangle rules, {} layer7 protocols: \
+             {errors} errors, {} warnings",
             cfg.queues.len(),
+            cfg.queue_trees.len(),
+            cfg.queue_types.len(),
+            cfg.mangle.len(),
             cfg.layer7_protocols.len(),
             diags.len() - errors
         );
@@ -187,17 +213,44 @@ fn lint(path: &Path, format: LintFormat) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The menus [`read_router`] reads: plans touch only these (a tree in the desired file is not
-/// re-added on every run because the router's trees were never read).
-const READ_MENUS: &[queue_model::plan::Menu] = &[
-    queue_model::plan::Menu::Layer7Protocol,
-    queue_model::plan::Menu::SimpleQueue,
-];
+/// The menus [`read_router`] reads: plans touch only these (an item in the desired file is
+/// not re-added on every run because the router's were never read).
+const READ_MENUS: &[queue_model::plan::Menu] = &queue_model::plan::Menu::ALL;
 
-/// Reads the router's simple queues and Layer 7 protocols (dynamic queues are skipped: they
-/// belong to PPP, hotspot or DHCP and cannot be edited).
+/// Reads one menu's items, skipping dynamic ones and those `skip` rejects.
+async fn read_menu<T: Item>(
+    client: &routeros_proto::Client,
+    path: &str,
+    skip: impl Fn(&routeros_proto::Attributes) -> bool,
+) -> anyhow::Result<Vec<T>> {
+    let rows = client
+        .print(Command::new(format!("{path}/print")))
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {path}: {e}"))?;
+    let mut out = Vec::new();
+    for row in rows {
+        if row.get_str("dynamic").and_then(Result::ok) == Some("true") || skip(&row) {
+            continue;
+        }
+        out.push(T::from_attributes(&row).map_err(|e| anyhow::anyhow!("{path} {row:?}: {e}"))?);
+    }
+    Ok(out)
+}
+
+/// Reads the router's simple queues, queue trees, queue types (not the built-in ones), mangle
+/// rules and Layer 7 protocols. Dynamic items are skipped: they belong to PPP, hotspot or
+/// DHCP and cannot be edited.
 async fn read_router(client: &routeros_proto::Client) -> anyhow::Result<Config> {
     let mut cfg = Config::default();
+    cfg.queue_trees = read_menu::<QueueTree>(client, "/queue/tree", |_| false).await?;
+    cfg.queue_types = read_menu::<QueueType>(client, "/queue/type", |row| {
+        row.get_str("default").and_then(Result::ok) == Some("true")
+            || row
+                .get("name")
+                .is_some_and(|n| BUILTIN_QUEUE_TYPES.iter().any(|b| b.as_bytes() == n))
+    })
+    .await?;
+    cfg.mangle = read_menu::<FirewallRule>(client, "/ip/firewall/mangle", |_| false).await?;
     let rows = client
         .print(Command::new("/queue/simple/print"))
         .await
@@ -268,7 +321,16 @@ async fn apply(
     let mut applied: Vec<&Change> = Vec::new();
     for c in &changes {
         bar.set_message(format!("{c}"));
-        if let Err(e) = client.execute(c.to_command()).await {
+        let cmd = match resolve_comments(&client, c).await {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                bar.abandon();
+                report_applied(&applied);
+                eprintln!("failed: {c}\n  {e}");
+                return Ok(ExitCode::from(1));
+            }
+        };
+        if let Err(e) = client.execute(cmd).await {
             bar.abandon();
             report_applied(&applied);
             let why = e
@@ -290,6 +352,52 @@ async fn apply(
     report_applied(&applied);
     println!("applied {} changes", applied.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The API command of a change, with mangle rules' comments (where a plan names a rule)
+/// replaced by the rules' `.id`s, read from the router just before.
+async fn resolve_comments(
+    client: &routeros_proto::Client,
+    change: &Change,
+) -> anyhow::Result<Command> {
+    let cmd = change.to_command();
+    if change.menu() != queue_model::Menu::Mangle {
+        return Ok(cmd);
+    }
+    let rows = client
+        .print(
+            Command::builder("/ip/firewall/mangle/print")
+                .proplist([".id", "comment"])
+                .build(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("reading /ip/firewall/mangle: {e}"))?;
+    let ids: Vec<(Vec<u8>, Vec<u8>)> = rows
+        .iter()
+        .filter_map(|r| Some((r.get("comment")?.to_vec(), r.get(".id")?.to_vec())))
+        .collect();
+    resolve_words(&cmd, &ids)
+        .map_err(|comment| anyhow::anyhow!("no mangle rule with comment {comment:?}"))
+}
+
+/// Replaces the comment in `numbers`, `place-before` and `destination` by the rule's id.
+fn resolve_words(cmd: &Command, ids: &[(Vec<u8>, Vec<u8>)]) -> Result<Command, String> {
+    let mut words: Vec<Vec<u8>> = vec![cmd.command().to_vec()];
+    for w in cmd.words() {
+        let mut word = w.to_vec();
+        for key in [&b"=numbers="[..], b"=place-before=", b"=destination="] {
+            if let Some(comment) = w.strip_prefix(key) {
+                let id = ids
+                    .iter()
+                    .find(|(c, _)| c.as_slice() == comment)
+                    .map(|(_, id)| id)
+                    .ok_or_else(|| String::from_utf8_lossy(comment).into_owned())?;
+                word = [key, id.as_slice()].concat();
+            }
+        }
+        words.push(word);
+    }
+    Command::from_words(words).map_err(|e| e.to_string())
 }
 
 fn report_applied(applied: &[&Change]) {

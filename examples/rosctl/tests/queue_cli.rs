@@ -342,3 +342,162 @@ async fn apply_against_the_simulator_and_stop_at_the_first_trap() {
     assert_eq!(got, ["a", "b", "c"]);
     sim.shutdown().await;
 }
+
+/// Mangle rules, two PCQ types and two trees: share the link equally among the LAN.
+const TREES_RSC: &str = "\
+/queue type
+add kind=pcq name=pcq-down pcq-classifier=dst-address
+add kind=pcq name=pcq-up pcq-classifier=src-address
+/ip firewall mangle
+add action=mark-connection chain=forward comment=\"lan conn\" new-connection-mark=lan src-address=192.168.88.0/24
+add action=mark-packet chain=forward comment=\"lan down\" connection-mark=lan in-interface=ether1 new-packet-mark=lan-down passthrough=no
+add action=mark-packet chain=forward comment=\"lan up\" connection-mark=lan new-packet-mark=lan-up out-interface=ether1 passthrough=no
+/queue tree
+add max-limit=20M name=down packet-mark=lan-down parent=global queue=pcq-down
+add max-limit=5M name=up packet-mark=lan-up parent=global queue=pcq-up
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_trees_types_and_mangle_then_plan_nothing() {
+    // The router has a rule the file does not have (by comment), and one of the file's rules
+    // with another value.
+    let sim = start_router(
+        "/ip firewall mangle\nadd action=mark-packet chain=forward comment=\"lan up\" new-packet-mark=old\n\
+         add action=accept chain=forward comment=stale\n",
+    )
+    .await;
+    let addr = sim.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let desired = write(dir.path(), "trees.rsc", TREES_RSC);
+    let run = |verb: &str| {
+        vec![
+            "--router".into(),
+            addr.clone(),
+            "queue".into(),
+            verb.into(),
+            "--desired".into(),
+            desired.display().to_string(),
+        ]
+    };
+    let o = rosctl_async(run("apply")).await;
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let h = sim.handle();
+    let get = |row: &ros_sim::Row, k: &str| {
+        row.iter()
+            .find(|(n, _)| n.as_str() == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    let trees: Vec<String> = h
+        .print("/queue/tree")
+        .unwrap()
+        .iter()
+        .map(|r| get(r, "name"))
+        .collect();
+    assert_eq!(trees, ["down", "up"]);
+    let comments: Vec<String> = h
+        .print("/ip/firewall/mangle")
+        .unwrap()
+        .iter()
+        .map(|r| get(r, "comment"))
+        .filter(|c| c.starts_with("lan") || c == "stale")
+        .collect();
+    assert_eq!(comments, ["lan conn", "lan down", "lan up"]);
+    let up = h
+        .print("/ip/firewall/mangle")
+        .unwrap()
+        .into_iter()
+        .find(|r| get(r, "comment") == "lan up")
+        .unwrap();
+    assert_eq!(get(&up, "new-packet-mark"), "lan-up");
+    assert_eq!(get(&up, "out-interface"), "ether1");
+
+    // Read back (built-in types and the router's own rules included), nothing is left to do.
+    let o = rosctl_async(run("plan")).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "{}", stdout(&o));
+
+    // The trees carry the LAN's traffic once hosts appear.
+    for _ in 0..6 {
+        h.host_appears(None, None);
+    }
+    h.tick(60);
+    let down = h
+        .print("/queue/tree")
+        .unwrap()
+        .into_iter()
+        .find(|r| get(r, "name") == "down")
+        .unwrap();
+    assert!(get(&down, "bytes").parse::<u64>().unwrap() > 0, "{down:?}");
+}
+
+#[test]
+fn lint_a_broken_tree_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        dir.path(),
+        "broken.rsc",
+        "/queue type\nadd kind=pcq name=pcq-down pcq-classifier=dst-address\n\
+         /queue tree\nadd name=down packet-mark=nobody parent=global queue=pcq-down\n\
+         add name=up parent=global queue=pcq-upp\n",
+    );
+    let o = rosctl(&[
+        "queue",
+        "lint",
+        "--format",
+        "json",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let codes: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code"].to_string())
+        .collect();
+    for code in [
+        "unknown-queue-type",
+        "tree-packet-mark-never-set",
+        "pcq-without-limit",
+    ] {
+        assert!(
+            codes.iter().any(|c| c.contains(code)),
+            "{code} in {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn simulate_pcq_trees_shares_equally() {
+    let dir = tempfile::tempdir().unwrap();
+    let rsc = TREES_RSC.replace('"', "\\\"");
+    let scenario = write(
+        dir.path(),
+        "pcq.toml",
+        &format!(
+            "link = \"100M\"\nduration = \"10s\"\nrsc = \"\"\"\n{rsc}\"\"\"\n\
+             [[flow]]\nqueue = \"down\"\ndirection = \"download\"\nrate = \"50M\"\nkey = \"192.168.88.10\"\n\
+             [[flow]]\nqueue = \"down\"\ndirection = \"download\"\nrate = \"50M\"\nkey = \"192.168.88.11\"\n\
+             [[flow]]\nqueue = \"down\"\ndirection = \"download\"\nrate = \"50M\"\nkey = \"192.168.88.12\"\n\
+             [[flow]]\nqueue = \"down\"\ndirection = \"download\"\nrate = \"2M\"\nkey = \"192.168.88.13\"\n"
+        ),
+    );
+    let o = rosctl(&[
+        "queue",
+        "simulate",
+        "--format",
+        "json",
+        scenario.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let avg: Vec<u64> = v["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["average"].as_u64().unwrap())
+        .collect();
+    // 20M: the light user gets its 2M, the three others share the remaining 18M equally.
+    assert!(avg[3].abs_diff(2_000_000) < 50_000, "{avg:?}");
+    for a in &avg[..3] {
+        assert!(a.abs_diff(6_000_000) < 150_000, "{avg:?}");
+    }
+}

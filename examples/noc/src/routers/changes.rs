@@ -120,3 +120,143 @@ pub async fn apply_queue(
     )?;
     Ok(applied)
 }
+
+/// The menus a queue tree plan covers: mangle rules (by comment), queue types, queue trees.
+pub const TREE_MENUS: &[queue_model::Menu] = &[
+    queue_model::Menu::Mangle,
+    queue_model::Menu::QueueType,
+    queue_model::Menu::QueueTree,
+];
+
+/// Reads the router's mangle rules, queue types (not the built-in ones) and queue trees;
+/// dynamic items are skipped. Any row the model cannot read fails the whole read: a plan
+/// against a partly known state could remove what it did not see.
+pub async fn current_trees(client: &Client) -> Result<Config, Error> {
+    async fn read<T: queue_model::Item>(
+        client: &Client,
+        path: &str,
+        skip: impl Fn(&routeros_proto::Attributes) -> bool,
+    ) -> Result<Vec<T>, Error> {
+        let rows = client
+            .print(Command::new(format!("{path}/print")))
+            .await
+            .map_err(|e| Error::Router(format!("cannot read {path}: {e}")))?;
+        let mut out = Vec::new();
+        for row in rows {
+            if row.get("dynamic") == Some(&b"true"[..]) || skip(&row) {
+                continue;
+            }
+            out.push(T::from_attributes(&row).map_err(|e| {
+                Error::Router(format!(
+                    "cannot read {path}: {}",
+                    crate::fmt::log_safe(&e.to_string())
+                ))
+            })?);
+        }
+        Ok(out)
+    }
+    let mut cfg = Config::default();
+    cfg.mangle = read(client, "/ip/firewall/mangle", |_| false).await?;
+    cfg.queue_types = read(client, "/queue/type", |row| {
+        row.get("default") == Some(&b"true"[..])
+            || row.get("name").is_some_and(|n| {
+                queue_model::BUILTIN_QUEUE_TYPES
+                    .iter()
+                    .any(|b| b.as_bytes() == n)
+            })
+    })
+    .await?;
+    cfg.queue_trees = read(client, "/queue/tree", |_| false).await?;
+    Ok(cfg)
+}
+
+/// Replaces a mangle rule's comment in `numbers`, `place-before` and `destination` by its
+/// `.id` (`ids`: `(comment, id)` as the router has them).
+fn resolve_comments(cmd: &Command, ids: &[(Vec<u8>, Vec<u8>)]) -> Result<Command, Error> {
+    let mut words: Vec<Vec<u8>> = vec![cmd.command().to_vec()];
+    for w in cmd.words() {
+        let mut word = w.to_vec();
+        for key in [&b"=numbers="[..], b"=place-before=", b"=destination="] {
+            if let Some(comment) = w.strip_prefix(key) {
+                let id = ids
+                    .iter()
+                    .find(|(c, _)| c.as_slice() == comment)
+                    .map(|(_, id)| id)
+                    .ok_or_else(|| {
+                        Error::Router(format!(
+                            "no mangle rule with comment {}",
+                            crate::fmt::log_safe(&String::from_utf8_lossy(comment))
+                        ))
+                    })?;
+                word = [key, id.as_slice()].concat();
+            }
+        }
+        words.push(word);
+    }
+    Command::from_words(words).map_err(|e| Error::Router(e.to_string()))
+}
+
+/// Turns `current` into `desired` over `menus` on the router and writes the audit entry, as
+/// [`apply_queue`] does; mangle rules, which a plan names by comment, are looked up by
+/// comment just before each command that addresses one.
+pub async fn apply_plan(
+    store: &Store,
+    router: &RouterHandle,
+    user: &str,
+    action: &str,
+    current: &Config,
+    desired: &Config,
+    menus: &[queue_model::Menu],
+) -> Result<Applied, Error> {
+    let client = router
+        .client()
+        .ok_or_else(|| Error::Router(format!("{} is not connected", router.name)))?;
+    let changes = queue_model::plan_menus(current, desired, menus);
+    let mut applied = Applied {
+        commands: Vec::new(),
+        error: None,
+    };
+    for c in &changes {
+        applied.commands.push(c.to_string());
+        let mut cmd = c.to_command();
+        if c.menu() == queue_model::Menu::Mangle {
+            let rows = client
+                .print(
+                    Command::builder("/ip/firewall/mangle/print")
+                        .proplist([".id", "comment"])
+                        .build(),
+                )
+                .await;
+            let resolved = rows.map_err(|e| e.to_string()).and_then(|rows| {
+                let ids: Vec<(Vec<u8>, Vec<u8>)> = rows
+                    .iter()
+                    .filter_map(|r| Some((r.get("comment")?.to_vec(), r.get(".id")?.to_vec())))
+                    .collect();
+                resolve_comments(&cmd, &ids).map_err(|e| e.to_string())
+            });
+            match resolved {
+                Ok(c) => cmd = c,
+                Err(e) => {
+                    applied.error = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Err(e) = client.execute(cmd).await {
+            applied.error = Some(e.to_string());
+            break;
+        }
+    }
+    let detail = match &applied.error {
+        None => applied.commands.join("\n"),
+        Some(e) => format!("{}\nfailed: {e}", applied.commands.join("\n")),
+    };
+    store.audit(
+        user,
+        Some(router.id),
+        action,
+        &detail,
+        applied.error.is_none(),
+    )?;
+    Ok(applied)
+}

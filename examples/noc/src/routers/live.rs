@@ -9,6 +9,8 @@ use serde::Serialize;
 pub const MAX_SERIES: usize = 200_000;
 /// Most queues kept per router in the live state.
 pub const MAX_QUEUES: usize = 100_000;
+/// Most queue tree entries kept per router in the live state.
+pub const MAX_TREES: usize = 10_000;
 
 /// Connection state of a router.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,6 +129,121 @@ impl QueueRow {
     }
 }
 
+/// One `/queue tree` entry with its counters (trees are one-directional: one rate).
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct TreeRow {
+    /// RouterOS id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `global`, an interface, or another tree's name.
+    pub parent: String,
+    /// Packet marks it takes.
+    pub packet_marks: String,
+    /// Queue type.
+    pub queue: String,
+    /// Max limit, bits/s (0 = unlimited).
+    pub max_limit: u64,
+    /// Limit at, bits/s.
+    pub limit_at: u64,
+    /// Current rate, bits/s.
+    pub rate: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// Dropped packets.
+    pub dropped: u64,
+    /// Bytes waiting in the queue.
+    pub queued_bytes: u64,
+    /// Disabled.
+    pub disabled: bool,
+    /// Comment.
+    pub comment: String,
+    /// Depth under its root (0: parent is `global` or an interface), set by [`tree_rows`].
+    pub depth: usize,
+}
+
+impl TreeRow {
+    /// Share of max-limit in use, in percent (0 when unlimited).
+    pub fn usage_percent(&self) -> u64 {
+        self.rate
+            .saturating_mul(100)
+            .checked_div(self.max_limit)
+            .unwrap_or(0)
+    }
+}
+
+fn rate(a: &Attributes, k: &str) -> u64 {
+    text(a, k)
+        .parse::<queue_model::Rate>()
+        .map(|r| r.0)
+        .unwrap_or(0)
+}
+
+/// Reads queue tree rows as `print` returns them (at most [`MAX_TREES`]), ordered as a tree:
+/// each entry followed by its children, with their depth. Entries whose parent chain loops
+/// come last, at depth 0.
+pub fn tree_rows(rows: &[Attributes]) -> Vec<TreeRow> {
+    let flat: Vec<TreeRow> = rows
+        .iter()
+        .take(MAX_TREES)
+        .map(|a| TreeRow {
+            id: text(a, ".id"),
+            name: text(a, "name"),
+            parent: text(a, "parent"),
+            packet_marks: text(a, "packet-mark"),
+            queue: text(a, "queue"),
+            max_limit: rate(a, "max-limit"),
+            limit_at: rate(a, "limit-at"),
+            rate: num(a, "rate"),
+            bytes: num(a, "bytes"),
+            dropped: num(a, "dropped"),
+            queued_bytes: num(a, "queued-bytes"),
+            disabled: flag(a, "disabled"),
+            comment: text(a, "comment"),
+            depth: 0,
+        })
+        .collect();
+    let parent_of: Vec<Option<usize>> = flat
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            flat.iter()
+                .position(|p| p.name == t.parent)
+                .filter(|&p| p != i)
+        })
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); flat.len()];
+    let mut roots = Vec::new();
+    for (i, p) in parent_of.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
+            None => roots.push(i),
+        }
+    }
+    // Depth-first without recursion; each entry is placed once.
+    let mut placed = vec![false; flat.len()];
+    let mut out = Vec::with_capacity(flat.len());
+    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&r| (r, 0)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        if std::mem::replace(&mut placed[i], true) {
+            continue;
+        }
+        let mut row = flat[i].clone();
+        row.depth = depth;
+        out.push(row);
+        for &c in children[i].iter().rev() {
+            stack.push((c, depth + 1));
+        }
+    }
+    for (i, t) in flat.iter().enumerate() {
+        if !placed[i] {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
 /// A Layer 7 protocol with what the firewall does with it.
 #[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
@@ -164,6 +281,9 @@ pub struct RouterLive {
     /// Simple queues, in router order.
     #[serde(skip)]
     pub queues: Arc<Vec<QueueRow>>,
+    /// Queue trees, parents before children.
+    #[serde(skip)]
+    pub trees: Arc<Vec<TreeRow>>,
     /// Layer 7 protocols.
     pub l7: Vec<L7Rule>,
     /// Successful polls.
@@ -184,6 +304,7 @@ impl Default for RouterLive {
             resource: None,
             interfaces: Vec::new(),
             queues: Arc::new(Vec::new()),
+            trees: Arc::new(Vec::new()),
             l7: Vec::new(),
             polls_ok: 0,
             polls_failed: 0,

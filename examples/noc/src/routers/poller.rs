@@ -173,6 +173,22 @@ const QUEUE_PROPS: &[&str] = &[
     "comment",
 ];
 
+const TREE_PROPS: &[&str] = &[
+    ".id",
+    "name",
+    "parent",
+    "packet-mark",
+    "queue",
+    "limit-at",
+    "max-limit",
+    "rate",
+    "bytes",
+    "dropped",
+    "queued-bytes",
+    "disabled",
+    "comment",
+];
+
 async fn poll_once(
     client: &Client,
     handle: &RouterHandle,
@@ -182,14 +198,24 @@ async fn poll_once(
     let queue_cmd = Command::builder("/queue/simple/print")
         .proplist(QUEUE_PROPS.iter().copied())
         .build();
-    let (res, ifaces, queues) = tokio::join!(
+    let tree_cmd = Command::builder("/queue/tree/print")
+        .proplist(TREE_PROPS.iter().copied())
+        .build();
+    let (res, ifaces, queues, trees) = tokio::join!(
         client.print(Command::new("/system/resource/print")),
         client.print(Command::new("/interface/print")),
         client.print(queue_cmd),
+        client.print(tree_cmd),
     );
     let res = at("/system/resource/print", res)?;
     let ifaces = at("/interface/print", ifaces)?;
     let queues = at("/queue/simple/print", queues)?;
+    // A router that refuses the menu has no trees; a broken connection fails the poll.
+    let trees = match trees {
+        Err(e) if e.trap().is_some() => Vec::new(),
+        r => at("/queue/tree/print", r)?,
+    };
+    let trees = tree_rows(&trees);
     let l7 = if st.n % 10 == 0 {
         let (l7, mangle, filter) = tokio::join!(
             client.print(Command::new("/ip/firewall/layer7-protocol/print")),
@@ -281,6 +307,7 @@ async fn poll_once(
         l.resource = resource;
         l.interfaces = interfaces;
         l.queues = Arc::new(rows);
+        l.trees = Arc::new(trees);
         if let Some(r) = l7_rules {
             l.l7 = r;
         }
@@ -398,6 +425,45 @@ mod tests {
             a.push(k, v);
         }
         a
+    }
+
+    #[test]
+    fn tree_rows_nest_children_under_parents_and_survive_cycles() {
+        let rows = [
+            attrs(&[
+                ("name", "up"),
+                ("parent", "global"),
+                ("max-limit", "5M"),
+                ("rate", "2500000"),
+            ]),
+            attrs(&[("name", "kid"), ("parent", "down"), ("packet-mark", "k")]),
+            attrs(&[
+                ("name", "down"),
+                ("parent", "global"),
+                ("max-limit", "20000000"),
+            ]),
+            attrs(&[("name", "a"), ("parent", "b")]),
+            attrs(&[("name", "b"), ("parent", "a")]),
+            attrs(&[("name", "self"), ("parent", "self"), ("rate", "garbage")]),
+        ];
+        let t = tree_rows(&rows);
+        let order: Vec<(&str, usize)> = t.iter().map(|r| (r.name.as_str(), r.depth)).collect();
+        assert_eq!(
+            order,
+            [
+                ("up", 0),
+                ("down", 0),
+                ("kid", 1),
+                ("self", 0),
+                ("a", 0),
+                ("b", 0)
+            ]
+        );
+        assert_eq!(t[0].max_limit, 5_000_000);
+        assert_eq!(t[0].usage_percent(), 50);
+        assert_eq!(t[1].max_limit, 20_000_000);
+        assert_eq!(t[3].rate, 0);
+        assert_eq!(t[2].usage_percent(), 0);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod routers;
 pub mod rules;
 pub mod sse;
 pub mod templates;
+pub mod trees;
 pub mod users;
 
 use std::sync::Arc;
@@ -87,6 +88,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(overview::router())
         .merge(login::router())
         .merge(queues::router())
+        .merge(trees::router())
         .merge(editor::router())
         .merge(layer7::router())
         .merge(hotspot::router())

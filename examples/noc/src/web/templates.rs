@@ -21,6 +21,7 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
         ),
         ("queues.html", include_str!("../../templates/queues.html")),
         ("queue.html", include_str!("../../templates/queue.html")),
+        ("trees.html", include_str!("../../templates/trees.html")),
         ("edit.html", include_str!("../../templates/edit.html")),
         ("l7.html", include_str!("../../templates/l7.html")),
         ("alerts.html", include_str!("../../templates/alerts.html")),

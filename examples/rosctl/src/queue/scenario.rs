@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use queue_model::sim::{run, Flow, Report, Scenario};
+use queue_model::sim::{run, Flow, Report, Scenario, TreeFlow, TreeSimulation};
 use queue_model::{rsc, Direction, Rate, Time, UpDown};
 use serde::Deserialize;
 
@@ -25,6 +25,10 @@ struct File {
     /// The traffic.
     #[serde(default)]
     flow: Vec<FlowFile>,
+    /// For queue trees: the HTB they hang from, `global` (the default) or an interface; its
+    /// capacity is the link's download rate.
+    #[serde(default)]
+    root: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +41,9 @@ struct FlowFile {
     rate: String,
     #[serde(default)]
     size: Option<String>,
+    /// For a queue tree with PCQ: the classifier value (a user's address).
+    #[serde(default)]
+    key: Option<String>,
 }
 
 fn field<T: std::str::FromStr>(name: &str, v: &str) -> anyhow::Result<T>
@@ -201,8 +208,168 @@ pub fn to_table(scenario: &Scenario, report: &Report) -> String {
     out
 }
 
+/// Most ticks a tree simulation runs.
+const MAX_TREE_STEPS: u64 = 1_000_000;
+
+/// Simulates queue trees: every flow names a leaf tree (and a PCQ key), directions are
+/// ignored (trees are one-directional), the root's capacity is the link's download rate.
+fn simulate_trees(path: &Path, format: SimFormat) -> anyhow::Result<Option<ExitCode>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: File =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let config =
+        rsc::parse(&file.rsc).map_err(|e| anyhow::anyhow!("{}: in `rsc`: {e}", path.display()))?;
+    if config.queue_trees.is_empty() {
+        return Ok(None);
+    }
+    let link: UpDown<Rate> = field("link", &file.link)?;
+    let duration: Time = field("duration", &file.duration)?;
+    let tick: Time = match &file.tick {
+        Some(t) => field("tick", t)?,
+        None => Time::from_millis(100),
+    };
+    let root = file.root.as_deref().unwrap_or("global");
+    let mut flows = Vec::new();
+    let mut offered = Vec::new();
+    let mut starts = Vec::new();
+    for (i, f) in file.flow.iter().enumerate() {
+        let ctx = |e: anyhow::Error| anyhow::anyhow!("flow {}: {e}", i + 1);
+        flows.push(TreeFlow::new(
+            f.queue.clone(),
+            f.key.clone().unwrap_or_default(),
+        ));
+        offered.push(
+            field::<Rate>("rate", &f.rate)
+                .map_err(ctx)?
+                .bits_per_second(),
+        );
+        starts.push(match &f.start {
+            Some(s) => field::<Time>("start", s).map_err(ctx)?.as_millis(),
+            None => 0,
+        });
+    }
+    let mut sim = TreeSimulation::new(&config, root, link.download, &flows)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let dt_ms = tick.as_millis().max(1);
+    let steps = duration.as_millis() / dt_ms;
+    if steps > MAX_TREE_STEPS {
+        anyhow::bail!(
+            "{}: {steps} ticks; at most {MAX_TREE_STEPS} (a longer tick or a shorter duration)",
+            path.display()
+        );
+    }
+    let names: Vec<String> = sim.tree_names().iter().map(ToString::to_string).collect();
+    let mut per_second: Vec<Vec<f64>> = Vec::new();
+    let mut flow_total = vec![0f64; flows.len()];
+    let mut tree_total = vec![0f64; names.len()];
+    for step in 0..steps {
+        let now = step * dt_ms;
+        let load: Vec<u64> = offered
+            .iter()
+            .zip(&starts)
+            .map(|(&o, &s)| if now >= s { o } else { 0 })
+            .collect();
+        let dt = dt_ms as f64 / 1000.0;
+        let rates = sim
+            .step(dt, &load)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .to_vec();
+        for (t, r) in flow_total.iter_mut().zip(&rates) {
+            *t += *r as f64 * dt;
+        }
+        let second = usize::try_from(now / 1000).unwrap_or(usize::MAX);
+        if per_second.len() <= second {
+            per_second.push(vec![0.0; names.len()]);
+        }
+        if let Some(row) = per_second.last_mut() {
+            for ((cell, tot), r) in row
+                .iter_mut()
+                .zip(tree_total.iter_mut())
+                .zip(sim.tree_rates())
+            {
+                *cell += *r as f64 * dt;
+                *tot += *r as f64 * dt;
+            }
+        }
+    }
+    let secs = (steps * dt_ms) as f64 / 1000.0;
+    let avg = |v: f64| {
+        if secs > 0.0 {
+            (v / secs).round() as u64
+        } else {
+            0
+        }
+    };
+    match format {
+        SimFormat::Json => {
+            let seconds: Vec<serde_json::Value> = per_second
+                .iter()
+                .enumerate()
+                .map(|(t, row)| {
+                    let rates: serde_json::Map<String, serde_json::Value> = names
+                        .iter()
+                        .zip(row)
+                        .map(|(n, v)| (n.clone(), (v.round() as u64).into()))
+                        .collect();
+                    serde_json::json!({ "t": t, "rates": rates })
+                })
+                .collect();
+            let average: serde_json::Map<String, serde_json::Value> = names
+                .iter()
+                .zip(&tree_total)
+                .map(|(n, v)| (n.clone(), avg(*v).into()))
+                .collect();
+            let flows: Vec<serde_json::Value> = file
+                .flow
+                .iter()
+                .zip(&flow_total)
+                .map(|(f, v)| {
+                    serde_json::json!({
+                        "queue": f.queue,
+                        "key": f.key.clone().unwrap_or_default(),
+                        "average": avg(*v),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({ "seconds": seconds, "average": average, "flows": flows })
+            );
+        }
+        SimFormat::Table => {
+            let mut out = String::from("    t");
+            for n in &names {
+                out.push_str(&format!("  {n:>9}"));
+            }
+            out.push('\n');
+            for (t, row) in per_second.iter().enumerate() {
+                out.push_str(&format!("{t:>4}s"));
+                for v in row {
+                    out.push_str(&format!("  {:>9}", human(v.round() as u64)));
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+            for (f, v) in file.flow.iter().zip(&flow_total) {
+                out.push_str(&format!(
+                    "{} {}: avg {}\n",
+                    f.queue,
+                    f.key.as_deref().unwrap_or(""),
+                    human(avg(*v))
+                ));
+            }
+            print!("{out}");
+        }
+    }
+    Ok(Some(ExitCode::SUCCESS))
+}
+
 /// Runs `rosctl queue simulate`.
 pub fn simulate(path: &Path, format: SimFormat) -> anyhow::Result<ExitCode> {
+    if let Some(code) = simulate_trees(path, format)? {
+        return Ok(code);
+    }
     let scenario = load(path)?;
     let report = run(&scenario).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     match format {
