@@ -65,6 +65,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The WhatsApp webhook's hand-off: the web endpoint checks and queues, the WhatsApp
+    /// chat channel answers.
+    pub whatsapp: crate::alerts::whatsapp::Inbox,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -100,6 +103,7 @@ impl AppState {
             embedded,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            whatsapp: crate::alerts::whatsapp::Inbox::default(),
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),

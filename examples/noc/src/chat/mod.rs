@@ -27,6 +27,7 @@
 
 pub mod console;
 pub mod telegram;
+pub mod whatsapp;
 
 pub use crate::alerts::telegram::{ChatConfig, TelegramConfig, UserConfig};
 pub use console::run_console;
