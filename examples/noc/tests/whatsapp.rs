@@ -361,6 +361,16 @@ async fn the_webhook_runs_only_signed_messages_once_from_allowed_numbers() {
         .await;
     assert_eq!(status, 413);
 
+    // the CSRF exemption is this exact path only
+    let r = c
+        .post(format!("{}/", url(&e.app)))
+        .header("x-hub-signature-256", wa_notify::webhook::sign(SECRET.as_bytes(), b"{}"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
     // a replayed message id runs once
     let r = ask_wa(&e, ADMIN_WA, "wamid.status1", "/status").await;
     assert!(r.contains("*Routers*: 1 up, 0 not"), "WhatsApp markup: {r}");

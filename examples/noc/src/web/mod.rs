@@ -5,9 +5,11 @@
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:
-//! - every page and API except `/login`, `/healthz`, `/metrics` and `/static` needs a session
-//!   cookie (`HttpOnly; SameSite=Strict`, and `Secure` behind TLS);
-//! - every request that is not `GET`/`HEAD` (except the signed [`whatsapp`] webhook) must carry the session's CSRF token (form field
+//! - every page and API except `/login`, `/healthz`, `/metrics`, `/static` and the signed
+//!   `/webhook/whatsapp` needs a session cookie (`HttpOnly; SameSite=Strict`, and `Secure`
+//!   behind TLS);
+//! - every request that is not `GET`/`HEAD` (except the [`whatsapp`] webhook, authenticated by
+//!   its body signature) must carry the session's CSRF token (form field
 //!   `csrf` or header `X-CSRF-Token`), checked in one middleware before any handler runs; the
 //!   login form uses a double-submit cookie;
 //! - changes need the `admin` role, re-read from the database on each request;
