@@ -325,6 +325,7 @@ pub fn render_markup(n: &Notice) -> String {
 #[derive(Clone, Default)]
 pub struct Inbox {
     endpoint: Arc<RwLock<Option<Arc<Endpoint>>>>,
+    opened: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Inbox {
@@ -337,6 +338,7 @@ impl std::fmt::Debug for Inbox {
 
 /// The configured webhook: its secrets and the queue to the chat channel.
 pub struct Endpoint {
+    generation: u64,
     verify_token: String,
     app_secret: Vec<u8>,
     tx: mpsc::Sender<Vec<InboundEvent>>,
@@ -371,21 +373,35 @@ impl InboxError {
 }
 
 impl Inbox {
-    /// Opens (or replaces) the endpoint and returns the receiving end of its queue.
-    pub fn open(&self, verify_token: &str, app_secret: &str) -> mpsc::Receiver<Vec<InboundEvent>> {
+    /// Opens (or replaces) the endpoint and returns the receiving end of its queue and the
+    /// endpoint's generation (for [`close`](Self::close)).
+    pub fn open(
+        &self,
+        verify_token: &str,
+        app_secret: &str,
+    ) -> (mpsc::Receiver<Vec<InboundEvent>>, u64) {
         let (tx, rx) = mpsc::channel(INBOX_CAPACITY);
+        let generation = self
+            .opened
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            .wrapping_add(1);
         let ep = Endpoint {
+            generation,
             verify_token: verify_token.to_owned(),
             app_secret: app_secret.as_bytes().to_vec(),
             tx,
         };
         *self.endpoint.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(ep));
-        rx
+        (rx, generation)
     }
 
-    /// Closes the endpoint (the web answers 404 again).
-    pub fn close(&self) {
-        *self.endpoint.write().unwrap_or_else(|p| p.into_inner()) = None;
+    /// Closes the endpoint of `generation` (the web answers 404 again); a newer endpoint
+    /// stays open.
+    pub fn close(&self, generation: u64) {
+        let mut ep = self.endpoint.write().unwrap_or_else(|p| p.into_inner());
+        if ep.as_ref().is_some_and(|e| e.generation == generation) {
+            *ep = None;
+        }
     }
 
     /// The endpoint, when the WhatsApp channel runs.
@@ -644,6 +660,41 @@ pub const DEDUP_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inbox_queues_only_signed_bodies_and_a_newer_endpoint_survives_an_old_close() {
+        let inbox = Inbox::default();
+        assert!(inbox.endpoint().is_none());
+        let (mut rx, first) = inbox.open("vt", "secret");
+        let ep = inbox.endpoint().unwrap();
+        let body = br#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"106"},"messages":[{"from":"6281234567890","id":"wamid.A","timestamp":"1700000000","type":"text","text":{"body":"/status"}}]}}]}]}"#;
+        let bad = webhook::sign(b"other", body);
+        assert_eq!(ep.accept(Some(&bad), body).unwrap_err().http_status(), 403);
+        assert_eq!(ep.accept(None, body).unwrap_err().http_status(), 403);
+        assert_eq!(
+            ep.accept(Some("sha256=zz"), b"{")
+                .unwrap_err()
+                .http_status(),
+            403
+        );
+        assert!(rx.try_recv().is_err(), "nothing was queued");
+        let good = webhook::sign(b"secret", body);
+        assert_eq!(ep.accept(Some(&good), body).unwrap(), 1);
+        assert_eq!(rx.try_recv().unwrap().len(), 1);
+        assert_eq!(
+            ep.verify_subscription(Some("subscribe"), Some("vt"), Some("42"))
+                .unwrap(),
+            "42"
+        );
+        assert!(ep
+            .verify_subscription(Some("subscribe"), Some("vx"), Some("42"))
+            .is_err());
+        let (_rx2, second) = inbox.open("vt", "secret");
+        inbox.close(first);
+        assert!(inbox.endpoint().is_some(), "the newer endpoint stays");
+        inbox.close(second);
+        assert!(inbox.endpoint().is_none());
+    }
 
     #[test]
     fn config_parses_validates_and_hides_secrets() {

@@ -52,7 +52,7 @@ pub fn start(state: Arc<AppState>, monitor: &Monitor) -> Option<JoinHandle<()>> 
         );
         return None;
     };
-    let rx = state.whatsapp.open(&verify, &secret);
+    let (rx, generation) = state.whatsapp.open(&verify, &secret);
     let ops = ChatOps::new(
         state.clone(),
         monitor.tg_store().clone(),
@@ -60,16 +60,16 @@ pub fn start(state: Arc<AppState>, monitor: &Monitor) -> Option<JoinHandle<()>> 
     );
     let inbox = state.whatsapp.clone();
     Some(tokio::spawn(async move {
-        let _close = CloseOnDrop(inbox);
+        let _close = CloseOnDrop(inbox, generation);
         run_whatsapp(ops, wa, rx).await;
     }))
 }
 
-struct CloseOnDrop(Inbox);
+struct CloseOnDrop(Inbox, u64);
 
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
-        self.0.close();
+        self.0.close(self.1);
     }
 }
 
