@@ -549,15 +549,21 @@ impl WhatsApp {
         self.cloud.as_ref().map(CloudTransport::windows)
     }
 
-    /// Learns from a webhook event: an inbound message opens (and persists) its sender's
-    /// window; an asynchronous 131047 closes the recipient's window and queues the message
+    /// Learns from a webhook event: an inbound message opens its sender's window (saved in
+    /// `whatsapp.db` for allowed numbers); an asynchronous 131047 closes the recipient's window and queues the message
     /// again, to go out as the template.
     pub fn observe(&self, event: &InboundEvent) {
         let Some(cloud) = &self.cloud else {
             return;
         };
         if let InboundEvent::Message(m) = event {
-            if let Ok(n) = m.from.parse::<PhoneNumber>() {
+            // saved for allowed numbers only, so that strangers cannot grow the file
+            if let Some(n) = m
+                .from
+                .parse::<PhoneNumber>()
+                .ok()
+                .filter(|n| self.cfg.role_of(n).is_some())
+            {
                 let t = i64::try_from(m.timestamp).unwrap_or(0);
                 if let Err(e) = self
                     .store
