@@ -68,6 +68,9 @@ pub struct AppState {
     pub open_metrics: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The WhatsApp webhook's hand-off: the web endpoint checks and queues, the WhatsApp
+    /// chat channel answers.
+    pub whatsapp: crate::alerts::whatsapp::Inbox,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -104,6 +107,7 @@ impl AppState {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             open_metrics: true,
+            whatsapp: crate::alerts::whatsapp::Inbox::default(),
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),

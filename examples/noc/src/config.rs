@@ -12,6 +12,10 @@
 //! user = "noc"
 //! password_env = "CORE_PASSWORD" # or password = "..."
 //!
+//! [whatsapp]             # optional; see alerts::whatsapp and the README
+//! phone_number_id = "106540352242922"
+//! verify_token = "a-long-random-string"
+//!
 //! [retention]            # days kept; these are the defaults
 //! alerts_days = 90       # resolved alerts
 //! activity_days = 30     # Layer 7 activity
@@ -44,6 +48,9 @@ pub struct FileConfig {
     /// Hotspot sales and summaries (`[hotspot]`, see [`crate::routers::hotspot::Settings`]).
     #[serde(default)]
     pub hotspot: crate::routers::hotspot::Settings,
+    /// WhatsApp alerts and commands (see [`crate::alerts::whatsapp`]).
+    #[serde(default)]
+    pub whatsapp: Option<crate::alerts::WhatsAppConfig>,
     /// How long alerts, Layer 7 activity and audit entries are kept (`[retention]`).
     #[serde(default)]
     pub retention: crate::storage::Retention,
@@ -141,6 +148,9 @@ impl FromStr for FileConfig {
         crate::alerts::rules::validate(&c.rules)?;
         if let Some(t) = &c.telegram {
             t.validate()?;
+        }
+        if let Some(w) = &c.whatsapp {
+            w.validate()?;
         }
         if c.poll_interval_secs == Some(0) {
             return Err(Error::Config(

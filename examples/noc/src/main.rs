@@ -112,7 +112,17 @@ async fn run(args: Args) -> anyhow::Result<()> {
         monitor_options.telegram(t.clone());
     }
     monitor_options.sales_summary(file_config.hotspot.summary_at()?);
+    if let Some(w) = &file_config.whatsapp {
+        monitor_options.whatsapp(w.clone());
+    }
     let mut monitor = noc::alerts::Monitor::start(app.state().clone(), monitor_options).await?;
+    if monitor.whatsapp().is_some() {
+        println!("noc: WhatsApp alerts enabled");
+    }
+    if let Some(bot) = noc::chat::whatsapp::start(app.state().clone(), &monitor) {
+        println!("noc: WhatsApp commands enabled (webhook at /webhook/whatsapp)");
+        monitor.attach(bot);
+    }
     if let Some(t) = &telegram {
         if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, t) {
             monitor.attach(bot);

@@ -71,9 +71,7 @@ async fn not_found_favicon_confirmations_and_messages() {
         html.contains("data-confirm=\"Disable queue 'queue1' on ros-sim (embedded)?\""),
         "{html}"
     );
-    assert!(
-        html.contains("data-confirm=\"Remove queue 'queue1' on ros-sim (embedded)?\"")
-    );
+    assert!(html.contains("data-confirm=\"Remove queue 'queue1' on ros-sim (embedded)?\""));
     app.noc.shutdown().await;
 }
 

@@ -10,6 +10,10 @@
 //! Telegram messages back (they still reach the dashboard). Answering chat commands is the
 //! chat front-end's job ([`crate::chat::telegram::start`]); this module only sends.
 //!
+//! With `[whatsapp]` ([`whatsapp`]) alerts also go to WhatsApp numbers through a second
+//! outbox of the same kind (`whatsapp.db`), rendered as WhatsApp markup; a rule's
+//! `channels` picks Telegram, WhatsApp or both (the default).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), noc::Error> {
 //! let dir = std::path::Path::new("/var/lib/noc");
@@ -41,8 +45,10 @@ use crate::storage::{Store, TgStore};
 use crate::Error;
 
 pub use telegram::TelegramConfig;
+pub use whatsapp::{WhatsApp, WhatsAppConfig};
 
 pub mod telegram;
+pub mod whatsapp;
 
 /// What the monitor needs from the application: the store, the routers and the rule book
 /// (`From<Arc<AppState>>`, so `Monitor::start(app.state().clone(), ...)` works).
@@ -67,6 +73,8 @@ pub struct MonitorOptions {
     data_dir: PathBuf,
     rules: Vec<RuleConfig>,
     telegram: Option<TelegramConfig>,
+    whatsapp: Option<WhatsAppConfig>,
+    whatsapp_notifier: Option<NotifierConfig>,
     scan_interval: Duration,
     notifier: NotifierConfig,
     sales_summary: Option<(u32, i32)>,
@@ -80,6 +88,8 @@ impl MonitorOptions {
             data_dir: data_dir.as_ref().to_owned(),
             rules: rules::default_rules(),
             telegram: None,
+            whatsapp: None,
+            whatsapp_notifier: None,
             scan_interval: Duration::from_secs(1),
             notifier: NotifierConfig::default(),
             sales_summary: None,
@@ -97,6 +107,19 @@ impl MonitorOptions {
     /// Telegram settings (token, chats, users).
     pub fn telegram(&mut self, t: TelegramConfig) -> &mut Self {
         self.telegram = Some(t);
+        self
+    }
+
+    /// WhatsApp settings (Cloud API or gateway, recipients).
+    pub fn whatsapp(&mut self, w: WhatsAppConfig) -> &mut Self {
+        self.whatsapp = Some(w);
+        self
+    }
+
+    /// Pacing of the WhatsApp outbox (default [`wa_notify::notifier_config`]: one message per
+    /// 6 s per number).
+    pub fn whatsapp_notifier_config(&mut self, c: NotifierConfig) -> &mut Self {
+        self.whatsapp_notifier = Some(c);
         self
     }
 
@@ -137,6 +160,7 @@ struct Shared {
     notifier: Option<Notifier>,
     telegram: TelegramConfig,
     tg: TgStore,
+    whatsapp: Option<Arc<WhatsApp>>,
 }
 
 /// A running monitor.
@@ -202,7 +226,13 @@ impl Monitor {
                 None
             }
         };
+        let whatsapp = match &options.whatsapp {
+            Some(w) => WhatsApp::start(w, &options.data_dir, options.whatsapp_notifier.clone())?
+                .map(Arc::new),
+            None => None,
+        };
         let shared = Arc::new(Shared {
+            whatsapp,
             unstored: Mutex::default(),
             engine: Mutex::new(Engine::new(&active)),
             state,
@@ -236,6 +266,11 @@ impl Monitor {
     /// The Telegram queue, when a token is configured.
     pub fn notifier(&self) -> Option<&Notifier> {
         self.shared.notifier.as_ref()
+    }
+
+    /// WhatsApp delivery, when configured.
+    pub fn whatsapp(&self) -> Option<&Arc<WhatsApp>> {
+        self.shared.whatsapp.as_ref()
     }
 
     /// The Telegram database (queue, offset, mutes).
@@ -273,6 +308,9 @@ impl Monitor {
         }
         if let Some(n) = self.shared.notifier.clone() {
             n.shutdown().await;
+        }
+        if let Some(w) = &self.shared.whatsapp {
+            w.shutdown().await;
         }
     }
 }
@@ -490,17 +528,29 @@ impl Shared {
                     tracing::info!(key = %key, severity = n.severity.as_str(), "alert: {title} {detail}")
                 }
             }
-            let Some(notifier) = &self.notifier else {
+            if self.notifier.is_none() && self.whatsapp.is_none() {
                 continue;
-            };
+            }
             match self.tg.muted_until(&n.rule, now) {
                 Ok(Some(_)) => {
-                    tracing::info!(rule = %crate::fmt::log_safe(&n.rule), "muted: not sent to Telegram");
+                    tracing::info!(rule = %crate::fmt::log_safe(&n.rule), "muted: not sent to chat");
                     continue;
                 }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot read mutes"),
             }
+            let channels = lock(&self.engine)
+                .rules()
+                .find(|r| r.name == n.rule)
+                .map(|r| r.channels.clone())
+                .unwrap_or_default();
+            let wants = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
+            if let Some(w) = self.whatsapp.as_ref().filter(|_| wants("whatsapp")) {
+                w.deliver(&n, now);
+            }
+            let Some(notifier) = self.notifier.as_ref().filter(|_| wants("telegram")) else {
+                continue;
+            };
             let chats = if n.chats.is_empty() {
                 self.telegram.alert_chats()
             } else {
@@ -535,6 +585,9 @@ impl Shared {
 
     fn expire(&self, now: i64) {
         self.retry();
+        if let Some(w) = &self.whatsapp {
+            w.tick(now);
+        }
         let summaries = lock(&self.engine).summaries(now);
         self.deliver(summaries, now);
         let keys = lock(&self.engine).expire(now);

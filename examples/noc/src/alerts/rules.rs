@@ -556,6 +556,9 @@ pub struct RuleConfig {
     /// How long an event alert stays open after its last occurrence (default 10m).
     #[serde(default)]
     pub hold: Option<Span>,
+    /// Chat channels it is sent to: `telegram`, `whatsapp` (default: both).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
 }
 
 impl RuleConfig {
@@ -581,6 +584,7 @@ impl RuleConfig {
             regexes: Vec::new(),
             topics: Vec::new(),
             hold: None,
+            channels: Vec::new(),
         }
     }
 
@@ -697,6 +701,15 @@ pub fn validate(rules: &[RuleConfig]) -> Result<(), Error> {
         }
         if !names.insert(r.name.as_str()) {
             return Err(err("the name is used twice"));
+        }
+        if let Some(c) = r
+            .channels
+            .iter()
+            .find(|c| !["telegram", "whatsapp"].contains(&c.as_str()))
+        {
+            return Err(err(&format!(
+                "unknown channel {c:?} (telegram or whatsapp)"
+            )));
         }
         if let Some(a) = r.above {
             if !(0.0..=100.0).contains(&a) {

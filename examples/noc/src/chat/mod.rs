@@ -28,6 +28,7 @@
 pub mod console;
 mod hotspot;
 pub mod telegram;
+pub mod whatsapp;
 
 pub use crate::alerts::telegram::{ChatConfig, TelegramConfig, UserConfig};
 pub use console::run_console;

@@ -69,6 +69,37 @@ impl TgStore {
         Self::with(conn)
     }
 
+    /// Opens (creating) `file` in `dir`: the same tables for another channel's outbox
+    /// (`whatsapp.db`).
+    pub fn open_file(dir: &Path, file: &str) -> Result<TgStore, Error> {
+        let conn = Connection::open(dir.join(file)).map_err(db)?;
+        Self::with(conn)
+    }
+
+    /// Raises the stored number `name` to `value` (keeps the larger).
+    pub fn meta_max(&self, name: &str, value: i64) -> Result<(), Error> {
+        self.c()
+            .execute(
+                "INSERT INTO tg_meta(name, value) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET value=max(value, excluded.value)",
+                params![name, value],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Stored numbers whose name starts with `prefix`.
+    pub fn meta_prefixed(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
+        let c = self.c();
+        let mut st = c
+            .prepare("SELECT name, value FROM tg_meta WHERE substr(name, 1, length(?1)) = ?1")
+            .map_err(db)?;
+        let rows = st
+            .query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
     /// An in-memory database (tests).
     pub fn in_memory() -> Result<TgStore, Error> {
         Self::with(Connection::open_in_memory().map_err(db)?)

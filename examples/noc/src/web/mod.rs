@@ -5,9 +5,11 @@
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:
-//! - every page and API except `/login`, `/healthz`, `/metrics` and `/static` needs a session
-//!   cookie (`HttpOnly; SameSite=Strict`, and `Secure` behind TLS);
-//! - every request that is not `GET`/`HEAD` must carry the session's CSRF token (form field
+//! - every page and API except `/login`, `/healthz`, `/metrics`, `/static` and the signed
+//!   `/webhook/whatsapp` needs a session cookie (`HttpOnly; SameSite=Strict`, and `Secure`
+//!   behind TLS);
+//! - every request that is not `GET`/`HEAD` (except the [`whatsapp`] webhook, authenticated by
+//!   its body signature) must carry the session's CSRF token (form field
 //!   `csrf` or header `X-CSRF-Token`), checked in one middleware before any handler runs; the
 //!   login form uses a double-submit cookie;
 //! - changes need the `admin` role, re-read from the database on each request;
@@ -30,6 +32,7 @@ pub mod sse;
 pub mod templates;
 pub mod trees;
 pub mod users;
+pub mod whatsapp;
 
 use std::sync::Arc;
 
@@ -101,6 +104,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(layer7::upload_router())
+        .merge(whatsapp::router())
         .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(web))
@@ -131,7 +135,10 @@ pub fn urlencode(s: &str) -> String {
 /// through unread (the handler reads it under its route's limit); only a form body is read
 /// here, at most [`MAX_FORM`] bytes.
 async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path() == whatsapp::PATH
+    {
+        // the WhatsApp webhook is authenticated by its body signature, not a session
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
