@@ -108,7 +108,10 @@ pub fn zone_name(offset_min: i32) -> String {
 /// `MM-DD HH:MM` otherwise.
 pub fn time_short(t: i64, now: i64, offset_min: i32) -> String {
     let full = time_at(t, offset_min);
-    let day_of = |x: i64| x.saturating_add(i64::from(offset_min) * 60).div_euclid(86_400);
+    let day_of = |x: i64| {
+        x.saturating_add(i64::from(offset_min) * 60)
+            .div_euclid(86_400)
+    };
     match (full.get(5..10), full.get(11..16)) {
         (Some(md), Some(hm)) if day_of(t) != day_of(now) => format!("{md} {hm}"),
         (_, Some(hm)) => hm.to_owned(),

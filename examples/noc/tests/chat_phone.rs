@@ -342,7 +342,10 @@ async fn replies_fit_a_phone_and_show_local_times() {
     // /log: wrapping text, not a table
     let html = ask(tg, "/log failure").await;
     assert!(!html.contains("<pre>"), "{html}");
-    assert!(plain(&html).contains("a phone has to wrap somewhere"), "{html}");
+    assert!(
+        plain(&html).contains("a phone has to wrap somewhere"),
+        "{html}"
+    );
 
     // /mute names the zone; the time is local
     let r = plain(&ask(tg, "/mute cpu 1h").await);
@@ -350,7 +353,10 @@ async fn replies_fit_a_phone_and_show_local_times() {
     let until = noc::fmt::time_at(noc::now() + 3600, 420);
     assert!(r.contains(&until[..13]), "{r} vs {until}");
     let r = plain(&ask(tg, "/alerts").await);
-    assert!(r.contains("cpu muted until") && r.contains(" WIB by"), "{r}");
+    assert!(
+        r.contains("cpu muted until") && r.contains(" WIB by"),
+        "{r}"
+    );
     let r = plain(&ask(tg, "/help").await);
     assert!(r.contains("Times are WIB."), "{r}");
     e.monitor.shutdown().await;
@@ -384,7 +390,10 @@ async fn several_routers_are_named_and_picked_with_at() {
     fits_phone("/top", &html);
     let html = ask(tg, "/top @kampung-timur").await;
     fits_phone("/top @kampung-timur", &html);
-    assert!(plain(&html).contains("Top talkers on kampung-timur"), "{html}");
+    assert!(
+        plain(&html).contains("Top talkers on kampung-timur"),
+        "{html}"
+    );
 
     // the same queue name on both routers: candidates name their router
     let r = plain(&ask(tg, "/queue queue2").await);
@@ -393,7 +402,10 @@ async fn several_routers_are_named_and_picked_with_at() {
         "{r}"
     );
     let r = plain(&ask(tg, "/queue queue2@kampung-timur").await);
-    assert!(r.starts_with("Queue queue2") && r.contains("kampung-timur"), "{r}");
+    assert!(
+        r.starts_with("Queue queue2") && r.contains("kampung-timur"),
+        "{r}"
+    );
     let r = plain(&ask(tg, "/queue queue2 @core").await);
     assert!(r.starts_with("Queue queue2"), "{r}");
     assert!(

@@ -174,17 +174,10 @@ pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
             }
         }
     }
-    let total = |w: &[usize], gap: usize| {
-        w.iter().sum::<usize>() + gap * w.len().saturating_sub(1)
-    };
+    let total = |w: &[usize], gap: usize| w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
     let gap = if total(&widths, 2) > MAX_WIDTH { 1 } else { 2 };
     while total(&widths, gap) > MAX_WIDTH {
-        let Some((i, w)) = widths
-            .iter()
-            .copied()
-            .enumerate()
-            .max_by_key(|(_, w)| *w)
-        else {
+        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
             break;
         };
         if w <= 3 {
@@ -373,7 +366,7 @@ impl ChatOps {
             s.push_str(&format!("<code>{}</code> — {}\n", escape(u), escape(d)));
         }
         s.push_str(&format!(
-            "Names may have spaces; part of a name is enough. Times are {}.",
+            "Names may have spaces; part of a name is enough; <code>@router</code> picks a router. Times are {}.",
             escape(&self.zone())
         ));
         s
@@ -873,7 +866,11 @@ impl ChatOps {
         ))
     }
 
-    async fn ping(&self, args: &[&str], router: Option<Arc<RouterHandle>>) -> Result<String, String> {
+    async fn ping(
+        &self,
+        args: &[&str],
+        router: Option<Arc<RouterHandle>>,
+    ) -> Result<String, String> {
         let (host, count) = match args {
             [h] => (*h, 3u32),
             [h, c] => match c.parse::<u32>() {

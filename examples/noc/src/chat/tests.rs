@@ -28,7 +28,11 @@ fn tables_align_truncate_and_escape() {
 fn wide_tables_fit_a_phone_whatever_the_cells() {
     let wide: Vec<String> = (0..9).map(|i| format!("{i}").repeat(20)).collect();
     let head: Vec<&str> = vec!["column"; 9];
-    for rows in [vec![], vec![wide.clone()], vec![wide.clone(), vec!["\u{1b}[2J\n".into()]]] {
+    for rows in [
+        vec![],
+        vec![wide.clone()],
+        vec![wide.clone(), vec!["\u{1b}[2J\n".into()]],
+    ] {
         let t = table(&head, &rows);
         let plain = tg_notify::html::to_plain(&t).unwrap();
         for l in plain.lines() {
