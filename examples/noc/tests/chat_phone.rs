@@ -322,7 +322,12 @@ async fn replies_fit_a_phone_and_show_local_times() {
     assert!(r.contains("laptop-keluar"), "{r}");
     let r = plain(&ask(tg, "/status").await);
     assert!(r.contains("Routers: 1 up, 0 not"), "{r}");
-    assert!(r.contains("core-rou"), "{r}");
+    // a long router name is not cut: the figures go below it
+    assert!(
+        r.contains("core-router-kampung-timur\n  up, uptime "),
+        "{r}"
+    );
+    assert!(r.contains("  cpu "), "{r}");
 
     // /alerts: what happened first, the router as context, the time in WIB
     let html = ask(tg, "/alerts").await;
@@ -388,6 +393,26 @@ async fn several_routers_are_named_and_picked_with_at() {
     assert_eq!(r, "No queue matches budi on kampung-timur.");
     let html = ask(tg, "/top").await;
     fits_phone("/top", &html);
+    // /l7: a router column, @router filters
+    e.sims[1].handle().log(
+        "firewall,info",
+        "tiktok forward: in:bridge out:ether1, proto TCP (SYN), 192.168.88.23:50000->161.117.1.1:443, len 60",
+    );
+    let mut html = String::new();
+    for _ in 0..40 {
+        html = ask(tg, "/l7").await;
+        if html.contains("tiktok") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    fits_phone("/l7", &html);
+    let r = plain(&html);
+    assert!(r.contains("times WIT") && r.contains("rtr"), "{r}");
+    assert!(r.contains("kampung") && r.contains("tiktok"), "{r}");
+    let r = plain(&ask(tg, "/l7 @core").await);
+    assert!(!r.contains("192.168.88.23"), "{r}");
+    assert!(r.contains(" on core"), "{r}");
     let html = ask(tg, "/top @kampung-timur").await;
     fits_phone("/top @kampung-timur", &html);
     assert!(

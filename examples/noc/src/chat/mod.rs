@@ -107,7 +107,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("enable", "/enable NAME", "enable a queue (admin)"),
     ("disable", "/disable NAME", "disable a queue (admin)"),
-    ("l7", "/l7", "recent Layer 7 matches"),
+    ("l7", "/l7 [@router]", "recent Layer 7 matches"),
     ("leases", "/leases [router]", "recent devices (DHCP leases)"),
     (
         "ping",
@@ -208,6 +208,16 @@ pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     }
     out.push_str("</pre>");
     out
+}
+
+/// `text` in `<pre>`, each line cut to [`MAX_WIDTH`] characters and control characters
+/// replaced; escaped.
+pub fn pre_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| crate::fmt::cap(&l.replace(|c: char| c.is_control(), " "), MAX_WIDTH))
+        .collect();
+    format!("<pre>{}</pre>", escape(&lines.join("\n")))
 }
 
 /// A RouterOS uptime (`1w2d3h4m5s`) cut to its two largest units (`1w2d`).
@@ -316,7 +326,6 @@ impl ChatOps {
             "voucher" => self.voucher(caller, &args).await,
             "sales" => self.sales(&args).await,
             "hotspot" => self.hotspot().await,
-            "l7" => self.l7(),
             "alerts" => self.alerts(),
             _ => self.routed(caller, &cmd.name, &cmd.args).await,
         };
@@ -356,6 +365,7 @@ impl ChatOps {
                 self.ping(&args, at).await
             }
             "log" => self.log(rest, at).await,
+            "l7" => self.l7(at.as_ref()),
             _ => Err(format!("Unknown command /{}. Try /help.", escape(name))),
         }
     }
@@ -437,11 +447,34 @@ impl ChatOps {
             .iter()
             .filter(|r| r.get(1).is_some_and(|s| s != "up"))
             .count();
+        // Long router names would be cut in a column: one router per two lines instead.
+        let long = rows
+            .iter()
+            .any(|r| r.first().is_some_and(|n| n.chars().count() > 10));
+        let body = if long {
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let cell = |i: usize| r.get(i).map_or("-", String::as_str);
+                    format!(
+                        "{}\n  {}, uptime {}\n  cpu {} ram {} disk {}",
+                        crate::fmt::cap(cell(0), MAX_WIDTH),
+                        cell(1),
+                        cell(2),
+                        cell(3),
+                        cell(4),
+                        cell(5)
+                    )
+                })
+                .collect();
+            pre_lines(&lines.join("\n"))
+        } else {
+            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
+        };
         Ok(format!(
-            "<b>Routers</b>: {} up, {} not\n{}",
+            "<b>Routers</b>: {} up, {} not\n{body}",
             rows.len() - down,
             down,
-            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
         ))
     }
 
@@ -799,23 +832,36 @@ impl ChatOps {
         ))
     }
 
-    fn l7(&self) -> Result<String, String> {
+    fn l7(&self, only: Option<&Arc<RouterHandle>>) -> Result<String, String> {
         let ev = self
             .state
             .store
-            .l7_events(None, i64::try_from(MAX_ROWS).unwrap_or(15))
+            .l7_events(only.map(|r| r.id), i64::try_from(MAX_ROWS).unwrap_or(15))
             .map_err(|e| escape(&e.to_string()))?;
+        let on = only.map_or(String::new(), |r| format!(" on {}", escape(&r.name)));
         if ev.is_empty() {
-            return Ok("No Layer 7 matches recorded yet.".into());
+            return Ok(format!("No Layer 7 matches recorded yet{on}."));
         }
+        let with_router = only.is_none() && self.several_routers();
         let rows: Vec<Vec<String>> = ev
             .iter()
-            .map(|e| vec![self.short_time(e.time), e.host.clone(), e.app.clone()])
+            .map(|e| {
+                let mut row = vec![self.short_time(e.time), e.host.clone(), e.app.clone()];
+                if with_router {
+                    row.insert(1, self.router_name(Some(e.router_id)).unwrap_or_default());
+                }
+                row
+            })
             .collect();
+        let head: &[&str] = if with_router {
+            &["time", "rtr", "host", "app"]
+        } else {
+            &["time", "host", "app"]
+        };
         Ok(format!(
-            "<b>Recent Layer 7 matches</b> (times {})\n{}",
+            "<b>Recent Layer 7 matches</b>{on} (times {})\n{}",
             escape(&self.zone()),
-            table(&["time", "host", "app"], &rows)
+            table(head, &rows)
         ))
     }
 
