@@ -59,6 +59,8 @@ pub fn bytes_iec(b: u64) -> String {
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC).
 pub fn time(t: i64) -> String {
+    // Years 1 to 9999: nothing overflows, whatever a row holds.
+    let t = t.clamp(-62_135_596_800, 253_402_300_799);
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     // Civil from days (H. Hinnant's algorithm).
@@ -78,6 +80,43 @@ pub fn time(t: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
+}
+
+/// Formats Unix seconds as `YYYY-MM-DD HH:MM:SS` in the local time `offset_min` minutes east
+/// of UTC (`420` for WIB); [`time`] is the UTC case.
+pub fn time_at(t: i64, offset_min: i32) -> String {
+    time(t.saturating_add(i64::from(offset_min) * 60))
+}
+
+/// The short name of a UTC offset: `WIB`, `WITA` and `WIT` for Indonesia's three zones, `UTC`
+/// for zero, otherwise `UTC+hh:mm` / `UTC-hh:mm`.
+pub fn zone_name(offset_min: i32) -> String {
+    match offset_min {
+        0 => "UTC".into(),
+        420 => "WIB".into(),
+        480 => "WITA".into(),
+        540 => "WIT".into(),
+        m => {
+            let sign = if m < 0 { '-' } else { '+' };
+            let a = m.unsigned_abs();
+            format!("UTC{sign}{:02}:{:02}", a / 60, a % 60)
+        }
+    }
+}
+
+/// A short local time for narrow screens: `HH:MM` on the same local day as `now`,
+/// `MM-DD HH:MM` otherwise.
+pub fn time_short(t: i64, now: i64, offset_min: i32) -> String {
+    let full = time_at(t, offset_min);
+    let day_of = |x: i64| {
+        x.saturating_add(i64::from(offset_min) * 60)
+            .div_euclid(86_400)
+    };
+    match (full.get(5..10), full.get(11..16)) {
+        (Some(md), Some(hm)) if day_of(t) != day_of(now) => format!("{md} {hm}"),
+        (_, Some(hm)) => hm.to_owned(),
+        _ => full,
+    }
 }
 
 /// Longest router-supplied string kept in an alert, an activity row or a chat reply
@@ -150,6 +189,19 @@ mod tests {
         assert_eq!(time(0), "1970-01-01 00:00:00");
         assert_eq!(time(1_700_000_000), "2023-11-14 22:13:20");
         assert_eq!(time(951_782_400), "2000-02-29 00:00:00");
+        assert_eq!(time_at(1_700_000_000, 420), "2023-11-15 05:13:20");
+        assert_eq!(time_at(0, -210), "1969-12-31 20:30:00");
+        assert_eq!(zone_name(420), "WIB");
+        assert_eq!(zone_name(480), "WITA");
+        assert_eq!(zone_name(540), "WIT");
+        assert_eq!(zone_name(0), "UTC");
+        assert_eq!(zone_name(330), "UTC+05:30");
+        assert_eq!(zone_name(-210), "UTC-03:30");
+        let t = 1_700_000_000;
+        assert_eq!(time_short(t, t + 60, 420), "05:13");
+        assert_eq!(time_short(t, t + 86_400, 420), "11-15 05:13");
+        assert_eq!(time_at(i64::MAX, 540), "9999-12-31 23:59:59");
+        assert!(!time_short(i64::MIN, 0, -720).is_empty());
     }
 
     #[test]

@@ -160,7 +160,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
             app.state().clone(),
             monitor.tg_store().clone(),
             monitor.rule_names(),
-        );
+        )
+        .with_utc_offset(telegram.as_ref().map_or(0, |t| t.offset_minutes()));
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
         noc::chat::run_console(ops, stdin, tokio::io::stdout()).await?;
     } else {

@@ -3,7 +3,7 @@
 //! ```toml
 //! [telegram]
 //! token_env = "TELEGRAM_BOT_TOKEN"   # the default; or token = "123:ABC..."
-//! utc_offset = "+07:00"              # local time for quiet hours (default UTC)
+//! utc_offset = "+07:00"              # local time: quiet hours, times in chat (default UTC)
 //!
 //! [[telegram.chat]]
 //! id = -1001234567890                # a group of admins
@@ -37,7 +37,7 @@ pub struct TelegramConfig {
     /// test double otherwise).
     #[serde(default)]
     pub api_url: Option<String>,
-    /// Local time offset for quiet hours (`+07:00`).
+    /// Local time offset for quiet hours and the times chat replies show (`+07:00`).
     #[serde(default)]
     pub utc_offset: Option<String>,
     /// Allowed chats.

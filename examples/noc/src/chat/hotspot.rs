@@ -74,7 +74,7 @@ impl ChatOps {
             }),
             None => None,
         }
-        .unwrap_or_else(|| crate::fmt::time(crate::now())[..10].to_owned());
+        .unwrap_or_else(|| crate::fmt::time_at(crate::now(), self.offset)[..10].to_owned());
         let (from, to, label) = match args.first().copied().unwrap_or("today") {
             "today" => (today.clone(), today.clone(), "today"),
             "month" => (

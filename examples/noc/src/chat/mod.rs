@@ -5,15 +5,21 @@
 //! to a [`Caller`] and a line of text, calls [`ChatOps::handle`], and renders the reply.
 //!
 //! [`ChatOps::handle`] turns one command line into one compact HTML reply (tables in
-//! `<pre>`, everything router-supplied escaped).
+//! `<pre>`, everything router-supplied escaped) that fits a phone: tables at most
+//! [`MAX_WIDTH`] characters wide, long lines as wrapping text, times in the configured zone
+//! ([`ChatOps::with_utc_offset`]), named once per reply.
+//!
+//! Names may contain spaces, quoted or not (`/queue Pak Budi`, `/limit "Pak Budi" 2M/5M`);
+//! the exact name wins, else a unique prefix or fuzzy match, else the candidates are listed
+//! (see [`names`]). `@router` picks a router once there are several (`/queues @core`).
 //!
 //! | command | who | what |
 //! |---|---|---|
 //! | `/status` | all | every router: up/down, uptime, CPU, RAM, disk |
 //! | `/resource [router]` | all | one router's figures |
 //! | `/interfaces [router]` | all | links and rates |
-//! | `/queues [filter]` | all | top queues by current rate |
-//! | `/top` | all | top talkers (queue targets) by rate |
+//! | `/queues [filter] [@router]` | all | top queues by current rate |
+//! | `/top [@router]` | all | top talkers (queue targets) by rate |
 //! | `/queue NAME` | all | one queue: rate vs limit, bytes, drops |
 //! | `/limit NAME 2M/5M` | admin | set max-limit (validated, audited) |
 //! | `/enable NAME`, `/disable NAME` | admin | (audited) |
@@ -27,6 +33,7 @@
 
 pub mod console;
 mod hotspot;
+pub mod names;
 pub mod telegram;
 pub mod whatsapp;
 
@@ -50,6 +57,9 @@ use crate::storage::telegram::TgStore;
 pub const MAX_ROWS: usize = 15;
 /// Longest command line handled.
 pub const MAX_COMMAND_LEN: usize = 512;
+/// Widest line of a `<pre>` table, in characters: what a phone's Telegram bubble shows
+/// without wrapping.
+pub const MAX_WIDTH: usize = 35;
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -84,8 +94,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "/interfaces [router]",
         "interfaces, links and rates",
     ),
-    ("queues", "/queues [filter]", "top queues by current rate"),
-    ("top", "/top", "top talkers by queue rate"),
+    (
+        "queues",
+        "/queues [filter] [@router]",
+        "top queues by current rate",
+    ),
+    ("top", "/top [@router]", "top talkers by queue rate"),
     ("queue", "/queue NAME", "one queue: rate vs limit"),
     (
         "limit",
@@ -94,7 +108,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("enable", "/enable NAME", "enable a queue (admin)"),
     ("disable", "/disable NAME", "disable a queue (admin)"),
-    ("l7", "/l7", "recent Layer 7 matches"),
+    ("l7", "/l7 [@router]", "recent Layer 7 matches"),
     ("leases", "/leases [router]", "recent devices (DHCP leases)"),
     (
         "ping",
@@ -132,6 +146,8 @@ pub struct ChatOps {
     state: Arc<AppState>,
     tg: TgStore,
     rules: Arc<Vec<String>>,
+    /// Minutes east of UTC for every time shown.
+    offset: i32,
 }
 
 impl std::fmt::Debug for ChatOps {
@@ -144,32 +160,46 @@ fn rate(v: u64) -> String {
     crate::fmt::rate_short(v)
 }
 
-/// A `<pre>` table with aligned columns; cells are escaped.
+/// A `<pre>` table with aligned columns, at most [`MAX_WIDTH`] characters wide: the gap
+/// narrows to one space, then the widest columns are cut (with `…`) until it fits; cells are
+/// escaped.
 pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    let cols = rows.iter().map(Vec::len).fold(head.len(), usize::max);
+    let mut widths = vec![0usize; cols];
+    let cells = std::iter::once(head.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>())
+        .chain(rows.iter().cloned());
+    for r in cells {
         for (i, c) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(c.chars().count().min(32));
+                *w = (*w).max(c.chars().count());
             }
+        }
+    }
+    let total = |w: &[usize], gap: usize| w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
+    let gap = if total(&widths, 2) > MAX_WIDTH { 1 } else { 2 };
+    while total(&widths, gap) > MAX_WIDTH {
+        let Some((i, w)) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w) else {
+            break;
+        };
+        if w <= 3 {
+            break;
+        }
+        if let Some(x) = widths.get_mut(i) {
+            *x = w - 1;
         }
     }
     let line = |cells: Vec<String>| -> String {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
             let w = widths.get(i).copied().unwrap_or(0);
-            let c: String = if c.chars().count() > 32 {
-                c.chars().take(31).chain(std::iter::once('…')).collect()
-            } else {
-                c.clone()
-            };
+            let c = crate::fmt::cap(&c.replace(|c: char| c.is_control(), " "), w);
             if i + 1 == cells.len() {
                 s.push_str(&c);
             } else {
-                s.push_str(&format!("{c:<w$}  "));
+                s.push_str(&format!("{c:<w$}{}", " ".repeat(gap)));
             }
         }
-        escape(s.trim_end())
+        escape(&crate::fmt::cap(s.trim_end(), MAX_WIDTH))
     };
     let mut out = String::from("<pre>");
     out.push_str(&line(head.iter().map(|h| (*h).to_owned()).collect()));
@@ -179,6 +209,36 @@ pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     }
     out.push_str("</pre>");
     out
+}
+
+/// `text` in `<pre>`, each line cut to [`MAX_WIDTH`] characters and control characters
+/// replaced; escaped.
+pub fn pre_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| crate::fmt::cap(&l.replace(|c: char| c.is_control(), " "), MAX_WIDTH))
+        .collect();
+    format!("<pre>{}</pre>", escape(&lines.join("\n")))
+}
+
+/// A RouterOS uptime (`1w2d3h4m5s`) cut to its two largest units (`1w2d`).
+fn short_uptime(s: &str) -> String {
+    let mut out = String::new();
+    let mut units = 0;
+    for c in s.chars() {
+        out.push(c);
+        if c.is_ascii_alphabetic() {
+            units += 1;
+            if units == 2 {
+                break;
+            }
+        }
+    }
+    if units == 0 {
+        crate::fmt::cap(s, 8)
+    } else {
+        out
+    }
 }
 
 fn status_word(s: &Status) -> &'static str {
@@ -209,12 +269,21 @@ fn valid_host(h: &str) -> bool {
 
 impl ChatOps {
     /// A handler over the dashboard's state; `rules` are the alert rule names `/mute` knows.
+    /// Times are shown in UTC until [`ChatOps::with_utc_offset`].
     pub fn new(state: Arc<AppState>, tg: TgStore, rules: Vec<String>) -> ChatOps {
         ChatOps {
             state,
             tg,
             rules: Arc::new(rules),
+            offset: 0,
         }
+    }
+
+    /// Shows times `minutes` east of UTC (`[telegram] utc_offset`; 420 for WIB).
+    #[must_use]
+    pub fn with_utc_offset(mut self, minutes: i32) -> ChatOps {
+        self.offset = minutes.clamp(-14 * 60, 14 * 60);
+        self
     }
 
     /// The list for `setMyCommands`.
@@ -223,6 +292,26 @@ impl ChatOps {
             .iter()
             .map(|(c, _, d)| BotCommand::new(*c, *d))
             .collect()
+    }
+
+    /// The zone's short name (`WIB`).
+    fn zone(&self) -> String {
+        crate::fmt::zone_name(self.offset)
+    }
+
+    /// A short local time (`14:05`, or `12-03 14:05` on another day).
+    fn short_time(&self, t: i64) -> String {
+        crate::fmt::time_short(t, crate::now(), self.offset)
+    }
+
+    /// A full local time to the minute, with the zone (`2026-12-04 14:05 WIB`).
+    fn long_time(&self, t: i64) -> String {
+        let full = crate::fmt::time_at(t, self.offset);
+        format!(
+            "{} {}",
+            full.get(..16).unwrap_or(full.as_str()),
+            self.zone()
+        )
     }
 
     /// Answers one message. `None` when `text` is not a command.
@@ -234,34 +323,52 @@ impl ChatOps {
         let args = cmd.arg_list();
         let reply = match cmd.name.as_str() {
             "start" | "help" => Ok(self.help()),
-            "status" => self.status(),
-            "resource" => self.resource(args.first().copied()),
-            "interfaces" => self.interfaces(args.first().copied()),
-            "queues" => Ok(self.queues(Some(cmd.args.as_str()).filter(|s| !s.is_empty()), false)),
-            "top" => Ok(self.queues(None, true)),
-            "queue" => match args.as_slice() {
-                [name] => self.queue(name),
-                _ => Err(usage("queue")),
-            },
-            "limit" | "enable" | "disable" => self.change(caller, &cmd.name, &args).await,
-            "l7" => self.l7(),
-            "leases" => self.leases(args.first().copied()).await,
-            "ping" => self.ping(&args).await,
-            "log" => {
-                self.log(Some(cmd.args.as_str()).filter(|s| !s.is_empty()))
-                    .await
-            }
-            "alerts" => self.alerts(),
             "mute" => self.mute(caller, &args),
             "voucher" => self.voucher(caller, &args).await,
             "sales" => self.sales(&args).await,
             "hotspot" => self.hotspot().await,
-            _ => Err(format!(
-                "Unknown command /{}. Try /help.",
-                escape(&cmd.name)
-            )),
+            "alerts" => self.alerts(),
+            _ => self.routed(caller, &cmd.name, &cmd.args).await,
         };
         Some(reply.unwrap_or_else(|e| e))
+    }
+
+    /// The commands that take names with spaces and `@router`.
+    async fn routed(&self, caller: &Caller, name: &str, args: &str) -> Result<String, String> {
+        let mut words = names::words(args);
+        let at = match names::take_at(&mut words) {
+            Some(r) => Some(self.pick_router(Some(&r))?),
+            None => None,
+        };
+        let rest = names::join(&words);
+        let rest = Some(rest.as_str()).filter(|s| !s.trim().is_empty());
+        // `/resource core` names the router without `@`.
+        let router = |ops: &ChatOps| -> Result<Arc<RouterHandle>, String> {
+            match &at {
+                Some(r) => Ok(r.clone()),
+                None => ops.pick_router(rest),
+            }
+        };
+        match name {
+            "status" => self.status(at.as_ref()),
+            "resource" => self.resource(&router(self)?),
+            "interfaces" => self.interfaces(&router(self)?),
+            "queues" => Ok(self.queues(rest, at.as_ref(), false)),
+            "top" => Ok(self.queues(None, at.as_ref(), true)),
+            "queue" => match rest {
+                Some(q) => self.queue(q, at.as_ref()),
+                None => Err(usage("queue")),
+            },
+            "limit" | "enable" | "disable" => self.change(caller, name, words, at).await,
+            "leases" => self.leases(&router(self)?).await,
+            "ping" => {
+                let args: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+                self.ping(&args, at).await
+            }
+            "log" => self.log(rest, at).await,
+            "l7" => self.l7(at.as_ref()),
+            _ => Err(format!("Unknown command /{}. Try /help.", escape(name))),
+        }
     }
 
     fn help(&self) -> String {
@@ -269,38 +376,65 @@ impl ChatOps {
         for (_, u, d) in COMMANDS {
             s.push_str(&format!("<code>{}</code> — {}\n", escape(u), escape(d)));
         }
-        s.trim_end().to_owned()
+        s.push_str(&format!(
+            "Names may have spaces; part of a name is enough; <code>@router</code> picks a router. Times are {}.",
+            escape(&self.zone())
+        ));
+        s
     }
 
     fn routers(&self) -> Vec<Arc<RouterHandle>> {
         self.state.hub.routers()
     }
 
+    /// Whether replies need to say which router.
+    fn several_routers(&self) -> bool {
+        self.routers().len() > 1
+    }
+
+    /// The router called `name` (exact, a unique prefix or a fuzzy match; `@` optional), or
+    /// the first router.
     fn pick_router(&self, name: Option<&str>) -> Result<Arc<RouterHandle>, String> {
         let all = self.routers();
-        match name {
-            Some(n) => all
-                .into_iter()
-                .find(|r| r.name.eq_ignore_ascii_case(n))
-                .ok_or_else(|| format!("No router called {}.", escape(n))),
-            None => all
+        let Some(n) = name else {
+            return all
                 .into_iter()
                 .next()
+                .ok_or_else(|| "No router is configured.".to_owned());
+        };
+        let n = n.strip_prefix('@').unwrap_or(n);
+        let list: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+        let hits = names::resolve(n, &list);
+        match hits.as_slice() {
+            [i] => all
+                .get(*i)
+                .cloned()
                 .ok_or_else(|| "No router is configured.".to_owned()),
+            [] => Err(format!("No router called {}.", escape(n))),
+            _ => Err(names::ambiguous(
+                "routers",
+                n,
+                &hits
+                    .iter()
+                    .filter_map(|i| list.get(*i).map(|s| (*s).to_owned()))
+                    .collect::<Vec<_>>(),
+                "@{}",
+            )),
         }
     }
 
-    fn status(&self) -> Result<String, String> {
+    fn status(&self, only: Option<&Arc<RouterHandle>>) -> Result<String, String> {
         let rows: Vec<Vec<String>> = self
             .routers()
             .iter()
+            .filter(|r| only.is_none_or(|o| o.id == r.id))
             .map(|r| {
                 let l = r.live();
                 let res = l.resource.as_ref();
                 vec![
                     r.name.clone(),
                     status_word(&l.status).to_owned(),
-                    res.map_or("-".into(), |x| x.uptime.clone()),
+                    res.map_or("-".into(), |x| short_uptime(&x.uptime)),
                     res.map_or("-".into(), |x| format!("{}%", x.cpu_load)),
                     res.map_or("-".into(), |x| used_pct(x.free_memory, x.total_memory)),
                     res.map_or("-".into(), |x| used_pct(x.free_hdd, x.total_hdd)),
@@ -314,16 +448,38 @@ impl ChatOps {
             .iter()
             .filter(|r| r.get(1).is_some_and(|s| s != "up"))
             .count();
+        // Long router names would be cut in a column: one router per two lines instead.
+        let long = rows
+            .iter()
+            .any(|r| r.first().is_some_and(|n| n.chars().count() > 10));
+        let body = if long {
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let cell = |i: usize| r.get(i).map_or("-", String::as_str);
+                    format!(
+                        "{}\n  {}, uptime {}\n  cpu {} ram {} disk {}",
+                        crate::fmt::cap(cell(0), MAX_WIDTH),
+                        cell(1),
+                        cell(2),
+                        cell(3),
+                        cell(4),
+                        cell(5)
+                    )
+                })
+                .collect();
+            pre_lines(&lines.join("\n"))
+        } else {
+            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
+        };
         Ok(format!(
-            "<b>Routers</b>: {} up, {} not\n{}",
+            "<b>Routers</b>: {} up, {} not\n{body}",
             rows.len() - down,
             down,
-            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
         ))
     }
 
-    fn resource(&self, router: Option<&str>) -> Result<String, String> {
-        let r = self.pick_router(router)?;
+    fn resource(&self, r: &Arc<RouterHandle>) -> Result<String, String> {
         let l = r.live();
         let mut s = format!("<b>{}</b> — {}", escape(&r.name), status_word(&l.status));
         if let Status::Down(why) | Status::Slow(why) = &l.status {
@@ -353,13 +509,12 @@ impl ChatOps {
                     crate::fmt::bytes_iec(x.total_hdd)
                 ),
             ],
-            vec!["last poll".into(), format!("{} ms", l.last_poll_ms)],
+            vec!["poll".into(), format!("{} ms", l.last_poll_ms)],
         ];
         Ok(format!("{s}\n{}", table(&["", ""], &rows)))
     }
 
-    fn interfaces(&self, router: Option<&str>) -> Result<String, String> {
-        let r = self.pick_router(router)?;
+    fn interfaces(&self, r: &Arc<RouterHandle>) -> Result<String, String> {
         let l = r.live();
         let rows: Vec<Vec<String>> = l
             .interfaces
@@ -369,7 +524,7 @@ impl ChatOps {
                 vec![
                     i.name.clone(),
                     if i.disabled {
-                        "disabled".into()
+                        "off".into()
                     } else if i.running {
                         "up".into()
                     } else {
@@ -393,21 +548,25 @@ impl ChatOps {
         ))
     }
 
-    fn all_queues(&self) -> Vec<(String, QueueRow)> {
+    /// Every queue with its router, or the queues of `only`.
+    fn all_queues(&self, only: Option<&Arc<RouterHandle>>) -> Vec<(Arc<RouterHandle>, QueueRow)> {
         let mut out = Vec::new();
         for r in self.routers() {
+            if only.is_some_and(|o| o.id != r.id) {
+                continue;
+            }
             let l = r.live();
             for q in l.queues.iter() {
-                out.push((r.name.clone(), q.clone()));
+                out.push((r.clone(), q.clone()));
             }
         }
         out
     }
 
-    fn queues(&self, filter: Option<&str>, top: bool) -> String {
+    fn queues(&self, filter: Option<&str>, only: Option<&Arc<RouterHandle>>, top: bool) -> String {
         let f = filter.map(str::to_lowercase);
-        let mut qs: Vec<(String, QueueRow)> = self
-            .all_queues()
+        let mut qs: Vec<(Arc<RouterHandle>, QueueRow)> = self
+            .all_queues(only)
             .into_iter()
             .filter(|(_, q)| {
                 f.as_ref().is_none_or(|f| {
@@ -420,16 +579,19 @@ impl ChatOps {
         qs.sort_by_key(|(_, q)| std::cmp::Reverse(q.rate_up.saturating_add(q.rate_down)));
         let total = qs.len();
         qs.truncate(if top { 10 } else { MAX_ROWS });
+        let on = only.map_or(String::new(), |r| format!(" on {}", escape(&r.name)));
         if qs.is_empty() {
             return match filter {
-                Some(f) => format!("No queue matches {}.", escape(f)),
-                None => "No queues.".into(),
+                Some(f) => format!("No queue matches {}{on}.", escape(f)),
+                None => format!("No queues{on}."),
             };
         }
+        // A router column once there are several and none was picked.
+        let with_router = only.is_none() && self.several_routers();
         let rows: Vec<Vec<String>> = qs
             .iter()
-            .map(|(_, q)| {
-                if top {
+            .map(|(r, q)| {
+                let mut row = if top {
                     vec![
                         q.target
                             .split(',')
@@ -446,54 +608,86 @@ impl ChatOps {
                         q.name.clone(),
                         rate(q.rate_down),
                         rate(q.rate_up),
-                        format!("{}/{}", rate(q.max_up), rate(q.max_down)),
                         format!("{}%", q.usage_percent()),
                     ]
+                };
+                if with_router {
+                    row.insert(1, r.name.clone());
                 }
+                row
             })
             .collect();
+        let head: Vec<&str> = match (top, with_router) {
+            (true, false) => vec!["host", "queue", "down", "up"],
+            (true, true) => vec!["host", "rtr", "queue", "down", "up"],
+            (false, false) => vec!["queue", "down", "up", "use"],
+            (false, true) => vec!["queue", "rtr", "down", "up", "use"],
+        };
         if top {
-            format!(
-                "<b>Top talkers</b>\n{}",
-                table(&["host", "queue", "down", "up"], &rows)
-            )
+            format!("<b>Top talkers</b>{on}\n{}", table(&head, &rows))
         } else {
             format!(
-                "<b>Queues</b> by rate ({} of {total})\n{}",
+                "<b>Queues</b> by rate ({} of {total}){on}\n{}",
                 qs.len(),
-                table(&["queue", "down", "up", "max", "use"], &rows)
+                table(&head, &rows)
             )
         }
     }
 
-    /// Finds a queue by name (`NAME` or `NAME@router`).
-    fn find_queue(&self, spec: &str) -> Result<(Arc<RouterHandle>, QueueRow), String> {
-        let (name, router) = match spec.rsplit_once('@') {
-            Some((n, r)) => (n, Some(r)),
-            None => (spec, None),
-        };
-        let mut hits = Vec::new();
-        for r in self.routers() {
-            if router.is_some_and(|x| !r.name.eq_ignore_ascii_case(x)) {
-                continue;
-            }
-            if let Some(q) = r.live().queues.iter().find(|q| q.name == name) {
-                hits.push((r.clone(), q.clone()));
+    /// Finds a queue by name: exact, a unique prefix or fuzzy match; `NAME@router` or `only`
+    /// narrows to a router. `example` shows how to pick among candidates (`{}` is a name).
+    fn find_queue(
+        &self,
+        spec: &str,
+        only: Option<&Arc<RouterHandle>>,
+        example: &str,
+    ) -> Result<(Arc<RouterHandle>, QueueRow), String> {
+        if only.is_none() {
+            // `NAME@router`, when the part after `@` is a router's name.
+            if let Some((n, r)) = spec.rsplit_once('@') {
+                if let Some(router) = self
+                    .routers()
+                    .into_iter()
+                    .find(|x| x.name.eq_ignore_ascii_case(r))
+                {
+                    if !n.trim().is_empty() {
+                        return self.find_queue(n, Some(&router), example);
+                    }
+                }
             }
         }
-        match hits.len() {
-            0 => Err(format!("No queue called {}.", escape(name))),
-            1 => hits.pop().ok_or_default(),
-            _ => Err(format!(
-                "{} exists on several routers; use <code>{}@ROUTER</code>.",
-                escape(name),
-                escape(name)
-            )),
+        let mut hits = self.all_queues(only);
+        let list: Vec<&str> = hits.iter().map(|(_, q)| q.name.as_str()).collect();
+        let found = names::resolve(spec, &list);
+        match found.as_slice() {
+            [i] => {
+                let i = *i;
+                if i < hits.len() {
+                    Ok(hits.swap_remove(i))
+                } else {
+                    Err(format!("No queue called {}.", escape(spec)))
+                }
+            }
+            [] => Err(format!("No queue called {}.", escape(spec))),
+            _ => {
+                let labels: Vec<String> = found
+                    .iter()
+                    .filter_map(|i| hits.get(*i))
+                    .map(|(r, q)| {
+                        if only.is_none() && self.several_routers() {
+                            format!("{}@{}", q.name, r.name)
+                        } else {
+                            q.name.clone()
+                        }
+                    })
+                    .collect();
+                Err(names::ambiguous("queues", spec, &labels, example))
+            }
         }
     }
 
-    fn queue(&self, spec: &str) -> Result<String, String> {
-        let (r, q) = self.find_queue(spec)?;
+    fn queue(&self, spec: &str, only: Option<&Arc<RouterHandle>>) -> Result<String, String> {
+        let (r, q) = self.find_queue(spec, only, "/queue {}")?;
         let rows = vec![
             vec!["router".into(), r.name.clone()],
             vec!["target".into(), q.target.clone()],
@@ -531,19 +725,38 @@ impl ChatOps {
         ))
     }
 
-    async fn change(&self, caller: &Caller, what: &str, args: &[&str]) -> Result<String, String> {
-        let (spec, limit) = match (what, args) {
-            ("limit", [name, l]) => {
+    /// `/limit NAME RATE`, `/enable NAME`, `/disable NAME`: the name may have spaces (the
+    /// last word of `/limit` is the rate).
+    async fn change(
+        &self,
+        caller: &Caller,
+        what: &str,
+        mut words: Vec<names::Word>,
+        only: Option<Arc<RouterHandle>>,
+    ) -> Result<String, String> {
+        let limit = match what {
+            "limit" if words.len() >= 2 => {
+                let l = words.pop().map(|w| w.text).unwrap_or_default();
                 let l: queue_model::UpDown<queue_model::Rate> = l
                     .parse()
                     .map_err(|e| format!("{} ({})", usage("limit"), escape(&format!("{e}"))))?;
-                (*name, Some(l))
+                Some(l)
             }
-            ("enable" | "disable", [name]) => (*name, None),
+            "enable" | "disable" if !words.is_empty() => None,
             _ => return Err(usage(what)),
         };
-        self.require_admin(caller, what, args)?;
-        let (router, row) = self.find_queue(spec)?;
+        let spec = names::join(&words);
+        if spec.trim().is_empty() {
+            return Err(usage(what));
+        }
+        let args: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        let example = if what == "limit" {
+            "/limit {} 2M/5M".to_owned()
+        } else {
+            format!("/{what} {{}}")
+        };
+        self.require_admin(caller, what, &args)?;
+        let (router, row) = self.find_queue(&spec, only.as_ref(), &example)?;
         let client = router
             .client()
             .ok_or_else(|| format!("{} is not connected right now.", escape(&router.name)))?;
@@ -620,38 +833,55 @@ impl ChatOps {
         ))
     }
 
-    fn l7(&self) -> Result<String, String> {
+    fn l7(&self, only: Option<&Arc<RouterHandle>>) -> Result<String, String> {
         let ev = self
             .state
             .store
-            .l7_events(None, i64::try_from(MAX_ROWS).unwrap_or(15))
+            .l7_events(only.map(|r| r.id), i64::try_from(MAX_ROWS).unwrap_or(15))
             .map_err(|e| escape(&e.to_string()))?;
+        let on = only.map_or(String::new(), |r| format!(" on {}", escape(&r.name)));
         if ev.is_empty() {
-            return Ok("No Layer 7 matches recorded yet.".into());
+            return Ok(format!("No Layer 7 matches recorded yet{on}."));
         }
+        let with_router = only.is_none() && self.several_routers();
         let rows: Vec<Vec<String>> = ev
             .iter()
-            .map(|e| vec![crate::fmt::time(e.time), e.host.clone(), e.app.clone()])
+            .map(|e| {
+                let mut row = vec![self.short_time(e.time), e.host.clone(), e.app.clone()];
+                if with_router {
+                    row.insert(1, self.router_name(Some(e.router_id)).unwrap_or_default());
+                }
+                row
+            })
             .collect();
+        let head: &[&str] = if with_router {
+            &["time", "rtr", "host", "app"]
+        } else {
+            &["time", "host", "app"]
+        };
         Ok(format!(
-            "<b>Recent Layer 7 matches</b>\n{}",
-            table(&["time", "host", "app"], &rows)
+            "<b>Recent Layer 7 matches</b>{on} (times {})\n{}",
+            escape(&self.zone()),
+            table(head, &rows)
         ))
     }
 
     fn connected(
         &self,
-        router: Option<&str>,
+        router: Option<Arc<RouterHandle>>,
     ) -> Result<(Arc<RouterHandle>, routeros_proto::Client), String> {
-        let r = self.pick_router(router)?;
+        let r = match router {
+            Some(r) => r,
+            None => self.pick_router(None)?,
+        };
         let c = r
             .client()
             .ok_or_else(|| format!("{} is not connected right now.", escape(&r.name)))?;
         Ok((r, c))
     }
 
-    async fn leases(&self, router: Option<&str>) -> Result<String, String> {
-        let (r, client) = self.connected(router)?;
+    async fn leases(&self, router: &Arc<RouterHandle>) -> Result<String, String> {
+        let (r, client) = self.connected(Some(router.clone()))?;
         let rows = client
             .print(RosCommand::new("/ip/dhcp-server/lease/print"))
             .await
@@ -664,12 +894,12 @@ impl ChatOps {
             .rev()
             .take(MAX_ROWS)
             .map(|a| {
-                vec![
-                    get(a, "address"),
-                    get(a, "mac-address"),
-                    get(a, "host-name"),
-                    get(a, "status"),
-                ]
+                // The device's name, or its MAC address when it gave none.
+                let host = match get(a, "host-name") {
+                    h if h.trim().is_empty() => get(a, "mac-address"),
+                    h => h,
+                };
+                vec![get(a, "address"), host, get(a, "status")]
             })
             .collect();
         if rows.is_empty() {
@@ -679,11 +909,15 @@ impl ChatOps {
             "<b>{}</b> leases (newest {} of {total})\n{}",
             escape(&r.name),
             rows.len(),
-            table(&["address", "mac", "host", "status"], &rows)
+            table(&["address", "host", "status"], &rows)
         ))
     }
 
-    async fn ping(&self, args: &[&str]) -> Result<String, String> {
+    async fn ping(
+        &self,
+        args: &[&str],
+        router: Option<Arc<RouterHandle>>,
+    ) -> Result<String, String> {
         let (host, count) = match args {
             [h] => (*h, 3u32),
             [h, c] => match c.parse::<u32>() {
@@ -695,7 +929,7 @@ impl ChatOps {
         if !valid_host(host) {
             return Err(usage("ping"));
         }
-        let (r, client) = self.connected(None)?;
+        let (r, client) = self.connected(router)?;
         let cmd = RosCommand::builder("/ping")
             .attribute("address", host)
             .attribute("count", count.to_string())
@@ -739,15 +973,20 @@ impl ChatOps {
         ))
     }
 
-    async fn log(&self, keyword: Option<&str>) -> Result<String, String> {
-        let (r, client) = self.connected(None)?;
+    async fn log(
+        &self,
+        keyword: Option<&str>,
+        router: Option<Arc<RouterHandle>>,
+    ) -> Result<String, String> {
+        let (r, client) = self.connected(router)?;
         let rows = client
             .print(RosCommand::new("/log/print"))
             .await
             .map_err(|e| format!("{}: {}", escape(&r.name), escape(&e.to_string())))?;
         let k = keyword.map(str::to_lowercase);
-        let get =
-            |a: &routeros_proto::Attributes, k: &str| a.get_string_lossy(k).unwrap_or_default();
+        let get = |a: &routeros_proto::Attributes, k: &str| {
+            crate::fmt::router_text(&a.get_string_lossy(k).unwrap_or_default())
+        };
         let mut lines: Vec<String> = rows
             .iter()
             .rev()
@@ -759,8 +998,13 @@ impl ChatOps {
             })
             .take(MAX_ROWS)
             .map(|a| {
-                let m: String = get(a, "message").chars().take(160).collect();
-                format!("{} {} {}", get(a, "time"), get(a, "topics"), m)
+                // Text, not a table: a phone wraps long messages.
+                format!(
+                    "<code>{}</code> {} <i>{}</i>",
+                    escape(&get(a, "time")),
+                    escape(&crate::fmt::cap(&get(a, "message"), 160)),
+                    escape(&get(a, "topics"))
+                )
             })
             .collect();
         lines.reverse();
@@ -771,11 +1015,20 @@ impl ChatOps {
             });
         }
         Ok(format!(
-            "<b>{}</b> log{}\n<pre>{}</pre>",
+            "<b>{}</b> log{} (router clock)\n{}",
             escape(&r.name),
             keyword.map_or(String::new(), |k| format!(" ({})", escape(k))),
-            escape(&lines.join("\n"))
+            lines.join("\n")
         ))
+    }
+
+    /// The router an alert is about, by row id.
+    fn router_name(&self, id: Option<i64>) -> Option<String> {
+        let id = id?;
+        self.routers()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.clone())
     }
 
     fn alerts(&self) -> Result<String, String> {
@@ -788,33 +1041,53 @@ impl ChatOps {
         let mut s = if open.is_empty() {
             "No open alerts. ✅".to_owned()
         } else {
-            let rows: Vec<Vec<String>> = open
-                .iter()
-                .take(MAX_ROWS)
-                .map(|a| {
-                    vec![
-                        a.severity.clone(),
-                        crate::fmt::time(a.first_seen),
-                        if a.count > 1 {
-                            format!("{} (×{})", a.title, a.count)
-                        } else {
-                            a.title.clone()
-                        },
-                    ]
-                })
-                .collect();
-            format!(
-                "<b>Open alerts</b> ({})\n{}",
+            // What happened first, then where and since when; text, so a phone wraps it.
+            let mut s = format!(
+                "<b>Open alerts</b> ({}, times {})",
                 open.len(),
-                table(&["sev", "since", "alert"], &rows)
-            )
+                escape(&self.zone())
+            );
+            for a in open.iter().take(MAX_ROWS) {
+                let router = self.router_name(a.router_id);
+                let title = router
+                    .as_deref()
+                    .and_then(|r| a.title.strip_prefix(r))
+                    .map(|t| t.strip_prefix(':').unwrap_or(t).trim_start())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(&a.title);
+                let icon = match a.severity.as_str() {
+                    "critical" => "🔴",
+                    "warning" => "🟠",
+                    _ => "🔵",
+                };
+                s.push_str(&format!(
+                    "\n\n{icon} <b>{}</b>",
+                    escape(&crate::fmt::cap(title, 160))
+                ));
+                if a.count > 1 {
+                    s.push_str(&format!(" (×{})", a.count));
+                }
+                let detail = crate::fmt::router_text(&a.detail);
+                if !detail.trim().is_empty() {
+                    s.push_str(&format!("\n{}", escape(&crate::fmt::cap(&detail, 200))));
+                }
+                s.push_str(&format!(
+                    "\n<i>{}since {}</i>",
+                    router.map_or(String::new(), |r| format!("{} · ", escape(&r))),
+                    escape(&self.short_time(a.first_seen))
+                ));
+            }
+            if open.len() > MAX_ROWS {
+                s.push_str(&format!("\n\n… and {} more", open.len() - MAX_ROWS));
+            }
+            s
         };
         if let Ok(mutes) = self.tg.mutes(crate::now()) {
             for m in mutes {
                 s.push_str(&format!(
                     "\n🔕 {} muted until {} by {}",
                     escape(&m.rule),
-                    escape(&crate::fmt::time(m.until)),
+                    escape(&self.long_time(m.until)),
                     escape(&m.by)
                 ));
             }
@@ -876,18 +1149,8 @@ impl ChatOps {
         Ok(format!(
             "🔕 {} muted for {span} (until {}). Alerts still reach the dashboard.",
             escape(rule),
-            escape(&crate::fmt::time(until))
+            escape(&self.long_time(until))
         ))
-    }
-}
-
-trait OkOrDefault<T> {
-    fn ok_or_default(self) -> Result<T, String>;
-}
-
-impl<T> OkOrDefault<T> for Option<T> {
-    fn ok_or_default(self) -> Result<T, String> {
-        self.ok_or_else(|| "not found".to_owned())
     }
 }
 

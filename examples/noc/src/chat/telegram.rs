@@ -26,7 +26,8 @@ pub fn start(
         None => bot,
     };
     let tg = monitor.tg_store().clone();
-    let ops = ChatOps::new(state, tg.clone(), monitor.rule_names());
+    let ops =
+        ChatOps::new(state, tg.clone(), monitor.rule_names()).with_utc_offset(cfg.offset_minutes());
     Some(tokio::spawn(run_telegram(ops, bot, cfg.clone(), tg)))
 }
 

@@ -14,9 +14,42 @@ fn tables_align_truncate_and_escape() {
     assert!(tg_notify::html::to_plain(&t).is_ok());
     let plain = tg_notify::html::to_plain(&t).unwrap();
     let lines: Vec<&str> = plain.lines().collect();
-    assert_eq!(lines[0], format!("{:<32}  rate", "queue"));
-    assert_eq!(lines[1], format!("{:<32}  1M", "<script>"));
-    assert_eq!(lines[2], format!("{}…  2M", "x".repeat(31)));
+    // 40 + 2 + 4 is too wide for a phone: one space between, the name column cut to fit 35
+    assert_eq!(lines[0], format!("{:<30} rate", "queue"));
+    assert_eq!(lines[1], format!("{:<30} 1M", "<script>"));
+    assert_eq!(lines[2], format!("{}… 2M", "x".repeat(29)));
+    assert!(lines.iter().all(|l| l.chars().count() <= MAX_WIDTH));
+    // narrow tables keep two spaces
+    let t = table(&["a", "b"], &[vec!["x".into(), "y".into()]]);
+    assert_eq!(t, "<pre>a  b\nx  y</pre>");
+}
+
+#[test]
+fn wide_tables_fit_a_phone_whatever_the_cells() {
+    let wide: Vec<String> = (0..9).map(|i| format!("{i}").repeat(20)).collect();
+    let head: Vec<&str> = vec!["column"; 9];
+    for rows in [
+        vec![],
+        vec![wide.clone()],
+        vec![wide.clone(), vec!["\u{1b}[2J\n".into()]],
+    ] {
+        let t = table(&head, &rows);
+        let plain = tg_notify::html::to_plain(&t).unwrap();
+        for l in plain.lines() {
+            assert!(l.chars().count() <= MAX_WIDTH, "{l:?}");
+            assert!(!l.contains('\u{1b}'), "{l:?}");
+        }
+    }
+    assert_eq!(table(&[], &[]), "<pre></pre>");
+}
+
+#[test]
+fn uptimes_are_shortened() {
+    assert_eq!(short_uptime("1w2d3h4m5s"), "1w2d");
+    assert_eq!(short_uptime("4m5s"), "4m5s");
+    assert_eq!(short_uptime("5s"), "5s");
+    assert_eq!(short_uptime("01:02:03:04:05"), "01:02:0…");
+    assert_eq!(short_uptime(""), "");
 }
 
 #[test]
