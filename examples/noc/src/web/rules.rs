@@ -55,6 +55,8 @@ pub struct RuleForm {
     pub state: String,
     /// Chat ids, separated by commas or spaces.
     pub chats: String,
+    /// Channels (`telegram`, `whatsapp`), separated by commas; empty: both.
+    pub channels: String,
     /// Router names, separated by commas.
     pub routers: String,
     /// Interface names, separated by commas.
@@ -124,6 +126,7 @@ impl RuleForm {
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
+            channels: join(&r.channels),
             routers: join(&r.routers),
             interfaces: join(&r.interfaces),
             queues: join(&r.queues),
@@ -144,6 +147,7 @@ impl RuleForm {
             ("name", &self.name),
             ("kind", &self.kind),
             ("chats", &self.chats),
+            ("channels", &self.channels),
             ("routers", &self.routers),
             ("interfaces", &self.interfaces),
             ("queues", &self.queues),
@@ -235,6 +239,20 @@ impl RuleForm {
             }
         }
         r.chats = chats;
+        r.channels = list_by(&self.channels, false)
+            .into_iter()
+            .map(|c| c.to_lowercase())
+            .collect();
+        if let Some(bad) = r
+            .channels
+            .iter()
+            .find(|c| !matches!(c.as_str(), "telegram" | "whatsapp"))
+        {
+            errors.insert(
+                "channels",
+                format!("{bad:?} is not a channel (telegram, whatsapp)"),
+            );
+        }
         r.routers = list_by(&self.routers, false);
         r.interfaces = list_by(&self.interfaces, false);
         r.queues = list_by(&self.queues, false);
@@ -556,8 +574,10 @@ mod tests {
         r.keywords(["login failure", "a, b"]);
         r.regexes = vec!["ppp.*down".into()];
         r.chats = vec![-100, 7];
+        r.channels = vec!["whatsapp".into()];
         r.hold = Some(Span(300));
         let f = RuleForm::from_rule(&r, true);
+        assert_eq!(f.channels, "whatsapp");
         assert_eq!(f.to_rule().unwrap(), r);
         let mut c = RuleConfig::new("mem", RuleKind::Memory);
         c.below = Some(Threshold::Bytes(64 << 20));
@@ -570,12 +590,15 @@ mod tests {
             below: "150%".into(),
             duration: "soon".into(),
             chats: "12, abc".into(),
+            channels: "sms".into(),
             regexes: "(".into(),
             above: "101".into(),
             ..RuleForm::default()
         };
         let errors = bad.to_rule().unwrap_err();
-        for f in ["kind", "below", "duration", "chats", "regexes", "above"] {
+        for f in [
+            "kind", "below", "duration", "chats", "channels", "regexes", "above",
+        ] {
             assert!(errors.contains_key(f), "{f}: {errors:?}");
         }
         let no_keywords = RuleForm {
