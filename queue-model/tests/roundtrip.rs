@@ -140,8 +140,11 @@ fn config(max: usize) -> impl Strategy<Value = Config> {
                     p
                 })
                 .collect();
+            // Plans match mangle rules by comment, which must be unique (see `plan`).
+            let mut seen_comments = std::collections::HashSet::new();
             let rules: Vec<FirewallRule> = rules
                 .into_iter()
+                .filter(|(_, comment)| seen_comments.insert(comment.clone()))
                 .map(|(mark, comment)| {
                     let mut r = FirewallRule::new("prerouting", Action::MarkPacket);
                     r.new_packet_mark = Some(mark.into());
