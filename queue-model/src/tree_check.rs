@@ -51,8 +51,31 @@ pub(crate) fn tree_parents(trees: &[QueueTree]) -> Vec<Option<usize>> {
 pub(crate) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     check_trees(config, out);
     check_mangle_order(&config.mangle, out);
+    check_mangle_comments(&config.mangle, out);
     check_mark_count(&config.mangle, out);
     check_fasttrack(config, out);
+}
+
+/// Plans address mangle rules by comment: two rules with one comment cannot both be planned.
+fn check_mangle_comments(rules: &[FirewallRule], out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    for (i, r) in rules.iter().enumerate() {
+        let Some(c) = r.comment.as_ref() else {
+            continue;
+        };
+        if !seen.insert(c.as_bytes()) {
+            out.push(mangle_diag(
+                Severity::Error,
+                "duplicate-mangle-comment",
+                i,
+                format!(
+                    "another mangle rule already has the comment {:?}; plans find mangle rules \
+                     by comment, so each needs its own",
+                    c.to_string_lossy()
+                ),
+            ));
+        }
+    }
 }
 
 fn check_trees(config: &Config, out: &mut Vec<Diagnostic>) {

@@ -46,6 +46,7 @@
 //! | `pcq-without-limit` | warning | a PCQ leaf with pcq-rate=0 and no max-limit on it or above it |
 //! | `fasttrack-bypasses-queues` | warning | an enabled fasttrack-connection filter rule while queues shape marked traffic |
 //! | `shaped-twice` | warning | a simple queue and a queue tree take the same packet mark |
+//! | `duplicate-mangle-comment` | error | two mangle rules with one comment (plans address mangle rules by comment) |
 //! | `too-many-packet-marks` | error | more than [`MAX_PACKET_MARKS`](crate::MAX_PACKET_MARKS) distinct packet marks |
 //!
 //! Queue trees also get `duplicate-name`, `parent-cycle`, `too-deep`, `priority-range`,

@@ -211,6 +211,17 @@ fn tree_mark_never_set() {
 }
 
 #[test]
+fn mangle_comments_are_unique() {
+    fires_then_silent(
+        "duplicate-mangle-comment",
+        "/ip firewall mangle\nadd action=mark-packet chain=forward comment=web new-packet-mark=a\n\
+         add action=mark-packet chain=forward comment=web new-packet-mark=b\n",
+        "/ip firewall mangle\nadd action=mark-packet chain=forward comment=web new-packet-mark=a\n\
+         add action=mark-packet chain=forward comment=web2 new-packet-mark=b\n",
+    );
+}
+
+#[test]
 fn connection_mark_used_as_packet_mark() {
     fires_then_silent(
         "connection-mark-as-packet-mark",
