@@ -61,7 +61,7 @@ pub use model::{
     Action, Config, Configuration, FilterRule, FirewallRule, Item, Layer7Protocol, MangleRule,
     SimpleQueue, Statistics, Style,
 };
-pub use plan::{apply, plan, plan_menus, Change, Menu};
+pub use plan::{apply, plan, plan_menus, resolve_comments, Change, Menu, ResolveError};
 pub use rate_limit::{RateLimit, RateLimitProblem};
 pub use secret::Password;
 pub use text::Text;

@@ -680,3 +680,42 @@ mod tests {
         );
     }
 }
+
+/// Why [`resolve_comments`] could not address a mangle rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// No rule on the router has the comment the plan names it by.
+    #[error("no mangle rule with comment {0:?}")]
+    UnknownComment(String),
+    /// The resolved words do not make a command.
+    #[error("invalid command: {0}")]
+    Command(String),
+}
+
+/// Replaces the mangle rule comments a plan's command names rules by (in `numbers`,
+/// `place-before` and `destination`; see [`Menu::key_property`]) with the rules' `.id`s:
+/// `ids` are `(comment, id)` as the router reports them. Other words are kept as they are.
+pub fn resolve_comments(
+    cmd: &Command,
+    ids: &[(Vec<u8>, Vec<u8>)],
+) -> Result<Command, ResolveError> {
+    let mut words: Vec<Vec<u8>> = vec![cmd.command().to_vec()];
+    for w in cmd.words() {
+        let mut word = w.to_vec();
+        for key in [&b"=numbers="[..], b"=place-before=", b"=destination="] {
+            if let Some(comment) = w.strip_prefix(key) {
+                let id = ids
+                    .iter()
+                    .find(|(c, _)| c.as_slice() == comment)
+                    .map(|(_, id)| id)
+                    .ok_or_else(|| {
+                        ResolveError::UnknownComment(String::from_utf8_lossy(comment).into_owned())
+                    })?;
+                word = [key, id.as_slice()].concat();
+            }
+        }
+        words.push(word);
+    }
+    Command::from_words(words).map_err(|e| ResolveError::Command(e.to_string()))
+}

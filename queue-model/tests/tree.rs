@@ -845,3 +845,22 @@ fn tree_seed_means_what_it_says() {
     assert!(d.iter().all(|d| !d.is_error()), "{d:#?}");
     assert_eq!(parse(&rsc::render(&cfg)), cfg);
 }
+
+#[test]
+fn mangle_comments_resolve_to_ids() {
+    let cmd = routeros_proto::Command::builder("/ip/firewall/mangle/move")
+        .attribute("numbers", "web")
+        .attribute("destination", "video")
+        .build();
+    let ids = vec![
+        (b"video".to_vec(), b"*5".to_vec()),
+        (b"web".to_vec(), b"*9".to_vec()),
+    ];
+    let r = queue_model::resolve_comments(&cmd, &ids).unwrap();
+    assert_eq!(
+        r.words(),
+        ["=numbers=*9", "=destination=*5"].map(bytes::Bytes::from)
+    );
+    let e = queue_model::resolve_comments(&cmd, &ids[..1]).unwrap_err();
+    assert_eq!(e, queue_model::ResolveError::UnknownComment("web".into()));
+}

@@ -376,28 +376,7 @@ async fn resolve_comments(
         .iter()
         .filter_map(|r| Some((r.get("comment")?.to_vec(), r.get(".id")?.to_vec())))
         .collect();
-    resolve_words(&cmd, &ids)
-        .map_err(|comment| anyhow::anyhow!("no mangle rule with comment {comment:?}"))
-}
-
-/// Replaces the comment in `numbers`, `place-before` and `destination` by the rule's id.
-fn resolve_words(cmd: &Command, ids: &[(Vec<u8>, Vec<u8>)]) -> Result<Command, String> {
-    let mut words: Vec<Vec<u8>> = vec![cmd.command().to_vec()];
-    for w in cmd.words() {
-        let mut word = w.to_vec();
-        for key in [&b"=numbers="[..], b"=place-before=", b"=destination="] {
-            if let Some(comment) = w.strip_prefix(key) {
-                let id = ids
-                    .iter()
-                    .find(|(c, _)| c.as_slice() == comment)
-                    .map(|(_, id)| id)
-                    .ok_or_else(|| String::from_utf8_lossy(comment).into_owned())?;
-                word = [key, id.as_slice()].concat();
-            }
-        }
-        words.push(word);
-    }
-    Command::from_words(words).map_err(|e| e.to_string())
+    Ok(queue_model::resolve_comments(&cmd, &ids)?)
 }
 
 fn report_applied(applied: &[&Change]) {

@@ -170,32 +170,6 @@ pub async fn current_trees(client: &Client) -> Result<Config, Error> {
     Ok(cfg)
 }
 
-/// Replaces a mangle rule's comment in `numbers`, `place-before` and `destination` by its
-/// `.id` (`ids`: `(comment, id)` as the router has them).
-fn resolve_comments(cmd: &Command, ids: &[(Vec<u8>, Vec<u8>)]) -> Result<Command, Error> {
-    let mut words: Vec<Vec<u8>> = vec![cmd.command().to_vec()];
-    for w in cmd.words() {
-        let mut word = w.to_vec();
-        for key in [&b"=numbers="[..], b"=place-before=", b"=destination="] {
-            if let Some(comment) = w.strip_prefix(key) {
-                let id = ids
-                    .iter()
-                    .find(|(c, _)| c.as_slice() == comment)
-                    .map(|(_, id)| id)
-                    .ok_or_else(|| {
-                        Error::Router(format!(
-                            "no mangle rule with comment {}",
-                            crate::fmt::log_safe(&String::from_utf8_lossy(comment))
-                        ))
-                    })?;
-                word = [key, id.as_slice()].concat();
-            }
-        }
-        words.push(word);
-    }
-    Command::from_words(words).map_err(|e| Error::Router(e.to_string()))
-}
-
 /// Turns `current` into `desired` over `menus` on the router and writes the audit entry, as
 /// [`apply_queue`] does; mangle rules, which a plan names by comment, are looked up by
 /// comment just before each command that addresses one.
@@ -232,7 +206,8 @@ pub async fn apply_plan(
                     .iter()
                     .filter_map(|r| Some((r.get("comment")?.to_vec(), r.get(".id")?.to_vec())))
                     .collect();
-                resolve_comments(&cmd, &ids).map_err(|e| e.to_string())
+                queue_model::resolve_comments(&cmd, &ids)
+                    .map_err(|e| crate::fmt::log_safe(&e.to_string()))
             });
             match resolved {
                 Ok(c) => cmd = c,
