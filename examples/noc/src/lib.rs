@@ -41,6 +41,7 @@
 pub mod alerts;
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod chat;
 pub mod config;
 pub mod datadir;

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod hotspot;
 pub mod live;
 pub mod poller;
+pub mod ppp;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};

@@ -15,6 +15,7 @@ use crate::Error;
 
 mod alerts;
 mod audit;
+pub mod billing;
 mod l7;
 mod pages;
 mod routers;
@@ -85,6 +86,39 @@ const MIGRATIONS: &[&str] = &[
         profile TEXT NOT NULL, address TEXT NOT NULL, mac TEXT NOT NULL,
         harvested INTEGER NOT NULL, UNIQUE(router_id, name));
      CREATE INDEX sales_date ON sales(date)",
+    // 7: billing: packages, customers, invoices, payments, customer messages, API tokens.
+    "CREATE TABLE packages(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, profile TEXT NOT NULL,
+        price INTEGER NOT NULL CHECK(price >= 0), created INTEGER NOT NULL);
+     CREATE TABLE customers(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
+        area TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '', telegram_chat INTEGER,
+        router_id INTEGER NOT NULL, secret TEXT NOT NULL, package_id INTEGER REFERENCES packages(id),
+        billing_day INTEGER NOT NULL CHECK(billing_day BETWEEN 1 AND 28),
+        grace_days INTEGER NOT NULL, status TEXT NOT NULL, exempt INTEGER NOT NULL DEFAULT 0,
+        isolated INTEGER NOT NULL DEFAULT 0, restore_profile TEXT, since TEXT NOT NULL,
+        created INTEGER NOT NULL, UNIQUE(router_id, secret));
+     CREATE TABLE invoices(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, customer_id INTEGER NOT NULL REFERENCES customers(id),
+        period TEXT NOT NULL, issued TEXT NOT NULL, due TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK(amount >= 0), description TEXT NOT NULL,
+        created INTEGER NOT NULL, UNIQUE(customer_id, period));
+     CREATE TABLE payments(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, customer_id INTEGER NOT NULL REFERENCES customers(id),
+        amount INTEGER NOT NULL CHECK(amount > 0), method TEXT NOT NULL, note TEXT NOT NULL,
+        recorded_by TEXT NOT NULL, time INTEGER NOT NULL, date TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE);
+     CREATE INDEX payments_customer ON payments(customer_id);
+     CREATE INDEX payments_date ON payments(date);
+     CREATE TABLE billing_messages(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, customer_id INTEGER,
+        channel TEXT NOT NULL, recipient TEXT NOT NULL, text TEXT NOT NULL,
+        created INTEGER NOT NULL, sent INTEGER);
+     CREATE TABLE billing_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE api_tokens(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL, created_by TEXT NOT NULL, created INTEGER NOT NULL,
+        last_used INTEGER, revoked INTEGER)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

@@ -1,0 +1,604 @@
+//! One billing cycle against the database and the routers: [`run_cycle`]. The dashboard runs
+//! it daily and on "run now", `noc billing run` from the command line, a recorded payment for
+//! its one customer (so a restore follows the payment at once).
+//!
+//! What makes it safe to repeat: invoices are unique per customer and period, reminders and
+//! notices per key, and isolation is recorded only after the router took it. A router that
+//! cannot be read is left alone — its customers are neither isolated nor restored, and the
+//! next run catches up.
+
+use std::collections::{HashMap, HashSet};
+
+use queue_model::clock::Date;
+use routeros_proto::Client;
+use serde::Serialize;
+
+use super::cycle::{plan, CustomerView, InvoiceView, Step};
+use super::{Currency, Settings, Status};
+use crate::routers::ppp::{self, Move};
+use crate::storage::billing::{Customer, Package};
+use crate::storage::Store;
+use crate::Error;
+
+/// What a run did (or, dry, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct RunReport {
+    /// The date it ran as.
+    pub as_of: String,
+    /// Nothing was written or changed.
+    pub dry_run: bool,
+    /// Isolation was paused.
+    pub paused: bool,
+    /// Invoices issued: (customer, period, amount).
+    pub invoices: Vec<(String, String, i64)>,
+    /// Reminders queued: (customer, period).
+    pub reminders: Vec<(String, String)>,
+    /// Customers isolated.
+    pub isolated: Vec<String>,
+    /// Customers restored.
+    pub restored: Vec<String>,
+    /// What was left for the next run, and why.
+    pub skipped: Vec<String>,
+}
+
+impl RunReport {
+    /// The report as lines of text (the command line, the operators' digest).
+    pub fn text(&self, currency: &Currency) -> String {
+        let mut s = format!(
+            "Billing {}{}{}\n",
+            self.as_of,
+            if self.dry_run {
+                " (dry run: nothing changed)"
+            } else {
+                ""
+            },
+            if self.paused {
+                " — isolation paused"
+            } else {
+                ""
+            }
+        );
+        let total: i64 = self.invoices.iter().map(|i| i.2).sum();
+        s.push_str(&format!(
+            "Invoices: {} ({})\n",
+            self.invoices.len(),
+            currency.format(total)
+        ));
+        for (c, p, a) in self.invoices.iter().take(20) {
+            s.push_str(&format!("  {c} {p} {}\n", currency.format(*a)));
+        }
+        if self.invoices.len() > 20 {
+            s.push_str(&format!("  … and {} more\n", self.invoices.len() - 20));
+        }
+        s.push_str(&format!("Reminders: {}\n", self.reminders.len()));
+        s.push_str(&format!("Isolated: {}", self.isolated.len()));
+        if !self.isolated.is_empty() {
+            s.push_str(&format!(" — {}", self.isolated.join(", ")));
+        }
+        s.push('\n');
+        s.push_str(&format!("Restored: {}", self.restored.len()));
+        if !self.restored.is_empty() {
+            s.push_str(&format!(" — {}", self.restored.join(", ")));
+        }
+        s.push('\n');
+        for k in &self.skipped {
+            s.push_str(&format!("Left for the next run: {k}\n"));
+        }
+        s
+    }
+
+    /// Whether anything changed or would change.
+    pub fn is_empty(&self) -> bool {
+        self.invoices.is_empty()
+            && self.reminders.is_empty()
+            && self.isolated.is_empty()
+            && self.restored.is_empty()
+    }
+}
+
+/// A customer message in the configured language.
+fn message(
+    settings: &Settings,
+    currency: &Currency,
+    kind: &str,
+    c: &Customer,
+    owed: i64,
+    due: Option<Date>,
+) -> String {
+    let amount = currency.format(owed);
+    let due = due.map(|d| d.to_string()).unwrap_or_default();
+    let pay = if settings.pay_to.is_empty() {
+        String::new()
+    } else if settings.language == "en" {
+        format!(" Pay to: {}.", settings.pay_to)
+    } else {
+        format!(" Pembayaran ke: {}.", settings.pay_to)
+    };
+    match (settings.language.as_str(), kind) {
+        ("en", "remind") => format!(
+            "Hello {}, your internet bill of {amount} is due on {due}.{pay} Thank you!",
+            c.name
+        ),
+        ("en", "isolate") => format!(
+            "Hello {}, your internet is paused because the bill of {amount} is unpaid.{pay} It comes back as soon as the payment is recorded.",
+            c.name
+        ),
+        ("en", _) => format!(
+            "Hello {}, thank you for your payment. Your internet is back on.",
+            c.name
+        ),
+        (_, "remind") => format!(
+            "Halo {}, tagihan internet Anda sebesar {amount} jatuh tempo pada {due}.{pay} Terima kasih!",
+            c.name
+        ),
+        (_, "isolate") => format!(
+            "Halo {}, layanan internet Anda diisolir karena tagihan {amount} belum dibayar.{pay} Layanan aktif kembali segera setelah pembayaran dicatat.",
+            c.name
+        ),
+        _ => format!(
+            "Halo {}, terima kasih atas pembayaran Anda. Layanan internet Anda sudah aktif kembali.",
+            c.name
+        ),
+    }
+}
+
+/// Queues `text` for the customer on every channel they have (none: recorded as handled so
+/// the cycle does not plan it again). Returns whether it was new.
+fn queue_to_customer(store: &Store, key: &str, c: &Customer, text: &str) -> Result<bool, Error> {
+    let mut new = false;
+    let mut any = false;
+    if let Some(chat) = c.telegram_chat {
+        any = true;
+        new |= store.queue_billing_message(key, Some(c.id), "telegram", &chat.to_string(), text)?;
+    }
+    if !c.phone.is_empty() {
+        let k = if any {
+            format!("{key}:wa")
+        } else {
+            key.to_owned()
+        };
+        any = true;
+        new |= store.queue_billing_message(&k, Some(c.id), "whatsapp", &c.phone, text)?;
+    }
+    if !any && store.queue_billing_message(key, Some(c.id), "none", "", text)? {
+        new = true;
+        for m in store.unsent_billing_messages(i64::MAX)? {
+            if m.channel == "none" {
+                store.billing_message_sent(m.id)?;
+            }
+        }
+    }
+    Ok(new)
+}
+
+/// The cycle's view of every customer (or of `only`).
+fn views(
+    store: &Store,
+    only: Option<&[i64]>,
+) -> Result<(Vec<Customer>, Vec<CustomerView>, HashMap<i64, Package>), Error> {
+    let packages: HashMap<i64, Package> =
+        store.packages()?.into_iter().map(|p| (p.id, p)).collect();
+    let mut customers = store.customers()?;
+    if let Some(only) = only {
+        customers.retain(|c| only.contains(&c.id));
+    }
+    let paid = store.paid_totals()?;
+    let mut invoices: HashMap<i64, Vec<InvoiceView>> = HashMap::new();
+    for i in store.invoices()? {
+        if let Ok(due) = i.due.parse() {
+            invoices
+                .entry(i.customer_id)
+                .or_default()
+                .push(InvoiceView {
+                    id: i.id,
+                    period: i.period,
+                    due,
+                    amount: i.amount,
+                });
+        }
+    }
+    let mut reminded: HashMap<i64, Vec<String>> = HashMap::new();
+    for k in store.billing_message_keys("remind:")? {
+        let mut parts = k.split(':');
+        if let (Some(_), Some(id), Some(period)) = (parts.next(), parts.next(), parts.next()) {
+            if let Ok(id) = id.parse() {
+                reminded.entry(id).or_default().push(period.to_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut kept = Vec::new();
+    for c in customers {
+        let Ok(since) = c.since.parse::<Date>() else {
+            continue;
+        };
+        out.push(CustomerView {
+            id: c.id,
+            active: Status::parse(&c.status) == Some(Status::Active),
+            billing_day: c.billing_day,
+            grace_days: c.grace_days,
+            exempt: c.exempt,
+            isolated: c.isolated,
+            since,
+            price: c.package_id.and_then(|p| packages.get(&p)).map(|p| p.price),
+            invoices: invoices.remove(&c.id).unwrap_or_default(),
+            paid: paid.get(&c.id).copied().unwrap_or(0),
+            reminded: reminded.remove(&c.id).unwrap_or_default(),
+        });
+        kept.push(c);
+    }
+    Ok((kept, out, packages))
+}
+
+/// Runs the cycle as of `as_of` for every customer (or only those in `only`). `clients` are
+/// the connected routers by id; customers on a router missing from it are not isolated or
+/// restored this time. `who` goes into the audit log.
+pub async fn run_cycle(
+    store: &Store,
+    settings: &Settings,
+    clients: &HashMap<i64, Client>,
+    as_of: Date,
+    dry_run: bool,
+    who: &str,
+    only: Option<&[i64]>,
+) -> Result<RunReport, Error> {
+    let currency = settings.currency()?;
+    let paused = store.billing_state("paused")?.as_deref() == Some("yes");
+    let (customers, views, packages) = views(store, only)?;
+    let by_id: HashMap<i64, &Customer> = customers.iter().map(|c| (c.id, c)).collect();
+    let steps = plan(as_of, &settings.terms(paused), &views);
+    let mut report = RunReport {
+        as_of: as_of.to_string(),
+        dry_run,
+        paused,
+        ..RunReport::default()
+    };
+    // Invoices and reminders: the database only.
+    let mut new_invoices = Vec::new();
+    for s in &steps {
+        let Some(c) = by_id.get(&s.customer()) else {
+            continue;
+        };
+        match s {
+            Step::Invoice {
+                period,
+                issued,
+                due,
+                amount,
+                prorated,
+                ..
+            } => {
+                let package = c
+                    .package_id
+                    .and_then(|p| packages.get(&p))
+                    .map_or("", |p| p.name.as_str());
+                let desc = if *prorated {
+                    format!("{package}, {period} (from {issued}, pro rata)")
+                } else {
+                    format!("{package}, {period}")
+                };
+                new_invoices.push((
+                    c.id,
+                    period.clone(),
+                    issued.to_string(),
+                    due.to_string(),
+                    *amount,
+                    desc,
+                ));
+                report
+                    .invoices
+                    .push((c.name.clone(), period.clone(), *amount));
+            }
+            Step::Remind {
+                period, due, owed, ..
+            } => {
+                report.reminders.push((c.name.clone(), period.clone()));
+                if !dry_run {
+                    let text = message(settings, &currency, "remind", c, *owed, Some(*due));
+                    queue_to_customer(store, &format!("remind:{}:{period}", c.id), c, &text)?;
+                }
+            }
+            Step::Isolate { .. } | Step::Restore { .. } => {}
+        }
+    }
+    if !dry_run && !new_invoices.is_empty() {
+        store.add_invoices(&new_invoices)?;
+        store.audit(
+            who,
+            None,
+            "billing.invoices",
+            &format!("{} invoices issued as of {as_of}", new_invoices.len()),
+            true,
+        )?;
+    }
+    // Isolation and restore: per router, only where its state was read.
+    let mut per_router: HashMap<i64, Vec<&Step>> = HashMap::new();
+    for s in &steps {
+        if matches!(s, Step::Isolate { .. } | Step::Restore { .. }) {
+            if let Some(c) = by_id.get(&s.customer()) {
+                per_router.entry(c.router_id).or_default().push(s);
+            }
+        }
+    }
+    let mut routers: Vec<_> = per_router.into_iter().collect();
+    routers.sort_by_key(|(r, _)| *r);
+    for (router, steps) in routers {
+        let Some(client) = clients.get(&router) else {
+            report.skipped.push(format!(
+                "{} customers on router #{router}: not connected",
+                steps.len()
+            ));
+            continue;
+        };
+        let (secrets, sessions, profiles) = match ppp::ppp_state(client).await {
+            Ok(s) => s,
+            Err(e) => {
+                report.skipped.push(format!(
+                    "{} customers on router #{router}: {e}",
+                    steps.len()
+                ));
+                continue;
+            }
+        };
+        let mut moves = Vec::new();
+        let mut marks = Vec::new(); // (customer, isolate, restore_profile) already so
+        for s in steps {
+            let Some(c) = by_id.get(&s.customer()) else {
+                continue;
+            };
+            let isolate = matches!(s, Step::Isolate { .. });
+            let Some(secret) = secrets.get(&c.secret) else {
+                report.skipped.push(format!(
+                    "{}: no PPP secret {:?} on the router",
+                    c.name, c.secret
+                ));
+                continue;
+            };
+            let target = if isolate {
+                if !profiles.contains(&settings.isolate_profile) {
+                    report.skipped.push(format!(
+                        "{}: the router has no {:?} profile (run the isolation setup)",
+                        c.name, settings.isolate_profile
+                    ));
+                    continue;
+                }
+                settings.isolate_profile.clone()
+            } else {
+                c.package_id
+                    .and_then(|p| packages.get(&p))
+                    .map(|p| p.profile.clone())
+                    .or_else(|| c.restore_profile.clone())
+                    .unwrap_or_else(|| "default".into())
+            };
+            let back = isolate.then(|| {
+                c.package_id
+                    .and_then(|p| packages.get(&p))
+                    .map_or_else(|| secret.profile.clone(), |p| p.profile.clone())
+            });
+            if secret.profile == target {
+                marks.push((c, isolate, back, s, 0));
+            } else {
+                moves.push((
+                    c,
+                    isolate,
+                    back,
+                    s,
+                    Move {
+                        secret_id: secret.id.clone(),
+                        name: c.secret.clone(),
+                        profile: target,
+                        sessions: sessions.get(&c.secret).cloned().unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        let results = if dry_run {
+            moves.iter().map(|_| Ok(0)).collect()
+        } else {
+            let m: Vec<Move> = moves.iter().map(|m| m.4.clone()).collect();
+            ppp::move_secrets(client, &m).await
+        };
+        let done = marks
+            .into_iter()
+            .map(|(c, i, b, s, n)| (c, i, b, s, None, Ok(n)))
+            .chain(
+                moves
+                    .into_iter()
+                    .zip(results)
+                    .map(|((c, i, b, s, m), r)| (c, i, b, s, Some(m), r)),
+            );
+        for (c, isolate, back, step, mv, result) in done {
+            let action = if isolate {
+                "billing.isolate"
+            } else {
+                "billing.restore"
+            };
+            let change = mv.as_ref().map_or_else(
+                || "profile already so".to_owned(),
+                |m| format!("profile → {}", m.profile),
+            );
+            match result {
+                Ok(ended) => {
+                    if isolate {
+                        report.isolated.push(c.name.clone());
+                    } else {
+                        report.restored.push(c.name.clone());
+                    }
+                    if dry_run {
+                        continue;
+                    }
+                    store.set_isolated(c.id, isolate, back.as_deref())?;
+                    let owed = match step {
+                        Step::Isolate { owed, .. } => *owed,
+                        _ => 0,
+                    };
+                    store.audit(
+                        who,
+                        Some(router),
+                        action,
+                        &format!(
+                            "{} ({}): {change}, {ended} session(s) ended; owes {}",
+                            c.name,
+                            c.secret,
+                            currency.format(owed)
+                        ),
+                        true,
+                    )?;
+                    let (kind, key) = match step {
+                        Step::Isolate { since_due, .. } => {
+                            ("isolate", format!("isolate:{}:{since_due}", c.id))
+                        }
+                        _ => (
+                            "restore",
+                            format!("restore:{}:{}:{}", c.id, as_of, crate::now()),
+                        ),
+                    };
+                    let text = message(settings, &currency, kind, c, owed, None);
+                    queue_to_customer(store, &key, c, &text)?;
+                }
+                Err(e) => {
+                    report.skipped.push(format!("{}: {e}", c.name));
+                    if !dry_run {
+                        store.audit(
+                            who,
+                            Some(router),
+                            action,
+                            &format!("{}: {e}", c.name),
+                            false,
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    if !dry_run && only.is_none() {
+        store.set_billing_state("last_run", &as_of.to_string())?;
+    }
+    Ok(report)
+}
+
+/// Moves one customer to isolation or back now, whatever the cycle would do (an admin's
+/// decision; the next cycle may undo a restore of someone still overdue unless they are
+/// exempted). Never without reading the router first.
+pub async fn force(
+    store: &Store,
+    settings: &Settings,
+    client: &Client,
+    customer: &Customer,
+    isolate: bool,
+    who: &str,
+) -> Result<String, Error> {
+    let packages: HashMap<i64, Package> =
+        store.packages()?.into_iter().map(|p| (p.id, p)).collect();
+    let (secrets, sessions, profiles) = ppp::ppp_state(client).await?;
+    let secret = secrets.get(&customer.secret).ok_or_else(|| {
+        Error::BadInput(format!(
+            "the router has no PPP secret {:?}",
+            customer.secret
+        ))
+    })?;
+    let package_profile = customer
+        .package_id
+        .and_then(|p| packages.get(&p))
+        .map(|p| p.profile.clone());
+    let target = if isolate {
+        if !profiles.contains(&settings.isolate_profile) {
+            return Err(Error::BadInput(format!(
+                "the router has no {:?} profile: run the isolation setup on the Billing page first",
+                settings.isolate_profile
+            )));
+        }
+        settings.isolate_profile.clone()
+    } else {
+        package_profile
+            .clone()
+            .or_else(|| customer.restore_profile.clone())
+            .unwrap_or_else(|| "default".into())
+    };
+    let mut ended = 0;
+    if secret.profile != target {
+        let m = Move {
+            secret_id: secret.id.clone(),
+            name: customer.secret.clone(),
+            profile: target.clone(),
+            sessions: sessions.get(&customer.secret).cloned().unwrap_or_default(),
+        };
+        let r = ppp::move_secrets(client, std::slice::from_ref(&m)).await;
+        match r.into_iter().next() {
+            Some(Ok(n)) => ended = n,
+            Some(Err(e)) => {
+                store.audit(
+                    who,
+                    Some(customer.router_id),
+                    if isolate {
+                        "billing.isolate"
+                    } else {
+                        "billing.restore"
+                    },
+                    &format!("{}: {e}", customer.name),
+                    false,
+                )?;
+                return Err(e);
+            }
+            None => {}
+        }
+    }
+    let back = isolate.then(|| package_profile.unwrap_or_else(|| secret.profile.clone()));
+    store.set_isolated(customer.id, isolate, back.as_deref())?;
+    let detail = format!(
+        "{} ({}): {} → {target}, {ended} session(s) ended (by hand)",
+        customer.name, customer.secret, secret.profile
+    );
+    store.audit(
+        who,
+        Some(customer.router_id),
+        if isolate {
+            "billing.isolate"
+        } else {
+            "billing.restore"
+        },
+        &detail,
+        true,
+    )?;
+    Ok(detail)
+}
+
+/// Where billing messages go: the channels a running dashboard has.
+pub trait Channels {
+    /// Hands a message to the Telegram outbox; false when there is no Telegram.
+    fn telegram(&self, chat: i64, text: &str) -> bool;
+    /// Hands a message to the WhatsApp outbox; false when there is no WhatsApp.
+    fn whatsapp(&self, number: &str, text: &str) -> bool;
+    /// Sends to the operators' alert chats; false when there is none.
+    fn operators(&self, text: &str) -> bool;
+}
+
+/// Hands queued billing messages to the channels (the channels' own outboxes persist and
+/// retry them); messages for a channel that is not configured stay queued. Returns how many
+/// were handed over.
+pub fn deliver_messages(store: &Store, channels: &dyn Channels) -> Result<usize, Error> {
+    let mut n = 0;
+    let mut missing = HashSet::new();
+    for m in store.unsent_billing_messages(500)? {
+        if missing.contains(&m.channel) {
+            continue;
+        }
+        let ok = match m.channel.as_str() {
+            "telegram" => m
+                .recipient
+                .parse()
+                .is_ok_and(|chat| channels.telegram(chat, &m.text)),
+            "whatsapp" => channels.whatsapp(&m.recipient, &m.text),
+            "operators" => channels.operators(&m.text),
+            _ => true,
+        };
+        if ok {
+            store.billing_message_sent(m.id)?;
+            n += 1;
+        } else {
+            missing.insert(m.channel);
+        }
+    }
+    Ok(n)
+}
