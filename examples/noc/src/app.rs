@@ -71,6 +71,8 @@ pub struct AppState {
     /// The WhatsApp webhook's hand-off: the web endpoint checks and queues, the WhatsApp
     /// chat channel answers.
     pub whatsapp: crate::alerts::whatsapp::Inbox,
+    /// `[billing]` settings.
+    pub billing: crate::billing::Settings,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -108,12 +110,27 @@ impl AppState {
             trusted_proxies: Vec::new(),
             open_metrics: true,
             whatsapp: crate::alerts::whatsapp::Inbox::default(),
+            billing: crate::billing::Settings::default(),
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),
             running: AtomicUsize::new(0),
             running_peak: AtomicUsize::new(0),
         }
+    }
+
+    /// The connected routers' clients by id (what a billing run may change).
+    pub fn clients(&self) -> std::collections::HashMap<i64, routeros_proto::Client> {
+        self.hub
+            .routers()
+            .iter()
+            .filter_map(|r| Some((r.id, r.client()?)))
+            .collect()
+    }
+
+    /// Today in the billing zone.
+    pub fn billing_today(&self) -> queue_model::clock::Date {
+        self.billing.local_date(crate::now())
     }
 
     /// Runs `f` (an argon2 hash or verification) on the blocking pool once one of the

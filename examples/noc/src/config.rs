@@ -54,6 +54,9 @@ pub struct FileConfig {
     /// How long alerts, Layer 7 activity and audit entries are kept (`[retention]`).
     #[serde(default)]
     pub retention: crate::storage::Retention,
+    /// PPPoE billing (`[billing]`, see [`crate::billing::Settings`]).
+    #[serde(default)]
+    pub billing: crate::billing::Settings,
 }
 
 /// One router entry.
@@ -157,6 +160,7 @@ impl FromStr for FileConfig {
                 "poll_interval_secs must be at least 1".into(),
             ));
         }
+        c.billing.validate()?;
         Ok(c)
     }
 }

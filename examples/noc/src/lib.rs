@@ -348,6 +348,58 @@ pub fn reset_password(data_dir: &Path, user: &str) -> Result<String, Error> {
     Ok(password)
 }
 
+/// Runs the billing cycle once from the command line (`noc billing run`): as of `as_of`
+/// (default: today in the billing zone), against the routers stored in the data dir, each
+/// connected directly. Works while noc runs (the database takes both; every step is
+/// idempotent). Returns the report as text.
+pub async fn billing_run(
+    data_dir: &Path,
+    settings: &billing::Settings,
+    as_of: Option<queue_model::clock::Date>,
+    dry_run: bool,
+) -> Result<String, Error> {
+    if !data_dir.join("noc.db").exists() {
+        return Err(Error::Config(format!(
+            "no noc database in {} (wrong --data-dir?)",
+            data_dir.display()
+        )));
+    }
+    settings.validate()?;
+    let store = storage::Store::open(data_dir)?;
+    let secrets = secret::SecretBox::load_or_create(data_dir)?;
+    let wanted: std::collections::HashSet<i64> =
+        store.customers()?.iter().map(|c| c.router_id).collect();
+    let mut clients = std::collections::HashMap::new();
+    let mut notes = Vec::new();
+    for r in store.routers()? {
+        if !wanted.contains(&r.id) || r.source == "embedded" {
+            continue;
+        }
+        let connected = match secrets
+            .open(&r.password_sealed)
+            .and_then(|p| client_config(&r, p))
+        {
+            Ok(c) => c.connect().await.map_err(|e| Error::Router(e.to_string())),
+            Err(e) => Err(e),
+        };
+        match connected {
+            Ok(c) => {
+                clients.insert(r.id, c);
+            }
+            Err(e) => notes.push(format!("router {} (#{}) not reached: {e}", r.name, r.id)),
+        }
+    }
+    let as_of = as_of.unwrap_or_else(|| settings.local_date(now()));
+    let report =
+        billing::run_cycle(&store, settings, &clients, as_of, dry_run, "console", None).await?;
+    let mut text = report.text(&settings.currency()?);
+    for n in notes {
+        text.push_str(&n);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 impl Noc {
     /// Opens the data dir, creates the first admin if needed, starts the pollers (and the
     /// embedded simulator when no router is configured) and the web server.
@@ -432,6 +484,8 @@ impl Noc {
             .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
         state.open_metrics = options.listen.ip().is_loopback();
         state.trusted_proxies = options.trusted_proxies.clone();
+        options.file.billing.validate()?;
+        state.billing = options.file.billing.clone();
         let state = Arc::new(state);
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await

@@ -2,6 +2,7 @@
 //!
 //! `noc [--config noc.toml] [--listen 127.0.0.1:8080] [--data-dir DIR] [--console-bot]`
 //! `noc reset-password USER [--data-dir DIR]`
+//! `noc billing run [--as-of YYYY-MM-DD] [--dry-run] [--data-dir DIR] [--config noc.toml]`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,6 +50,26 @@ enum Cmd {
         /// The user name (`admin` for the first admin).
         user: String,
     },
+    /// Billing: `noc billing run [--as-of YYYY-MM-DD] [--dry-run]`.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCmd,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BillingCmd {
+    /// Runs the billing cycle once (invoices, reminders, isolation, restore) and prints what
+    /// it did; `[billing]` settings come from `--config`. Safe to repeat and to run while noc
+    /// runs.
+    Run {
+        /// Run as of this date (catch up a missed day), default today.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Show what would be done; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Waits for Ctrl-C or, on Unix, SIGTERM (what `systemctl stop` and `docker stop` send).
@@ -70,6 +91,34 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let password = noc::reset_password(&args.data_dir, user)?;
         println!("New password for {user}: {password}");
         println!("(Their sessions have ended; change it on the Users page after logging in.)");
+        return Ok(());
+    }
+    if let Some(Cmd::Billing {
+        command: BillingCmd::Run { as_of, dry_run },
+    }) = &args.command
+    {
+        let settings = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                let file: noc::FileConfig = text
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                file.billing
+            }
+            None => noc::billing::Settings::default(),
+        };
+        let as_of = match as_of {
+            Some(d) => Some(
+                d.parse()
+                    .map_err(|_| anyhow::anyhow!("--as-of {d:?}: use YYYY-MM-DD"))?,
+            ),
+            None => None,
+        };
+        print!(
+            "{}",
+            noc::billing_run(&args.data_dir, &settings, as_of, *dry_run).await?
+        );
         return Ok(());
     }
     let mut options = noc::Options::new(&args.data_dir);
@@ -128,6 +177,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
             monitor.attach(bot);
         }
     }
+    let billing = tokio::spawn(noc::alerts::billing_loop(
+        app.state().clone(),
+        monitor.billing_channels(),
+    ));
+    monitor.attach(billing);
     let data_dir = std::fs::canonicalize(&args.data_dir).unwrap_or(args.data_dir.clone());
     println!("noc is running.");
     println!("  Dashboard:  http://{}/", app.addr());

@@ -77,6 +77,8 @@ pub(crate) enum MenuKind {
     PppSecret,
     PppProfile,
     PppActive,
+    Nat,
+    Pool,
 }
 
 /// A menu: its path, properties and abilities.
@@ -117,6 +119,19 @@ impl MenuSpec {
 const BOOL: Kind = Kind::Bool;
 const TEXT: Kind = Kind::Text;
 const RO: Kind = Kind::ReadOnly;
+
+const NAT_ACTIONS: &[&str] = &[
+    "accept",
+    "dst-nat",
+    "src-nat",
+    "masquerade",
+    "redirect",
+    "netmap",
+    "passthrough",
+    "return",
+    "jump",
+    "log",
+];
 
 const RULE_ACTIONS: &[&str] = &[
     "accept",
@@ -397,6 +412,49 @@ pub(crate) static MENUS: &[MenuSpec] = &[
         singleton: false,
         unique: None,
         required: &["chain"],
+    },
+    MenuSpec {
+        path: "/ip/firewall/nat",
+        kind: MenuKind::Nat,
+        props: &[
+            p("chain", None, TEXT),
+            p("action", Some("accept"), Kind::Enum(NAT_ACTIONS)),
+            p("src-address", None, TEXT),
+            p("dst-address", None, TEXT),
+            p("src-address-list", None, TEXT),
+            p("dst-address-list", None, TEXT),
+            p("protocol", None, Kind::Enum(PROTOCOLS)),
+            p("dst-port", None, TEXT),
+            p("in-interface", None, TEXT),
+            p("out-interface", None, TEXT),
+            p("to-addresses", None, TEXT),
+            p("to-ports", None, TEXT),
+            p("log", Some("false"), BOOL),
+            p("bytes", None, RO),
+            p("packets", None, RO),
+            p("invalid", None, RO),
+            p("dynamic", None, RO),
+            p("comment", None, TEXT),
+            p("disabled", Some("false"), BOOL),
+        ],
+        addable: true,
+        singleton: false,
+        unique: None,
+        required: &["chain"],
+    },
+    MenuSpec {
+        path: "/ip/pool",
+        kind: MenuKind::Pool,
+        props: &[
+            p("name", None, TEXT),
+            p("ranges", None, TEXT),
+            p("next-pool", Some("none"), TEXT),
+            p("comment", None, TEXT),
+        ],
+        addable: true,
+        singleton: false,
+        unique: Some("name"),
+        required: &["name", "ranges"],
     },
     MenuSpec {
         path: "/ip/firewall/address-list",

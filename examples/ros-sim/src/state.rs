@@ -723,6 +723,7 @@ impl State {
                         | MenuKind::QueueTree
                         | MenuKind::Mangle
                         | MenuKind::Filter
+                        | MenuKind::Nat
                         | MenuKind::Address,
                         "invalid",
                     ) => Cow::Borrowed(b"false"),
@@ -731,13 +732,16 @@ impl State {
                         MenuKind::Queue
                         | MenuKind::Mangle
                         | MenuKind::Filter
+                        | MenuKind::Nat
                         | MenuKind::Address
                         | MenuKind::AddressList
                         | MenuKind::Lease,
                         "dynamic",
                     ) => flag(item.dynamic),
-                    (MenuKind::Mangle | MenuKind::Filter, "bytes") => number(s[0]),
-                    (MenuKind::Mangle | MenuKind::Filter, "packets") => number(s[1]),
+                    (MenuKind::Mangle | MenuKind::Filter | MenuKind::Nat, "bytes") => number(s[0]),
+                    (MenuKind::Mangle | MenuKind::Filter | MenuKind::Nat, "packets") => {
+                        number(s[1])
+                    }
                     (MenuKind::Interface, "actual-mtu") => match m.raw(item, "mtu") {
                         Some(v) => Cow::Borrowed(v),
                         None => return false,

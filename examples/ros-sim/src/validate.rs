@@ -311,7 +311,19 @@ pub(crate) fn item(
                 ));
             }
         }
-        MenuKind::Mangle | MenuKind::Filter => {
+        MenuKind::Pool => {
+            let ok = menu.value(item, "ranges").is_some_and(|r| {
+                r.split(',').all(|range| {
+                    let (a, b) = range.split_once('-').unwrap_or((range, range));
+                    a.trim().parse::<std::net::Ipv4Addr>().is_ok()
+                        && b.trim().parse::<std::net::Ipv4Addr>().is_ok()
+                })
+            });
+            if !ok {
+                return Err(bad_value("ranges"));
+            }
+        }
+        MenuKind::Mangle | MenuKind::Filter | MenuKind::Nat => {
             if let Some(l7) = menu.raw(item, "layer7-protocol") {
                 let l7m = state.menu_by_kind(MenuKind::Layer7);
                 let m = &state.menus[l7m];

@@ -315,6 +315,126 @@ impl Monitor {
     }
 }
 
+/// The chat channels billing messages go out on (see [`Monitor::billing_channels`]).
+#[derive(Clone)]
+pub struct BillingChannels {
+    notifier: Option<Notifier>,
+    whatsapp: Option<Arc<WhatsApp>>,
+    chats: Vec<i64>,
+}
+
+impl Monitor {
+    /// The channels for billing messages: customers' Telegram chats and WhatsApp numbers, and
+    /// the operators' alert chats.
+    pub fn billing_channels(&self) -> BillingChannels {
+        BillingChannels {
+            notifier: self.shared.notifier.clone(),
+            whatsapp: self.shared.whatsapp.clone(),
+            chats: self.shared.telegram.alert_chats(),
+        }
+    }
+}
+
+impl crate::billing::Channels for BillingChannels {
+    fn telegram(&self, chat: i64, text: &str) -> bool {
+        let Some(n) = &self.notifier else {
+            return false;
+        };
+        if let Err(e) = n.enqueue(tg_notify::Alert::new(chat, text)) {
+            tracing::warn!(error = %e, "cannot queue a billing message");
+            return false;
+        }
+        true
+    }
+
+    fn whatsapp(&self, number: &str, text: &str) -> bool {
+        let Some(w) = &self.whatsapp else {
+            return false;
+        };
+        match number.parse::<wa_notify::PhoneNumber>() {
+            Ok(n) => {
+                w.reply(&n, text.to_owned());
+                true
+            }
+            Err(_) => {
+                // A number that can never be reached: handled (dropped) with a log line.
+                tracing::warn!("billing message to an invalid WhatsApp number dropped");
+                true
+            }
+        }
+    }
+
+    fn operators(&self, text: &str) -> bool {
+        let mut sent = false;
+        if let Some(n) = &self.notifier {
+            for c in self.chats.iter().copied() {
+                sent |= n.enqueue(tg_notify::Alert::new(c, text)).is_ok();
+            }
+        }
+        if let Some(w) = &self.whatsapp {
+            for number in w.config().alert_numbers() {
+                w.reply(&number, text.to_owned());
+                sent = true;
+            }
+        }
+        sent
+    }
+}
+
+/// The daily billing cycle at `[billing] run_at` (local time), and every minute the billing
+/// messages handed to the channels. A run missed while noc was stopped happens at the next
+/// start (the cycle catches up on the days in between).
+pub async fn billing_loop(state: Arc<crate::app::AppState>, channels: BillingChannels) {
+    let Ok((minute, offset)) = state.billing.run_at() else {
+        return;
+    };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::now();
+        let local = now + i64::from(offset) * 60;
+        let today = state.billing_today();
+        let due = local.rem_euclid(86_400) >= i64::from(minute) * 60;
+        let last = state.store.billing_state("last_run").ok().flatten();
+        let has_customers = state
+            .store
+            .customers()
+            .map(|c| !c.is_empty())
+            .unwrap_or(false);
+        if due && has_customers && last.as_deref() != Some(today.to_string().as_str()) {
+            let clients = state.clients();
+            match crate::billing::run_cycle(
+                &state.store,
+                &state.billing,
+                &clients,
+                today,
+                false,
+                "billing",
+                None,
+            )
+            .await
+            {
+                Ok(report) => {
+                    if let Ok(currency) = state.billing.currency() {
+                        let _ = state.store.queue_billing_message(
+                            &format!("digest:{today}"),
+                            None,
+                            "operators",
+                            "",
+                            &report.text(&currency),
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!("billing cycle failed: {e}"),
+            }
+        }
+        if let Err(e) = crate::billing::deliver_messages(&state.store, &channels) {
+            tracing::warn!("billing messages not delivered: {e}");
+        }
+    }
+}
+
 impl Drop for Monitor {
     fn drop(&mut self) {
         for t in &self.tasks {

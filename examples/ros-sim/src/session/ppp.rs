@@ -135,16 +135,39 @@ fn dial_check(st: &State, name: &[u8], password: &[u8], caller_id: &str) -> Resu
     {
         Some(a) => a.to_owned(),
         None => {
-            // Pools are not simulated: hand out 10.10.0.2 and up, skipping addresses in use.
+            // The profile's pool (`remote-address=POOL`) hands out its first free address;
+            // without one, 10.10.0.2 and up.
             let used: std::collections::HashSet<&str> = am
                 .items
                 .iter()
                 .filter_map(|a| am.value(a, "address"))
                 .collect();
-            (2u32..)
-                .map(|n| Ipv4Addr::from(0x0A0A_0000 + n).to_string())
-                .find(|a| !used.contains(a.as_str()))
-                .unwrap_or_default()
+            let pool = pval("remote-address").and_then(|name| {
+                let pm = &st.menus[st.menu_by_kind(MenuKind::Pool)];
+                let p = pm
+                    .find("name", name.as_bytes())
+                    .and_then(|i| pm.items.get(i))?;
+                pm.value(p, "ranges").map(str::to_owned)
+            });
+            match pool {
+                Some(ranges) => ranges
+                    .split(',')
+                    .filter_map(|r| {
+                        let (a, b) = r.split_once('-').unwrap_or((r, r));
+                        Some((
+                            u32::from(a.trim().parse::<Ipv4Addr>().ok()?),
+                            u32::from(b.trim().parse::<Ipv4Addr>().ok()?),
+                        ))
+                    })
+                    .flat_map(|(a, b)| a..=b)
+                    .map(|n| Ipv4Addr::from(n).to_string())
+                    .find(|a| !used.contains(a.as_str()))
+                    .ok_or_else(|| refused("no free address in the pool"))?,
+                None => (2u32..)
+                    .map(|n| Ipv4Addr::from(0x0A0A_0000 + n).to_string())
+                    .find(|a| !used.contains(a.as_str()))
+                    .unwrap_or_default(),
+            }
         }
     };
     Ok(Dial {
