@@ -86,6 +86,9 @@ pub enum Error {
     /// The thing exists already.
     #[error("{0}")]
     Conflict(String),
+    /// No such thing.
+    #[error("{0}")]
+    NotFound(String),
     /// The embedded simulator could not start.
     #[error("embedded simulator: {0}")]
     Simulator(String),

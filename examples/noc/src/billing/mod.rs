@@ -25,7 +25,10 @@ pub mod run;
 pub use cycle::{plan, CustomerView, InvoiceView, Step, Terms};
 pub use ledger::{Ledger, LineStatus};
 pub use money::{Currency, MoneyError};
-pub use run::{deliver_messages, force, run_cycle, Channels, RunReport};
+pub use run::{
+    deliver_messages, find_customer, force, record_payment, run_cycle, Channels, Recorded,
+    RunReport,
+};
 
 use serde::Deserialize;
 

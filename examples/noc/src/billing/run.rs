@@ -602,3 +602,132 @@ pub fn deliver_messages(store: &Store, channels: &dyn Channels) -> Result<usize,
     }
     Ok(n)
 }
+
+/// What recording a payment did.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// The payment (the earlier one when the idempotency key was used before).
+    pub payment: crate::storage::billing::Payment,
+    /// The receipt number.
+    pub receipt: String,
+    /// The key had been used: nothing new was recorded.
+    pub replayed: bool,
+    /// What the customer owes after it (negative: credit).
+    pub balance: i64,
+    /// The customer was isolated and is restored now.
+    pub restored: bool,
+    /// Why a restore that was due did not happen (the router unreachable...): the next run
+    /// restores.
+    pub pending: Option<String>,
+}
+
+/// Records a payment, then runs the cycle for that customer so a restore follows at once
+/// (when its router is connected; otherwise the next run restores).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_payment(
+    store: &Store,
+    settings: &Settings,
+    clients: &HashMap<i64, Client>,
+    customer: &Customer,
+    amount: i64,
+    method: &str,
+    note: &str,
+    who: &str,
+    key: Option<String>,
+) -> Result<Recorded, Error> {
+    if amount <= 0 || amount > settings.max_payment {
+        return Err(Error::BadInput(format!(
+            "the amount must be between 1 and {}",
+            settings.currency()?.format(settings.max_payment)
+        )));
+    }
+    let method = super::check_name(
+        "method",
+        if method.trim().is_empty() {
+            "cash"
+        } else {
+            method
+        },
+    )?;
+    if note.chars().count() > 200 || note.chars().any(char::is_control) {
+        return Err(Error::BadInput(
+            "note: at most 200 characters, one line".into(),
+        ));
+    }
+    let today = settings.local_date(crate::now());
+    let (payment, replayed) = store.add_payment(&crate::storage::billing::NewPayment {
+        customer_id: customer.id,
+        amount,
+        method,
+        note: note.to_owned(),
+        recorded_by: who.to_owned(),
+        date: today.to_string(),
+        idempotency_key: key,
+    })?;
+    if !replayed {
+        store.audit(
+            who,
+            None,
+            "billing.payment",
+            &format!(
+                "{}: {} ({}), receipt {}",
+                customer.name,
+                settings.currency()?.format(amount),
+                payment.method,
+                super::receipt_number(payment.id)
+            ),
+            true,
+        )?;
+    }
+    let mut restored = false;
+    let mut pending = None;
+    if customer.isolated {
+        let r = run_cycle(
+            store,
+            settings,
+            clients,
+            today,
+            false,
+            who,
+            Some(&[customer.id]),
+        )
+        .await?;
+        restored = r.restored.contains(&customer.name);
+        if !restored && !r.skipped.is_empty() {
+            pending = Some(r.skipped.join("; "));
+        }
+    }
+    let invoiced: i64 = store
+        .invoices_of(customer.id)?
+        .iter()
+        .map(|i| i.amount)
+        .sum();
+    let paid: i64 = store
+        .payments_of(customer.id)?
+        .iter()
+        .map(|p| p.amount)
+        .sum();
+    Ok(Recorded {
+        receipt: super::receipt_number(payment.id),
+        payment,
+        replayed,
+        balance: invoiced - paid,
+        restored,
+        pending,
+    })
+}
+
+/// A customer by id (digits) or by exact name (any case).
+pub fn find_customer(store: &Store, key: &str) -> Result<Customer, Error> {
+    let key = key.trim();
+    let all = store.customers()?;
+    if let Ok(id) = key.parse::<i64>() {
+        if let Some(c) = all.iter().find(|c| c.id == id) {
+            return Ok(c.clone());
+        }
+    }
+    all.into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case(key))
+        .ok_or_else(|| Error::NotFound(format!("no customer {key:?}")))
+}

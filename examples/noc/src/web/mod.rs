@@ -5,8 +5,8 @@
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:
-//! - every page and API except `/login`, `/healthz`, `/metrics`, `/static` and the signed
-//!   `/webhook/whatsapp` needs a session cookie (`HttpOnly; SameSite=Strict`, and `Secure`
+//! - every page and API except `/login`, `/healthz`, `/metrics`, `/static`, the signed
+//!   `/webhook/whatsapp` and the bearer-token [`api`] (`/api/v1/`) needs a session cookie (`HttpOnly; SameSite=Strict`, and `Secure`
 //!   behind TLS);
 //! - every request that is not `GET`/`HEAD` (except the [`whatsapp`] webhook, authenticated by
 //!   its body signature) must carry the session's CSRF token (form field
@@ -17,6 +17,7 @@
 //!   and a strict Content-Security-Policy forbids inline scripts.
 
 pub mod alerts;
+pub mod api;
 pub mod audit;
 pub mod editor;
 pub mod extract;
@@ -105,6 +106,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(layer7::upload_router())
         .merge(whatsapp::router())
+        .merge(api::router())
         .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(web))
@@ -137,8 +139,10 @@ pub fn urlencode(s: &str) -> String {
 async fn csrf_guard(State(st): State<Arc<Web>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path() == whatsapp::PATH
+        || req.uri().path().starts_with("/api/v1/")
     {
-        // the WhatsApp webhook is authenticated by its body signature, not a session
+        // the WhatsApp webhook is authenticated by its body signature, the JSON API by bearer
+        // tokens only (never a cookie), not a session
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
