@@ -775,7 +775,11 @@ pub(crate) static MENUS: &[MenuSpec] = &[
         props: &[
             p("name", None, TEXT),
             p("host", None, TEXT),
-            p("type", Some("simple"), TEXT),
+            p(
+                "type",
+                Some("simple"),
+                Kind::Enum(&["simple", "icmp", "tcp-conn", "http-get", "https-get", "dns"]),
+            ),
             p("interval", Some("10s"), DUR),
             p("timeout", Some("3s"), DUR),
             p("start-delay", Some("3s"), DUR),

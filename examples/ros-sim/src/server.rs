@@ -1028,7 +1028,9 @@ async fn run_stream(
 
 /// RouterOS's round-trip format: `12ms345us`.
 fn rtt(us: u64) -> String {
-    if us >= 1000 {
+    if us >= 1000 && us % 1000 == 0 {
+        format!("{}ms", us / 1000)
+    } else if us >= 1000 {
         format!("{}ms{}us", us / 1000, us % 1000)
     } else {
         format!("{us}us")
