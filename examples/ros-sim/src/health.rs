@@ -441,6 +441,10 @@ pub(crate) fn add_wan_traffic(st: &mut State, rx: u64, tx: u64) {
 /// the configuration, the wall clock and the simulated network stay.
 pub(crate) fn reboot(st: &mut State) {
     let now = st.now();
+    st.uptime = 0;
+    st.set_now(now);
+    st.spike = None;
+    // After the uptime reset: PPPoE clients redial `redial_after` seconds into the new uptime.
     for kind in [MenuKind::PppActive, MenuKind::HotspotActive] {
         let menu = st.menu_by_kind(kind);
         let all: Vec<usize> = (0..st.menus[menu].items.len()).collect();
@@ -448,9 +452,6 @@ pub(crate) fn reboot(st: &mut State) {
             let _ = st.remove(menu, &all);
         }
     }
-    st.uptime = 0;
-    st.set_now(now);
-    st.spike = None;
     for kind in [
         MenuKind::Interface,
         MenuKind::Queue,
@@ -696,4 +697,30 @@ pub(crate) fn initial(st: &mut State) {
         );
     }
     add_arp(st, "100.64.12.1", "64:D1:54:00:12:01", "ether1", false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loss_is_spread_exactly() {
+        let lost_of =
+            |loss: u8, from: u64, n: u64| (from..from + n).filter(|&s| lost(s, loss)).count();
+        for loss in 0..=100u8 {
+            // Every hundred probes lose exactly `loss`.
+            assert_eq!(lost_of(loss, 0, 100), usize::from(loss));
+            assert_eq!(lost_of(loss, 300, 100), usize::from(loss));
+        }
+        for start in (0..100).step_by(10) {
+            assert_eq!(lost_of(30, start, 10), 3);
+            assert_eq!(lost_of(50, start, 10), 5);
+        }
+        assert!((0..50).all(|s| !lost(s, 0) && lost(s, 100)));
+        let r = Reachability::up().loss(30);
+        assert_eq!(r.answer(3), None);
+        assert_eq!(r.answer(4), Some(1000));
+        assert_eq!(Reachability::down().answer(4), None);
+        assert_eq!(Reachability::up().loss(250).loss_percent(), 100);
+    }
 }

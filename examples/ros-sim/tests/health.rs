@@ -491,3 +491,107 @@ async fn bad_ping_arguments_are_trapped() {
         assert_eq!(r.last().unwrap().kind(), &ReplyKind::Done);
     }
 }
+
+#[tokio::test]
+async fn netwatch_types_judge_loss_latency_and_timeout() {
+    let (_sim, mut c, h) = router().await;
+    for (ip, mac) in [
+        ("192.168.88.60", "02:00:00:00:00:60"),
+        ("192.168.88.61", "02:00:00:00:00:61"),
+        ("192.168.88.62", "02:00:00:00:00:62"),
+    ] {
+        h.add_host(ip, mac, None).unwrap();
+    }
+    // 30% loss: an icmp test (ten probes) passes; 300 ms is above its 100 ms average.
+    h.set_host("192.168.88.60", Reachability::up().loss(30))
+        .unwrap();
+    h.set_host(
+        "192.168.88.61",
+        Reachability::up().latency(Duration::from_millis(300)),
+    )
+    .unwrap();
+    // 4 s is beyond a simple test's 3 s timeout.
+    h.set_host(
+        "192.168.88.62",
+        Reachability::up().latency(Duration::from_secs(4)),
+    )
+    .unwrap();
+    for (host, kind) in [
+        ("192.168.88.60", "icmp"),
+        ("192.168.88.61", "icmp"),
+        ("192.168.88.61", "simple"),
+        ("192.168.88.62", "simple"),
+    ] {
+        let r = c
+            .call(&[
+                "/tool/netwatch/add",
+                &format!("=host={host}"),
+                &format!("=type={kind}"),
+            ])
+            .await;
+        assert_eq!(r[0].kind(), &ReplyKind::Done, "{r:?}");
+    }
+    c.send(&["/tool/netwatch/listen", ".tag=l"]).await;
+    // A round trip: the listen is running once this is answered.
+    c.call(&["/system/identity/print"]).await;
+    h.tick(1);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let r = c.next().await.unwrap();
+        assert_eq!(common::tag(&r), "l");
+        seen.push((attr(&r, "host"), attr(&r, "type"), attr(&r, "status")));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("192.168.88.60".into(), "icmp".into(), "up".into()),
+            ("192.168.88.61".into(), "icmp".into(), "down".into()),
+            ("192.168.88.61".into(), "simple".into(), "up".into()),
+            ("192.168.88.62".into(), "simple".into(), "down".into()),
+        ]
+    );
+    c.call(&["/cancel", "=tag=l"]).await;
+    let last = c.next().await.unwrap();
+    assert_eq!(
+        (last.kind(), common::tag(&last)),
+        (&ReplyKind::Done, "l".into())
+    );
+    // A disabled entry is not tested.
+    let w = c.call(&["/tool/netwatch/print"]).await;
+    let first = attr(&w[0], ".id");
+    c.call(&["/tool/netwatch/disable", &format!("=.id={first}")])
+        .await;
+    h.tick(20);
+    let w = c
+        .call(&["/tool/netwatch/print", &format!("?.id={first}")])
+        .await;
+    assert_eq!(attr(&w[0], "done-tests"), "1");
+    assert_eq!(attr(&w[0], "disabled"), "true");
+}
+
+#[tokio::test]
+async fn a_reboot_drops_ppp_sessions_and_clients_dial_again() {
+    let sim = sim(|c| {
+        c.hosts(0).queues(0).ppp_redial_after(5);
+    })
+    .await;
+    let h = sim.handle();
+    h.add(
+        "/ppp/secret",
+        &[
+            ("name", "budi"),
+            ("password", "s3cret"),
+            ("service", "pppoe"),
+        ],
+    )
+    .unwrap();
+    h.ppp_connect("budi", "s3cret", "AA:BB:CC:DD:EE:01")
+        .unwrap();
+    h.tick(3);
+    assert_eq!(h.print("/ppp/active").unwrap().len(), 1);
+    h.reboot();
+    assert!(h.print("/ppp/active").unwrap().is_empty());
+    h.tick(6);
+    assert_eq!(h.print("/ppp/active").unwrap().len(), 1, "dialled again");
+}
