@@ -64,7 +64,9 @@ impl Reachability {
         }
     }
 
-    /// Loses `percent` of the probes (capped at 100), deterministically: see the crate docs.
+    /// Loses `percent` of the probes (capped at 100), deterministically: the `n`th probe
+    /// (from 0) of a ping or of a netwatch entry is lost when `⌊(n+1)·percent/100⌋ >
+    /// ⌊n·percent/100⌋`, so 30% loses exactly probes 3, 6 and 9 of every ten.
     pub const fn loss(mut self, percent: u8) -> Self {
         self.loss = if percent > 100 { 100 } else { percent };
         self

@@ -595,3 +595,38 @@ async fn a_reboot_drops_ppp_sessions_and_clients_dial_again() {
     h.tick(6);
     assert_eq!(h.print("/ppp/active").unwrap().len(), 1, "dialled again");
 }
+
+#[tokio::test]
+async fn netwatch_entries_load_from_a_state_file_and_older_versions_write_old_dates() {
+    let sim = sim(|c| {
+        c.hosts(0)
+            .queues(0)
+            .version("7.8".parse().unwrap())
+            .clock("2025-03-20 08:00:00".parse().unwrap())
+            .state_rsc(
+                "/tool netwatch\n\
+                 add comment=\"ISP\" host=100.64.12.1 interval=1m type=icmp\n",
+            );
+    })
+    .await;
+    let h = sim.handle();
+    h.tick(1);
+    let w = h.print("/tool/netwatch").unwrap();
+    let get = |n: &str| {
+        w[0].iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(get("host"), "100.64.12.1");
+    assert_eq!(get("interval"), "1m");
+    assert_eq!(get("status"), "up");
+    assert_eq!(get("since"), "mar/20/2025 08:00:01");
+
+    // A state file with a bad netwatch entry is refused with its line.
+    let mut bad = ros_sim::SimConfig::new();
+    bad.listen("127.0.0.1:0".parse().unwrap())
+        .state_rsc("/tool netwatch\nadd host=10.0.0.1 interval=0s\n");
+    let e = ros_sim::Simulator::start(bad).await.unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
+}
