@@ -981,7 +981,10 @@ async fn run_stream(
                     let now_ms = st.ticks.saturating_mul(1000);
                     let mut replies = Vec::new();
                     while job.count.is_none_or(|c| seq < c)
-                        && job.start_ms + seq.saturating_mul(job.interval_ms) <= now_ms
+                        && job
+                            .start_ms
+                            .saturating_add(seq.saturating_mul(job.interval_ms))
+                            <= now_ms
                         && replies.len() < 1000
                     {
                         let answer = crate::health::probe(&st, ip, seq);
