@@ -4,7 +4,7 @@
 //! another, and simulate how HTB and burst share the bandwidth (PCQ's per-user sub-queues
 //! included, for queue trees: [`sim::TreeSimulation`]). Hotspot users and profiles
 //! ([`hotspot`], with MIKHMON's voucher and sales formats) and PPP secrets and profiles
-//! ([`ppp`]) are modelled the same way, with the rate-limit string as [`RateLimit`].
+//! ([`ppp`]) and netwatch entries ([`netwatch`]) are modelled the same way, with the rate-limit string as [`RateLimit`].
 //!
 //! ```
 //! use queue_model::{rsc, validate, plan, sim::Simulation, Rate, UpDown};
@@ -40,6 +40,7 @@ mod error;
 pub mod hotspot;
 mod mac;
 mod model;
+pub mod netwatch;
 pub mod plan;
 pub mod ppp;
 mod rate_limit;

@@ -748,6 +748,8 @@ pub struct Config {
     pub ppp_profiles: Vec<crate::ppp::PppProfile>,
     /// `/ppp secret`, in order.
     pub ppp_secrets: Vec<crate::ppp::PppSecret>,
+    /// `/tool netwatch`, in order.
+    pub netwatch: Vec<crate::netwatch::Netwatch>,
 }
 
 impl Config {

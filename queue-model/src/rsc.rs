@@ -3,7 +3,7 @@
 //!
 //! Parsed: `/queue simple`, `/queue tree`, `/queue type`, `/ip firewall layer7-protocol`, `/ip firewall mangle`,
 //! `/ip firewall filter`, `/ip hotspot user profile`, `/ip hotspot user`, `/ppp profile` and
-//! `/ppp secret` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
+//! `/ppp secret` and `/tool netwatch` (`/ip/firewall/...` v7 paths too), their `add` lines with quoted and
 //! bare values, every RouterOS string escape (`\"` `\\` `\$` `\?` `\_` `\n` `\r` `\t` `\HH`),
 //! backslash-newline continuations anywhere (also inside a value or a string), `#` comments and
 //! `;` separators. Other sections are skipped; unknown properties are kept; `!name` words of
@@ -52,6 +52,7 @@ enum Section {
     PppSecret,
     QueueTree,
     QueueType,
+    Netwatch,
     Other,
 }
 
@@ -67,6 +68,7 @@ fn section_of(path: &str) -> Section {
         "ppp secret" => Section::PppSecret,
         "queue tree" => Section::QueueTree,
         "queue type" => Section::QueueType,
+        "tool netwatch" => Section::Netwatch,
         _ => Section::Other,
     }
 }
@@ -509,6 +511,7 @@ pub fn parse_bytes(src: &[u8]) -> Result<Config, RscError> {
             Section::PppSecret => cfg.ppp_secrets.push(read_item(&lx, cmd_loc, props)?),
             Section::QueueTree => cfg.queue_trees.push(read_item(&lx, cmd_loc, props)?),
             Section::QueueType => cfg.queue_types.push(read_item(&lx, cmd_loc, props)?),
+            Section::Netwatch => cfg.netwatch.push(read_item(&lx, cmd_loc, props)?),
             Section::Other => {}
         }
     }
@@ -785,6 +788,7 @@ pub fn render(config: &Config) -> String {
     render_section::<QueueTree>(&mut out, "/queue tree", &config.queue_trees);
     render_section(&mut out, "/ip hotspot user", &config.hotspot_users);
     render_section(&mut out, "/ppp secret", &config.ppp_secrets);
+    render_section(&mut out, "/tool netwatch", &config.netwatch);
     out
 }
 

@@ -34,6 +34,9 @@
 //! | `rate-limit-burst-without-time` | warning | a burst rate with burst-time 0 (never bursts) |
 //! | `rate-limit-threshold-above-rate` | warning | a burst threshold above the rate (keeps the threshold after bursts) |
 //! | `shared-users-zero` | error | `shared-users=0` |
+//! | `netwatch-invalid` | error | a netwatch entry without `host`, or `interval`/`timeout` outside 10ms..1w |
+//! | `duplicate-netwatch` | warning | two enabled netwatch entries probe the same host the same way |
+//! | `netwatch-timeout` | warning | a netwatch `timeout` longer than its `interval` |
 //! | `mikhmon-header` | warning | an on-login that starts like MIKHMON's header but does not parse |
 //! | `limit-bytes-above-total` | warning | a hotspot user's limit-bytes-in/-out above its limit-bytes-total |
 //! | `caller-id-format` | error/warning | a PPPoE caller-id that is not a MAC in capitals (error); a PPTP/L2TP/SSTP/OVPN caller-id that is not an address, or a lower-case MAC on service `any` (warning) |
@@ -109,6 +112,8 @@ pub enum Subject {
     QueueTree(Text),
     /// A queue type, by name.
     QueueType(Text),
+    /// A netwatch entry, by 0-based position.
+    Netwatch(usize),
 }
 
 impl fmt::Display for Subject {
@@ -124,6 +129,7 @@ impl fmt::Display for Subject {
             Subject::PppProfile(n) => write!(f, "PPP profile `{n}`"),
             Subject::QueueTree(n) => write!(f, "queue tree `{n}`"),
             Subject::QueueType(n) => write!(f, "queue type `{n}`"),
+            Subject::Netwatch(i) => write!(f, "netwatch entry {i}"),
         }
     }
 }
@@ -468,6 +474,7 @@ pub fn validate(config: &Config) -> Vec<Diagnostic> {
     crate::tree_check::check(config, &mut out);
     crate::hotspot::check(config, &mut out);
     crate::ppp::check(config, &mut out);
+    crate::netwatch::check(config, &mut out);
     out
 }
 

@@ -18,6 +18,13 @@
 //! `/sim/cpu-spike`, `/sim/interface-down`, `/sim/interface-up`, `/sim/log`,
 //! `/sim/hotspot/login`, `/sim/hotspot/logout`, `/sim/ppp/connect`, `/sim/ppp/disconnect`).
 //!
+//! For network health, the router measures a simulated network: hosts behind it (customers'
+//! CPEs, access points) that are up or down with a loss and a latency ([`Reachability`]), the
+//! ISP uplink, targets beyond it, the public address and reboots, seen through `/ping`,
+//! `/tool/netwatch`, `/ip/arp`, `/ip/dhcp-server/lease`, `/ip/route`, `/ip/cloud`,
+//! `/interface` counters and `/system/resource` uptime (`/sim/host/*`, `/sim/target/set`,
+//! `/sim/uplink/*`, `/sim/public-address`, `/sim/wan-traffic`, `/sim/reboot`).
+//!
 //! A wall clock starts at [`SimConfig::clock`] and advances one second per tick; dates are
 //! written in the form of the version (`jul/15/2024` before 7.10, `2024-07-15` from 7.10), in
 //! `/system/clock` and in what MIKHMON's on-login script leaves on a first login (see
@@ -77,6 +84,7 @@
 #![deny(missing_docs)]
 
 mod config;
+mod health;
 mod l7;
 mod rsc;
 mod schema;
@@ -96,6 +104,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{SimConfig, Version};
+pub use health::Reachability;
 pub use queue_model::clock::DateTime;
 
 use crate::schema::MenuKind;
@@ -499,6 +508,56 @@ impl SimHandle {
             name.as_bytes(),
         )?)
     }
+
+    /// A host appears behind the router at `ip` with `mac` (and a DHCP host name): a dynamic
+    /// `/ip/dhcp-server/lease` and `/ip/arp` entry, answering pings after 1 ms until
+    /// [`set_host`](Self::set_host) says otherwise.
+    pub fn add_host(&self, ip: &str, mac: &str, name: Option<&str>) -> Result<(), Error> {
+        Ok(health::add_host(&mut self.shared.lock(), ip, mac, name)?)
+    }
+
+    /// How the host at `ip` answers from now on: up or down, loss, latency. Its ARP entry
+    /// shows `reachable` or `failed`; pings and netwatch follow.
+    pub fn set_host(&self, ip: &str, reach: Reachability) -> Result<(), Error> {
+        Ok(health::set_host(&mut self.shared.lock(), ip, reach)?)
+    }
+
+    /// The host at `ip` leaves: its lease and ARP entry go.
+    pub fn remove_host(&self, ip: &str) -> Result<(), Error> {
+        Ok(health::remove_host(&mut self.shared.lock(), ip)?)
+    }
+
+    /// How an address beyond the LAN (`8.8.8.8`) answers while the uplink is alive (others
+    /// answer after about 9 ms).
+    pub fn set_target(&self, ip: &str, reach: Reachability) -> Result<(), Error> {
+        Ok(health::set_target(&mut self.shared.lock(), ip, reach)?)
+    }
+
+    /// The ISP line dies (`false`) or comes back. The router stays up and the WAN port keeps
+    /// its link; the ISP's gateway and everything beyond it stop answering, so the default
+    /// route (`check-gateway=ping`) goes inactive, WAN counters stop and `/ip/cloud` reports
+    /// an error.
+    pub fn set_uplink(&self, up: bool) {
+        health::set_uplink(&mut self.shared.lock(), up);
+    }
+
+    /// The address `/ip/cloud` reports as `public-address`.
+    pub fn set_public_address(&self, ip: &str) -> Result<(), Error> {
+        Ok(health::set_public_address(&mut self.shared.lock(), ip)?)
+    }
+
+    /// `rx` bytes received and `tx` bytes sent on the WAN port (`ether1`) at once, on top of
+    /// what the traffic model moves every tick.
+    pub fn add_wan_traffic(&self, rx: u64, tx: u64) {
+        health::add_wan_traffic(&mut self.shared.lock(), rx, tx);
+    }
+
+    /// The router reboots: uptime and every counter (interfaces, queues, firewall rules) back
+    /// to zero, netwatch entries `unknown` until tested again, hotspot and PPP sessions
+    /// dropped (PPPoE clients dial again). Configuration, wall clock and network stay.
+    pub fn reboot(&self) {
+        health::reboot(&mut self.shared.lock());
+    }
 }
 
 /// The default network: a home ISP's router with a WAN uplink, a LAN bridge, hosts with
@@ -637,6 +696,7 @@ fn initial_state(config: &SimConfig) -> Result<State, Error> {
         let menu = menu_of(&st, path)?;
         st.insert_raw(menu, attrs);
     }
+    health::initial(&mut st);
     let mut host_ips = Vec::new();
     for _ in 0..config.hosts {
         let (_, ip) = sim_cmd::host_appears(&mut st, None, None)?;

@@ -54,6 +54,7 @@ impl Shared {
                 let mut st = self.lock();
                 crate::traffic::tick(&mut st);
                 crate::session::tick(&mut st);
+                crate::health::tick(&mut st);
             }
             self.ticks.send_modify(|t| *t += 1);
         }
@@ -404,7 +405,7 @@ impl Session {
                     Err(f) => self.fail(f, tag).await,
                 }
             }
-            (MenuKind::Identity, "set") => {
+            (MenuKind::Identity | MenuKind::Cloud, "set") => {
                 let result = {
                     let mut st = self.shared.lock();
                     if st.menus[menu].items.is_empty() {
@@ -734,8 +735,12 @@ struct Job {
     interfaces: Vec<String>,
     once: bool,
     address: String,
+    ip: Option<std::net::IpAddr>,
     count: Option<u64>,
     size: u64,
+    /// Ping: milliseconds between probes, and the simulated time of the first one.
+    interval_ms: u64,
+    start_ms: u64,
 }
 
 fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Failure> {
@@ -749,8 +754,11 @@ fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Fail
         interfaces: Vec::new(),
         once: req.attributes.contains("once"),
         address: String::new(),
+        ip: None,
         count: None,
         size: 56,
+        interval_ms: 1000,
+        start_ms: 0,
     };
     match kind {
         StreamKind::Monitor => {
@@ -776,12 +784,12 @@ fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Fail
                     "missing value(s) of argument(s) address",
                 ));
             }
-            if addr.parse::<std::net::IpAddr>().is_err() {
-                return Err(Failure::new(
+            job.ip = Some(addr.parse::<std::net::IpAddr>().map_err(|_| {
+                Failure::new(
                     Some(TrapCategory::ArgumentValue),
                     "invalid value for argument address",
-                ));
-            }
+                )
+            })?);
             job.address = addr;
             if let Some(c) = attr_str(req, "count") {
                 let n: u64 = c.parse().map_err(|_| {
@@ -790,11 +798,55 @@ fn prepare(shared: &Shared, req: &Request, kind: StreamKind) -> Result<Job, Fail
                         "invalid value for argument count",
                     )
                 })?;
+                if n == 0 || n > u64::from(u32::MAX) {
+                    return Err(Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        "value of count out of range (1..4294967295)",
+                    ));
+                }
                 job.count = Some(n);
             }
-            if let Some(s) = attr_str(req, "size") {
-                job.size = s.parse().unwrap_or(56);
+            if let Some(i) = attr_str(req, "interval") {
+                let t: queue_model::Time = i.parse().map_err(|_| {
+                    Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        "invalid value for argument interval",
+                    )
+                })?;
+                if !(10..=5000).contains(&t.as_millis()) {
+                    return Err(Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        "value of interval out of range (10ms..5s)",
+                    ));
+                }
+                job.interval_ms = t.as_millis();
             }
+            if let Some(s) = attr_str(req, "size") {
+                job.size = s
+                    .parse()
+                    .ok()
+                    .filter(|n| (14..=65535).contains(n))
+                    .ok_or_else(|| {
+                        Failure::new(
+                            Some(TrapCategory::ArgumentValue),
+                            "value of size out of range (14..65535)",
+                        )
+                    })?;
+            }
+            if let Some(src) = attr_str(req, "src-address") {
+                if src.parse::<std::net::IpAddr>().is_err() {
+                    return Err(Failure::new(
+                        Some(TrapCategory::ArgumentValue),
+                        "invalid value for argument src-address",
+                    ));
+                }
+            }
+            if let Some(iface) = attr_str(req, "interface") {
+                if st.interface_rates(&iface).is_none() {
+                    return Err(Failure::no_match("interface"));
+                }
+            }
+            job.start_ms = st.ticks.saturating_mul(1000);
         }
         _ => {}
     }
@@ -915,43 +967,57 @@ async fn run_stream(
             }
         },
         StreamKind::Ping => {
+            // Probe `seq` goes out at `start_ms + seq * interval_ms` of the simulated clock:
+            // the first at once, the others as ticks pass (several per tick below 1s).
+            let Some(ip) = job.ip else {
+                return out.send(done(tag)).await;
+            };
             let mut seq = 0u64;
             let mut received = 0u64;
             let (mut min, mut max, mut sum) = (u64::MAX, 0u64, 0u64);
-            let mut rng = Rng::new(shared.config.seed ^ 0x5eed);
             loop {
-                if job.count.is_some_and(|c| seq >= c) {
-                    return out.send(done(tag)).await;
-                }
-                let reachable = {
+                let replies = {
                     let st = shared.lock();
-                    ping_reachable(&st, &job.address)
+                    let now_ms = st.ticks.saturating_mul(1000);
+                    let mut replies = Vec::new();
+                    while job.count.is_none_or(|c| seq < c)
+                        && job
+                            .start_ms
+                            .saturating_add(seq.saturating_mul(job.interval_ms))
+                            <= now_ms
+                        && replies.len() < 1000
+                    {
+                        let answer = crate::health::probe(&st, ip, seq);
+                        let mut s = Sentence::new("!re");
+                        s.attr("seq", &seq.to_string()).attr("host", &job.address);
+                        seq += 1;
+                        if let Some(us) = answer {
+                            received += 1;
+                            min = min.min(us);
+                            max = max.max(us);
+                            sum += us;
+                            s.attr("size", &job.size.to_string())
+                                .attr("ttl", if us < 5000 { "64" } else { "117" })
+                                .attr("time", &rtt(us));
+                        } else {
+                            s.attr("status", "timeout");
+                        }
+                        let loss = (seq - received) * 100 / seq;
+                        s.attr("sent", &seq.to_string())
+                            .attr("received", &received.to_string())
+                            .attr("packet-loss", &loss.to_string());
+                        if let Some(avg) = sum.checked_div(received) {
+                            s.attr("min-rtt", &rtt(min))
+                                .attr("avg-rtt", &rtt(avg))
+                                .attr("max-rtt", &rtt(max));
+                        }
+                        replies.push(s.finish(tag));
+                    }
+                    replies
                 };
-                let mut s = Sentence::new("!re");
-                s.attr("seq", &seq.to_string()).attr("host", &job.address);
-                seq += 1;
-                if let Some(base) = reachable {
-                    let us = base + rng.below(base / 4 + 200);
-                    received += 1;
-                    min = min.min(us);
-                    max = max.max(us);
-                    sum += us;
-                    s.attr("size", &job.size.to_string())
-                        .attr("ttl", if base < 1000 { "64" } else { "117" })
-                        .attr("time", &rtt(us));
-                } else {
-                    s.attr("status", "timeout");
+                for r in replies {
+                    out.send(r).await?;
                 }
-                let loss = (seq - received) * 100 / seq;
-                s.attr("sent", &seq.to_string())
-                    .attr("received", &received.to_string())
-                    .attr("packet-loss", &loss.to_string());
-                if let Some(avg) = sum.checked_div(received) {
-                    s.attr("min-rtt", &rtt(min))
-                        .attr("avg-rtt", &rtt(avg))
-                        .attr("max-rtt", &rtt(max));
-                }
-                out.send(s.finish(tag)).await?;
                 if job.count.is_some_and(|c| seq >= c) {
                     return out.send(done(tag)).await;
                 }
@@ -965,31 +1031,11 @@ async fn run_stream(
 
 /// RouterOS's round-trip format: `12ms345us`.
 fn rtt(us: u64) -> String {
-    if us >= 1000 {
+    if us >= 1000 && us % 1000 == 0 {
+        format!("{}ms", us / 1000)
+    } else if us >= 1000 {
         format!("{}ms{}us", us / 1000, us % 1000)
     } else {
         format!("{us}us")
     }
-}
-
-/// Base round trip in µs if the address answers.
-fn ping_reachable(st: &State, address: &str) -> Option<u64> {
-    let ip: std::net::Ipv4Addr = address.parse().ok()?;
-    let o = ip.octets();
-    if o[0] == 127 || ip == std::net::Ipv4Addr::new(192, 168, 88, 1) {
-        return Some(20);
-    }
-    if o[0] == 192 && o[1] == 168 {
-        let lan = st.interface_rates("bridge").is_some();
-        let present = st.traffic.hosts.iter().any(|h| h.ip == ip);
-        return (lan && present).then_some(600);
-    }
-    let wan = st.menu_by_kind(MenuKind::Interface);
-    let m = &st.menus[wan];
-    let up = m
-        .items
-        .iter()
-        .find(|i| m.value(i, "name") == Some("ether1"))
-        .is_some_and(|i| i.running && m.value(i, "disabled") != Some("true"));
-    up.then_some(9_000 + u64::from(o[3]) * 37)
 }

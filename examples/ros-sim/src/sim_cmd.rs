@@ -30,6 +30,7 @@ pub(crate) fn host_appears(
             ("dynamic", "true"),
         ],
     );
+    crate::health::add_arp(st, &ip, &host.mac, "bridge", true);
     st.log(
         "dhcp,info",
         &format!("defconf assigned {ip} for {} {}", host.mac, host.name),
@@ -88,6 +89,40 @@ fn number<T: std::str::FromStr>(req: &Request, name: &str, default: T) -> Result
     }
 }
 
+/// `=up=`, `=loss=` and `=latency=` applied over `current`.
+fn reachability(
+    req: &Request,
+    current: crate::health::Reachability,
+) -> Result<crate::health::Reachability, Failure> {
+    let mut r = match arg(req, "up").as_deref() {
+        None => current,
+        Some("yes" | "true") => crate::health::Reachability::up(),
+        Some("no" | "false") => crate::health::Reachability::down(),
+        Some(_) => return Err(Failure::no_match("up")),
+    };
+    if arg(req, "up").is_some() {
+        r = r.loss(current.loss_percent()).latency(current.round_trip());
+    }
+    let loss: u8 = number(req, "loss", current.loss_percent())?;
+    if loss > 100 {
+        return Err(Failure::new(
+            Some(TrapCategory::ArgumentValue),
+            "value of loss out of range (0..100)",
+        ));
+    }
+    r = r.loss(loss);
+    if let Some(l) = arg(req, "latency") {
+        let t: queue_model::Time = l.parse().map_err(|_| {
+            Failure::new(
+                Some(TrapCategory::ArgumentValue),
+                "invalid value for argument latency",
+            )
+        })?;
+        r = r.latency(std::time::Duration::from_millis(t.as_millis()));
+    }
+    Ok(r)
+}
+
 /// Runs `/sim/<name>`; `Ok(Some(ret))` is answered as `!done =ret=...`.
 pub(crate) fn run(shared: &Shared, name: &str, req: &Request) -> Result<Option<String>, Failure> {
     match name {
@@ -144,6 +179,58 @@ pub(crate) fn run(shared: &Shared, name: &str, req: &Request) -> Result<Option<S
         }
         "ppp/disconnect" => {
             crate::session::ppp_disconnect(&mut shared.lock(), bytes(req, "name"))?;
+            Ok(None)
+        }
+        "host/add" => {
+            let ip = arg(req, "address").unwrap_or_default();
+            crate::health::add_host(
+                &mut shared.lock(),
+                &ip,
+                &arg(req, "mac-address").unwrap_or_default(),
+                arg(req, "host-name").as_deref(),
+            )?;
+            Ok(Some(ip))
+        }
+        "host/set" => {
+            let ip = arg(req, "address").unwrap_or_default();
+            let mut st = shared.lock();
+            let reach = reachability(req, *crate::health::host_mut(&mut st, &ip)?)?;
+            crate::health::set_host(&mut st, &ip, reach)?;
+            Ok(None)
+        }
+        "host/remove" => {
+            let ip = arg(req, "address").unwrap_or_default();
+            crate::health::remove_host(&mut shared.lock(), &ip)?;
+            Ok(None)
+        }
+        "target/set" => {
+            let ip = arg(req, "address").unwrap_or_default();
+            let mut st = shared.lock();
+            let current = ip
+                .parse()
+                .map(|a| crate::health::target(&st, a))
+                .unwrap_or_default();
+            let reach = reachability(req, current)?;
+            crate::health::set_target(&mut st, &ip, reach)?;
+            Ok(None)
+        }
+        "uplink/down" | "uplink/up" => {
+            crate::health::set_uplink(&mut shared.lock(), name == "uplink/up");
+            Ok(None)
+        }
+        "public-address" => {
+            let ip = arg(req, "address").unwrap_or_default();
+            crate::health::set_public_address(&mut shared.lock(), &ip)?;
+            Ok(None)
+        }
+        "wan-traffic" => {
+            let rx: u64 = number(req, "rx-byte", 0)?;
+            let tx: u64 = number(req, "tx-byte", 0)?;
+            crate::health::add_wan_traffic(&mut shared.lock(), rx, tx);
+            Ok(None)
+        }
+        "reboot" => {
+            crate::health::reboot(&mut shared.lock());
             Ok(None)
         }
         "log" => {

@@ -146,6 +146,8 @@ pub(crate) struct State {
     pub admin: String,
     /// Hotspot and PPP sessions: limits and the PPPoE clients that redial.
     pub sessions: crate::session::Sessions,
+    /// Hosts behind the router, the uplink, targets beyond it, the public address.
+    pub health: crate::health::Health,
 }
 
 /// A row as printed: `(name, value)` in the menu's order, `.id` first.
@@ -175,6 +177,7 @@ impl State {
             clock_base: DEFAULT_CLOCK,
             admin: "admin".into(),
             sessions: crate::session::Sessions::default(),
+            health: crate::health::Health::default(),
         }
     }
 
@@ -471,6 +474,10 @@ impl State {
             };
             self.apply(menu, &mut item, attrs, Some(pos))?;
             validate::item(self, &self.menus[menu], &item, Some(pos))?;
+            if self.menus[menu].spec.kind == MenuKind::Netwatch {
+                // A changed entry is tested again at the next tick.
+                item.stats[0] = 0;
+            }
             let id = item.id;
             let m = &mut self.menus[menu];
             if let Some(slot) = m.items.get_mut(pos) {
@@ -560,7 +567,7 @@ impl State {
         let spec = self.menus[menu].spec;
         if matches!(
             spec.kind,
-            MenuKind::Queue | MenuKind::QueueTree | MenuKind::QueueType
+            MenuKind::Queue | MenuKind::QueueTree | MenuKind::QueueType | MenuKind::Netwatch
         ) {
             validate::with_model(spec, item, attrs)?;
         }
@@ -613,6 +620,7 @@ impl State {
     fn singleton_value(&self, kind: MenuKind, name: &str) -> Option<String> {
         match kind {
             MenuKind::Resource => self.resource_value(name),
+            MenuKind::Cloud => crate::health::cloud_value(self, name),
             MenuKind::Clock => {
                 let now = self.now();
                 match name {
@@ -791,6 +799,12 @@ impl State {
                         Some(v) => Cow::Owned(v.into_bytes()),
                         None => return false,
                     },
+                    (MenuKind::Netwatch | MenuKind::Arp | MenuKind::Route, _) => {
+                        match crate::health::computed(self, kind, m, item, name) {
+                            Some(v) => Cow::Owned(v.into_bytes()),
+                            None => return false,
+                        }
+                    }
                     _ => return false,
                 };
                 out.extend_from_slice(&text);

@@ -885,6 +885,7 @@ fn fallback_shaping(infos: &[QueueInfo], offered: &mut [(u64, u64)]) -> Vec<(u64
 
 fn update_interfaces(state: &mut State, traffic: &Traffic, (up, down): (u64, u64)) {
     let im = state.menu_by_kind(MenuKind::Interface);
+    let uplink = state.health.uplink;
     // Split LAN traffic between the wired and wireless ports by host parity.
     let (mut wired, mut wireless) = ((0u64, 0u64), (0u64, 0u64));
     for f in &traffic.flows {
@@ -912,6 +913,11 @@ fn update_interfaces(state: &mut State, traffic: &Traffic, (up, down): (u64, u64
             _ => (0, 0),
         };
         let (rx, tx) = if item.running { (rx, tx) } else { (0, 0) };
+        // A dead uplink carries nothing beyond the LAN.
+        let (rx, tx) = match name.as_deref() {
+            Some("ether1") if !uplink => (0, 0),
+            _ => (rx, tx),
+        };
         let rxp = rx / 8 / 1200;
         let txp = tx / 8 / 1200;
         item.stats[0] += rx / 8;

@@ -41,6 +41,7 @@ pub(crate) fn with_model(
         MenuKind::Queue => check_model::<SimpleQueue>(spec, item, attrs),
         MenuKind::QueueTree => check_model::<QueueTree>(spec, item, attrs),
         MenuKind::QueueType => check_model::<QueueType>(spec, item, attrs),
+        MenuKind::Netwatch => check_model::<queue_model::netwatch::Netwatch>(spec, item, attrs),
         _ => Ok(()),
     }
 }
