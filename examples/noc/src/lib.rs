@@ -241,6 +241,7 @@ pub struct Noc {
     generated_password: Option<String>,
     sim: Option<ros_sim::RunningSim>,
     server: tokio::task::JoinHandle<()>,
+    notice_addr: Option<SocketAddr>,
     flusher: tokio::task::JoinHandle<()>,
     upkeep: tokio::task::JoinHandle<()>,
     shutdown: Option<tokio::sync::watch::Sender<()>>,
@@ -506,6 +507,22 @@ impl Noc {
         let app = web::router(state.clone())?.merge(metrics::router(state.clone()));
         let (tx, rx) = tokio::sync::watch::channel(());
         let limits = options.http;
+        let notice_addr = match state.billing.notice_listen {
+            Some(addr) => {
+                let l = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+                    Error::Config(format!("billing.notice_listen {addr}: cannot listen: {e}"))
+                })?;
+                let a = l.local_addr()?;
+                tokio::spawn(server::serve(
+                    l,
+                    web::notice_router(state.clone())?,
+                    limits,
+                    rx.clone(),
+                ));
+                Some(a)
+            }
+            None => None,
+        };
         let server = tokio::spawn(server::serve(listener, app, limits, rx));
         let flush_hub = hub.clone();
         let flush_state = state.clone();
@@ -548,6 +565,7 @@ impl Noc {
             generated_password,
             sim,
             server,
+            notice_addr,
             flusher,
             upkeep,
             shutdown: Some(tx),
@@ -557,6 +575,11 @@ impl Noc {
     /// Where the dashboard listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where the billing notice page listens (`[billing] notice_listen`), when it does.
+    pub fn notice_addr(&self) -> Option<SocketAddr> {
+        self.notice_addr
     }
 
     /// The admin password generated on first start (when none was given); show it once.

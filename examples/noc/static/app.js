@@ -292,6 +292,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const f of document.querySelectorAll("form[data-confirm]")) {
     f.addEventListener("submit", ev => { if (!confirm(f.dataset.confirm)) ev.preventDefault(); });
   }
+  for (const b of document.querySelectorAll("button[data-print]")) {
+    b.addEventListener("click", () => window.print());
+  }
   // "Back" on error pages (inline script is forbidden by the Content-Security-Policy).
   for (const a of document.querySelectorAll("a[data-back]")) {
     a.addEventListener("click", ev => { if (history.length > 1) { ev.preventDefault(); history.back(); } });

@@ -19,12 +19,14 @@
 pub mod alerts;
 pub mod api;
 pub mod audit;
+pub mod billing;
 pub mod editor;
 pub mod extract;
 pub mod health;
 pub mod hotspot;
 pub mod layer7;
 pub mod login;
+pub mod notice;
 pub mod overview;
 pub mod queues;
 pub mod routers;
@@ -96,6 +98,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(editor::router())
         .merge(layer7::router())
         .merge(hotspot::router())
+        .merge(billing::router())
         .merge(alerts::router())
         .merge(rules::router())
         .merge(users::router())
@@ -110,6 +113,30 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .layer(middleware::from_fn_with_state(web.clone(), csrf_guard))
         .layer(middleware::from_fn(security_headers))
         .with_state(web))
+}
+
+/// The notice server's routes (`[billing] notice_listen`): every path answers the page an
+/// isolated customer sees; nothing of the dashboard is reachable through it.
+pub fn notice_router(st: Arc<AppState>) -> Result<Router, Error> {
+    let web = Arc::new(Web {
+        app: st,
+        env: templates::environment()?,
+        streams: sse::StreamCount::default(),
+        jobs: hotspot::Jobs::default(),
+    });
+    Ok(notice::router(web).layer(middleware::from_fn(security_headers_keep_csp)))
+}
+
+/// Like `security_headers`, keeping a page's own Content-Security-Policy.
+async fn security_headers_keep_csp(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
 }
 
 /// A real 404: the error page with the navigation bar (JSON clients get plain text).

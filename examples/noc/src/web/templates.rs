@@ -50,6 +50,32 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
             "hotspot_sales.html",
             include_str!("../../templates/hotspot_sales.html"),
         ),
+        ("billing.html", include_str!("../../templates/billing.html")),
+        (
+            "billing_customers.html",
+            include_str!("../../templates/billing_customers.html"),
+        ),
+        (
+            "billing_customer.html",
+            include_str!("../../templates/billing_customer.html"),
+        ),
+        (
+            "billing_confirm.html",
+            include_str!("../../templates/billing_confirm.html"),
+        ),
+        (
+            "billing_receipt.html",
+            include_str!("../../templates/billing_receipt.html"),
+        ),
+        (
+            "billing_setup.html",
+            include_str!("../../templates/billing_setup.html"),
+        ),
+        (
+            "billing_reports.html",
+            include_str!("../../templates/billing_reports.html"),
+        ),
+        ("notice.html", include_str!("../../templates/notice.html")),
     ] {
         env.add_template(name, src).map_err(t)?;
     }

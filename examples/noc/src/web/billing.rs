@@ -1,0 +1,1343 @@
+//! Billing pages: the month at a glance, customers and their accounts, payments with a
+//! preview and a printable receipt, packages, importing a router's PPP secrets, the isolation
+//! setup wizard, running the cycle (dry run first), the pause switch, and reports with CSV.
+//!
+//! Every change to a router or to money is shown first and made by a second, confirmed
+//! request; a payment form carries a key made at preview time, so a double submit records
+//! once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::api::{invoices_with_status, new_customer, CustomerIn};
+use super::{urlencode, Admin, Current, Seller, Web};
+use crate::billing::{self, Ledger, LineStatus};
+use crate::routers::ppp;
+use crate::storage::billing::{Customer, Package};
+use crate::Error;
+
+/// The routes of this area.
+pub(super) fn router() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/billing", get(billing_page))
+        .route("/billing/customers", get(customers_page).post(add_customer))
+        .route("/billing/customers/{id}", get(customer_page))
+        .route("/billing/customers/{id}/edit", post(edit_customer))
+        .route("/billing/customers/{id}/pay", post(pay_preview))
+        .route("/billing/customers/{id}/pay/confirm", post(pay_confirm))
+        .route("/billing/customers/{id}/isolate", post(isolate_preview))
+        .route("/billing/customers/{id}/restore", post(restore_preview))
+        .route(
+            "/billing/customers/{id}/isolation/confirm",
+            post(isolation_confirm),
+        )
+        .route("/billing/receipts/{id}", get(receipt_page))
+        .route("/billing/packages", post(save_package))
+        .route("/billing/import", post(import_preview))
+        .route("/billing/import/confirm", post(import_confirm))
+        .route("/billing/run", post(run_preview))
+        .route("/billing/run/confirm", post(run_confirm))
+        .route("/billing/pause", post(pause))
+        .route("/billing/setup", get(setup_page).post(setup_preview))
+        .route("/billing/setup/apply", post(setup_apply))
+        .route("/billing/reports", get(reports_page))
+        .route("/billing/reports.csv", get(reports_csv))
+}
+
+fn fail(st: &Web, e: &Error) -> Response {
+    let status = match e {
+        Error::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Router(_) => StatusCode::BAD_GATEWAY,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    st.error_page(status, &e.to_string())
+}
+
+fn money(st: &Web) -> billing::Currency {
+    st.billing
+        .currency()
+        .unwrap_or_else(|_| billing::Currency::idr())
+}
+
+/// A customer with their account, as the pages show them.
+#[derive(Debug, Serialize)]
+struct Row {
+    id: i64,
+    name: String,
+    area: String,
+    package: String,
+    balance: i64,
+    balance_text: String,
+    status: String,
+    isolated: bool,
+    exempt: bool,
+    router: String,
+}
+
+fn rows(st: &Web) -> Result<Vec<Row>, Error> {
+    let cur = money(st);
+    let packages: HashMap<i64, Package> = st
+        .store
+        .packages()?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let routers: HashMap<i64, String> = st
+        .store
+        .routers()?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let paid = st.store.paid_totals()?;
+    let mut invoiced: HashMap<i64, i64> = HashMap::new();
+    for i in st.store.invoices()? {
+        *invoiced.entry(i.customer_id).or_default() += i.amount;
+    }
+    Ok(st
+        .store
+        .customers()?
+        .into_iter()
+        .map(|c| {
+            let balance =
+                invoiced.get(&c.id).copied().unwrap_or(0) - paid.get(&c.id).copied().unwrap_or(0);
+            Row {
+                balance,
+                balance_text: cur.format(balance),
+                package: c
+                    .package_id
+                    .and_then(|p| packages.get(&p))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                router: routers.get(&c.router_id).cloned().unwrap_or_default(),
+                id: c.id,
+                name: c.name,
+                area: c.area,
+                status: c.status,
+                isolated: c.isolated,
+                exempt: c.exempt,
+            }
+        })
+        .collect())
+}
+
+fn routers_value(st: &Web) -> Value {
+    Value::from_serialize(
+        st.hub
+            .routers()
+            .iter()
+            .map(|r| serde_json::json!({"id": r.id, "name": r.name}))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn packages_value(st: &Web) -> Result<Value, Error> {
+    let cur = money(st);
+    Ok(Value::from_serialize(
+        st.store
+            .packages()?
+            .iter()
+            .map(|p| {
+                serde_json::json!({"id": p.id, "name": p.name, "profile": p.profile,
+                    "price": p.price, "price_text": cur.format(p.price)})
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+async fn billing_page(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
+    let r = (|| -> Result<Value, Error> {
+        let cur = money(&st);
+        let today = st.billing_today();
+        let month = format!("{:04}-{:02}", today.year(), today.month());
+        let rows = rows(&st)?;
+        let months = st.store.billing_months(1)?;
+        let this = months
+            .iter()
+            .find(|m| m.month == month)
+            .cloned()
+            .unwrap_or_default();
+        let owing: Vec<&Row> = rows.iter().filter(|r| r.balance > 0).collect();
+        let owed: i64 = owing.iter().map(|r| r.balance).sum();
+        Ok(context! {
+            month => month,
+            invoiced => cur.format(this.invoiced),
+            received => cur.format(this.received),
+            customers => rows.len(),
+            owing => owing.len(),
+            owed => cur.format(owed),
+            isolated => rows.iter().filter(|r| r.isolated).count(),
+            last_run => st.store.billing_state("last_run")?,
+            paused => st.store.billing_state("paused")?.as_deref() == Some("yes"),
+            packages => packages_value(&st)?,
+            routers => routers_value(&st),
+            today => today.to_string(),
+            billing_day => today.day().min(28),
+            grace_days => st.billing.grace_days,
+            seller => s.role.can_sell(),
+        })
+    })();
+    match r {
+        Ok(ctx) => st.page(&s, "billing.html", "billing", ctx),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    show: String,
+}
+
+async fn customers_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    match rows(&st) {
+        Ok(mut rows) => {
+            let needle = q.q.trim().to_lowercase();
+            rows.retain(|r| {
+                (needle.is_empty()
+                    || r.name.to_lowercase().contains(&needle)
+                    || r.area.to_lowercase().contains(&needle))
+                    && match q.show.as_str() {
+                        "owing" => r.balance > 0,
+                        "isolated" => r.isolated,
+                        "exempt" => r.exempt,
+                        "inactive" => r.status == "inactive",
+                        _ => true,
+                    }
+            });
+            st.page(
+                &s,
+                "billing_customers.html",
+                "billing",
+                context! { rows => Value::from_serialize(&rows), q => q.q, show => q.show },
+            )
+        }
+        Err(e) => fail(&st, &e),
+    }
+}
+
+fn customer_or_404(st: &Web, id: i64) -> Result<Customer, Error> {
+    st.store
+        .customer(id)?
+        .ok_or_else(|| Error::NotFound(format!("no customer #{id}")))
+}
+
+async fn customer_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = (|| -> Result<Value, Error> {
+        let cur = money(&st);
+        let c = customer_or_404(&st, id)?;
+        let invoices = st.store.invoices_of(id)?;
+        let payments = st.store.payments_of(id)?;
+        let paid: i64 = payments.iter().map(|p| p.amount).sum();
+        let ledger = Ledger::new(
+            invoices
+                .iter()
+                .filter_map(|i| {
+                    Some(billing::ledger::Line {
+                        id: i.id,
+                        period: i.period.clone(),
+                        due: i.due.parse().ok()?,
+                        amount: i.amount,
+                    })
+                })
+                .collect(),
+            paid,
+        );
+        let lines: Vec<_> = invoices
+            .iter()
+            .rev()
+            .map(|i| {
+                let status = ledger.status_of(i.id).unwrap_or(LineStatus::Unpaid);
+                serde_json::json!({
+                    "number": billing::invoice_number(i.id, &i.period),
+                    "period": i.period, "due": i.due, "amount": cur.format(i.amount),
+                    "description": i.description, "status": status.as_str(),
+                })
+            })
+            .collect();
+        let pays: Vec<_> = payments
+            .iter()
+            .rev()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id, "receipt": billing::receipt_number(p.id), "date": p.date,
+                    "amount": cur.format(p.amount), "method": p.method, "by": p.recorded_by,
+                    "note": p.note,
+                })
+            })
+            .collect();
+        let router = st
+            .store
+            .routers()?
+            .into_iter()
+            .find(|r| r.id == c.router_id)
+            .map(|r| r.name)
+            .unwrap_or_else(|| format!("#{}", c.router_id));
+        Ok(context! {
+            c => Value::from_serialize(&c), router => router,
+            balance => ledger.balance(), balance_text => cur.format(ledger.balance()),
+            invoices => Value::from_serialize(&lines), payments => Value::from_serialize(&pays),
+            packages => packages_value(&st)?, seller => s.role.can_sell(),
+            suggested => ledger.balance().max(0),
+        })
+    })();
+    match r {
+        Ok(ctx) => st.page(&s, "billing_customer.html", "billing", ctx),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CustomerForm {
+    name: String,
+    #[serde(default)]
+    router: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    package: String,
+    #[serde(default)]
+    billing_day: String,
+    #[serde(default)]
+    grace_days: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    telegram_chat: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    exempt: Option<String>,
+}
+
+fn number<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, Error> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| Error::BadInput(format!("{field}: a whole number")))
+}
+
+fn form_to_input(f: &CustomerForm) -> Result<CustomerIn, Error> {
+    Ok(CustomerIn {
+        name: f.name.clone(),
+        router: number("router", &f.router)?
+            .ok_or_else(|| Error::BadInput("router: pick one".into()))?,
+        secret: f.secret.clone(),
+        package: Some(f.package.clone()),
+        billing_day: number("billing day", &f.billing_day)?,
+        grace_days: number("grace days", &f.grace_days)?,
+        phone: Some(f.phone.clone()),
+        area: Some(f.area.clone()),
+        telegram_chat: number("Telegram chat id", &f.telegram_chat)?,
+        since: Some(f.since.clone()).filter(|s| !s.trim().is_empty()),
+    })
+}
+
+async fn add_customer(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<CustomerForm>,
+) -> Response {
+    let r = form_to_input(&f)
+        .and_then(|input| new_customer(&st, &input))
+        .and_then(|n| {
+            let id = st.store.add_customer(&n)?;
+            st.store.audit(
+                &s.user,
+                Some(n.router_id),
+                "billing.customer.add",
+                &format!("{} ({})", n.name, n.secret),
+                true,
+            )?;
+            Ok((id, n.name))
+        });
+    match r {
+        Ok((id, name)) => Redirect::to(&format!(
+            "/billing/customers/{id}?done={}",
+            urlencode(&format!("Customer '{name}' added."))
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+async fn edit_customer(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<CustomerForm>,
+) -> Response {
+    let status_in = f.status.trim().to_owned();
+    let exempt = f.exempt.is_some();
+    let r = (|| -> Result<String, Error> {
+        let old = customer_or_404(&st, id)?;
+        let mut input = form_to_input(&CustomerForm {
+            router: old.router_id.to_string(),
+            secret: old.secret.clone(),
+            ..f
+        })?;
+        if input.since.is_none() {
+            input.since = Some(old.since.clone());
+        }
+        let n = new_customer(&st, &input)?;
+        let status = if status_in.is_empty() {
+            billing::Status::parse(&old.status).unwrap_or(billing::Status::Active)
+        } else {
+            billing::Status::parse(&status_in)
+                .ok_or_else(|| Error::BadInput("status: active or inactive".into()))?
+        };
+        let mut c = old.clone();
+        c.name = n.name;
+        c.area = n.area;
+        c.phone = n.phone;
+        c.telegram_chat = n.telegram_chat;
+        c.package_id = n.package_id;
+        c.billing_day = n.billing_day;
+        c.grace_days = n.grace_days;
+        c.since = n.since;
+        c.status = status.as_str().to_owned();
+        c.exempt = exempt;
+        st.store.update_customer(&c)?;
+        let mut changes = Vec::new();
+        let fields: [(&str, String, String); 8] = [
+            ("name", old.name.clone(), c.name.clone()),
+            ("area", old.area.clone(), c.area.clone()),
+            ("phone", old.phone.clone(), c.phone.clone()),
+            (
+                "package",
+                format!("{:?}", old.package_id),
+                format!("{:?}", c.package_id),
+            ),
+            (
+                "billing day",
+                old.billing_day.to_string(),
+                c.billing_day.to_string(),
+            ),
+            (
+                "grace days",
+                old.grace_days.to_string(),
+                c.grace_days.to_string(),
+            ),
+            ("status", old.status.clone(), c.status.clone()),
+            ("exempt", old.exempt.to_string(), c.exempt.to_string()),
+        ];
+        for (k, a, b) in fields {
+            if a != b {
+                changes.push(format!("{k}: {a} → {b}"));
+            }
+        }
+        st.store.audit(
+            &s.user,
+            Some(c.router_id),
+            "billing.customer.edit",
+            &format!("{}: {}", c.name, changes.join(", ")),
+            true,
+        )?;
+        Ok(c.name)
+    })();
+    match r {
+        Ok(name) => Redirect::to(&format!(
+            "/billing/customers/{id}?done={}",
+            urlencode(&format!("'{name}' saved."))
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+/// A confirmation page: what will happen, then one button.
+fn confirm(
+    st: &Web,
+    s: &crate::auth::Session,
+    title: &str,
+    lines: &[String],
+    action: &str,
+    fields: &[(&str, String)],
+    button: &str,
+    back: &str,
+) -> Response {
+    st.page(
+        s,
+        "billing_confirm.html",
+        "billing",
+        context! {
+            title => title, lines => lines, action => action,
+            fields => Value::from_serialize(fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Vec<_>>()),
+            button => button, back => back,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct PayForm {
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    key: String,
+}
+
+async fn pay_preview(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    Path(id): Path<i64>,
+    Form(f): Form<PayForm>,
+) -> Response {
+    let r = (|| -> Result<Response, Error> {
+        let c = customer_or_404(&st, id)?;
+        let cur = money(&st);
+        let amount = cur
+            .parse(&f.amount, st.billing.max_payment)
+            .map_err(|e| Error::BadInput(format!("Amount: {e}")))?;
+        let invoiced: i64 = st.store.invoices_of(id)?.iter().map(|i| i.amount).sum();
+        let paid: i64 = st.store.payments_of(id)?.iter().map(|p| p.amount).sum();
+        let after = invoiced - paid - amount;
+        let method = if f.method.trim().is_empty() {
+            "cash".to_owned()
+        } else {
+            f.method.trim().to_owned()
+        };
+        let mut lines = vec![
+            format!("Record {} from {} ({method}).", cur.format(amount), c.name),
+            format!(
+                "Balance after: {}{}",
+                cur.format(after),
+                if after < 0 { " (credit)" } else { "" }
+            ),
+        ];
+        if c.isolated {
+            lines.push(if after <= 0 {
+                "The customer is isolated: their package profile comes back and the session restarts."
+                    .to_owned()
+            } else {
+                "The customer stays isolated while older invoices are unpaid.".to_owned()
+            });
+        }
+        Ok(confirm(
+            &st,
+            &s,
+            "Record a payment",
+            &lines,
+            &format!("/billing/customers/{id}/pay/confirm"),
+            &[
+                ("amount", amount.to_string()),
+                ("method", method),
+                ("note", f.note.clone()),
+                ("key", crate::auth::random_token()),
+            ],
+            "Record payment",
+            &format!("/billing/customers/{id}"),
+        ))
+    })();
+    r.unwrap_or_else(|e| fail(&st, &e))
+}
+
+async fn pay_confirm(
+    State(st): State<Arc<Web>>,
+    Seller(s): Seller,
+    Path(id): Path<i64>,
+    Form(f): Form<PayForm>,
+) -> Response {
+    let c = match customer_or_404(&st, id) {
+        Ok(c) => c,
+        Err(e) => return fail(&st, &e),
+    };
+    let Ok(amount) = f.amount.trim().parse::<i64>() else {
+        return fail(&st, &Error::BadInput("Amount: a whole number".into()));
+    };
+    let key = (!f.key.trim().is_empty() && f.key.len() <= 128)
+        .then(|| format!("web:{}:{}", s.user_id, f.key.trim()));
+    match billing::record_payment(
+        &st.store,
+        &st.billing,
+        &st.clients(),
+        &c,
+        amount,
+        &f.method,
+        &f.note,
+        &s.user,
+        key,
+    )
+    .await
+    {
+        Ok(rec) => {
+            let mut msg = format!("Payment recorded: receipt {}.", rec.receipt);
+            if rec.restored {
+                msg.push_str(" Internet restored.");
+            }
+            if let Some(p) = rec.pending {
+                msg.push_str(&format!(" Not restored yet ({p}); the next run retries."));
+            }
+            Redirect::to(&format!(
+                "/billing/receipts/{}?done={}",
+                rec.payment.id,
+                urlencode(&msg)
+            ))
+            .into_response()
+        }
+        Err(e) => fail(&st, &e),
+    }
+}
+
+async fn receipt_page(
+    State(st): State<Arc<Web>>,
+    Current(_s): Current,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = (|| -> Result<Value, Error> {
+        let cur = money(&st);
+        let p = st
+            .store
+            .payment(id)?
+            .ok_or_else(|| Error::NotFound(format!("no receipt #{id}")))?;
+        let c = customer_or_404(&st, p.customer_id)?;
+        let invoiced: i64 = st.store.invoices_of(c.id)?.iter().map(|i| i.amount).sum();
+        let paid: i64 = st
+            .store
+            .payments_of(c.id)?
+            .iter()
+            .filter(|x| x.id <= p.id)
+            .map(|x| x.amount)
+            .sum();
+        Ok(context! {
+            number => billing::receipt_number(p.id), date => p.date,
+            customer => c.name, area => c.area, amount => cur.format(p.amount),
+            method => p.method, note => p.note, by => p.recorded_by,
+            balance => cur.format(invoiced - paid), customer_id => c.id,
+            pay_to => st.billing.pay_to.clone(),
+        })
+    })();
+    match r {
+        Ok(ctx) => st.render("billing_receipt.html", ctx),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate: bool) -> Response {
+    let r = async {
+        let c = customer_or_404(st, id)?;
+        let router = st
+            .hub
+            .router(c.router_id)
+            .ok_or_else(|| Error::NotFound("the customer's router is not configured".into()))?;
+        let client = router.client().ok_or_else(|| {
+            Error::Router(format!(
+                "{} is not connected: nothing can be changed while its state is unknown",
+                router.name
+            ))
+        })?;
+        let (secrets, sessions, _) = ppp::ppp_state(&client).await?;
+        let secret = secrets.get(&c.secret).ok_or_else(|| {
+            Error::NotFound(format!("{} has no PPP secret {:?}", router.name, c.secret))
+        })?;
+        let target = if isolate {
+            st.billing.isolate_profile.clone()
+        } else {
+            st.store
+                .packages()?
+                .into_iter()
+                .find(|p| Some(p.id) == c.package_id)
+                .map(|p| p.profile)
+                .or_else(|| c.restore_profile.clone())
+                .unwrap_or_else(|| "default".into())
+        };
+        let n = sessions.get(&c.secret).map_or(0, Vec::len);
+        let mut lines = vec![format!(
+            "On {}: /ppp/secret/set {} profile={target} (now {})",
+            router.name, c.secret, secret.profile
+        )];
+        if n > 0 {
+            lines.push(format!(
+                "/ppp/active/remove: {n} session(s) end, and the client redials with {target}"
+            ));
+        }
+        if !isolate {
+            lines.push(
+                "If the customer still owes, the next daily run isolates them again unless they are exempted."
+                    .into(),
+            );
+        }
+        Ok::<_, Error>(confirm(
+            st,
+            s,
+            if isolate { "Isolate a customer" } else { "Restore a customer" },
+            &lines,
+            &format!("/billing/customers/{id}/isolation/confirm"),
+            &[("isolate", if isolate { "yes" } else { "no" }.to_owned())],
+            if isolate { "Isolate" } else { "Restore" },
+            &format!("/billing/customers/{id}"),
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(st, &e))
+}
+
+async fn isolate_preview(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+) -> Response {
+    isolation_preview(&st, &s, id, true).await
+}
+
+async fn restore_preview(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+) -> Response {
+    isolation_preview(&st, &s, id, false).await
+}
+
+#[derive(Debug, Deserialize)]
+struct IsolationForm {
+    isolate: String,
+}
+
+async fn isolation_confirm(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<IsolationForm>,
+) -> Response {
+    let isolate = f.isolate == "yes";
+    let r = async {
+        let c = customer_or_404(&st, id)?;
+        let client = st
+            .hub
+            .router(c.router_id)
+            .and_then(|r| r.client())
+            .ok_or_else(|| Error::Router("the customer's router is not connected".into()))?;
+        billing::force(&st.store, &st.billing, &client, &c, isolate, &s.user).await
+    }
+    .await;
+    match r {
+        Ok(detail) => Redirect::to(&format!(
+            "/billing/customers/{id}?done={}",
+            urlencode(&detail)
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PackageForm {
+    name: String,
+    profile: String,
+    price: String,
+}
+
+async fn save_package(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<PackageForm>,
+) -> Response {
+    let r = (|| -> Result<String, Error> {
+        let name = billing::check_name("Package name", &f.name)?;
+        let profile = billing::check_name("Profile", &f.profile)?;
+        let price = money(&st)
+            .parse(&f.price, billing::money::MAX_AMOUNT)
+            .map_err(|e| Error::BadInput(format!("Price: {e}")))?;
+        let old = st.store.packages()?.into_iter().find(|p| p.name == name);
+        st.store.upsert_package(&name, &profile, price)?;
+        let detail = match old {
+            Some(o) => format!(
+                "{name}: profile {} → {profile}, price {} → {price}",
+                o.profile, o.price
+            ),
+            None => format!("{name}: profile {profile}, price {price}"),
+        };
+        st.store
+            .audit(&s.user, None, "billing.package", &detail, true)?;
+        Ok(name)
+    })();
+    match r {
+        Ok(name) => Redirect::to(&format!(
+            "/billing?done={}",
+            urlencode(&format!("Package '{name}' saved."))
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportForm {
+    router: i64,
+}
+
+/// The secrets of a router not yet linked to a customer, with the package their profile
+/// maps to.
+async fn importable(
+    st: &Web,
+    router: i64,
+) -> Result<Vec<(String, String, Option<Package>)>, Error> {
+    let r = st
+        .hub
+        .router(router)
+        .ok_or_else(|| Error::NotFound(format!("no router #{router}")))?;
+    let client = r
+        .client()
+        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
+    let (secrets, _) = ppp::secrets(&client).await?;
+    let taken: std::collections::HashSet<(i64, String)> = st
+        .store
+        .customers()?
+        .into_iter()
+        .map(|c| (c.router_id, c.secret))
+        .collect();
+    let names: std::collections::HashSet<String> = st
+        .store
+        .customers()?
+        .into_iter()
+        .map(|c| c.name.to_lowercase())
+        .collect();
+    let packages = st.store.packages()?;
+    Ok(secrets
+        .into_iter()
+        .filter(|s| !taken.contains(&(router, s.name.clone())))
+        .filter(|s| !names.contains(&s.name.to_lowercase()))
+        .filter(|s| s.profile != st.billing.isolate_profile)
+        .map(|s| {
+            let p = packages.iter().find(|p| p.profile == s.profile).cloned();
+            (s.name, s.profile, p)
+        })
+        .collect())
+}
+
+async fn import_preview(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<ImportForm>,
+) -> Response {
+    match importable(&st, f.router).await {
+        Ok(list) => {
+            let cur = money(&st);
+            let mut lines: Vec<String> = list
+                .iter()
+                .map(|(n, profile, p)| match p {
+                    Some(p) => format!(
+                        "{n}: profile {profile} → package {} ({})",
+                        p.name,
+                        cur.format(p.price)
+                    ),
+                    None => {
+                        format!("{n}: profile {profile} → no package (not billed until one is set)")
+                    }
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push("Every secret of this router is a customer already.".into());
+            }
+            let today = st.billing_today();
+            lines.push(format!(
+                "Each is billed from today ({today}) on day {} of the month; change it per customer.",
+                today.day().min(28)
+            ));
+            confirm(
+                &st,
+                &s,
+                &format!("Import {} PPP secrets as customers", list.len()),
+                &lines,
+                "/billing/import/confirm",
+                &[("router", f.router.to_string())],
+                "Import",
+                "/billing",
+            )
+        }
+        Err(e) => fail(&st, &e),
+    }
+}
+
+async fn import_confirm(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<ImportForm>,
+) -> Response {
+    let r = async {
+        let list = importable(&st, f.router).await?;
+        let today = st.billing_today();
+        let mut added = 0;
+        for (name, _, p) in &list {
+            let mut n = crate::storage::billing::NewCustomer::new(
+                name.clone(),
+                f.router,
+                name.clone(),
+                today.day().min(28),
+                st.billing.grace_days,
+                today.to_string(),
+            );
+            n.package_id = p.as_ref().map(|p| p.id);
+            match st.store.add_customer(&n) {
+                Ok(_) => added += 1,
+                Err(Error::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        st.store.audit(
+            &s.user,
+            Some(f.router),
+            "billing.import",
+            &format!("{added} customers imported from PPP secrets"),
+            true,
+        )?;
+        Ok::<_, Error>(added)
+    }
+    .await;
+    match r {
+        Ok(n) => Redirect::to(&format!(
+            "/billing/customers?done={}",
+            urlencode(&format!("{n} customers imported."))
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RunForm {
+    #[serde(default)]
+    as_of: String,
+}
+
+fn as_of(st: &Web, f: &RunForm) -> Result<queue_model::clock::Date, Error> {
+    if f.as_of.trim().is_empty() {
+        Ok(st.billing_today())
+    } else {
+        f.as_of
+            .trim()
+            .parse()
+            .map_err(|_| Error::BadInput("Date: YYYY-MM-DD".into()))
+    }
+}
+
+async fn run_preview(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let r = async {
+        let day = as_of(&st, &f)?;
+        let report = billing::run_cycle(
+            &st.store,
+            &st.billing,
+            &st.clients(),
+            day,
+            true,
+            &s.user,
+            None,
+        )
+        .await?;
+        let lines: Vec<String> = report
+            .text(&money(&st))
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        Ok::<_, Error>(confirm(
+            &st,
+            &s,
+            "Run the billing cycle",
+            &lines,
+            "/billing/run/confirm",
+            &[("as_of", day.to_string())],
+            "Run it",
+            "/billing",
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&st, &e))
+}
+
+async fn run_confirm(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let r = async {
+        let day = as_of(&st, &f)?;
+        billing::run_cycle(
+            &st.store,
+            &st.billing,
+            &st.clients(),
+            day,
+            false,
+            &s.user,
+            None,
+        )
+        .await
+    }
+    .await;
+    match r {
+        Ok(rep) => Redirect::to(&format!(
+            "/billing?done={}",
+            urlencode(&format!(
+                "Cycle run: {} invoices, {} reminders, {} isolated, {} restored{}.",
+                rep.invoices.len(),
+                rep.reminders.len(),
+                rep.isolated.len(),
+                rep.restored.len(),
+                if rep.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} left for the next run", rep.skipped.len())
+                }
+            ))
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PauseForm {
+    paused: String,
+}
+
+async fn pause(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<PauseForm>) -> Response {
+    let on = f.paused == "yes";
+    let r = st
+        .store
+        .set_billing_state("paused", if on { "yes" } else { "no" })
+        .and_then(|()| {
+            st.store.audit(
+                &s.user,
+                None,
+                "billing.pause",
+                if on {
+                    "isolation paused"
+                } else {
+                    "isolation resumed"
+                },
+                true,
+            )
+        });
+    match r {
+        Ok(()) => Redirect::to(&format!(
+            "/billing?done={}",
+            urlencode(if on {
+                "Isolation paused: nobody is isolated until you resume."
+            } else {
+                "Isolation resumed."
+            })
+        ))
+        .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    router: i64,
+    notice: String,
+    #[serde(default)]
+    pool: String,
+    #[serde(default)]
+    local_address: String,
+    #[serde(default)]
+    rate_limit: String,
+}
+
+async fn setup_page(State(st): State<Arc<Web>>, Admin(s): Admin) -> Response {
+    let notice = st
+        .billing
+        .notice_listen
+        .map(|a| match a {
+            std::net::SocketAddr::V4(v) if !v.ip().is_unspecified() => v.to_string(),
+            _ => format!("NOC-LAN-IP:{}", a.port()),
+        })
+        .unwrap_or_default();
+    st.page(
+        &s,
+        "billing_setup.html",
+        "billing",
+        context! {
+            routers => routers_value(&st), notice => notice,
+            profile => st.billing.isolate_profile.clone(),
+            listening => st.billing.notice_listen.map(|a| a.to_string()),
+        },
+    )
+}
+
+fn setup_of(st: &Web, f: &SetupForm) -> Result<ppp::IsolationSetup, Error> {
+    let notice: std::net::SocketAddrV4 = f.notice.trim().parse().map_err(|_| {
+        Error::BadInput(
+            "Notice page: noc's address as the router reaches it, IP:PORT (like 192.168.88.10:8081)"
+                .into(),
+        )
+    })?;
+    let mut setup = ppp::IsolationSetup::new(&st.billing.isolate_profile, notice);
+    if !f.pool.trim().is_empty() {
+        setup.pool_ranges = f.pool.trim().to_owned();
+    }
+    if !f.local_address.trim().is_empty() {
+        setup.local_address = f.local_address.trim().to_owned();
+    }
+    if !f.rate_limit.trim().is_empty() {
+        setup.rate_limit = f.rate_limit.trim().to_owned();
+    }
+    setup.validate()?;
+    Ok(setup)
+}
+
+async fn setup_commands(
+    st: &Web,
+    f: &SetupForm,
+) -> Result<(Vec<ppp::SetupCommand>, String), Error> {
+    let setup = setup_of(st, f)?;
+    let r = st
+        .hub
+        .router(f.router)
+        .ok_or_else(|| Error::NotFound(format!("no router #{}", f.router)))?;
+    let client = r
+        .client()
+        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
+    Ok((ppp::setup_plan(&client, &setup).await?, r.name.clone()))
+}
+
+async fn setup_preview(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    match setup_commands(&st, &f).await {
+        Ok((cmds, name)) => {
+            let mut lines: Vec<String> = cmds.iter().map(|c| c.line.clone()).collect();
+            if lines.is_empty() {
+                lines.push(format!("{name} has everything isolation needs already."));
+            }
+            confirm(
+                &st,
+                &s,
+                &format!("Isolation setup on {name}"),
+                &lines,
+                "/billing/setup/apply",
+                &[
+                    ("router", f.router.to_string()),
+                    ("notice", f.notice.clone()),
+                    ("pool", f.pool.clone()),
+                    ("local_address", f.local_address.clone()),
+                    ("rate_limit", f.rate_limit.clone()),
+                ],
+                "Apply on the router",
+                "/billing/setup",
+            )
+        }
+        Err(e) => fail(&st, &e),
+    }
+}
+
+async fn setup_apply(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    let r = async {
+        let (cmds, name) = setup_commands(&st, &f).await?;
+        let client = st
+            .hub
+            .router(f.router)
+            .and_then(|r| r.client())
+            .ok_or_else(|| Error::Router("the router is not connected".into()))?;
+        let (sent, err) = ppp::apply_setup(&client, &cmds).await;
+        let detail = match &err {
+            None => sent.join("\n"),
+            Some(e) => format!("{}\nfailed: {e}", sent.join("\n")),
+        };
+        st.store.audit(
+            &s.user,
+            Some(f.router),
+            "billing.setup",
+            &detail,
+            err.is_none(),
+        )?;
+        match err {
+            None => Ok(format!(
+                "Isolation set up on {name} ({} commands).",
+                sent.len()
+            )),
+            Some(e) => Err(Error::Router(e)),
+        }
+    }
+    .await;
+    match r {
+        Ok(msg) => Redirect::to(&format!("/billing?done={}", urlencode(&msg))).into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn reports_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let r = (|| -> Result<Value, Error> {
+        let cur = money(&st);
+        let today = st.billing_today();
+        let month = if q.month.len() == 7 {
+            q.month.clone()
+        } else {
+            format!("{:04}-{:02}", today.year(), today.month())
+        };
+        let months: Vec<_> = st
+            .store
+            .billing_months(12)?
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({"month": m.month, "invoiced": cur.format(m.invoiced),
+                    "received": cur.format(m.received), "invoices": m.invoices,
+                    "payments": m.payments})
+            })
+            .collect();
+        let invoices = invoices_with_status(&st.store)?;
+        let of_month: Vec<_> = invoices.iter().filter(|i| i.period == month).collect();
+        let paid = of_month.iter().filter(|i| i.status == "paid").count();
+        let arrears: Vec<_> = rows(&st)?.into_iter().filter(|r| r.balance > 0).collect();
+        Ok(context! {
+            month => month, months => Value::from_serialize(&months),
+            paid => paid, unpaid => of_month.len() - paid,
+            unpaid_list => Value::from_serialize(of_month.iter().filter(|i| i.status != "paid").map(|i| serde_json::json!({
+                "customer": i.customer, "customer_id": i.customer_id, "number": i.number,
+                "amount": cur.format(i.amount - i.paid), "status": i.status,
+            })).collect::<Vec<_>>()),
+            arrears => Value::from_serialize(&arrears),
+        })
+    })();
+    match r {
+        Ok(ctx) => st.page(&s, "billing_reports.html", "billing", ctx),
+        Err(e) => fail(&st, &e),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+async fn reports_csv(
+    State(st): State<Arc<Web>>,
+    Current(_s): Current,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let r = (|| -> Result<String, Error> {
+        let mut out = String::new();
+        match q.kind.as_str() {
+            "payments" => {
+                out.push_str("receipt,date,customer,amount,method,recorded_by,note\r\n");
+                let names: HashMap<i64, String> = st
+                    .store
+                    .customers()?
+                    .into_iter()
+                    .map(|c| (c.id, c.name))
+                    .collect();
+                let (from, to) = if q.month.len() == 7 {
+                    (format!("{}-01", q.month), format!("{}-31", q.month))
+                } else {
+                    ("0000-00-00".into(), "9999-99-99".into())
+                };
+                for p in st.store.payments_between(&from, &to)? {
+                    out.push_str(&format!(
+                        "{},{},{},{},{},{},{}\r\n",
+                        billing::receipt_number(p.id),
+                        p.date,
+                        csv_field(names.get(&p.customer_id).map_or("", String::as_str)),
+                        p.amount,
+                        csv_field(&p.method),
+                        csv_field(&p.recorded_by),
+                        csv_field(&p.note)
+                    ));
+                }
+            }
+            "arrears" => {
+                out.push_str("customer,area,package,balance,isolated\r\n");
+                for r in rows(&st)?.into_iter().filter(|r| r.balance > 0) {
+                    out.push_str(&format!(
+                        "{},{},{},{},{}\r\n",
+                        csv_field(&r.name),
+                        csv_field(&r.area),
+                        csv_field(&r.package),
+                        r.balance,
+                        r.isolated
+                    ));
+                }
+            }
+            _ => {
+                out.push_str("invoice,period,customer,issued,due,amount,paid,status\r\n");
+                for i in invoices_with_status(&st.store)? {
+                    if q.month.len() == 7 && i.period != q.month {
+                        continue;
+                    }
+                    out.push_str(&format!(
+                        "{},{},{},{},{},{},{},{}\r\n",
+                        i.number,
+                        i.period,
+                        csv_field(&i.customer),
+                        i.issued,
+                        i.due,
+                        i.amount,
+                        i.paid,
+                        i.status
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    })();
+    match r {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"billing.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => fail(&st, &e),
+    }
+}
