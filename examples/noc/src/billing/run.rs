@@ -172,11 +172,11 @@ fn queue_to_customer(store: &Store, key: &str, c: &Customer, text: &str) -> Resu
     Ok(new)
 }
 
+/// The customers, the cycle's view of them, and the packages by id.
+type Views = (Vec<Customer>, Vec<CustomerView>, HashMap<i64, Package>);
+
 /// The cycle's view of every customer (or of `only`).
-fn views(
-    store: &Store,
-    only: Option<&[i64]>,
-) -> Result<(Vec<Customer>, Vec<CustomerView>, HashMap<i64, Package>), Error> {
+fn views(store: &Store, only: Option<&[i64]>) -> Result<Views, Error> {
     let packages: HashMap<i64, Package> =
         store.packages()?.into_iter().map(|p| (p.id, p)).collect();
     let mut customers = store.customers()?;

@@ -27,11 +27,16 @@
 //! | `/leases [router]` | all | recent devices |
 //! | `/ping HOST [count]` | all | ping from the router |
 //! | `/log [keyword]` | all | recent log lines |
+//! | `/customer NAME` | all | a billing customer: balance, latest invoices |
+//! | `/unpaid` | all | who owes, most first |
+//! | `/paid NAME AMOUNT` | operator | record a payment (previewed; confirm with `ok`) |
+//! | `/isolate NAME`, `/restore NAME` | admin | cut off / give back (previewed; `ok`) |
 //! | `/alerts` | all | open alerts and mutes |
 //! | `/mute RULE 1h` | admin | hold back a rule's Telegram alerts (`off` lifts it; audited) |
 //! | `/help` | all | this list |
 
 mod alerts;
+mod billing;
 pub mod console;
 mod hotspot;
 pub mod names;
@@ -126,6 +131,19 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("sales", "/sales [today|month]", "hotspot sales"),
     ("hotspot", "/hotspot", "who is logged in to the hotspot"),
+    (
+        "customer",
+        "/customer NAME",
+        "a customer's balance and invoices",
+    ),
+    ("unpaid", "/unpaid", "who owes, most first"),
+    (
+        "paid",
+        "/paid NAME AMOUNT",
+        "record a payment (operator; confirm with ok)",
+    ),
+    ("isolate", "/isolate NAME", "isolate a customer (admin)"),
+    ("restore", "/restore NAME", "restore a customer (admin)"),
     ("alerts", "/alerts", "open alerts"),
     (
         "mute",
@@ -135,7 +153,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("help", "/help", "this list"),
 ];
 
-fn usage(cmd: &str) -> String {
+pub(super) fn usage(cmd: &str) -> String {
     let u = COMMANDS
         .iter()
         .find(|c| c.0 == cmd)
@@ -331,6 +349,11 @@ impl ChatOps {
             "sales" => self.sales(&args).await,
             "hotspot" => self.hotspot().await,
             "alerts" => self.alerts(),
+            "customer" => self.customer(&cmd.args),
+            "unpaid" => self.unpaid(),
+            "paid" => self.paid(caller, &cmd.args).await,
+            "isolate" => self.isolation(caller, true, &cmd.args).await,
+            "restore" => self.isolation(caller, false, &cmd.args).await,
             _ => self.routed(caller, &cmd.name, &cmd.args).await,
         };
         Some(reply.unwrap_or_else(|e| e))

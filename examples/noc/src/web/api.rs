@@ -104,11 +104,12 @@ impl FromRequestParts<Arc<Web>> for ApiCaller {
     }
 }
 
-fn need(caller: &ApiCaller, ok: bool, what: &str) -> Result<(), Response> {
+/// The refusal when the token's role may not do `what`.
+fn refuse_unless(caller: &ApiCaller, ok: bool, what: &str) -> Option<Response> {
     if ok {
-        Ok(())
+        None
     } else {
-        Err(fail(
+        Some(fail(
             StatusCode::FORBIDDEN,
             format!("this token ({}) may not {what}", caller.0.role.as_str()),
         ))
@@ -266,7 +267,7 @@ async fn add_customer(
     caller: ApiCaller,
     body: Result<Json<CustomerIn>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    if let Err(r) = need(&caller, caller.0.role == Role::Admin, "add customers") {
+    if let Some(r) = refuse_unless(&caller, caller.0.role == Role::Admin, "add customers") {
         return r;
     }
     let Json(f) = match body {
@@ -431,7 +432,7 @@ async fn payment(
     headers: HeaderMap,
     body: Result<Json<PaymentIn>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    if let Err(r) = need(&caller, caller.0.role.can_sell(), "record payments") {
+    if let Some(r) = refuse_unless(&caller, caller.0.role.can_sell(), "record payments") {
         return r;
     }
     let Json(f) = match body {

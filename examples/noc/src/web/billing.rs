@@ -472,6 +472,7 @@ async fn edit_customer(
 }
 
 /// A confirmation page: what will happen, then one button.
+#[allow(clippy::too_many_arguments)]
 fn confirm(
     st: &Web,
     s: &crate::auth::Session,

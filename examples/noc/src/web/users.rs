@@ -19,16 +19,104 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/users", get(users_page).post(add_user))
         .route("/users/{id}/delete", post(delete_user))
         .route("/users/{id}/password", post(set_password))
+        .route("/users/tokens", post(add_token))
+        .route("/users/tokens/{id}/revoke", post(revoke_token))
 }
 
 async fn users_page(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
     let users = st.store.users().unwrap_or_default();
+    let tokens = if s.role == Role::Admin {
+        st.store.api_tokens().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     st.page(
         &s,
         "users.html",
         "users",
-        context! { users => Value::from_serialize(&users), error => () },
+        context! {
+            users => Value::from_serialize(&users), error => (),
+            tokens => Value::from_serialize(&tokens), new_token => (),
+        },
     )
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    name: String,
+    role: String,
+}
+
+/// Makes an API token and shows it once (only its digest is stored).
+async fn add_token(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Form(f): Form<NewToken>,
+) -> Response {
+    let name = f.name.trim();
+    let made = if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        Err("Token names are 1 to 64 printable characters.".to_owned())
+    } else {
+        match f.role.parse::<Role>() {
+            Ok(role) => st
+                .store
+                .add_api_token(name, role, &s.user)
+                .and_then(|(id, secret)| {
+                    st.store.audit(
+                        &s.user,
+                        None,
+                        "token.add",
+                        &format!("API token #{id} {name:?} ({})", role.as_str()),
+                        true,
+                    )?;
+                    Ok(secret)
+                })
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let users = st.store.users().unwrap_or_default();
+    let tokens = st.store.api_tokens().unwrap_or_default();
+    let (error, new_token) = match made {
+        Ok(t) => (None, Some(t)),
+        Err(e) => (Some(e), None),
+    };
+    st.page(
+        &s,
+        "users.html",
+        "users",
+        context! {
+            users => Value::from_serialize(&users), error => error,
+            tokens => Value::from_serialize(&tokens), new_token => new_token,
+        },
+    )
+}
+
+async fn revoke_token(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = st.store.revoke_api_token(id).and_then(|live| {
+        if live {
+            st.store.audit(
+                &s.user,
+                None,
+                "token.revoke",
+                &format!("API token #{id}"),
+                true,
+            )?;
+        }
+        Ok(live)
+    });
+    match r {
+        Ok(_) => Redirect::to(&format!(
+            "/users?done={}",
+            super::urlencode(&format!("API token #{id} revoked."))
+        ))
+        .into_response(),
+        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }
 
 #[derive(Deserialize)]
