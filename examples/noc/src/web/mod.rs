@@ -30,6 +30,7 @@ pub mod routers;
 pub mod rules;
 pub mod sse;
 pub mod templates;
+pub mod tree_editor;
 pub mod trees;
 pub mod users;
 pub mod whatsapp;
@@ -92,6 +93,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(login::router())
         .merge(queues::router())
         .merge(trees::router())
+        .merge(tree_editor::router())
         .merge(editor::router())
         .merge(layer7::router())
         .merge(hotspot::router())
