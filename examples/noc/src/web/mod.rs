@@ -1,7 +1,7 @@
 //! The web front-end: server-rendered pages (minijinja, auto-escaped), JSON APIs and SSE
 //! streams, one module per area, each with its own `router()`: [`overview`], [`queues`],
-//! [`editor`], [`layer7`], [`alerts`], [`rules`] (alert rules), [`users`], [`routers`],
-//! [`audit`], [`login`] and [`health`] (static files, `/healthz`). [`extract`] holds the
+//! [`editor`], [`trees`], [`tree_editor`], [`layer7`], [`alerts`], [`rules`] (alert rules),
+//! [`users`], [`routers`], [`audit`], [`login`] and [`health`] (static files, `/healthz`). [`extract`] holds the
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:

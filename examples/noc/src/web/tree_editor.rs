@@ -533,6 +533,7 @@ mod tests {
         let mut current = Config::default();
         let mut rule = FirewallRule::new("forward", Action::MarkPacket);
         rule.new_packet_mark = Some("video".into());
+        rule.in_interface = Some("ether1".into());
         rule.comment = Some("video".into());
         current.mangle.push(rule);
         let (_, p) = preview(&current, &form("t1", "nobody-sets-this"));
@@ -545,6 +546,7 @@ mod tests {
             "{:?}",
             p.commands
         );
+        // Marked by a rule (download only): no check about the mark.
         let (_, p) = preview(&current, &form("t1", "video"));
         assert!(!p.field_checks.contains_key("packet_mark"), "{p:?}");
 
