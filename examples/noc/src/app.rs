@@ -71,6 +71,9 @@ pub struct AppState {
     /// The WhatsApp webhook's hand-off: the web endpoint checks and queues, the WhatsApp
     /// chat channel answers.
     pub whatsapp: crate::alerts::whatsapp::Inbox,
+    /// The WhatsApp settings in force (`noc.toml`, or saved on the Settings page) and the
+    /// running WhatsApp delivery.
+    pub whatsapp_control: crate::alerts::WhatsAppControl,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -95,6 +98,7 @@ impl AppState {
         metrics_token: Option<String>,
         embedded: Option<SocketAddr>,
     ) -> AppState {
+        let whatsapp_control = crate::alerts::WhatsAppControl::new(store.clone(), secrets.clone());
         AppState {
             sessions: Sessions::new(store.clone(), Duration::from_secs(12 * 3600)),
             store,
@@ -108,6 +112,7 @@ impl AppState {
             trusted_proxies: Vec::new(),
             open_metrics: true,
             whatsapp: crate::alerts::whatsapp::Inbox::default(),
+            whatsapp_control,
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),
@@ -220,6 +225,7 @@ impl From<Arc<AppState>> for crate::alerts::Services {
             store: st.store.clone(),
             hub: st.hub.clone(),
             rules: st.rules.clone(),
+            whatsapp: st.whatsapp_control.clone(),
         }
     }
 }

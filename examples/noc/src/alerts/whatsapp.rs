@@ -196,6 +196,16 @@ impl WhatsAppConfig {
         self
     }
 
+    /// Uses these secrets instead of the environment's (each only when `Some`).
+    pub fn set_secrets(&mut self, token: Option<String>, app_secret: Option<String>) {
+        if token.is_some() {
+            self.token = token;
+        }
+        if app_secret.is_some() {
+            self.app_secret = app_secret;
+        }
+    }
+
     /// The access token (set in code, or from `token_env`).
     pub fn resolve_token(&self) -> Option<String> {
         self.token

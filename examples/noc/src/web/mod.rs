@@ -1,7 +1,8 @@
 //! The web front-end: server-rendered pages (minijinja, auto-escaped), JSON APIs and SSE
 //! streams, one module per area, each with its own `router()`: [`overview`], [`queues`],
 //! [`editor`], [`trees`], [`tree_editor`], [`layer7`], [`alerts`], [`rules`] (alert rules),
-//! [`users`], [`routers`], [`audit`], [`login`] and [`health`] (static files, `/healthz`). [`extract`] holds the
+//! [`users`], [`routers`], [`settings`] (WhatsApp), [`audit`], [`login`] and [`health`]
+//! (static files, `/healthz`). [`extract`] holds the
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:
@@ -28,6 +29,7 @@ pub mod overview;
 pub mod queues;
 pub mod routers;
 pub mod rules;
+pub mod settings;
 pub mod sse;
 pub mod templates;
 pub mod tree_editor;
@@ -99,6 +101,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(hotspot::router())
         .merge(alerts::router())
         .merge(rules::router())
+        .merge(settings::router())
         .merge(users::router())
         .merge(routers::router())
         .merge(audit::router())

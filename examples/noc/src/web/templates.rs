@@ -24,6 +24,10 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
         ("trees.html", include_str!("../../templates/trees.html")),
         ("tree.html", include_str!("../../templates/tree.html")),
         (
+            "settings_whatsapp.html",
+            include_str!("../../templates/settings_whatsapp.html"),
+        ),
+        (
             "tree_edit.html",
             include_str!("../../templates/tree_edit.html"),
         ),
