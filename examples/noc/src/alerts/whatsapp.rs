@@ -22,8 +22,9 @@
 //! # file = "/etc/noc/fonnte.toml"      # a wa-notify gateway file
 //! ```
 //!
-//! The token and the app secret come from the environment only, never from the file, and
-//! never appear in `Debug` output or logs.
+//! The token and the app secret come from the environment (or, sealed, from the Settings
+//! page: see [`super::whatsapp_settings`]), never from the file, and never appear in `Debug`
+//! output or logs.
 //!
 //! WhatsApp has no silent messages. During a recipient's quiet hours non-critical alerts are
 //! therefore held back (they are on the dashboard and in `/alerts`); critical ones are sent.

@@ -70,3 +70,48 @@ impl Store {
         self.wrote(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::MIGRATIONS;
+    use super::*;
+
+    #[test]
+    fn migrates_from_the_previous_schema_and_keeps_one_row() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // The previous release's schema: every migration but the last.
+            let c = rusqlite::Connection::open(dir.path().join("noc.db")).unwrap();
+            for (i, m) in MIGRATIONS[..MIGRATIONS.len() - 1].iter().enumerate() {
+                c.execute_batch(&format!(
+                    "BEGIN; {m}; PRAGMA user_version={}; COMMIT;",
+                    i + 1
+                ))
+                .unwrap();
+            }
+        }
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        assert!(s.whatsapp_settings().unwrap().is_none());
+        let mut row = StoredWhatsApp {
+            settings: "{}".into(),
+            token: Some(vec![1, 2, 3]),
+            app_secret: None,
+            updated: 10,
+            updated_by: "admin".into(),
+        };
+        s.save_whatsapp_settings(&row).unwrap();
+        row.settings = "{\"enabled\":true}".into();
+        row.updated = 20;
+        s.save_whatsapp_settings(&row).unwrap();
+        let got = s.whatsapp_settings().unwrap().unwrap();
+        assert_eq!(got.settings, row.settings);
+        assert_eq!(got.token, Some(vec![1, 2, 3]));
+        assert_eq!(got.app_secret, None);
+        assert_eq!(got.updated, 20);
+        assert!(
+            !format!("{got:?}").contains("[1, 2, 3]"),
+            "sealed bytes stay out of Debug"
+        );
+    }
+}
