@@ -125,15 +125,7 @@ fn main() {
         // Everyone but UNPAID customers pays; after the grace days the run isolates the rest.
         let customers = store.customers().unwrap();
         for c in customers.iter().skip(UNPAID) {
-            let p = noc::storage::billing::NewPayment {
-                customer_id: c.id,
-                amount: 150_000,
-                method: "cash".into(),
-                note: String::new(),
-                recorded_by: "bench".into(),
-                date: "2026-11-10".into(),
-                idempotency_key: None,
-            };
+            let p = noc::storage::billing::NewPayment::new(c.id, 150_000, "cash", "bench", "2026-11-10");
             store.add_payment(&p).unwrap();
         }
         let t = Instant::now();

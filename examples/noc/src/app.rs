@@ -73,6 +73,9 @@ pub struct AppState {
     pub whatsapp: crate::alerts::whatsapp::Inbox,
     /// `[billing]` settings.
     pub billing: crate::billing::Settings,
+    /// The WhatsApp settings in force (`noc.toml`, or saved on the Settings page) and the
+    /// running WhatsApp delivery.
+    pub whatsapp_control: crate::alerts::WhatsAppControl,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -97,6 +100,7 @@ impl AppState {
         metrics_token: Option<String>,
         embedded: Option<SocketAddr>,
     ) -> AppState {
+        let whatsapp_control = crate::alerts::WhatsAppControl::new(store.clone(), secrets.clone());
         AppState {
             sessions: Sessions::new(store.clone(), Duration::from_secs(12 * 3600)),
             store,
@@ -111,6 +115,7 @@ impl AppState {
             open_metrics: true,
             whatsapp: crate::alerts::whatsapp::Inbox::default(),
             billing: crate::billing::Settings::default(),
+            whatsapp_control,
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),
@@ -237,6 +242,7 @@ impl From<Arc<AppState>> for crate::alerts::Services {
             store: st.store.clone(),
             hub: st.hub.clone(),
             rules: st.rules.clone(),
+            whatsapp: st.whatsapp_control.clone(),
         }
     }
 }

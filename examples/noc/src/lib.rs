@@ -27,7 +27,8 @@
 //! - [`app`]: [`AppState`], the services every front-end shares;
 //! - [`routers`]: the hub of routers, the poller, live state, and [`routers::changes`], the one
 //!   place that changes a router (and writes the audit entry);
-//! - [`alerts`]: rules, the sans-io engine, the monitor and Telegram and WhatsApp delivery;
+//! - [`alerts`]: rules, the sans-io engine, the monitor and Telegram and WhatsApp delivery
+//!   (with the WhatsApp settings saved in the dashboard, applied without a restart);
 //! - [`storage`]: SQLite, one module per stored thing, migrations;
 //! - [`auth`] (passwords, sessions, CSRF, login limits, roles), [`secret`] (router passwords at
 //!   rest), [`series`] (sans-io downsampling), [`fmt`] (rates, bytes, times, router text),

@@ -165,13 +165,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         monitor_options.whatsapp(w.clone());
     }
     let mut monitor = noc::alerts::Monitor::start(app.state().clone(), monitor_options).await?;
-    if monitor.whatsapp().is_some() {
+    if let Some(w) = monitor.whatsapp() {
         println!("noc: WhatsApp alerts enabled");
+        if w.is_official() {
+            println!("noc: WhatsApp commands enabled (webhook at /webhook/whatsapp)");
+        }
     }
-    if let Some(bot) = noc::chat::whatsapp::start(app.state().clone(), &monitor) {
-        println!("noc: WhatsApp commands enabled (webhook at /webhook/whatsapp)");
-        monitor.attach(bot);
-    }
+    // Follows the WhatsApp settings (noc.toml, or the Settings page) as they change.
+    let bot = noc::chat::whatsapp::start(app.state().clone(), &monitor);
+    monitor.attach(bot);
     if let Some(t) = &telegram {
         if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, t) {
             monitor.attach(bot);

@@ -80,9 +80,9 @@ impl Tier {
 pub struct Point {
     /// Seconds since the Unix epoch (start of the interval for averaged tiers).
     pub t: i64,
-    /// Upload (queues) or transmit (interfaces), bits/s.
+    /// Upload (queues) or transmit (interfaces), bits/s; 0 for queue trees.
     pub up: u64,
-    /// Download (queues) or receive (interfaces), bits/s.
+    /// Download (queues), receive (interfaces) or the rate (queue trees), bits/s.
     pub down: u64,
 }
 

@@ -20,8 +20,8 @@ function usage(r, m) { return m ? Math.floor(r * 100 / m) : 0; }
 // A max-limit pair as the server renders it (0 is unlimited).
 function limits(up, down) { return (up ? rate(up) : "∞") + " / " + (down ? rate(down) : "∞"); }
 
-// A two-line chart: points are {t, up, down}.
-function draw(canvas, points) {
+// A chart of points {t, up, down}: both lines, or the `lines` given as [[key, color], ...].
+function draw(canvas, points, lines = [["up", "#d9822b"], ["down", "#2b6cd9"]]) {
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height, pad = 40;
   ctx.clearRect(0, 0, w, h);
@@ -30,14 +30,14 @@ function draw(canvas, points) {
   if (!points.length) { ctx.fillText("no data yet", w / 2 - 30, h / 2); return; }
   const t0 = points[0].t, t1 = points[points.length - 1].t || t0 + 1;
   let max = 1;
-  for (const p of points) max = Math.max(max, p.up, p.down);
+  for (const p of points) for (const [key] of lines) max = Math.max(max, p[key]);
   ctx.strokeStyle = "#ddd";
   ctx.beginPath(); ctx.moveTo(pad, 5); ctx.lineTo(pad, h - 15); ctx.lineTo(w - 5, h - 15); ctx.stroke();
   ctx.fillText(rate(max), 2, 12);
   ctx.fillText("0", 2, h - 15);
   const x = t => pad + (t1 === t0 ? 0 : (t - t0) / (t1 - t0)) * (w - pad - 5);
   const y = v => h - 15 - (v / max) * (h - 25);
-  for (const [key, color] of [["up", "#d9822b"], ["down", "#2b6cd9"]]) {
+  for (const [key, color] of lines) {
     ctx.strokeStyle = color; ctx.beginPath();
     points.forEach((p, i) => i ? ctx.lineTo(x(p.t), y(p[key])) : ctx.moveTo(x(p.t), y(p[key])));
     ctx.stroke();
@@ -172,16 +172,7 @@ function queueDetail() {
     while (live.length > 300) live.shift();
     draw(liveCanvas, live);
   };
-  const hist = document.getElementById("history-chart");
-  const load = range => fetch("/api/history?" + new URLSearchParams({ router, name, range }))
-    .then(r => r.json()).then(d => draw(hist, d.points));
-  for (const b of document.querySelectorAll("button.range")) {
-    b.addEventListener("click", () => {
-      for (const o of document.querySelectorAll("button.range")) o.classList.remove("on");
-      b.classList.add("on"); load(b.dataset.range);
-    });
-  }
-  load("hour");
+  historyChart(document.getElementById("history-chart"), { router, name });
 }
 
 function editor() {
@@ -308,26 +299,124 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// The queue tree page: rates, usage and counters of each entry after every poll.
+// The queue tree page: rates, usage and counters of each entry after every poll; entries
+// added or removed on the router appear and disappear without a reload, in tree order.
 function trees() {
   const table = document.getElementById("tree-table");
   if (!table) return;
-  const es = new EventSource("/events/trees?router=" + table.dataset.router);
+  const router = table.dataset.router;
+  const admin = table.dataset.admin === "true";
+  const body = table.tBodies[0];
+  const rows = new Map();
+  for (const tr of body.rows) if (tr.dataset.name !== undefined) rows.set(tr.dataset.name, tr);
+  const link = (href, text) => { const a = document.createElement("a"); a.href = href; a.textContent = text; return a; };
+  const q = name => "router=" + router + "&name=" + encodeURIComponent(name);
+  const newTreeRow = t => {
+    const tr = document.createElement("tr");
+    tr.dataset.name = t.name;
+    const cell = field => { const td = document.createElement("td"); if (field) td.dataset.field = field; tr.appendChild(td); return td; };
+    cell("name");
+    for (const f of ["parent", "marks", "queue", "rate", "max"]) cell(f);
+    const meter = document.createElement("meter");
+    Object.assign(meter, { min: 0, max: 100, low: 70, high: 90, optimum: 0 });
+    meter.dataset.field = "usage";
+    cell().appendChild(meter);
+    cell("bytes"); cell("dropped");
+    cell("comment").className = "comment";
+    if (admin) { const td = cell(); td.className = "actions"; td.appendChild(link("/trees/edit?" + q(t.name), "Edit")); }
+    return tr;
+  };
+  const fillTree = (tr, t) => {
+    const name = tr.querySelector('[data-field="name"]');
+    name.className = "depth-" + Math.min(t.depth, 8);
+    const parts = [];
+    if (t.depth) parts.push(document.createTextNode("└ "));
+    parts.push(link("/tree?" + q(t.name), t.name));
+    if (t.disabled) { const s = document.createElement("small"); s.textContent = " (disabled)"; parts.push(s); }
+    name.replaceChildren(...parts);
+    tr.querySelector('[data-field="parent"]').textContent = t.parent;
+    tr.querySelector('[data-field="marks"]').textContent = t.packet_marks;
+    tr.querySelector('[data-field="queue"]').textContent = t.queue;
+    tr.querySelector('[data-field="rate"]').textContent = rate(t.rate);
+    tr.querySelector('[data-field="max"]').textContent = t.max_limit ? rate(t.max_limit) : "∞";
+    tr.querySelector('[data-field="usage"]').value = usage(t.rate, t.max_limit);
+    tr.querySelector('[data-field="bytes"]').textContent = bytes(t.bytes);
+    tr.querySelector('[data-field="dropped"]').textContent = t.dropped;
+    tr.querySelector('[data-field="comment"]').textContent = t.comment;
+    tr.classList.toggle("disabled", !!t.disabled);
+  };
+  const es = new EventSource("/events/trees?router=" + router);
   es.onmessage = ev => {
     const data = JSON.parse(ev.data);
+    if (!data) return;
     const st = document.getElementById("router-status");
     if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
     document.getElementById("tree-count").textContent = data.trees.length;
-    for (const t of data.trees) {
-      const tr = [...table.tBodies[0].rows].find(r => r.dataset.name === t.name);
-      if (!tr) continue;
-      tr.querySelector('[data-field="rate"]').textContent = rate(t.rate);
-      tr.querySelector('[data-field="max"]').textContent = t.max_limit ? rate(t.max_limit) : "∞";
-      tr.querySelector('[data-field="usage"]').value = usage(t.rate, t.max_limit);
-      tr.querySelector('[data-field="bytes"]').textContent = bytes(t.bytes);
-      tr.querySelector('[data-field="dropped"]').textContent = t.dropped;
-      tr.classList.toggle("disabled", !!t.disabled);
-    }
+    const seen = new Set();
+    const order = data.trees.map(t => {
+      seen.add(t.name);
+      let tr = rows.get(t.name);
+      if (!tr) { tr = newTreeRow(t); rows.set(t.name, tr); }
+      fillTree(tr, t);
+      return tr;
+    });
+    for (const [name, tr] of rows) if (!seen.has(name)) { tr.remove(); rows.delete(name); }
+    order.forEach((tr, i) => { if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null); });
+    const empty = body.querySelector("tr.empty");
+    if (empty) empty.hidden = data.trees.length > 0;
   };
 }
-document.addEventListener("DOMContentLoaded", () => { if (document.body.dataset.page === "trees") trees(); });
+
+// A history chart with Hour/Day/Week/Year buttons, from /api/history (`kind` is queue or tree;
+// a tree's one rate is the series' `down`).
+function historyChart(canvas, params, lines) {
+  const load = range => fetch("/api/history?" + new URLSearchParams({ ...params, range }))
+    .then(r => r.json()).then(d => draw(canvas, d.points, lines));
+  for (const b of document.querySelectorAll("button.range")) {
+    b.addEventListener("click", () => {
+      for (const o of document.querySelectorAll("button.range")) o.classList.remove("on");
+      b.classList.add("on"); load(b.dataset.range);
+    });
+  }
+  load("hour");
+}
+
+function treeDetail() {
+  const box = document.getElementById("tree-detail");
+  if (!box) return;
+  historyChart(document.getElementById("history-chart"),
+    { router: box.dataset.router, name: box.dataset.name, kind: "tree" }, [["down", "#2b6cd9"]]);
+}
+
+// The tree editor: every change is checked on the server (the whole configuration with the
+// edit applied); checks are shown beside the fields they are about, with the plan.
+function treeEditor() {
+  const form = document.getElementById("tree-editor");
+  if (!form || form.querySelector('input[name="remove"]')) return;
+  let timer = null;
+  const check = () => {
+    const body = {};
+    for (const [k, v] of new FormData(form).entries()) if (k !== "csrf") body[k] = v;
+    body.router = Number(body.router);
+    fetch("/api/trees/preview", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(body),
+    }).then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); })).then(p => {
+      for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = p.field_errors[el.dataset.errorFor] || "";
+      const item = d => {
+        const li = document.createElement("li"); li.className = "sev-" + d.severity;
+        li.textContent = `${d.severity}[${d.code}]: ${d.message}` + (d.fix ? ` (${d.fix})` : ""); return li;
+      };
+      for (const ul of form.querySelectorAll("[data-checks-for]")) ul.replaceChildren(...(p.field_checks[ul.dataset.checksFor] || []).map(item));
+      document.getElementById("diagnostics").replaceChildren(...p.diagnostics.map(item));
+      document.getElementById("plan").textContent = p.commands.length ? p.commands.join("\n") : "nothing to do: the router already has this";
+      document.getElementById("apply").disabled = !p.ok;
+    }).catch(e => { document.getElementById("plan").textContent = "cannot check: " + e.message; });
+  };
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(check, 50); });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.body.dataset.page === "trees") { trees(); treeDetail(); treeEditor(); }
+});

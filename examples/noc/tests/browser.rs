@@ -404,6 +404,177 @@ async fn dashboard_in_a_real_browser() {
 }
 
 /// The text of the QR code in a PNG screenshot.
+/// Whether the page fits the window's width (no sideways scrolling of the whole page).
+async fn fits(c: &Client) -> serde_json::Value {
+    c.execute(
+        "return [document.documentElement.scrollWidth, window.innerWidth];",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_tree_and_settings_on_a_phone() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped queue_tree_and_settings_on_a_phone: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
+        return;
+    }
+    let app = start().await;
+    let sim = app.noc.simulator().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let id = router_id(&app);
+    c.goto(&format!("{}/trees?router={id}", app.base))
+        .await
+        .unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "the tree page",
+        "return document.getElementById('tree-table') ? true : null;",
+    )
+    .await;
+
+    // Added on the router: the row appears without a reload, indented under its parent.
+    c.execute("window.__noReload = true;", vec![])
+        .await
+        .unwrap();
+    sim.add(
+        "/queue/tree",
+        &[
+            ("name", "phone-down"),
+            ("parent", "global"),
+            ("max-limit", "20M"),
+        ],
+    )
+    .unwrap();
+    sim.add(
+        "/queue/tree",
+        &[
+            ("name", "phone-kid"),
+            ("parent", "phone-down"),
+            ("packet-mark", "video"),
+        ],
+    )
+    .unwrap();
+    wait_js(
+        &c,
+        "live tree rows",
+        "const r = [...document.querySelectorAll('#tree-table tbody tr')]; const kid = r.find(t => t.dataset.name === 'phone-kid'); return (window.__noReload && kid && kid.querySelector('[data-field=name]').className === 'depth-1' && r.indexOf(kid) === r.findIndex(t => t.dataset.name === 'phone-down') + 1) ? true : null;",
+    )
+    .await;
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(w <= inner, "the tree page fits 390 px: {w} > {inner}");
+    shot(&c, "20-trees-phone").await;
+    let rid = sim
+        .print("/queue/tree")
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r.iter()
+                .any(|(k, v)| k == "name" && v.as_str() == "phone-kid")
+        })
+        .and_then(|r| {
+            r.iter()
+                .find(|(k, _)| k == ".id")
+                .map(|(_, v)| v.as_str().to_owned())
+        })
+        .unwrap();
+    sim.remove("/queue/tree", &rid).unwrap();
+    wait_js(
+        &c,
+        "the removed row leaves",
+        "return (window.__noReload && ![...document.querySelectorAll('#tree-table tbody tr')].some(t => t.dataset.name === 'phone-kid')) ? true : null;",
+    )
+    .await;
+
+    // The editor checks as you type: the lint sits beside the packet-mark field.
+    c.goto(&format!("{}/trees/edit?router={id}", app.base))
+        .await
+        .unwrap();
+    for (field, text) in [
+        ("f-name", "phone-new"),
+        ("f-packet_mark", "nobody-sets-this"),
+    ] {
+        c.find(Locator::Id(field))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    wait_js(
+        &c,
+        "the lint beside the field",
+        "const l = document.querySelector('[data-checks-for=packet_mark]'); return (l && l.textContent.includes('tree-packet-mark-never-set') && document.getElementById('plan').textContent.includes('name=phone-new') && !document.getElementById('apply').disabled) ? true : null;",
+    )
+    .await;
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(w <= inner, "the tree editor fits 390 px: {w} > {inner}");
+    shot(&c, "21-tree-editor-phone").await;
+
+    // One entry's page draws its history.
+    c.goto(&format!("{}/tree?router={id}&name=phone-down", app.base))
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "the history chart",
+        "const cv = document.getElementById('history-chart'); const blank = document.createElement('canvas'); blank.width = cv.width; blank.height = cv.height; return cv.toDataURL() !== blank.toDataURL() ? true : null;",
+    )
+    .await;
+    c.execute(
+        "document.getElementById('history-chart').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "22-tree-history-phone").await;
+
+    c.goto(&format!("{}/settings/whatsapp", app.base))
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "the settings page",
+        "return document.getElementById('wa-settings') ? true : null;",
+    )
+    .await;
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(w <= inner, "the settings page fits 390 px: {w} > {inner}");
+    shot(&c, "23-settings-whatsapp-phone").await;
+    c.execute(
+        "document.getElementById('r0-number').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "24-settings-whatsapp-numbers-phone").await;
+    app.noc.shutdown().await;
+}
+
 fn decode_qr(png_bytes: &[u8]) -> String {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     let mut reader = decoder.read_info().unwrap();

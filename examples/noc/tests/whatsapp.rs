@@ -80,9 +80,8 @@ async fn start_monitor_wa(
         o.telegram(telegram(tg));
     }
     let mut monitor = Monitor::start(app.state().clone(), o).await.unwrap();
-    if let Some(bot) = noc::chat::whatsapp::start(app.state().clone(), &monitor) {
-        monitor.attach(bot);
-    }
+    let bot = noc::chat::whatsapp::start(app.state().clone(), &monitor);
+    monitor.attach(bot);
     if let Some(tg) = tg {
         if let Some(bot) = noc::chat::telegram::start(app.state().clone(), &monitor, &telegram(tg))
         {
@@ -480,4 +479,254 @@ async fn the_same_command_gives_the_same_facts_on_telegram_whatsapp_and_the_cons
     }
     e.monitor.shutdown().await;
     e.app.shutdown().await;
+}
+
+/// Logs in over HTTP; returns the session's CSRF token.
+async fn web_login(base: &str, c: &reqwest::Client, user: &str, password: &str) -> String {
+    let html = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&html);
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("user", user),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login as {user}");
+    let html = c
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csrf_in(&html)
+}
+
+fn csrf_in(html: &str) -> String {
+    for marker in ["name=\"csrf\" value=\"", "data-csrf=\""] {
+        if let Some(i) = html.find(marker) {
+            let rest = &html[i + marker.len()..];
+            return rest[..rest.find('"').unwrap()].to_owned();
+        }
+    }
+    panic!("no CSRF token in {html}");
+}
+
+fn web_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn page(c: &reqwest::Client, url: &str) -> (u16, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn settings_form(csrf: &str, fake: &FakeCloudApi, id: &str, number: &str) -> Vec<(String, String)> {
+    [
+        ("csrf", csrf.to_owned()),
+        ("enabled", "on".into()),
+        ("phone_number_id", id.into()),
+        ("api_url", fake.url()),
+        ("verify_token", VERIFY.into()),
+        ("template", "noc_alert".into()),
+        ("language", "id".into()),
+        ("utc_offset", "+07:00".into()),
+        ("token", fake.token()),
+        ("app_secret", SECRET.into()),
+        ("recipient.0.number", number.into()),
+        ("recipient.0.role", "admin".into()),
+        ("recipient.0.quiet", "".into()),
+        ("recipient.0.alerts", "on".into()),
+        ("recipient.1.number", "".into()),
+        ("recipient.1.role", "read-only".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_page_saves_applies_at_once_and_sends_a_test_message() {
+    let sim = start_sim().await;
+    let fake = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(sim.addr())).await;
+    wait_polled(&app).await;
+    // noc.toml has no [whatsapp]: WhatsApp is off until the page sets it up.
+    let mut o = MonitorOptions::new(dir.path());
+    o.rules(silent_rules())
+        .scan_interval(Duration::from_millis(200));
+    let mut w = NotifierConfig::default();
+    w.limits(wa_notify::limits(PAIR, 50.0))
+        .backoff(Duration::from_millis(50), Duration::from_millis(300))
+        .coalesce_window(Duration::from_millis(200));
+    o.whatsapp_notifier_config(w);
+    let mut monitor = Monitor::start(app.state().clone(), o).await.unwrap();
+    let bot = noc::chat::whatsapp::start(app.state().clone(), &monitor);
+    monitor.attach(bot);
+    assert!(monitor.whatsapp().is_none());
+    let base = format!("http://{}", app.addr());
+    let admin = web_client();
+    let csrf = web_login(&base, &admin, "admin", "admin-password").await;
+    let (status, html) = page(&admin, &format!("{base}/settings/whatsapp")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"/settings/whatsapp\"") && html.contains(">off</strong>"),
+        "{html}"
+    );
+    let verify_url = format!(
+        "{}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=ch4ll",
+        url(&app)
+    );
+    assert_eq!(page(&admin, &verify_url).await.0, 404);
+
+    // Wrong values: each error beside its field, nothing saved.
+    let mut bad = settings_form(&csrf, &fake, "+62 812", "0812");
+    bad.push(("recipient.0.quiet".into(), "late".into()));
+    bad.retain(|(k, v)| k != "recipient.0.quiet" || v == "late");
+    let r = admin
+        .post(format!("{base}/settings/whatsapp"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    for field in ["phone_number_id", "recipient.0.number", "recipient.0.quiet"] {
+        let marker = format!("data-error-for=\"{field}\">");
+        let at = html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{field}: {html}"));
+        assert!(
+            !html[at + marker.len()..].starts_with("</span>"),
+            "{field} has an error: {html}"
+        );
+    }
+    assert!(!html.contains(&fake.token()) && !html.contains(SECRET));
+    assert!(app.state().store.whatsapp_settings().unwrap().is_none());
+
+    // Saved: in force at once, no restart.
+    let r = admin
+        .post(format!("{base}/settings/whatsapp"))
+        .form(&settings_form(
+            &csrf,
+            &fake,
+            &fake.phone_number_id(),
+            ADMIN_WA,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    wait_until("WhatsApp runs with the saved settings", 10, || {
+        monitor.whatsapp().is_some()
+    })
+    .await;
+    let (status, html) = page(&admin, &format!("{base}/settings/whatsapp")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Cloud API") && html.contains(&fake.phone_number_id()));
+    assert_eq!(html.matches("set on this page").count(), 2, "{html}");
+    assert!(
+        !html.contains(&fake.token()) && !html.contains(SECRET),
+        "secrets never reach the page"
+    );
+    // The webhook answers with the new verify token.
+    let (status, body) = page(&admin, &verify_url).await;
+    assert_eq!((status, body.as_str()), (200, "ch4ll"));
+
+    // The test message goes through the outbox to the fake Cloud API.
+    let r = admin
+        .post(format!("{base}/settings/whatsapp/test"))
+        .form(&[("csrf", csrf.as_str()), ("to", ADMIN_WA)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("done="), "{location}");
+    wait_until("the test message arrives", 10, || {
+        wa_texts(&fake, ADMIN_WA)
+            .iter()
+            .any(|t| t.contains("noc test message"))
+    })
+    .await;
+
+    // Audited with old → new values, never the secrets.
+    let (_, audit) = page(&admin, &format!("{base}/audit")).await;
+    assert!(
+        audit.contains("whatsapp.settings") && audit.contains("whatsapp.test"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("access token: replaced on the page"),
+        "{audit}"
+    );
+    assert!(!audit.contains(&fake.token()) && !audit.contains(SECRET));
+
+    // A read-only user can neither see nor change them.
+    let r = admin
+        .post(format!("{base}/users"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "viewer"),
+            ("password", "viewer-pass"),
+            ("role", "read-only"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let viewer = web_client();
+    let vcsrf = web_login(&base, &viewer, "viewer", "viewer-pass").await;
+    let (status, html) = page(&viewer, &format!("{base}/")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("/settings/whatsapp"), "no Settings link");
+    assert_eq!(
+        page(&viewer, &format!("{base}/settings/whatsapp")).await.0,
+        403
+    );
+    let mut off = settings_form(&vcsrf, &fake, &fake.phone_number_id(), ADMIN_WA);
+    off.retain(|(k, _)| k != "enabled");
+    for path in ["/settings/whatsapp", "/settings/whatsapp/test"] {
+        let r = viewer
+            .post(format!("{base}{path}"))
+            .form(&off)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+    }
+    assert!(monitor.whatsapp().is_some());
+
+    // Turned off on the page: delivery and webhook stop, no restart.
+    off[0].1 = csrf.clone();
+    let r = admin
+        .post(format!("{base}/settings/whatsapp"))
+        .form(&off)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    wait_until("WhatsApp is off", 10, || monitor.whatsapp().is_none()).await;
+    assert_eq!(page(&admin, &verify_url).await.0, 404);
+    monitor.shutdown().await;
+    app.shutdown().await;
+    drop(sim);
 }

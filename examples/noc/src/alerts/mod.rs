@@ -11,7 +11,9 @@
 //! chat front-end's job ([`crate::chat::telegram::start`]); this module only sends.
 //!
 //! With `[whatsapp]` ([`whatsapp`]) alerts also go to WhatsApp numbers through a second
-//! outbox of the same kind (`whatsapp.db`), rendered as WhatsApp markup; a rule's
+//! outbox of the same kind (`whatsapp.db`), rendered as WhatsApp markup; settings saved on
+//! the dashboard's Settings page ([`whatsapp_settings`]) replace the file's and restart that
+//! outbox without restarting noc; a rule's
 //! `channels` picks Telegram, WhatsApp or both (the default).
 //!
 //! ```no_run
@@ -46,9 +48,11 @@ use crate::Error;
 
 pub use telegram::TelegramConfig;
 pub use whatsapp::{WhatsApp, WhatsAppConfig};
+pub use whatsapp_settings::WhatsAppControl;
 
 pub mod telegram;
 pub mod whatsapp;
+pub mod whatsapp_settings;
 
 /// What the monitor needs from the application: the store, the routers and the rule book
 /// (`From<Arc<AppState>>`, so `Monitor::start(app.state().clone(), ...)` works).
@@ -61,6 +65,8 @@ pub struct Services {
     pub hub: Arc<Hub>,
     /// The file rules and the change signal.
     pub rules: Arc<rules::RuleBook>,
+    /// The WhatsApp settings in force and the running delivery.
+    pub whatsapp: WhatsAppControl,
 }
 
 pub use engine::{Engine, Lease, ListEntry, Notice, NoticeKind};
@@ -160,7 +166,6 @@ struct Shared {
     notifier: Option<Notifier>,
     telegram: TelegramConfig,
     tg: TgStore,
-    whatsapp: Option<Arc<WhatsApp>>,
 }
 
 /// A running monitor.
@@ -226,13 +231,16 @@ impl Monitor {
                 None
             }
         };
-        let whatsapp = match &options.whatsapp {
-            Some(w) => WhatsApp::start(w, &options.data_dir, options.whatsapp_notifier.clone())?
-                .map(Arc::new),
-            None => None,
-        };
+        let control = state.whatsapp.clone();
+        control.set_file(options.whatsapp.clone());
+        let whatsapp = start_whatsapp(
+            &control,
+            &options.data_dir,
+            options.whatsapp_notifier.clone(),
+            true,
+        )?;
+        control.set_running(whatsapp);
         let shared = Arc::new(Shared {
-            whatsapp,
             unstored: Mutex::default(),
             engine: Mutex::new(Engine::new(&active)),
             state,
@@ -241,7 +249,14 @@ impl Monitor {
             tg: tg.clone(),
         });
         let side: Arc<Mutex<HashMap<i64, JoinHandle<()>>>> = Arc::default();
-        let mut tasks = vec![tokio::spawn(reload(shared.clone()))];
+        let mut tasks = vec![
+            tokio::spawn(reload(shared.clone())),
+            tokio::spawn(whatsapp_reload(
+                control,
+                options.data_dir.clone(),
+                options.whatsapp_notifier.clone(),
+            )),
+        ];
         tasks.push(tokio::spawn(watch(
             shared.clone(),
             side.clone(),
@@ -269,8 +284,8 @@ impl Monitor {
     }
 
     /// WhatsApp delivery, when configured.
-    pub fn whatsapp(&self) -> Option<&Arc<WhatsApp>> {
-        self.shared.whatsapp.as_ref()
+    pub fn whatsapp(&self) -> Option<Arc<WhatsApp>> {
+        self.shared.state.whatsapp.running()
     }
 
     /// The Telegram database (queue, offset, mutes).
@@ -309,7 +324,7 @@ impl Monitor {
         if let Some(n) = self.shared.notifier.clone() {
             n.shutdown().await;
         }
-        if let Some(w) = &self.shared.whatsapp {
+        if let Some(w) = self.shared.state.whatsapp.take_running() {
             w.shutdown().await;
         }
     }
@@ -319,7 +334,7 @@ impl Monitor {
 #[derive(Clone)]
 pub struct BillingChannels {
     notifier: Option<Notifier>,
-    whatsapp: Option<Arc<WhatsApp>>,
+    whatsapp: WhatsAppControl,
     chats: Vec<i64>,
 }
 
@@ -329,7 +344,7 @@ impl Monitor {
     pub fn billing_channels(&self) -> BillingChannels {
         BillingChannels {
             notifier: self.shared.notifier.clone(),
-            whatsapp: self.shared.whatsapp.clone(),
+            whatsapp: self.shared.state.whatsapp.clone(),
             chats: self.shared.telegram.alert_chats(),
         }
     }
@@ -348,7 +363,7 @@ impl crate::billing::Channels for BillingChannels {
     }
 
     fn whatsapp(&self, number: &str, text: &str) -> bool {
-        let Some(w) = &self.whatsapp else {
+        let Some(w) = self.whatsapp.running() else {
             return false;
         };
         match number.parse::<wa_notify::PhoneNumber>() {
@@ -371,7 +386,7 @@ impl crate::billing::Channels for BillingChannels {
                 sent |= n.enqueue(tg_notify::Alert::new(c, text)).is_ok();
             }
         }
-        if let Some(w) = &self.whatsapp {
+        if let Some(w) = self.whatsapp.running() {
             for number in w.config().alert_numbers() {
                 w.reply(&number, text.to_owned());
                 sent = true;
@@ -443,6 +458,52 @@ impl Drop for Monitor {
         for (_, t) in lock(&self.side).drain() {
             t.abort();
         }
+    }
+}
+
+/// Starts WhatsApp delivery with the settings in force (`None`: off). At noc's start
+/// (`strict`) a wrong `[whatsapp]` in `noc.toml` is an error, as before; settings saved on
+/// the page that do not work leave WhatsApp off with a warning.
+fn start_whatsapp(
+    control: &WhatsAppControl,
+    data_dir: &Path,
+    notifier: Option<NotifierConfig>,
+    strict: bool,
+) -> Result<Option<Arc<WhatsApp>>, Error> {
+    let saved = control.saved()?.is_some();
+    let started = control.effective().and_then(|cfg| match cfg {
+        Some(cfg) => WhatsApp::start(&cfg, data_dir, notifier),
+        None => Ok(None),
+    });
+    match started {
+        Ok(w) => Ok(w.map(Arc::new)),
+        Err(e) if saved || !strict => {
+            tracing::warn!("WhatsApp is off: {e}");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Restarts WhatsApp delivery whenever its settings are saved: the old outbox stops (what it
+/// had queued stays in `whatsapp.db`) before the new one starts on the same file.
+async fn whatsapp_reload(
+    control: WhatsAppControl,
+    data_dir: PathBuf,
+    notifier: Option<NotifierConfig>,
+) {
+    let mut changes = control.subscribe_changes();
+    changes.mark_unchanged();
+    while changes.changed().await.is_ok() {
+        if let Some(old) = control.take_running() {
+            old.shutdown().await;
+        }
+        let new = start_whatsapp(&control, &data_dir, notifier.clone(), false).unwrap_or(None);
+        tracing::info!(
+            running = new.is_some(),
+            "WhatsApp settings changed: delivery restarted"
+        );
+        control.set_running(new);
     }
 }
 
@@ -648,7 +709,8 @@ impl Shared {
                     tracing::info!(key = %key, severity = n.severity.as_str(), "alert: {title} {detail}")
                 }
             }
-            if self.notifier.is_none() && self.whatsapp.is_none() {
+            let whatsapp = self.state.whatsapp.running();
+            if self.notifier.is_none() && whatsapp.is_none() {
                 continue;
             }
             match self.tg.muted_until(&n.rule, now) {
@@ -665,7 +727,7 @@ impl Shared {
                 .map(|r| r.channels.clone())
                 .unwrap_or_default();
             let wants = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
-            if let Some(w) = self.whatsapp.as_ref().filter(|_| wants("whatsapp")) {
+            if let Some(w) = whatsapp.as_ref().filter(|_| wants("whatsapp")) {
                 w.deliver(&n, now);
             }
             let Some(notifier) = self.notifier.as_ref().filter(|_| wants("telegram")) else {
@@ -705,7 +767,7 @@ impl Shared {
 
     fn expire(&self, now: i64) {
         self.retry();
-        if let Some(w) = &self.whatsapp {
+        if let Some(w) = self.state.whatsapp.running() {
             w.tick(now);
         }
         let summaries = lock(&self.engine).summaries(now);

@@ -22,8 +22,9 @@
 //! # file = "/etc/noc/fonnte.toml"      # a wa-notify gateway file
 //! ```
 //!
-//! The token and the app secret come from the environment only, never from the file, and
-//! never appear in `Debug` output or logs.
+//! The token and the app secret come from the environment (or, sealed, from the Settings
+//! page: see [`super::whatsapp_settings`]), never from the file, and never appear in `Debug`
+//! output or logs.
 //!
 //! WhatsApp has no silent messages. During a recipient's quiet hours non-critical alerts are
 //! therefore held back (they are on the dashboard and in `/alerts`); critical ones are sent.
@@ -194,6 +195,16 @@ impl WhatsAppConfig {
         self.template = Some(name.into());
         self.language = Some(language.into());
         self
+    }
+
+    /// Uses these secrets instead of the environment's (each only when `Some`).
+    pub fn set_secrets(&mut self, token: Option<String>, app_secret: Option<String>) {
+        if token.is_some() {
+            self.token = token;
+        }
+        if app_secret.is_some() {
+            self.app_secret = app_secret;
+        }
     }
 
     /// The access token (set in code, or from `token_env`).

@@ -35,10 +35,46 @@ const MAX_DEPTH: usize = 16;
 pub const REFUSAL: &str =
     "Sorry, this number may not use this bot. Ask your network admin to add it to noc.";
 
-/// Starts answering commands on WhatsApp when the monitor sends WhatsApp through the Cloud
-/// API and the app secret and verify token are configured; `None` otherwise.
-pub fn start(state: Arc<AppState>, monitor: &Monitor) -> Option<JoinHandle<()>> {
-    let wa = monitor.whatsapp()?.clone();
+/// Answers commands on WhatsApp while the monitor sends WhatsApp through the Cloud API and
+/// the app secret and verify token are configured. The returned task follows the settings:
+/// when they are saved on the Settings page and the delivery restarts, the webhook reopens
+/// with the new secrets, without restarting noc.
+pub fn start(state: Arc<AppState>, monitor: &Monitor) -> JoinHandle<()> {
+    let ops = ChatOps::new(
+        state.clone(),
+        monitor.tg_store().clone(),
+        monitor.rule_names(),
+    );
+    let control = state.whatsapp_control.clone();
+    let mut started = control.subscribe_started();
+    started.mark_unchanged();
+    // The webhook opens now, before this returns; a task stopped (dropped) stops it.
+    let mut serving = control
+        .running()
+        .and_then(|wa| serve(&state, ops.clone(), wa))
+        .map(AbortOnDrop);
+    tokio::spawn(async move {
+        while started.changed().await.is_ok() {
+            drop(serving.take());
+            serving = control
+                .running()
+                .and_then(|wa| serve(&state, ops.clone(), wa))
+                .map(AbortOnDrop);
+        }
+    })
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Opens the webhook for `wa` and answers its events; `None` when `wa` cannot take
+/// commands (a gateway, or no app secret or verify token).
+fn serve(state: &Arc<AppState>, ops: ChatOps, wa: Arc<WhatsApp>) -> Option<JoinHandle<()>> {
     if !wa.is_official() {
         tracing::info!("WhatsApp through a gateway: alerts only, no commands");
         return None;
@@ -48,16 +84,12 @@ pub fn start(state: Arc<AppState>, monitor: &Monitor) -> Option<JoinHandle<()>> 
     let verify = cfg.verify_token.clone().filter(|v| !v.trim().is_empty());
     let (Some(secret), Some(verify)) = (secret, verify) else {
         tracing::warn!(
-            "WhatsApp commands are off: set WHATSAPP_APP_SECRET and whatsapp.verify_token"
+            "WhatsApp commands are off: set the app secret (WHATSAPP_APP_SECRET or the \
+             Settings page) and the verify token"
         );
         return None;
     };
     let (rx, generation) = state.whatsapp.open(&verify, &secret);
-    let ops = ChatOps::new(
-        state.clone(),
-        monitor.tg_store().clone(),
-        monitor.rule_names(),
-    );
     let inbox = state.whatsapp.clone();
     Some(tokio::spawn(async move {
         let _close = CloseOnDrop(inbox, generation);

@@ -244,8 +244,9 @@ impl Hub {
         Ok(blocks.len())
     }
 
-    /// The history of a queue or interface (`kind` `queue`/`iface`) over the last `seconds`,
-    /// from the finest tier that covers it, merged with the points not yet written.
+    /// The history of a queue, queue tree or interface (`kind` `queue`, `tree`, `iface`)
+    /// over the last `seconds`, from the finest tier that covers it, merged with the points
+    /// not yet written.
     pub fn history(
         &self,
         router: i64,

@@ -1,5 +1,6 @@
-//! The poller: one task per router that connects (with backoff), polls resources, interfaces
-//! and simple queues every interval, follows the log for Layer 7 matches, and keeps the live
+//! The poller: one task per router that connects (with backoff), polls resources, interfaces,
+//! simple queues and queue trees every interval (recording their rates as history series
+//! `queue`, `tree` and `iface`), follows the log for Layer 7 matches, and keeps the live
 //! state the pages, SSE streams and `/metrics` read.
 
 use std::sync::Arc;
@@ -289,11 +290,13 @@ async fn poll_once(
     }
     let rows: Vec<QueueRow> = queues.iter().take(MAX_QUEUES).map(queue_row).collect();
     let mut samples: Vec<(&'static str, &str, u64, u64)> =
-        Vec::with_capacity(rows.len() + interfaces.len());
+        Vec::with_capacity(rows.len() + trees.len() + interfaces.len());
     samples.extend(
         rows.iter()
             .map(|q| ("queue", q.name.as_str(), q.rate_up, q.rate_down)),
     );
+    // A tree has one rate: it is kept as the series' second value (`down`), `up` stays 0.
+    samples.extend(trees.iter().map(|t| ("tree", t.name.as_str(), 0, t.rate)));
     if st.n > 0 {
         samples.extend(
             interfaces

@@ -173,6 +173,21 @@ pub struct NewPayment {
     pub idempotency_key: Option<String>,
 }
 
+impl NewPayment {
+    /// A payment of `amount` by `method`, recorded by `who` on `date`, without note or key.
+    pub fn new(customer_id: i64, amount: i64, method: &str, who: &str, date: &str) -> NewPayment {
+        NewPayment {
+            customer_id,
+            amount,
+            method: method.to_owned(),
+            note: String::new(),
+            recorded_by: who.to_owned(),
+            date: date.to_owned(),
+            idempotency_key: None,
+        }
+    }
+}
+
 /// A customer message waiting for a chat channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,7 +1,8 @@
 //! SQLite storage, one module per stored thing: [`users`](User), [`routers`](RouterRow),
 //! rate history (samples), Layer 7 activity ([`L7Event`]), [`alerts`](Alert), saved alert
-//! rules ([`StoredRule`]), the [`audit`](AuditEntry) log, and Telegram's queue and mutes
-//! ([`telegram`], a separate file).
+//! rules ([`StoredRule`]), the [`audit`](AuditEntry) log, the WhatsApp settings saved on the
+//! Settings page ([`StoredWhatsApp`]), and Telegram's queue and mutes ([`telegram`], a
+//! separate file).
 //!
 //! The schema is versioned with `PRAGMA user_version`; [`Store::open`] applies the missing
 //! migrations in order. Every query is parameterised.
@@ -25,6 +26,7 @@ mod samples;
 mod sessions;
 pub mod telegram;
 mod users;
+mod whatsapp_settings;
 
 pub use alerts::Alert;
 pub use audit::AuditEntry;
@@ -36,6 +38,7 @@ pub use sales::{sales_csv, Sale, SalesTotals};
 pub use sessions::SessionRow;
 pub use telegram::{Mute, TgStore};
 pub use users::User;
+pub use whatsapp_settings::StoredWhatsApp;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the initial schema.
@@ -119,6 +122,11 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
         role TEXT NOT NULL, created_by TEXT NOT NULL, created INTEGER NOT NULL,
         last_used INTEGER, revoked INTEGER)",
+    // 8: WhatsApp settings saved on the Settings page (one row; the token and the app secret
+    // sealed with secret.key).
+    "CREATE TABLE whatsapp_settings(
+        id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL, token BLOB,
+        app_secret BLOB, updated INTEGER NOT NULL, updated_by TEXT NOT NULL)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

@@ -10,7 +10,7 @@ use crate::Error;
 impl Store {
     // ---- samples ----
 
-    /// The id of a series (`kind` is `queue` or `iface`), created on first use.
+    /// The id of a series (`kind` is `queue`, `tree` or `iface`), created on first use.
     pub fn series_id(&self, router_id: i64, kind: &str, name: &str) -> Result<i64, Error> {
         let c = self.c();
         if let Some(id) = c

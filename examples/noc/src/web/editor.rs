@@ -229,7 +229,7 @@ pub fn preview(current: &queue_model::Config, f: &QueueForm) -> (queue_model::Co
 
 /// Waits (at most `limit`) until a poll that started after now has finished for `router`, so
 /// the page shown after a change already reflects it.
-async fn wait_for_poll(st: &Web, router: i64, limit: Duration) {
+pub(super) async fn wait_for_poll(st: &Web, router: i64, limit: Duration) {
     let mut rx = st.hub.subscribe();
     let _ = tokio::time::timeout(limit, async {
         let mut seen = 0;
@@ -300,7 +300,7 @@ struct EditQuery {
 }
 
 /// A router text as the editor shows it: itself when UTF-8, else with `\xHH` escapes.
-fn form_text(t: &queue_model::Text) -> String {
+pub(super) fn form_text(t: &queue_model::Text) -> String {
     match t.as_str() {
         Ok(s) => s.to_owned(),
         Err(_) => t.escape(),

@@ -1,7 +1,8 @@
 //! The web front-end: server-rendered pages (minijinja, auto-escaped), JSON APIs and SSE
 //! streams, one module per area, each with its own `router()`: [`overview`], [`queues`],
-//! [`editor`], [`layer7`], [`alerts`], [`rules`] (alert rules), [`users`], [`routers`],
-//! [`audit`], [`login`] and [`health`] (static files, `/healthz`). [`extract`] holds the
+//! [`editor`], [`trees`], [`tree_editor`], [`layer7`], [`alerts`], [`rules`] (alert rules),
+//! [`users`], [`routers`], [`settings`] (WhatsApp), [`audit`], [`login`] and [`health`]
+//! (static files, `/healthz`). [`extract`] holds the
 //! logged-in-user extractors, [`templates`] the page rendering, [`sse`] the live streams.
 //!
 //! Security rules enforced here, for every route:
@@ -31,8 +32,10 @@ pub mod overview;
 pub mod queues;
 pub mod routers;
 pub mod rules;
+pub mod settings;
 pub mod sse;
 pub mod templates;
+pub mod tree_editor;
 pub mod trees;
 pub mod users;
 pub mod whatsapp;
@@ -95,12 +98,14 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(login::router())
         .merge(queues::router())
         .merge(trees::router())
+        .merge(tree_editor::router())
         .merge(editor::router())
         .merge(layer7::router())
         .merge(hotspot::router())
         .merge(billing::router())
         .merge(alerts::router())
         .merge(rules::router())
+        .merge(settings::router())
         .merge(users::router())
         .merge(routers::router())
         .merge(audit::router())

@@ -236,7 +236,8 @@ async fn api_history(
     let kind = match q.kind.as_deref().unwrap_or("queue") {
         "queue" => "queue",
         "iface" => "iface",
-        _ => return (StatusCode::BAD_REQUEST, "kind is queue or iface").into_response(),
+        "tree" => "tree",
+        _ => return (StatusCode::BAD_REQUEST, "kind is queue, tree or iface").into_response(),
     };
     let hub = st.hub.clone();
     let r =

@@ -22,6 +22,15 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
         ("queues.html", include_str!("../../templates/queues.html")),
         ("queue.html", include_str!("../../templates/queue.html")),
         ("trees.html", include_str!("../../templates/trees.html")),
+        ("tree.html", include_str!("../../templates/tree.html")),
+        (
+            "settings_whatsapp.html",
+            include_str!("../../templates/settings_whatsapp.html"),
+        ),
+        (
+            "tree_edit.html",
+            include_str!("../../templates/tree_edit.html"),
+        ),
         ("edit.html", include_str!("../../templates/edit.html")),
         ("l7.html", include_str!("../../templates/l7.html")),
         ("alerts.html", include_str!("../../templates/alerts.html")),

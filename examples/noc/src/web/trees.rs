@@ -24,6 +24,7 @@ use crate::routers::changes::{apply_plan, current_trees, TREE_MENUS};
 pub(super) fn router() -> Router<Arc<Web>> {
     Router::new()
         .route("/trees", get(trees_page))
+        .route("/tree", get(tree_page))
         .route("/events/trees", get(sse_trees))
         .route("/trees/share", post(share_preview))
         .route("/trees/share/apply", post(share_apply))
@@ -74,6 +75,40 @@ async fn sse_trees(
             "t": crate::now(),
         }))
     })
+}
+
+#[derive(Debug, Deserialize)]
+struct OneTree {
+    router: i64,
+    name: String,
+}
+
+/// One entry: its settings and its rate history (the chart code and `/api/history` the
+/// queues use, with `kind=tree`).
+async fn tree_page(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<OneTree>,
+) -> Response {
+    let Some(r) = st.hub.router(q.router) else {
+        return st.error_page(StatusCode::NOT_FOUND, "No such router.");
+    };
+    let live = r.live();
+    let Some(row) = live.trees.iter().find(|x| x.name == q.name).cloned() else {
+        return st.error_page(
+            StatusCode::NOT_FOUND,
+            "No such queue tree entry on this router.",
+        );
+    };
+    st.page(
+        &s,
+        "tree.html",
+        "trees",
+        context! {
+            router => Value::from_serialize(serde_json::json!({"id": r.id, "name": r.name})),
+            tree => Value::from_serialize(&row),
+        },
+    )
 }
 
 /// The wizard's form: share `down` Mbps and `up` Mbps equally among everyone on `lan`.
