@@ -44,9 +44,45 @@ function draw(canvas, points, lines = [["up", "#d9822b"], ["down", "#2b6cd9"]]) 
   }
 }
 
+// A live stream that says when it is not live: "reconnecting" while the browser retries, and
+// a way back in when the server refuses it (the session ended). The page's numbers are then
+// the last ones received, marked as such.
+function live(url) {
+  const es = new EventSource(url);
+  const banner = document.getElementById("live-state");
+  const say = (text, login) => {
+    if (!banner) return;
+    banner.textContent = text;
+    if (login) {
+      const a = document.createElement("a");
+      a.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+      a.textContent = "Log in again";
+      banner.append(" ", a);
+    }
+    banner.hidden = false;
+    document.body.classList.add("not-live");
+  };
+  es.addEventListener("open", () => {
+    if (banner) banner.hidden = true;
+    document.body.classList.remove("not-live");
+  });
+  es.addEventListener("error", () => {
+    if (es.readyState === EventSource.CLOSED) {
+      // Refused for good (401: the session is gone): check, then say so.
+      fetch("/api/overview").then(r => {
+        if (r.status === 401) say("Live updates stopped: you are logged out. The figures below are the last ones received.", true);
+        else say("Live updates stopped. The figures below are the last ones received; reload the page.", false);
+      }).catch(() => say("Live updates stopped: noc cannot be reached. The figures below are the last ones received.", false));
+    } else {
+      say("Reconnecting… the figures below are the last ones received.", false);
+    }
+  });
+  return es;
+}
+
 function overview() {
   const series = new Map();
-  const es = new EventSource("/events/overview");
+  const es = live("/events/overview");
   es.onmessage = ev => {
     const data = JSON.parse(ev.data);
     for (const r of data.routers) {
@@ -56,6 +92,10 @@ function overview() {
       const st = card.querySelector('[data-field="status"]');
       st.textContent = r.status; st.className = "status st-" + r.status;
       set("reason", r.reason);
+      // A router that does not answer keeps its last values, greyed, with since when.
+      card.classList.toggle("stale", r.stale);
+      const note = card.querySelector('[data-field="stale-note"]');
+      if (note) { note.hidden = !r.stale; note.textContent = r.stale_note; }
       const res = r.resource || {};
       set("cpu", res.cpu_load ?? "–"); set("mem", r.mem_pct); set("hdd", r.hdd_pct);
       set("uptime", res.uptime || "–"); set("queues", r.queues);
@@ -91,7 +131,7 @@ function queues() {
   for (const tr of table.querySelectorAll("tbody tr")) rows.set(tr.dataset.name, tr);
   const params = new URLSearchParams(location.search);
   params.set("router", table.dataset.router);
-  const es = new EventSource("/events/queues?" + params.toString());
+  const es = live("/events/queues?" + params.toString());
   es.onmessage = ev => {
     const data = JSON.parse(ev.data);
     const st = document.getElementById("router-status");
@@ -132,14 +172,14 @@ function newRow(table, q) {
   link.href = "/queue?router=" + router + "&name=" + encodeURIComponent(q.name);
   link.textContent = q.name;
   cell().appendChild(link);
-  cell().textContent = q.target;
+  const target = cell(); target.className = "secondary"; target.textContent = q.target;
   cell("rate"); cell("max");
   const meter = document.createElement("meter");
   Object.assign(meter, { min: 0, max: 100, low: 70, high: 90, optimum: 0 });
   meter.dataset.field = "usage";
   cell().appendChild(meter);
-  cell("bytes"); cell("dropped");
-  const comment = cell(); comment.className = "comment"; comment.textContent = q.comment;
+  cell("bytes").className = "secondary"; cell("dropped").className = "secondary";
+  const comment = cell(); comment.className = "comment secondary"; comment.textContent = q.comment;
   if (table.dataset.admin === "true") {
     const td = cell(); td.className = "actions";
     const edit = document.createElement("a");
@@ -160,7 +200,7 @@ function queueDetail() {
   fetch("/api/history?" + new URLSearchParams({ router, name, range: "minute" })).then(r => r.json()).then(d => {
     live.unshift(...d.points); draw(liveCanvas, live);
   });
-  const es = new EventSource("/events/queue?" + q.toString());
+  const es = live("/events/queue?" + q.toString());
   es.onmessage = ev => {
     const d = JSON.parse(ev.data);
     if (!d) return;
@@ -345,7 +385,7 @@ function trees() {
     tr.querySelector('[data-field="comment"]').textContent = t.comment;
     tr.classList.toggle("disabled", !!t.disabled);
   };
-  const es = new EventSource("/events/trees?router=" + router);
+  const es = live("/events/trees?router=" + router);
   es.onmessage = ev => {
     const data = JSON.parse(ev.data);
     if (!data) return;

@@ -592,3 +592,209 @@ fn decode_qr(png_bytes: &[u8]) -> String {
     assert!(!grids.is_empty(), "no QR code in the screenshot");
     grids[0].decode().unwrap().1
 }
+
+/// Every page, logged in as an admin, at 390 px (a phone) and 1366 px: no sideways scrolling
+/// of the page itself (wide tables scroll inside their own box), and a screenshot of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped every_page_fits_a_phone: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
+        return;
+    }
+    let app = start().await;
+    let id = router_id(&app);
+    eventually("queues polled", || async {
+        app.noc.state().hub.routers()[0].live().queues.len() >= 6
+    })
+    .await;
+    // Something on the billing pages: a package, a customer with an invoice and a payment.
+    let store = app.noc.state().store.clone();
+    let package = store.upsert_package("10 Mbps", "default", 150_000).unwrap();
+    let mut n = noc::storage::billing::NewCustomer::new(
+        "Pak Budi Santoso (RT 03, rumah ujung gang)",
+        id,
+        "budi",
+        5,
+        3,
+        "2026-11-05",
+    );
+    n.package_id = Some(package);
+    let customer = store.add_customer(&n).unwrap();
+    store
+        .add_invoices(&[(
+            customer,
+            "2026-11".into(),
+            "2026-11-05".into(),
+            "2026-11-15".into(),
+            150_000,
+            "10 Mbps, 2026-11".into(),
+        )])
+        .unwrap();
+    let (payment, _) = store
+        .add_payment(&noc::storage::billing::NewPayment::new(
+            customer,
+            100_000,
+            "transfer",
+            "admin",
+            "2026-11-10",
+        ))
+        .unwrap();
+    let queue = app.noc.state().hub.routers()[0].live().queues[0]
+        .name
+        .clone();
+
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "logged in",
+        "return document.body.dataset.page === 'overview' ? true : null;",
+    )
+    .await;
+    let q = noc::web::urlencode(&queue);
+    let pages = [
+        ("overview", "/".to_owned()),
+        ("queues", format!("/queues?router={id}")),
+        ("queue", format!("/queue?router={id}&name={q}")),
+        ("queue-edit", format!("/queues/edit?router={id}&name={q}")),
+        ("trees", format!("/trees?router={id}")),
+        ("tree-edit", format!("/trees/edit?router={id}")),
+        ("l7", format!("/l7?router={id}")),
+        ("hotspot", format!("/hotspot?router={id}")),
+        ("hotspot-active", format!("/hotspot/active?router={id}")),
+        ("hotspot-sales", format!("/hotspot/sales?router={id}")),
+        ("billing", "/billing".to_owned()),
+        ("billing-customers", "/billing/customers".to_owned()),
+        ("billing-customer", format!("/billing/customers/{customer}")),
+        (
+            "billing-receipt",
+            format!("/billing/receipts/{}", payment.id),
+        ),
+        (
+            "billing-reports",
+            "/billing/reports?month=2026-11".to_owned(),
+        ),
+        ("billing-setup", "/billing/setup".to_owned()),
+        ("alerts", "/alerts".to_owned()),
+        ("alert-rules", "/alerts/rules".to_owned()),
+        ("routers", "/routers".to_owned()),
+        ("users", "/users".to_owned()),
+        ("audit", "/audit".to_owned()),
+        ("settings", "/settings/whatsapp".to_owned()),
+        ("not-found", "/no-such-page".to_owned()),
+    ];
+    for (width, height) in [(390, 844), (1366, 900)] {
+        c.set_window_size(width, height).await.unwrap();
+        let mut too_wide = Vec::new();
+        for (name, path) in &pages {
+            c.goto(&format!("{}{path}", app.base)).await.unwrap();
+            wait_js(
+                &c,
+                name,
+                "return document.readyState === 'complete' ? true : null;",
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let v = fits(&c).await;
+            let (w, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+            if w > inner {
+                too_wide.push(format!("{name} ({w} > {inner})"));
+            }
+            shot(&c, &format!("{width}-{name}")).await;
+        }
+        assert!(
+            too_wide.is_empty(),
+            "pages wider than {width} px: {too_wide:?}"
+        );
+    }
+    c.close().await.unwrap();
+    app.noc.shutdown().await;
+}
+
+/// A page whose live stream is refused (the session ended elsewhere) says so and offers the
+/// login, instead of showing its last figures as live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_live_stream_says_so_and_offers_login() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped a_refused_live_stream_says_so_and_offers_login: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
+        return;
+    }
+    let app = start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "the overview",
+        "return document.body.dataset.page === 'overview' ? true : null;",
+    )
+    .await;
+    // The session ends elsewhere (an admin resets the password: every session of the user ends).
+    noc::reset_password(app.dir.path(), "admin").unwrap();
+    let text = wait_js(
+        &c,
+        "the not-live banner",
+        "const b = document.getElementById('live-state'); return b && !b.hidden && b.querySelector('a') ? b.textContent : null;",
+    )
+    .await;
+    let text = text.as_str().unwrap().to_owned();
+    assert!(
+        text.contains("logged out") && text.contains("Log in again"),
+        "{text}"
+    );
+    let href = c
+        .execute(
+            "return document.querySelector('#live-state a').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(href, "/login?next=%2F");
+    shot(&c, "390-not-live").await;
+    c.close().await.unwrap();
+    app.noc.shutdown().await;
+}

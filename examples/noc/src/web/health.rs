@@ -49,7 +49,17 @@ async fn healthz(State(st): State<Arc<Web>>) -> Response {
         .hub
         .routers()
         .iter()
-        .map(|r| serde_json::json!({"name": r.name, "status": r.live().status.as_str()}))
+        .map(|r| {
+            let live = r.live();
+            let reason = match &live.status {
+                crate::routers::Status::Slow(s) | crate::routers::Status::Down(s) => Some(s.clone()),
+                _ => None,
+            };
+            serde_json::json!({
+                "name": r.name, "status": live.status.as_str(), "reason": reason,
+                "last_ok": live.last_ok, "polls_ok": live.polls_ok, "polls_failed": live.polls_failed,
+            })
+        })
         .collect();
     // A cheap write probe: a read-only or full disk shows here, not only when an alert is
     // lost.

@@ -34,9 +34,19 @@ fn router_summary(r: &RouterHandle) -> serde_json::Value {
             .checked_div(total)
             .unwrap_or(0)
     };
+    let stale = !matches!(live.status, crate::routers::Status::Up);
+    let stale_note = match (stale, live.last_ok) {
+        (false, _) => String::new(),
+        (true, Some(t)) => format!(
+            "Not live: no answer since {} UTC. The figures below are the last known.",
+            crate::fmt::time(t)
+        ),
+        (true, None) => "Not live: never reached yet.".to_owned(),
+    };
     serde_json::json!({
         "id": r.id, "name": r.name, "address": r.address, "embedded": r.embedded,
         "status": live.status.as_str(), "reason": reason,
+        "stale": stale, "stale_note": stale_note,
         "last_ok": live.last_ok, "resource": live.resource,
         "mem_pct": pct(res.free_memory, res.total_memory),
         "hdd_pct": pct(res.free_hdd, res.total_hdd),

@@ -69,22 +69,31 @@ where
             .into_response();
     };
     let rx = st.hub.subscribe();
+    let key = s.key.clone();
     let stream = futures_util::stream::unfold(
         (rx, st, f, true, slot),
-        move |(mut rx, st, f, first, slot)| async move {
-            if !first {
-                loop {
-                    match rx.recv().await {
-                        Ok(id) if router.is_none_or(|r| r == id) => break,
-                        Ok(_) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        move |(mut rx, st, f, first, slot)| {
+            let key = key.clone();
+            async move {
+                if !first {
+                    loop {
+                        match rx.recv().await {
+                            Ok(id) if router.is_none_or(|r| r == id) => break,
+                            Ok(_) => continue,
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        }
                     }
                 }
+                // A session that ended (logout, password change, expiry) ends its streams: the
+                // browser's reconnect is then refused and the page says so.
+                if !matches!(st.store.session_get(&key, crate::now()), Ok(Some(_))) {
+                    return None;
+                }
+                let data = f(&st).unwrap_or(serde_json::Value::Null);
+                let ev = Event::default().data(data.to_string());
+                Some((Ok::<Event, Infallible>(ev), (rx, st, f, false, slot)))
             }
-            let data = f(&st).unwrap_or(serde_json::Value::Null);
-            let ev = Event::default().data(data.to_string());
-            Some((Ok::<Event, Infallible>(ev), (rx, st, f, false, slot)))
         },
     );
     sse_response(stream)
