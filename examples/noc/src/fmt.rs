@@ -180,6 +180,24 @@ pub fn terminal_safe(s: &str) -> String {
     out
 }
 
+/// Why an `upload/download` rate pair (`2M/5M`) is wrong, naming the half: "the download
+/// half "5X" is not a rate; expected upload/download like 2M/5M (units k, M, G)". `None` when
+/// both halves read as rates.
+pub fn rate_pair_problem(value: &str) -> Option<String> {
+    let expected = "expected upload/download like 2M/5M (a number with k, M or G; 0 is unlimited)";
+    let bad = |s: &str| s.trim().parse::<queue_model::Rate>().is_err();
+    match value.split_once('/') {
+        Some((u, d)) => match (bad(u), bad(d)) {
+            (false, false) => None,
+            (true, false) => Some(format!("the upload half {u:?} is not a rate; {expected}")),
+            (false, true) => Some(format!("the download half {d:?} is not a rate; {expected}")),
+            (true, true) => Some(format!("neither {u:?} nor {d:?} is a rate; {expected}")),
+        },
+        None if bad(value) => Some(format!("{value:?} is not a rate; {expected}")),
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +227,14 @@ mod tests {
         assert_eq!(rate(2_500_000), "2.5 Mbps");
         assert_eq!(bytes(512), "512 B");
         assert_eq!(rate_short(2_000_000), "2M");
+        assert_eq!(rate_pair_problem("2M/5M"), None);
+        assert!(rate_pair_problem("2M/5X")
+            .unwrap()
+            .starts_with("the download half \"5X\""));
+        assert!(rate_pair_problem("2Q/5M")
+            .unwrap()
+            .starts_with("the upload half \"2Q\""));
+        assert!(rate_pair_problem("x/y").unwrap().starts_with("neither"));
         assert_eq!(rate_short(2_500_000), "2.5M");
         assert_eq!(rate_short(999), "999");
         assert_eq!(bytes_iec(1536), "1.5 KiB");

@@ -205,9 +205,10 @@ impl ChatOps {
         let limit = match what {
             "limit" if words.len() >= 2 => {
                 let l = words.pop().map(|w| w.text).unwrap_or_default();
-                let l: queue_model::UpDown<queue_model::Rate> = l
-                    .parse()
-                    .map_err(|e| format!("{} ({})", usage("limit"), escape(&format!("{e}"))))?;
+                let l: queue_model::UpDown<queue_model::Rate> = l.parse().map_err(|e| {
+                    let why = crate::fmt::rate_pair_problem(&l).unwrap_or_else(|| format!("{e}"));
+                    format!("{}\n{}", usage("limit"), escape(&why))
+                })?;
                 Some(l)
             }
             "enable" | "disable" if !words.is_empty() => None,

@@ -127,6 +127,29 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE whatsapp_settings(
         id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL, token BLOB,
         app_secret BLOB, updated INTEGER NOT NULL, updated_by TEXT NOT NULL)",
+    // 9: user and router ids are never reused (an audit entry or a history must not pass to
+    // a newcomer): AUTOINCREMENT, continuing after the largest id ever seen in the audit log.
+    "CREATE TABLE users_new(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
+        role TEXT NOT NULL, created INTEGER NOT NULL, last_login INTEGER,
+        generated INTEGER NOT NULL DEFAULT 0);
+     INSERT INTO users_new(id, name, hash, role, created, last_login, generated)
+        SELECT id, name, hash, role, created, last_login, generated FROM users;
+     DROP TABLE users;
+     ALTER TABLE users_new RENAME TO users;
+     CREATE TABLE routers_new(
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, address TEXT NOT NULL,
+        port INTEGER NOT NULL, tls INTEGER NOT NULL, fingerprint TEXT, user TEXT NOT NULL,
+        password BLOB NOT NULL, source TEXT NOT NULL, created INTEGER NOT NULL);
+     INSERT INTO routers_new SELECT id, name, address, port, tls, fingerprint, user, password,
+        source, created FROM routers;
+     DROP TABLE routers;
+     ALTER TABLE routers_new RENAME TO routers;
+     DELETE FROM sqlite_sequence WHERE name = 'routers';
+     INSERT INTO sqlite_sequence(name, seq) VALUES
+        ('routers', max((SELECT coalesce(max(id), 0) FROM routers),
+                        (SELECT coalesce(max(router_id), 0) FROM audit),
+                        (SELECT coalesce(max(router_id), 0) FROM series)))",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.
@@ -293,6 +316,57 @@ mod tests {
             s.add_user("admin", "h", Role::Admin),
             Err(Error::Conflict(_))
         ));
+    }
+
+    fn router(name: &str) -> RouterRow {
+        RouterRow {
+            id: 0,
+            name: name.into(),
+            address: "192.0.2.1".into(),
+            port: 8728,
+            tls: false,
+            fingerprint: None,
+            user: "noc".into(),
+            password_sealed: vec![1],
+            source: "ui".into(),
+        }
+    }
+
+    #[test]
+    fn user_and_router_ids_are_never_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("users_new"))
+            .unwrap();
+        {
+            // A database from before ids were kept apart: the last router and user removed.
+            let c = Connection::open(dir.path().join("noc.db")).unwrap();
+            for (i, m) in MIGRATIONS[..before].iter().enumerate() {
+                c.execute_batch(&format!(
+                    "BEGIN; {m}; PRAGMA user_version={}; COMMIT;",
+                    i + 1
+                ))
+                .unwrap();
+            }
+            c.execute_batch(
+                "INSERT INTO users(name, hash, role, created) VALUES ('a', 'h', 'admin', 0), ('b', 'h', 'admin', 0);
+                 INSERT INTO routers(name, address, port, tls, user, password, source, created)
+                    VALUES ('r1', 'x', 1, 0, 'u', x'00', 'ui', 0), ('r2', 'x', 1, 0, 'u', x'00', 'ui', 0);
+                 INSERT INTO audit(time, user, router_id, action, detail, ok) VALUES (0, 'a', 2, 'router.add', '', 1);
+                 DELETE FROM routers WHERE id = 2;",
+            )
+            .unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.user_count().unwrap(), 2, "users kept");
+        let r3 = s.upsert_router(&router("r3")).unwrap();
+        assert_eq!(r3, 3, "router 2 is in the audit log: its id stays its own");
+        assert!(s.delete_router(r3).unwrap());
+        assert_eq!(s.upsert_router(&router("r4")).unwrap(), 4);
+        let c = s.add_user("c", "h", Role::Admin).unwrap();
+        assert!(s.delete_user(c).unwrap());
+        assert!(s.add_user("d", "h", Role::Admin).unwrap() > c);
     }
 
     #[test]

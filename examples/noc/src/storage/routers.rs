@@ -76,6 +76,27 @@ impl Store {
         .map_err(db)
     }
 
+    /// Updates the router with `r.id` in place (its id, and so its history, stay).
+    pub fn update_router(&self, r: &RouterRow) -> Result<bool, Error> {
+        let n = self
+            .c()
+            .execute(
+                "UPDATE routers SET address = ?2, port = ?3, tls = ?4, fingerprint = ?5, user = ?6,
+                    password = ?7 WHERE id = ?1",
+                params![
+                    r.id,
+                    r.address,
+                    r.port,
+                    r.tls,
+                    r.fingerprint,
+                    r.user,
+                    r.password_sealed
+                ],
+            )
+            .map_err(db);
+        self.wrote(n).map(|n| n > 0)
+    }
+
     /// All routers by id.
     pub fn routers(&self) -> Result<Vec<RouterRow>, Error> {
         let c = self.c();

@@ -54,12 +54,31 @@ async fn audit_page(
     {
         Ok((entries, total)) => {
             let pages = ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1);
+            // Routers by name; a removed router by its id (its name is in the removal entry).
+            let names: std::collections::HashMap<i64, String> = st
+                .store
+                .routers()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect();
+            let routers: Vec<String> = entries
+                .iter()
+                .map(|e| match e.router_id {
+                    None => String::new(),
+                    Some(id) => names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("#{id} (removed)")),
+                })
+                .collect();
             st.page(
                 &s,
                 "audit.html",
                 "audit",
                 context! {
                     entries => Value::from_serialize(&entries), total => total, page => page,
+                    router_names => routers,
                     pages => pages, filter => Value::from_serialize(&q),
                 },
             )

@@ -178,7 +178,19 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
             continue;
         }
         if let Err(e) = q.set_property_str(prop, value) {
-            preview.field_errors.insert(field.into(), e.to_string());
+            let hint = matches!(
+                field,
+                "max_limit" | "limit_at" | "burst_limit" | "burst_threshold"
+            )
+            .then(|| crate::fmt::rate_pair_problem(value))
+            .flatten();
+            preview.field_errors.insert(
+                field.into(),
+                match hint {
+                    Some(h) => format!("{prop}: {h}"),
+                    None => e.to_string(),
+                },
+            );
         }
     }
     if !unchanged(f.comment.trim(), q.comment.as_ref()) {

@@ -171,16 +171,27 @@ async fn add_user(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<New
     }
 }
 
+/// "NAME (ROLE)" of a user id, for the audit log.
+fn user_label(st: &Web, id: i64) -> String {
+    st.store
+        .users()
+        .ok()
+        .and_then(|us| us.into_iter().find(|u| u.id == id))
+        .map_or_else(
+            || format!("user #{id}"),
+            |u| format!("{} ({})", u.name, u.role.as_str()),
+        )
+}
+
 async fn delete_user(State(st): State<Arc<Web>>, Admin(s): Admin, Path(id): Path<i64>) -> Response {
     if id == s.user_id {
         return st.error_page(StatusCode::BAD_REQUEST, "You cannot delete yourself.");
     }
+    let label = user_label(&st, id);
     match st.store.delete_user(id) {
         Ok(true) => {
             st.sessions.remove_user(id);
-            let _ = st
-                .store
-                .audit(&s.user, None, "user.delete", &format!("user {id}"), true);
+            let _ = st.store.audit(&s.user, None, "user.delete", &label, true);
             Redirect::to("/users?done=User%20deleted.").into_response()
         }
         Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
@@ -208,6 +219,7 @@ async fn set_password(
     let Ok(hash) = st.hash_password(&f.password).await else {
         return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, "hashing failed");
     };
+    let label = user_label(&st, id);
     match st.store.set_user_hash(id, &hash) {
         Ok(true) => {
             if id == s.user_id {
@@ -216,9 +228,13 @@ async fn set_password(
             } else {
                 st.sessions.remove_user(id);
             }
-            let _ = st
-                .store
-                .audit(&s.user, None, "user.password", &format!("user {id}"), true);
+            let _ = st.store.audit(
+                &s.user,
+                None,
+                "user.password",
+                &format!("{label}: password changed"),
+                true,
+            );
             Redirect::to("/users?done=Password%20changed.").into_response()
         }
         Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
