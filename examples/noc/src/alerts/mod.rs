@@ -412,11 +412,7 @@ pub async fn billing_loop(state: Arc<crate::app::AppState>, channels: BillingCha
         let today = state.billing_today();
         let due = local.rem_euclid(86_400) >= i64::from(minute) * 60;
         let last = state.store.billing_state("last_run").ok().flatten();
-        let has_customers = state
-            .store
-            .customers()
-            .map(|c| !c.is_empty())
-            .unwrap_or(false);
+        let has_customers = state.store.customer_count().is_ok_and(|n| n > 0);
         if due && has_customers && last.as_deref() != Some(today.to_string().as_str()) {
             let clients = state.clients();
             match crate::billing::run_cycle(

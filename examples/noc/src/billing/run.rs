@@ -162,12 +162,9 @@ fn queue_to_customer(store: &Store, key: &str, c: &Customer, text: &str) -> Resu
         new |= store.queue_billing_message(&k, Some(c.id), "whatsapp", &c.phone, text)?;
     }
     if !any && store.queue_billing_message(key, Some(c.id), "none", "", text)? {
+        // No channel: kept as a record that the step happened, never delivered.
+        store.billing_message_sent_key(key)?;
         new = true;
-        for m in store.unsent_billing_messages(i64::MAX)? {
-            if m.channel == "none" {
-                store.billing_message_sent(m.id)?;
-            }
-        }
     }
     Ok(new)
 }

@@ -743,6 +743,25 @@ impl Store {
         self.wrote(r).map(|_| ())
     }
 
+    /// Marks the message with `key` handled without a channel.
+    pub fn billing_message_sent_key(&self, key: &str) -> Result<(), Error> {
+        let r = self
+            .c()
+            .execute(
+                "UPDATE billing_messages SET sent = ?2 WHERE key = ?1 AND sent IS NULL",
+                params![key, crate::now()],
+            )
+            .map_err(db);
+        self.wrote(r).map(|_| ())
+    }
+
+    /// How many customers there are.
+    pub fn customer_count(&self) -> Result<i64, Error> {
+        self.c()
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+            .map_err(db)
+    }
+
     /// A billing switch or mark (`paused`, `last_run`).
     pub fn billing_state(&self, key: &str) -> Result<Option<String>, Error> {
         self.c()
