@@ -715,6 +715,24 @@ pub async fn record_payment(
     })
 }
 
+/// A customer's invoices against their payments.
+pub fn ledger_of(store: &Store, customer: i64) -> Result<super::Ledger, Error> {
+    let paid: i64 = store.payments_of(customer)?.iter().map(|p| p.amount).sum();
+    let lines = store
+        .invoices_of(customer)?
+        .into_iter()
+        .filter_map(|i| {
+            Some(super::ledger::Line {
+                id: i.id,
+                due: i.due.parse().ok()?,
+                period: i.period,
+                amount: i.amount,
+            })
+        })
+        .collect();
+    Ok(super::Ledger::new(lines, paid))
+}
+
 /// A customer by id (digits) or by exact name (any case).
 pub fn find_customer(store: &Store, key: &str) -> Result<Customer, Error> {
     let key = key.trim();

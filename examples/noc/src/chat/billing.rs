@@ -40,30 +40,7 @@ impl ChatOps {
     }
 
     fn ledger_of(&self, c: &Customer) -> Result<Ledger, String> {
-        let e = |e: crate::Error| escape(&e.to_string());
-        let invoices = self.state.store.invoices_of(c.id).map_err(e)?;
-        let paid: i64 = self
-            .state
-            .store
-            .payments_of(c.id)
-            .map_err(e)?
-            .iter()
-            .map(|p| p.amount)
-            .sum();
-        Ok(Ledger::new(
-            invoices
-                .iter()
-                .filter_map(|i| {
-                    Some(billing::ledger::Line {
-                        id: i.id,
-                        period: i.period.clone(),
-                        due: i.due.parse().ok()?,
-                        amount: i.amount,
-                    })
-                })
-                .collect(),
-            paid,
-        ))
+        billing::ledger_of(&self.state.store, c.id).map_err(|e| escape(&e.to_string()))
     }
 
     fn currency(&self) -> billing::Currency {
@@ -115,16 +92,11 @@ impl ChatOps {
         let e = |e: crate::Error| escape(&e.to_string());
         let cur = self.currency();
         let customers = self.state.store.customers().map_err(e)?;
-        let paid = self.state.store.paid_totals().map_err(e)?;
-        let mut invoiced: std::collections::HashMap<i64, i64> = Default::default();
-        for i in self.state.store.invoices().map_err(e)? {
-            *invoiced.entry(i.customer_id).or_default() += i.amount;
-        }
+        let balances = self.state.store.balances().map_err(e)?;
         let mut owing: Vec<(String, i64, bool)> = customers
             .into_iter()
             .filter_map(|c| {
-                let b = invoiced.get(&c.id).copied().unwrap_or(0)
-                    - paid.get(&c.id).copied().unwrap_or(0);
+                let b = balances.get(&c.id).copied().unwrap_or(0);
                 (b > 0).then_some((c.name, b, c.isolated))
             })
             .collect();

@@ -618,6 +618,24 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
+    /// What each customer owes: invoiced minus paid (negative is credit); customers with
+    /// neither are absent.
+    pub fn balances(&self) -> Result<std::collections::HashMap<i64, i64>, Error> {
+        let c = self.c();
+        let mut st = c
+            .prepare_cached(
+                "SELECT customer_id, sum(amount) FROM (
+                    SELECT customer_id, amount FROM invoices
+                    UNION ALL SELECT customer_id, -amount FROM payments)
+                 GROUP BY customer_id",
+            )
+            .map_err(db)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
     /// Invoiced and received per month, newest first, at most `months`.
     pub fn billing_months(&self, months: i64) -> Result<Vec<MonthReport>, Error> {
         let c = self.c();

@@ -141,18 +141,13 @@ async fn customers(State(st): State<Arc<Web>>, _caller: ApiCaller) -> Response {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        let paid = st.store.paid_totals()?;
-        let mut invoiced: HashMap<i64, i64> = HashMap::new();
-        for i in st.store.invoices()? {
-            *invoiced.entry(i.customer_id).or_default() += i.amount;
-        }
+        let balances = st.store.balances()?;
         Ok(st
             .store
             .customers()?
             .into_iter()
             .map(|c| CustomerOut {
-                balance: invoiced.get(&c.id).copied().unwrap_or(0)
-                    - paid.get(&c.id).copied().unwrap_or(0),
+                balance: balances.get(&c.id).copied().unwrap_or(0),
                 package: c.package_id.and_then(|p| packages.get(&p).cloned()),
                 id: c.id,
                 name: c.name,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::{invoices_with_status, new_customer, CustomerIn};
 use super::{urlencode, Admin, Current, Seller, Web};
-use crate::billing::{self, Ledger, LineStatus};
+use crate::billing::{self, LineStatus};
 use crate::routers::ppp;
 use crate::storage::billing::{Customer, Package};
 use crate::Error;
@@ -98,18 +98,13 @@ fn rows(st: &Web) -> Result<Vec<Row>, Error> {
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    let paid = st.store.paid_totals()?;
-    let mut invoiced: HashMap<i64, i64> = HashMap::new();
-    for i in st.store.invoices()? {
-        *invoiced.entry(i.customer_id).or_default() += i.amount;
-    }
+    let balances = st.store.balances()?;
     Ok(st
         .store
         .customers()?
         .into_iter()
         .map(|c| {
-            let balance =
-                invoiced.get(&c.id).copied().unwrap_or(0) - paid.get(&c.id).copied().unwrap_or(0);
+            let balance = balances.get(&c.id).copied().unwrap_or(0);
             Row {
                 balance,
                 balance_text: cur.format(balance),
@@ -247,21 +242,7 @@ async fn customer_page(
         let c = customer_or_404(&st, id)?;
         let invoices = st.store.invoices_of(id)?;
         let payments = st.store.payments_of(id)?;
-        let paid: i64 = payments.iter().map(|p| p.amount).sum();
-        let ledger = Ledger::new(
-            invoices
-                .iter()
-                .filter_map(|i| {
-                    Some(billing::ledger::Line {
-                        id: i.id,
-                        period: i.period.clone(),
-                        due: i.due.parse().ok()?,
-                        amount: i.amount,
-                    })
-                })
-                .collect(),
-            paid,
-        );
+        let ledger = billing::ledger_of(&st.store, id)?;
         let lines: Vec<_> = invoices
             .iter()
             .rev()
@@ -518,9 +499,7 @@ async fn pay_preview(
         let amount = cur
             .parse(&f.amount, st.billing.max_payment)
             .map_err(|e| Error::BadInput(format!("Amount: {e}")))?;
-        let invoiced: i64 = st.store.invoices_of(id)?.iter().map(|i| i.amount).sum();
-        let paid: i64 = st.store.payments_of(id)?.iter().map(|p| p.amount).sum();
-        let after = invoiced - paid - amount;
+        let after = billing::ledger_of(&st.store, id)?.balance() - amount;
         let method = if f.method.trim().is_empty() {
             "cash".to_owned()
         } else {

@@ -118,19 +118,8 @@ async fn notice(
     };
     match &customer {
         Some(c) if c.isolated => {
-            let invoiced: i64 = st
-                .web
-                .store
-                .invoices_of(c.id)
-                .map(|v| v.iter().map(|i| i.amount).sum())
-                .unwrap_or(0);
-            let paid: i64 = st
-                .web
-                .store
-                .payments_of(c.id)
-                .map(|v| v.iter().map(|p| p.amount).sum())
-                .unwrap_or(0);
-            let owed = cur.format(invoiced - paid);
+            let owed = cur
+                .format(crate::billing::ledger_of(&st.web.store, c.id).map_or(0, |l| l.balance()));
             paragraphs.push(if en {
                 format!("Hello {}, your bill of {owed} is due.", c.name)
             } else {
