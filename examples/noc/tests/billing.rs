@@ -409,6 +409,9 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
             "{amount}: {body}"
         );
     }
+    let big = json!({"customer": "x".repeat(100_000), "amount": 1});
+    let r = pay(big, None).await.unwrap();
+    assert_eq!(r.status(), 413, "API bodies are bounded like forms");
     let r = pay(json!({"customer": "nobody", "amount": 150000}), None)
         .await
         .unwrap();

@@ -267,7 +267,7 @@ async fn add_customer(
     }
     let Json(f) = match body {
         Ok(b) => b,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
+        Err(e) => return fail(e.status(), e.body_text()),
     };
     let r = new_customer(&st, &f).and_then(|n| {
         let id = st.store.add_customer(&n)?;
@@ -432,7 +432,7 @@ async fn payment(
     }
     let Json(f) = match body {
         Ok(b) => b,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()),
+        Err(e) => return fail(e.status(), e.body_text()),
     };
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => None,
