@@ -5,8 +5,10 @@
 //! Every alert is stored in the dashboard's alert feed ([`crate::storage::Store::fire_alert`]),
 //! written to the log, and — with a Telegram token — sent through tg-notify's persistent,
 //! paced, coalescing queue ([`crate::storage::TgStore`]), so nothing is lost while Telegram or
-//! the uplink is down and a flapping router becomes one summary instead of a flood. Chats in
-//! their quiet hours get non-critical alerts without sound; `/mute RULE 1h` holds a rule's
+//! the uplink is down and a flapping router becomes one summary instead of a flood. Info alerts
+//! always arrive without sound, and chats in their quiet hours get warnings without sound too;
+//! Layer 7 starts and new devices reach chat as one digest per rule and router every
+//! `digest` (10 minutes unless the rule says otherwise), while the feed records each event; `/mute RULE 1h` holds a rule's
 //! Telegram messages back (they still reach the dashboard). Answering chat commands is the
 //! chat front-end's job ([`crate::chat::telegram::start`]); this module only sends.
 //!
@@ -69,7 +71,7 @@ pub struct Services {
     pub whatsapp: WhatsAppControl,
 }
 
-pub use engine::{Engine, Lease, ListEntry, Notice, NoticeKind};
+pub use engine::{Delivery, Engine, Lease, ListEntry, Notice, NoticeKind};
 pub use rules::{RuleConfig, RuleKind, Severity, Span};
 
 /// How to start the monitor.
@@ -626,6 +628,7 @@ impl Shared {
             detail: lines.join("\n"),
             kind: NoticeKind::Event,
             chats: Vec::new(),
+            delivery: Delivery::Everywhere,
         };
         self.deliver(vec![notice], crate::now());
         title
@@ -696,7 +699,9 @@ impl Shared {
 
     fn deliver(&self, notices: Vec<Notice>, now: i64) {
         for n in notices {
-            self.store_or_keep(&n, now);
+            if n.delivery != Delivery::ChatOnly {
+                self.store_or_keep(&n, now);
+            }
             let (key, title, detail) = (
                 crate::fmt::log_safe(&n.key),
                 crate::fmt::log_safe(&n.title),
@@ -710,7 +715,8 @@ impl Shared {
                 }
             }
             let whatsapp = self.state.whatsapp.running();
-            if self.notifier.is_none() && whatsapp.is_none() {
+            if (self.notifier.is_none() && whatsapp.is_none()) || n.delivery == Delivery::FeedOnly {
+                // FeedOnly: the rule's digest reports it to chat.
                 continue;
             }
             match self.tg.muted_until(&n.rule, now) {
@@ -748,7 +754,13 @@ impl Shared {
                         Severity::Warning => Priority::High,
                         _ => Priority::Low,
                     })
-                    .silent(n.severity != Severity::Critical && self.telegram.is_quiet(chat, now));
+                    // Info alerts never ring; warnings ring outside the chat's quiet hours,
+                    // critical alerts always.
+                    .silent(
+                        n.severity == Severity::Info
+                            || (n.severity != Severity::Critical
+                                && self.telegram.is_quiet(chat, now)),
+                    );
                 match n.kind {
                     NoticeKind::Firing => {
                         a.state(AlertState::Firing);
@@ -772,6 +784,8 @@ impl Shared {
         }
         let summaries = lock(&self.engine).summaries(now);
         self.deliver(summaries, now);
+        let digests = lock(&self.engine).digests(now);
+        self.deliver(digests, now);
         let keys = lock(&self.engine).expire(now);
         for k in keys {
             if let Err(e) = self.state.store.resolve_alert(&k, now) {
