@@ -80,6 +80,7 @@ pub use rules::{RuleConfig, RuleKind, Severity, Span};
 pub struct MonitorOptions {
     data_dir: PathBuf,
     rules: Vec<RuleConfig>,
+    built_in: bool,
     telegram: Option<TelegramConfig>,
     whatsapp: Option<WhatsAppConfig>,
     whatsapp_notifier: Option<NotifierConfig>,
@@ -95,6 +96,7 @@ impl MonitorOptions {
         MonitorOptions {
             data_dir: data_dir.as_ref().to_owned(),
             rules: rules::default_rules(),
+            built_in: true,
             telegram: None,
             whatsapp: None,
             whatsapp_notifier: None,
@@ -108,6 +110,7 @@ impl MonitorOptions {
     pub fn rules(&mut self, rules: Vec<RuleConfig>) -> &mut Self {
         if !rules.is_empty() {
             self.rules = rules;
+            self.built_in = false;
         }
         self
     }
@@ -198,7 +201,11 @@ impl Monitor {
     ) -> Result<Monitor, Error> {
         let state = services.into();
         rules::validate(&options.rules)?;
-        state.rules.set_file_rules(options.rules.clone());
+        if options.built_in {
+            state.rules.set_built_in_rules(options.rules.clone());
+        } else {
+            state.rules.set_file_rules(options.rules.clone());
+        }
         let active = active_rules(&state);
         let telegram = options.telegram.clone().unwrap_or_default();
         telegram.validate()?;
