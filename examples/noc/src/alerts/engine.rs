@@ -625,6 +625,9 @@ impl Engine {
         out
     }
 
+    /// An event of rule `idx`. `once` is `Some((group, name))` for events reported once per
+    /// hold time (a host starting an app, a new device), which the rule's digest lists as
+    /// `name` under `group`; `None` for events reported on every occurrence.
     fn event(
         &mut self,
         idx: usize,
@@ -632,12 +635,11 @@ impl Engine {
         router_id: i64,
         router: &str,
         (key, title, detail): (String, String, String),
-        once: bool,
-        item: Option<(&str, &str)>,
+        once: Option<(&str, &str)>,
     ) -> Option<Notice> {
         if let Some((last, _)) = self.events.get_mut(&key) {
             *last = now;
-            if once {
+            if once.is_some() {
                 return None;
             }
         } else {
@@ -646,10 +648,8 @@ impl Engine {
             }
             self.events.insert(key.clone(), (now, idx));
         }
-        let digested = match item {
-            Some((group, name)) => {
-                self.add_to_digest(idx, now, router_id, router, &title, group, name)
-            }
+        let digested = match once {
+            Some(item) => self.add_to_digest(idx, now, (router_id, router), &title, item),
             None => false,
         };
         if !self.admit(idx, router_id, router, now) {
@@ -670,16 +670,13 @@ impl Engine {
 
     /// Adds an event to its rule's digest on this router, when the rule sends digests;
     /// whether it did.
-    #[allow(clippy::too_many_arguments)]
     fn add_to_digest(
         &mut self,
         idx: usize,
         now: i64,
-        router_id: i64,
-        router: &str,
+        (router_id, router): (i64, &str),
         title: &str,
-        group: &str,
-        name: &str,
+        (group, name): (&str, &str),
     ) -> bool {
         let Some(cfg) = self.rules.get(idx).map(|c| &c.cfg) else {
             return false;
@@ -953,7 +950,6 @@ impl Engine {
                     router_id,
                     router,
                     (key, title, String::new()),
-                    true,
                     Some(("", &item)),
                 ));
             }
@@ -1009,15 +1005,7 @@ impl Engine {
                     format!("comment: {}", e.comment)
                 };
                 self.events.remove(&key);
-                out.extend(self.event(
-                    idx,
-                    now,
-                    router_id,
-                    router,
-                    (key, title, detail),
-                    false,
-                    None,
-                ));
+                out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
             }
         }
         out
@@ -1071,15 +1059,7 @@ impl Engine {
                     let key = format!("{}:{router_id}:{what}", c.cfg.name);
                     let title = format!("{router} log: {}", truncate(message, 120));
                     let detail = format!("[{topics}] {}", truncate(message, MAX_LINE));
-                    out.extend(self.event(
-                        idx,
-                        now,
-                        router_id,
-                        router,
-                        (key, title, detail),
-                        false,
-                        None,
-                    ));
+                    out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
                 }
                 RuleKind::L7 => {
                     if !topic_list.contains(&"firewall") {
@@ -1106,7 +1086,6 @@ impl Engine {
                         router_id,
                         router,
                         (key, title, detail),
-                        true,
                         Some((&app, &host)),
                     ));
                 }
