@@ -5,7 +5,10 @@
 //! Conditions (unreachable, CPU, memory, disk, interface, queue) fire once when they have held
 //! for the rule's duration (and, for unreachable, `checks` failed checks in a row), and send one
 //! resolution when they clear. Events (Layer 7, lease, address-list, log) fire on each
-//! occurrence under one key and expire silently after the rule's hold time.
+//! occurrence under one key and expire silently after the rule's hold time. Layer 7 starts
+//! and new devices of a rule with a `digest` go to the feed only ([`Delivery::FeedOnly`]);
+//! [`Engine::digests`] turns each rule's and router's events of one interval into one chat
+//! message ([`Delivery::ChatOnly`]).
 
 use std::collections::{HashMap, HashSet};
 

@@ -7,7 +7,7 @@
 //! kind = "unreachable"     # unreachable, cpu, memory, disk, interface, queue, l7, lease,
 //!                          # address-list, log
 //! checks = 3               # failed checks before "down" (unreachable; default 3)
-//! severity = "critical"    # critical, warning (default) or info
+//! severity = "critical"    # critical, warning (default) or info (never rings in Telegram)
 //! chats = [-1001234567890] # default: every [[telegram.chat]] with alerts = true
 //! routers = ["core"]       # default: every router
 //!
