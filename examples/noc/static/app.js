@@ -445,7 +445,7 @@ function alerts() {
       form.hidden = !d.ackable;
       document.getElementById("ack-count").textContent = d.ackable;
       form.querySelector('input[name="up_to"]').value = d.up_to;
-      form.dataset.confirm = `Acknowledge ${d.ackable} open alerts?`;
+      form.dataset.confirm = `Acknowledge the open alerts of this filter (${d.ackable})?`;
     }
   };
 }

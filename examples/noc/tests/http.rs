@@ -847,10 +847,10 @@ async fn acknowledge_all_takes_exactly_the_filtered_open_alerts_and_is_audited()
     let url = format!("{}/alerts?severity=critical&state=open&q=fan", app.base);
     let (_, page) = get_text(&c, &url).await;
     assert!(
-        page.contains("Acknowledge all <span id=\"ack-count\">2</span> open alerts"),
+        page.contains("Acknowledge all (<span id=\"ack-count\">2</span>)"),
         "{page}"
     );
-    assert!(page.contains("data-confirm=\"Acknowledge 2 open alerts?\""));
+    assert!(page.contains("data-confirm=\"Acknowledge the open alerts of this filter (2)?\""));
     let up_to = hidden(&page, "up_to");
     // An alert that opens after the page was shown is not acknowledged with the others.
     let later = fire("fan:6", "critical", "fan stopped on r6");
