@@ -318,6 +318,7 @@ document.addEventListener("DOMContentLoaded", () => {
     case "queues": queues(); queueDetail(); editor(); break;
     case "l7": l7(); break;
     case "hotspot": hotspot(); break;
+    case "alerts": alerts(); ruleForm(); break;
   }
   // Confirmations name the thing and the router (the form's data-confirm).
   for (const f of document.querySelectorAll("form[data-confirm]")) {
@@ -460,3 +461,48 @@ function treeEditor() {
 document.addEventListener("DOMContentLoaded", () => {
   if (document.body.dataset.page === "trees") { trees(); treeDetail(); treeEditor(); }
 });
+
+// The Alerts page: an open alert's count, last-seen time and state as they change, and what
+// "acknowledge all" would acknowledge now (its count, and the newest alert it covers).
+function alerts() {
+  const table = document.getElementById("alerts");
+  if (!table || table.dataset.live === undefined) return;
+  const es = new EventSource("/events/alerts?" + table.dataset.live);
+  es.onmessage = ev => {
+    const d = JSON.parse(ev.data);
+    if (!d) return;
+    document.getElementById("alert-total").textContent = d.total;
+    for (const a of d.alerts) {
+      const tr = table.querySelector(`tr[data-alert="${Number(a.id)}"]`);
+      if (!tr) continue;
+      for (const [f, v] of [["last", a.last_seen], ["count", a.count], ["state", a.state]]) {
+        const el = tr.querySelector(`[data-field="${f}"]`);
+        if (el) el.textContent = v;
+      }
+    }
+    const form = document.getElementById("ack-all");
+    if (form) {
+      form.hidden = !d.ackable;
+      document.getElementById("ack-count").textContent = d.ackable;
+      form.querySelector('input[name="up_to"]').value = d.up_to;
+      form.dataset.confirm = `Acknowledge the open alerts of this filter (${d.ackable})?`;
+    }
+  };
+}
+
+// The rule form shows the fields of the chosen kind only; the others are disabled so they
+// are not sent. Without this script every field shows, labelled with its kinds.
+function ruleForm() {
+  const form = document.getElementById("rule-form");
+  if (!form) return;
+  const kind = form.querySelector('select[name="kind"]');
+  const show = () => {
+    for (const g of form.querySelectorAll("[data-kinds]")) {
+      const on = g.dataset.kinds.split(" ").includes(kind.value);
+      g.hidden = !on;
+      for (const el of g.querySelectorAll("input, select, textarea")) el.disabled = !on;
+    }
+  };
+  kind.addEventListener("change", show);
+  show();
+}

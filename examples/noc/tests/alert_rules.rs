@@ -357,3 +357,31 @@ async fn a_rule_added_in_the_dashboard_fires_without_a_restart() {
     monitor.shutdown().await;
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_monitor_on_the_defaults_lists_them_as_built_in() {
+    let sim = start_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(sim.addr())).await;
+    // No [[rule]] in noc.toml: the monitor runs the built-in rules.
+    let monitor = start_monitor(&app, dir.path(), Vec::new(), None).await;
+    let base = format!("http://{}", app.addr());
+    let admin = client();
+    login(&base, &admin, "admin", ADMIN_PASSWORD).await;
+    let (s, html) = text(&admin, &format!("{base}/alerts/rules")).await;
+    assert_eq!(s, 200);
+    for name in ["router-down", "cpu", "l7", "new-device"] {
+        let row = rule_row(&html, name).expect("a built-in rule is listed");
+        assert!(
+            row.contains("<td>built-in</td>") && !row.contains("noc.toml"),
+            "{row}"
+        );
+    }
+    let l7 = rule_row(&html, "l7").unwrap();
+    assert!(
+        l7.contains("<td>info</td>") && l7.contains("chat: a digest every 10m"),
+        "{l7}"
+    );
+    monitor.shutdown().await;
+    app.shutdown().await;
+}

@@ -798,3 +798,120 @@ async fn a_refused_live_stream_says_so_and_offers_login() {
     c.close().await.unwrap();
     app.noc.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_update_live_and_the_rule_form_follows_the_kind_on_a_phone() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped alerts_update_live_and_the_rule_form_follows_the_kind_on_a_phone: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
+        return;
+    }
+    let app = start().await;
+    let store = app.noc.state().store.clone();
+    let t0 = noc::now() - 3600;
+    let id = store
+        .fire_alert("log:1:fan", None, "warning", "r1 log: fan slow", "", t0)
+        .unwrap();
+    store
+        .fire_alert("log:1:psu", None, "warning", "r1 log: psu hot", "", t0)
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{}/alerts?state=open&severity=warning", app.base))
+        .await
+        .unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "the alerts page",
+        "return document.getElementById('ack-count') ? document.getElementById('ack-count').textContent === '2' : null;",
+    )
+    .await;
+    // Give the stream a moment to connect, then the alert repeats: its row follows.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let t1 = noc::now();
+    store
+        .fire_alert("log:1:fan", None, "warning", "r1 log: fan slow", "", t1)
+        .unwrap();
+    let script = format!(
+        "const tr = document.querySelector('tr[data-alert=\"{id}\"]'); \
+         return tr && tr.querySelector('[data-field=\"count\"]').textContent === '2' \
+           ? tr.querySelector('[data-field=\"last\"]').textContent : null;"
+    );
+    let last = wait_js(&c, "the live count", &script).await;
+    assert_eq!(last, serde_json::json!(noc::fmt::time(t1)));
+    // A new alert of the filter raises the number "acknowledge all" names.
+    store
+        .fire_alert("log:1:disk", None, "warning", "r1 log: disk", "", t1)
+        .unwrap();
+    wait_js(
+        &c,
+        "the new count",
+        "return document.getElementById('ack-count').textContent === '3' || null;",
+    )
+    .await;
+    shot(&c, "alerts-phone").await;
+    let (w, inner) = {
+        let v = fits(&c).await;
+        (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
+    };
+    assert!(
+        w <= inner + 1,
+        "the alerts page fits a phone: {w} > {inner}"
+    );
+
+    // The rule form shows the chosen kind's fields only.
+    c.goto(&format!("{}/alerts/rules", app.base)).await.unwrap();
+    let visible = "return [...document.querySelectorAll('#rule-form [data-kinds]')] \
+         .filter(g => !g.hidden).map(g => g.querySelector('input, select, textarea').name);";
+    let v = wait_js(&c, "the cpu fields", visible).await;
+    assert_eq!(v, serde_json::json!(["duration", "above"]));
+    c.execute(
+        "const k = document.querySelector('#rule-form select[name=\"kind\"]'); k.value = 'l7'; \
+         k.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let v = c.execute(visible, vec![]).await.unwrap();
+    assert_eq!(v, serde_json::json!(["apps", "hold", "digest"]));
+    let disabled = c
+        .execute(
+            "return document.querySelector('#rule-form input[name=\"above\"]').disabled;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        disabled,
+        serde_json::json!(true),
+        "hidden fields are not sent"
+    );
+    shot(&c, "rule-form-l7-phone").await;
+    let v = fits(&c).await;
+    assert!(
+        v[0].as_i64().unwrap() <= v[1].as_i64().unwrap() + 1,
+        "the rules page fits a phone: {v}"
+    );
+    app.noc.shutdown().await;
+}

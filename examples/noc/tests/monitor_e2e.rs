@@ -1,6 +1,7 @@
 //! End-to-end alert tests: events triggered in ros-sim reach the fake Bot API exactly once
-//! (and their resolution), flapping becomes a summary, and queued alerts survive a restart
-//! while Telegram is down. Generous timeouts; nothing is timed.
+//! (and their resolution), Layer 7 starts become one digest, info alerts arrive silently,
+//! flapping becomes a summary, and queued alerts survive a restart while Telegram is down.
+//! Generous timeouts; nothing is timed.
 
 mod mon_support;
 
@@ -11,6 +12,19 @@ use noc::alerts::rules::{RuleConfig, RuleKind, Severity, Span};
 
 fn rule(name: &str, kind: RuleKind) -> RuleConfig {
     RuleConfig::new(name, kind)
+}
+
+/// An `l7` or `lease` rule that sends each event to chat at once (no digest).
+fn each(name: &str, kind: RuleKind) -> RuleConfig {
+    let mut r = RuleConfig::new(name, kind);
+    r.digest = Some(Span(0));
+    r
+}
+
+fn tiktok_line(host: &str) -> String {
+    format!(
+        "tiktok forward: in:bridge out:ether1, connection-state:new src-mac 02:00:00:00:00:99, proto TCP (SYN), {host}:50000->161.117.1.1:443, len 60"
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,11 +149,11 @@ async fn events_alert_once_each() {
         &app,
         dir.path(),
         vec![
-            rule("new-device", RuleKind::Lease),
+            each("new-device", RuleKind::Lease),
             lists,
             log,
             ppp,
-            rule("apps", RuleKind::L7),
+            each("apps", RuleKind::L7),
         ],
         Some(&tg),
     )
@@ -325,7 +339,7 @@ async fn alerts_queued_while_telegram_is_down_arrive_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = rule("log", RuleKind::Log);
     log.keywords(["critical"]);
-    let rules = vec![rule("new-device", RuleKind::Lease), log];
+    let rules = vec![each("new-device", RuleKind::Lease), log];
 
     let app = start_noc(dir.path(), file_config(sim.addr())).await;
     wait_polled(&app).await;
@@ -490,6 +504,111 @@ async fn quiet_hours_silence_all_but_critical_and_mutes_hold_back_telegram_only(
     .await;
     monitor.notifier().unwrap().wait_idle().await;
     assert_eq!(count(&tg, CHAT, "dhcp offer"), 0);
+    monitor.shutdown().await;
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn layer7_starts_arrive_as_one_silent_digest_and_router_down_at_once() {
+    let sim = start_sim().await;
+    let h = sim.handle();
+    let proxy = Proxy::start(sim.addr()).await;
+    let tg = tg_notify::fake::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(proxy.addr)).await;
+    wait_polled(&app).await;
+    let mut down = rule("router-down", RuleKind::Unreachable);
+    down.checks(2).severity(Severity::Critical);
+    let mut apps = rule("apps", RuleKind::L7);
+    apps.severity(Severity::Info).digest = Some(Span(3));
+    // The default interval (10 minutes): its digest is still waiting when the router goes down.
+    let mut slow = rule("apps-slow", RuleKind::L7);
+    slow.severity(Severity::Info);
+    // A condition the simulated router is always in, at info severity.
+    let mut memory = rule("memory", RuleKind::Memory);
+    memory.below = Some("100%".parse().unwrap());
+    memory.severity(Severity::Info);
+    let monitor = start_monitor(&app, dir.path(), vec![down, apps, slow, memory], Some(&tg)).await;
+    // let the log stream settle
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let hosts = [
+        "192.168.88.23",
+        "192.168.88.24",
+        "192.168.88.25",
+        "192.168.88.26",
+        "192.168.88.27",
+    ];
+    for host in hosts {
+        h.log("firewall,info", &tiktok_line(host));
+    }
+    wait_until("the digest", 30, || {
+        count(&tg, CHAT, "r1: 5 hosts started tiktok in the last 3 s") == 1
+    })
+    .await;
+    // The feed has every start of both rules, one alert each.
+    let feed = app.state().store.alerts(100).unwrap();
+    for prefix in ["apps:1:", "apps-slow:1:"] {
+        let mine: Vec<_> = feed.iter().filter(|a| a.key.starts_with(prefix)).collect();
+        assert_eq!(mine.len(), 5, "{prefix}: {feed:?}");
+        assert!(mine.iter().all(|a| a.title.contains("started tiktok")));
+    }
+    // Chat got the one digest, nothing one by one, and it did not ring.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        count(&tg, CHAT, "started tiktok"),
+        1,
+        "{:?}",
+        texts(&tg, CHAT)
+    );
+    let sent = tg.sent(&tg_notify::ChatId::Id(CHAT));
+    let find = |needle: &str| {
+        sent.iter()
+            .find(|m| m.plain.contains(needle))
+            .unwrap_or_else(|| panic!("no message with {needle}: {sent:?}"))
+            .clone()
+    };
+    let digest = find("5 hosts started tiktok");
+    assert!(
+        digest.plain.contains(&hosts.join(", ")),
+        "every host is named: {}",
+        digest.plain
+    );
+    assert!(
+        digest.request.disable_notification,
+        "an info digest is silent"
+    );
+    // An info condition reaches chat silently too.
+    wait_until("the info alert", 30, || {
+        count(&tg, CHAT, "r1: memory low") == 1
+    })
+    .await;
+    let sent = tg.sent(&tg_notify::ChatId::Id(CHAT));
+    let memory = sent
+        .iter()
+        .find(|m| m.plain.contains("r1: memory low"))
+        .unwrap();
+    assert!(
+        memory.request.disable_notification,
+        "info alerts are silent"
+    );
+
+    // Router down arrives at once, ringing, while a digest waits for its 10 minutes.
+    proxy.set_up(false);
+    wait_until("down alert", 60, || {
+        count(&tg, CHAT, "r1 is unreachable") == 1
+    })
+    .await;
+    let sent = tg.sent(&tg_notify::ChatId::Id(CHAT));
+    let down = sent
+        .iter()
+        .find(|m| m.plain.contains("r1 is unreachable"))
+        .unwrap();
+    assert!(!down.request.disable_notification, "router down rings");
+    assert_eq!(
+        count(&tg, CHAT, "apps-slow"),
+        0,
+        "its digest is not due yet"
+    );
     monitor.shutdown().await;
     app.shutdown().await;
 }

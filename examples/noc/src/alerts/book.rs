@@ -25,22 +25,34 @@ impl SavedRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RuleSource {
-    /// `noc.toml` (or the built-in defaults when it has no rules).
+    /// `noc.toml`.
     File,
     /// Saved in the dashboard.
     Dashboard,
     /// Saved in the dashboard under the name of a `noc.toml` rule, which it replaces.
     Override,
+    /// Built in: `noc.toml` has no rules, so the [`default_rules`] apply.
+    BuiltIn,
+    /// Saved in the dashboard under the name of a built-in rule, which it replaces.
+    BuiltInOverride,
 }
 
 impl RuleSource {
-    /// `noc.toml`, `dashboard` or `dashboard (replaces noc.toml)`.
+    /// `noc.toml`, `built-in`, `dashboard`, `dashboard (replaces noc.toml)` or
+    /// `dashboard (replaces built-in)`.
     pub fn as_str(self) -> &'static str {
         match self {
             RuleSource::File => "noc.toml",
             RuleSource::Dashboard => "dashboard",
             RuleSource::Override => "dashboard (replaces noc.toml)",
+            RuleSource::BuiltIn => "built-in",
+            RuleSource::BuiltInOverride => "dashboard (replaces built-in)",
         }
+    }
+
+    /// Whether the rule (or the one it replaces) is one of the built-in defaults.
+    pub fn is_built_in(self) -> bool {
+        matches!(self, RuleSource::BuiltIn | RuleSource::BuiltInOverride)
     }
 }
 
@@ -130,13 +142,16 @@ pub fn effective(file: &[RuleConfig], saved: &[SavedRule]) -> Vec<RuleConfig> {
 /// listens, the dashboard's rule editor pulls the trigger after saving.
 #[derive(Debug)]
 pub struct RuleBook {
-    file: std::sync::Mutex<Vec<RuleConfig>>,
+    /// The file rules, and whether they are the built-in defaults.
+    file: std::sync::Mutex<(Vec<RuleConfig>, bool)>,
     changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Default for RuleBook {
     fn default() -> RuleBook {
-        RuleBook::new(default_rules())
+        let book = RuleBook::new(default_rules());
+        book.lock().1 = true;
+        book
     }
 }
 
@@ -144,20 +159,52 @@ impl RuleBook {
     /// A book whose file rules are `file`.
     pub fn new(file: Vec<RuleConfig>) -> RuleBook {
         RuleBook {
-            file: std::sync::Mutex::new(file),
+            file: std::sync::Mutex::new((file, false)),
             changed: tokio::sync::watch::channel(0).0,
         }
     }
 
-    /// The rules from `noc.toml` (or the defaults).
-    pub fn file_rules(&self) -> Vec<RuleConfig> {
-        self.file.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Vec<RuleConfig>, bool)> {
+        self.file.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Replaces the file rules and signals a change.
+    /// The rules from `noc.toml` (or the defaults).
+    pub fn file_rules(&self) -> Vec<RuleConfig> {
+        self.lock().0.clone()
+    }
+
+    /// Whether the file rules are the built-in defaults (`noc.toml` has no `[[rule]]`).
+    pub fn is_built_in(&self) -> bool {
+        self.lock().1
+    }
+
+    /// Replaces the file rules (from `noc.toml`) and signals a change.
     pub fn set_file_rules(&self, rules: Vec<RuleConfig>) {
-        *self.file.lock().unwrap_or_else(|p| p.into_inner()) = rules;
+        *self.lock() = (rules, false);
         self.notify();
+    }
+
+    /// Replaces the file rules with built-in ones (`noc.toml` has none) and signals a change.
+    pub fn set_built_in_rules(&self, rules: Vec<RuleConfig>) {
+        *self.lock() = (rules, true);
+        self.notify();
+    }
+
+    /// The merged rule list ([`merge`]), with the origin of file rules shown as `built-in`
+    /// when they are the defaults.
+    pub fn list(&self, saved: &[SavedRule]) -> Vec<ListedRule> {
+        let (file, built_in) = self.lock().clone();
+        let mut list = merge(&file, saved);
+        if built_in {
+            for l in &mut list {
+                l.source = match l.source {
+                    RuleSource::File => RuleSource::BuiltIn,
+                    RuleSource::Override => RuleSource::BuiltInOverride,
+                    s => s,
+                };
+            }
+        }
+        list
     }
 
     /// Signals that the saved rules changed.

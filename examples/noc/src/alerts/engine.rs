@@ -5,7 +5,10 @@
 //! Conditions (unreachable, CPU, memory, disk, interface, queue) fire once when they have held
 //! for the rule's duration (and, for unreachable, `checks` failed checks in a row), and send one
 //! resolution when they clear. Events (Layer 7, lease, address-list, log) fire on each
-//! occurrence under one key and expire silently after the rule's hold time.
+//! occurrence under one key and expire silently after the rule's hold time. Layer 7 starts
+//! and new devices of a rule with a `digest` go to the feed only ([`Delivery::FeedOnly`]);
+//! [`Engine::digests`] turns each rule's and router's events of one interval into one chat
+//! message ([`Delivery::ChatOnly`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,6 +25,25 @@ pub const MAX_LINE: usize = 500;
 pub const MAX_EVENTS_PER_WINDOW: u32 = 50;
 /// The window of [`MAX_EVENTS_PER_WINDOW`], in seconds.
 pub const EVENT_WINDOW: i64 = 10;
+
+/// Most names a digest lists per app (or devices per digest); the rest are counted.
+pub const MAX_DIGEST_NAMES: usize = 10;
+/// Most apps a digest lists; the rest are counted.
+pub const MAX_DIGEST_GROUPS: usize = 10;
+
+/// Events of an `l7` or `lease` rule on one router waiting for their digest.
+#[derive(Debug, Clone)]
+struct Digest {
+    start: i64,
+    router: String,
+    total: u64,
+    /// The only event's title (what is sent when the digest holds one event).
+    first_title: String,
+    /// (app or "", names listed, events) in order of first occurrence.
+    groups: Vec<(String, Vec<String>, u64)>,
+    /// Events of apps beyond [`MAX_DIGEST_GROUPS`].
+    other: u64,
+}
 
 /// Events of one rule on one router in the current window.
 #[derive(Debug, Clone)]
@@ -42,6 +64,19 @@ pub enum NoticeKind {
     Resolved,
     /// Something happened (it expires by itself).
     Event,
+}
+
+/// Where a notice goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// The dashboard's feed and chat.
+    #[default]
+    Everywhere,
+    /// The feed only: an event that a digest reports to chat.
+    FeedOnly,
+    /// Chat only: a digest of events the feed already holds one by one.
+    ChatOnly,
 }
 
 /// An alert to store, log and send.
@@ -66,6 +101,8 @@ pub struct Notice {
     pub kind: NoticeKind,
     /// The rule's chats (empty: the default chats).
     pub chats: Vec<i64>,
+    /// The feed, chat or both.
+    pub delivery: Delivery,
 }
 
 /// One DHCP lease as observed.
@@ -144,6 +181,8 @@ pub struct Engine {
     windows: HashMap<(usize, i64), Window>,
     /// Summaries of windows that ended, not yet taken by [`Engine::summaries`].
     summaries: Vec<Notice>,
+    /// (rule name, router id) -> events waiting for their digest.
+    digests: HashMap<(String, i64), Digest>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -178,6 +217,16 @@ fn truncate(s: &str, max: usize) -> String {
     t
 }
 
+/// A digest interval as people say it: `10 min`, `1 h`, `45 s`, `1h30m`.
+fn interval_text(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => super::rules::Span(u64::try_from(s).unwrap_or(0)).to_string(),
+    }
+}
+
 fn pct(v: u64, total: u64) -> u64 {
     v.saturating_mul(100).checked_div(total).unwrap_or(0)
 }
@@ -207,6 +256,7 @@ impl Engine {
             seen_up: HashMap::new(),
             windows: HashMap::new(),
             summaries: Vec::new(),
+            digests: HashMap::new(),
         }
     }
 
@@ -245,6 +295,9 @@ impl Engine {
             }
         }
         self.rules = fresh.rules;
+        // Digests of removed or changed rules are dropped (their events are in the feed).
+        self.digests
+            .retain(|(name, _), _| self.rules.iter().any(|c| &c.cfg.name == name));
         gone.sort();
         gone
     }
@@ -292,6 +345,7 @@ impl Engine {
             detail: crate::fmt::router_text(&detail),
             kind,
             chats: r.chats.clone(),
+            delivery: Delivery::Everywhere,
         })
     }
 
@@ -574,6 +628,9 @@ impl Engine {
         out
     }
 
+    /// An event of rule `idx`. `once` is `Some((group, name))` for events reported once per
+    /// hold time (a host starting an app, a new device), which the rule's digest lists as
+    /// `name` under `group`; `None` for events reported on every occurrence.
     fn event(
         &mut self,
         idx: usize,
@@ -581,11 +638,11 @@ impl Engine {
         router_id: i64,
         router: &str,
         (key, title, detail): (String, String, String),
-        once: bool,
+        once: Option<(&str, &str)>,
     ) -> Option<Notice> {
         if let Some((last, _)) = self.events.get_mut(&key) {
             *last = now;
-            if once {
+            if once.is_some() {
                 return None;
             }
         } else {
@@ -594,16 +651,178 @@ impl Engine {
             }
             self.events.insert(key.clone(), (now, idx));
         }
+        let digested = match once {
+            Some(item) => self.add_to_digest(idx, now, (router_id, router), &title, item),
+            None => false,
+        };
         if !self.admit(idx, router_id, router, now) {
             return None;
         }
-        self.notice(
+        let mut n = self.notice(
             idx,
             router_id,
             router,
             NoticeKind::Event,
             (key, title, detail),
-        )
+        )?;
+        if digested {
+            n.delivery = Delivery::FeedOnly;
+        }
+        Some(n)
+    }
+
+    /// Adds an event to its rule's digest on this router, when the rule sends digests;
+    /// whether it did.
+    fn add_to_digest(
+        &mut self,
+        idx: usize,
+        now: i64,
+        (router_id, router): (i64, &str),
+        title: &str,
+        (group, name): (&str, &str),
+    ) -> bool {
+        let Some(cfg) = self.rules.get(idx).map(|c| &c.cfg) else {
+            return false;
+        };
+        if cfg.digest_secs() <= 0 {
+            return false;
+        }
+        let k = (cfg.name.clone(), router_id);
+        if !self.digests.contains_key(&k) && self.digests.len() >= MAX_TRACKED {
+            // Too much to track: the event goes out on its own.
+            return false;
+        }
+        let d = self.digests.entry(k).or_insert_with(|| Digest {
+            start: now,
+            router: router.to_owned(),
+            total: 0,
+            first_title: crate::fmt::router_text(title),
+            groups: Vec::new(),
+            other: 0,
+        });
+        d.total += 1;
+        let group = crate::fmt::router_text(group);
+        let known = d.groups.len();
+        match d.groups.iter_mut().find(|g| g.0 == group) {
+            Some(g) => {
+                g.2 += 1;
+                if g.1.len() < MAX_DIGEST_NAMES {
+                    g.1.push(crate::fmt::router_text(name));
+                }
+            }
+            None if known < MAX_DIGEST_GROUPS => {
+                d.groups
+                    .push((group, vec![crate::fmt::router_text(name)], 1));
+            }
+            None => d.other += 1,
+        }
+        true
+    }
+
+    /// The digest message of rule `idx` for events `d`.
+    fn digest_notice(&self, idx: usize, router_id: i64, d: &Digest) -> Option<Notice> {
+        let cfg = &self.rules.get(idx)?.cfg;
+        let key = format!("{}:{router_id}:digest:{}", cfg.name, d.start);
+        let every = interval_text(cfg.digest_secs());
+        let router = &d.router;
+        let more = |shown: usize, total: u64| {
+            let rest = total.saturating_sub(u64::try_from(shown).unwrap_or(0));
+            if rest > 0 {
+                format!(" and {} more", thousands(rest))
+            } else {
+                String::new()
+            }
+        };
+        let (title, detail) = if d.total == 1 {
+            (d.first_title.clone(), String::new())
+        } else if cfg.kind == RuleKind::L7 {
+            match d.groups.as_slice() {
+                [(app, names, n)] if d.other == 0 => (
+                    format!(
+                        "{router}: {} hosts started {app} in the last {every}",
+                        thousands(*n)
+                    ),
+                    format!("{}{}", names.join(", "), more(names.len(), *n)),
+                ),
+                groups => {
+                    let mut lines: Vec<String> = groups
+                        .iter()
+                        .map(|(app, names, n)| {
+                            format!(
+                                "{app} ({}): {}{}",
+                                thousands(*n),
+                                names.join(", "),
+                                more(names.len(), *n)
+                            )
+                        })
+                        .collect();
+                    if d.other > 0 {
+                        lines.push(format!("other apps: {}", thousands(d.other)));
+                    }
+                    (
+                        format!(
+                            "{router}: {} app starts in the last {every}",
+                            thousands(d.total)
+                        ),
+                        lines.join("\n"),
+                    )
+                }
+            }
+        } else {
+            let names: Vec<&String> = d.groups.iter().flat_map(|g| g.1.iter()).collect();
+            let shown = names.len().min(MAX_DIGEST_NAMES);
+            let mut lines: Vec<String> = names.iter().take(shown).map(|s| s.to_string()).collect();
+            let rest = more(shown, d.total);
+            if !rest.is_empty() {
+                lines.push(rest.trim_start().to_owned());
+            }
+            (
+                format!(
+                    "{router}: {} new devices in the last {every}",
+                    thousands(d.total)
+                ),
+                lines.join("\n"),
+            )
+        };
+        Some(Notice {
+            key,
+            rule: cfg.name.clone(),
+            router_id: Some(router_id),
+            router: router.clone(),
+            severity: cfg.severity,
+            title,
+            detail,
+            kind: NoticeKind::Event,
+            chats: cfg.chats.clone(),
+            delivery: Delivery::ChatOnly,
+        })
+    }
+
+    /// The digests whose interval ended by `now`: one chat message each ("5 hosts started
+    /// tiktok in the last 10 min: ..."). Call every tick.
+    pub fn digests(&mut self, now: i64) -> Vec<Notice> {
+        let due: Vec<(String, i64)> = self
+            .digests
+            .iter()
+            .filter(|((name, _), d)| {
+                self.rules
+                    .iter()
+                    .find(|c| &c.cfg.name == name)
+                    .is_none_or(|c| now.saturating_sub(d.start) >= c.cfg.digest_secs())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut out = Vec::new();
+        for k in due {
+            let Some(d) = self.digests.remove(&k) else {
+                continue;
+            };
+            if let Some(idx) = self.rules.iter().position(|c| c.cfg.name == k.0) {
+                out.extend(self.digest_notice(idx, k.1, &d));
+            }
+        }
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        out
     }
 
     /// Counts an event of rule `idx` on a router: whether it is shown, or held for the
@@ -657,13 +876,18 @@ impl Engine {
             "{} more events of rule {name} were not sent one by one",
             thousands(w.held)
         );
-        self.notice(
+        let mut n = self.notice(
             idx,
             router_id,
             &w.router,
             NoticeKind::Event,
             (key, title, detail),
-        )
+        )?;
+        if self.rules.get(idx)?.cfg.digest_secs() > 0 {
+            // The digest counts these events for chat.
+            n.delivery = Delivery::FeedOnly;
+        }
+        Some(n)
     }
 
     /// Summaries of the windows that ended by `now` with events held back ("1,823 Layer 7
@@ -722,13 +946,14 @@ impl Engine {
                 };
                 let key = format!("{name}:{router_id}:{}", l.mac.to_ascii_uppercase());
                 let title = format!("{router}: new device {host} ({}) got {}", l.mac, l.address);
+                let item = format!("{host} ({}) {}", l.mac, l.address);
                 out.extend(self.event(
                     idx,
                     now,
                     router_id,
                     router,
                     (key, title, String::new()),
-                    true,
+                    Some(("", &item)),
                 ));
             }
         }
@@ -783,7 +1008,7 @@ impl Engine {
                     format!("comment: {}", e.comment)
                 };
                 self.events.remove(&key);
-                out.extend(self.event(idx, now, router_id, router, (key, title, detail), false));
+                out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
             }
         }
         out
@@ -837,14 +1062,7 @@ impl Engine {
                     let key = format!("{}:{router_id}:{what}", c.cfg.name);
                     let title = format!("{router} log: {}", truncate(message, 120));
                     let detail = format!("[{topics}] {}", truncate(message, MAX_LINE));
-                    out.extend(self.event(
-                        idx,
-                        now,
-                        router_id,
-                        router,
-                        (key, title, detail),
-                        false,
-                    ));
+                    out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
                 }
                 RuleKind::L7 => {
                     if !topic_list.contains(&"firewall") {
@@ -865,7 +1083,14 @@ impl Engine {
                     let key = format!("{}:{router_id}:{host}:{app}", c.cfg.name);
                     let title = format!("{router}: {host} started {app}");
                     let detail = truncate(message, MAX_LINE);
-                    out.extend(self.event(idx, now, router_id, router, (key, title, detail), true));
+                    out.extend(self.event(
+                        idx,
+                        now,
+                        router_id,
+                        router,
+                        (key, title, detail),
+                        Some((&app, &host)),
+                    ));
                 }
                 _ => {}
             }

@@ -306,3 +306,129 @@ fn events_beyond_the_window_cap_become_one_summary() {
     assert!(n.detail.chars().count() <= crate::fmt::MAX_ROUTER_TEXT);
     assert!(!n.detail.contains('\n'));
 }
+
+#[test]
+fn layer7_starts_and_new_devices_reach_chat_as_one_digest_per_interval() {
+    let rules = [
+        L7Rule {
+            name: "tiktok".into(),
+            log_prefixes: vec!["tiktok ".into()],
+            ..L7Rule::default()
+        },
+        L7Rule {
+            name: "youtube".into(),
+            log_prefixes: vec!["youtube ".into()],
+            ..L7Rule::default()
+        },
+    ];
+    let line = |app: &str, host: &str| {
+        format!("{app} forward: in:bridge out:ether1, proto TCP, {host}:50000->1.2.3.4:443, len 60")
+    };
+    let mut l7 = RuleConfig::new("apps", RuleKind::L7);
+    l7.severity(Severity::Info);
+    let mut e = Engine::new(&[l7, RuleConfig::new("new-device", RuleKind::Lease)]);
+    // Every start is in the feed, none goes to chat on its own.
+    for (i, host) in ["10.0.0.1", "10.0.0.2", "10.0.0.3"].iter().enumerate() {
+        let n = e.observe_log(
+            1,
+            "r1",
+            "firewall,info",
+            &line("tiktok", host),
+            &rules,
+            100 + i as i64,
+        );
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].delivery, Delivery::FeedOnly);
+    }
+    assert!(e.digests(699).is_empty(), "the 10 minutes are not over");
+    let d = e.digests(700);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].delivery, Delivery::ChatOnly);
+    assert_eq!(d[0].severity, Severity::Info);
+    assert_eq!(d[0].title, "r1: 3 hosts started tiktok in the last 10 min");
+    assert_eq!(d[0].detail, "10.0.0.1, 10.0.0.2, 10.0.0.3");
+    assert!(e.digests(2000).is_empty(), "sent once");
+
+    // Two apps: one line each. A single event reads like the event itself.
+    for host in ["10.0.0.4", "10.0.0.5"] {
+        e.observe_log(
+            1,
+            "r1",
+            "firewall,info",
+            &line("tiktok", host),
+            &rules,
+            2000,
+        );
+    }
+    e.observe_log(
+        1,
+        "r1",
+        "firewall,info",
+        &line("youtube", "10.0.0.4"),
+        &rules,
+        2001,
+    );
+    let d = e.digests(2600);
+    assert_eq!(d[0].title, "r1: 3 app starts in the last 10 min");
+    assert_eq!(
+        d[0].detail,
+        "tiktok (2): 10.0.0.4, 10.0.0.5\nyoutube (1): 10.0.0.4"
+    );
+    e.observe_log(
+        1,
+        "r1",
+        "firewall,info",
+        &line("youtube", "10.0.0.9"),
+        &rules,
+        3000,
+    );
+    assert_eq!(e.digests(3600)[0].title, "r1: 10.0.0.9 started youtube");
+
+    // New devices, beyond the names listed.
+    let mut leases = vec![Lease::new("AA:00:00:00:00:00", "10.0.1.0", "old")];
+    assert!(e.observe_leases(1, "r1", &leases, 0).is_empty(), "baseline");
+    for i in 1..=12 {
+        leases.push(Lease::new(
+            &format!("AA:00:00:00:00:{i:02}"),
+            &format!("10.0.1.{i}"),
+            &format!("phone-{i}"),
+        ));
+    }
+    let n = e.observe_leases(1, "r1", &leases, 4000);
+    assert_eq!(n.len(), 12);
+    assert!(n.iter().all(|n| n.delivery == Delivery::FeedOnly));
+    let d = e.digests(4600);
+    assert_eq!(d[0].title, "r1: 12 new devices in the last 10 min");
+    let lines: Vec<&str> = d[0].detail.lines().collect();
+    assert_eq!(lines.len(), 11, "{lines:?}");
+    assert_eq!(lines[0], "phone-1 (AA:00:00:00:00:01) 10.0.1.1");
+    assert_eq!(lines[10], "and 2 more");
+
+    // digest = 0: each event goes everywhere at once, as before.
+    let mut now = RuleConfig::new("apps", RuleKind::L7);
+    now.digest = Some(Span(0));
+    let mut e = Engine::new(&[now]);
+    let n = e.observe_log(
+        1,
+        "r1",
+        "firewall,info",
+        &line("tiktok", "10.0.0.1"),
+        &rules,
+        0,
+    );
+    assert_eq!(n[0].delivery, Delivery::Everywhere);
+    assert!(e.digests(10_000).is_empty());
+}
+
+#[test]
+fn a_digest_only_fits_layer7_and_lease_rules() {
+    let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+    cpu.digest = Some(Span(60));
+    assert!(crate::alerts::rules::validate(&[cpu]).is_err());
+    let mut l7 = RuleConfig::new("apps", RuleKind::L7);
+    l7.digest = Some(Span(60));
+    assert!(crate::alerts::rules::validate(&[l7.clone()]).is_ok());
+    assert_eq!(l7.digest_secs(), 60);
+    assert_eq!(RuleConfig::new("x", RuleKind::Lease).digest_secs(), 600);
+    assert_eq!(RuleConfig::new("x", RuleKind::Log).digest_secs(), 0);
+}

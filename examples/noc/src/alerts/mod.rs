@@ -5,8 +5,10 @@
 //! Every alert is stored in the dashboard's alert feed ([`crate::storage::Store::fire_alert`]),
 //! written to the log, and — with a Telegram token — sent through tg-notify's persistent,
 //! paced, coalescing queue ([`crate::storage::TgStore`]), so nothing is lost while Telegram or
-//! the uplink is down and a flapping router becomes one summary instead of a flood. Chats in
-//! their quiet hours get non-critical alerts without sound; `/mute RULE 1h` holds a rule's
+//! the uplink is down and a flapping router becomes one summary instead of a flood. Info alerts
+//! always arrive without sound, and chats in their quiet hours get warnings without sound too;
+//! Layer 7 starts and new devices reach chat as one digest per rule and router every
+//! `digest` (10 minutes unless the rule says otherwise), while the feed records each event; `/mute RULE 1h` holds a rule's
 //! Telegram messages back (they still reach the dashboard). Answering chat commands is the
 //! chat front-end's job ([`crate::chat::telegram::start`]); this module only sends.
 //!
@@ -69,7 +71,7 @@ pub struct Services {
     pub whatsapp: WhatsAppControl,
 }
 
-pub use engine::{Engine, Lease, ListEntry, Notice, NoticeKind};
+pub use engine::{Delivery, Engine, Lease, ListEntry, Notice, NoticeKind};
 pub use rules::{RuleConfig, RuleKind, Severity, Span};
 
 /// How to start the monitor.
@@ -78,6 +80,7 @@ pub use rules::{RuleConfig, RuleKind, Severity, Span};
 pub struct MonitorOptions {
     data_dir: PathBuf,
     rules: Vec<RuleConfig>,
+    built_in: bool,
     telegram: Option<TelegramConfig>,
     whatsapp: Option<WhatsAppConfig>,
     whatsapp_notifier: Option<NotifierConfig>,
@@ -93,6 +96,7 @@ impl MonitorOptions {
         MonitorOptions {
             data_dir: data_dir.as_ref().to_owned(),
             rules: rules::default_rules(),
+            built_in: true,
             telegram: None,
             whatsapp: None,
             whatsapp_notifier: None,
@@ -106,6 +110,7 @@ impl MonitorOptions {
     pub fn rules(&mut self, rules: Vec<RuleConfig>) -> &mut Self {
         if !rules.is_empty() {
             self.rules = rules;
+            self.built_in = false;
         }
         self
     }
@@ -196,7 +201,11 @@ impl Monitor {
     ) -> Result<Monitor, Error> {
         let state = services.into();
         rules::validate(&options.rules)?;
-        state.rules.set_file_rules(options.rules.clone());
+        if options.built_in {
+            state.rules.set_built_in_rules(options.rules.clone());
+        } else {
+            state.rules.set_file_rules(options.rules.clone());
+        }
         let active = active_rules(&state);
         let telegram = options.telegram.clone().unwrap_or_default();
         telegram.validate()?;
@@ -622,6 +631,7 @@ impl Shared {
             detail: lines.join("\n"),
             kind: NoticeKind::Event,
             chats: Vec::new(),
+            delivery: Delivery::Everywhere,
         };
         self.deliver(vec![notice], crate::now());
         title
@@ -692,7 +702,9 @@ impl Shared {
 
     fn deliver(&self, notices: Vec<Notice>, now: i64) {
         for n in notices {
-            self.store_or_keep(&n, now);
+            if n.delivery != Delivery::ChatOnly {
+                self.store_or_keep(&n, now);
+            }
             let (key, title, detail) = (
                 crate::fmt::log_safe(&n.key),
                 crate::fmt::log_safe(&n.title),
@@ -706,7 +718,8 @@ impl Shared {
                 }
             }
             let whatsapp = self.state.whatsapp.running();
-            if self.notifier.is_none() && whatsapp.is_none() {
+            if (self.notifier.is_none() && whatsapp.is_none()) || n.delivery == Delivery::FeedOnly {
+                // FeedOnly: the rule's digest reports it to chat.
                 continue;
             }
             match self.tg.muted_until(&n.rule, now) {
@@ -744,7 +757,13 @@ impl Shared {
                         Severity::Warning => Priority::High,
                         _ => Priority::Low,
                     })
-                    .silent(n.severity != Severity::Critical && self.telegram.is_quiet(chat, now));
+                    // Info alerts never ring; warnings ring outside the chat's quiet hours,
+                    // critical alerts always.
+                    .silent(
+                        n.severity == Severity::Info
+                            || (n.severity != Severity::Critical
+                                && self.telegram.is_quiet(chat, now)),
+                    );
                 match n.kind {
                     NoticeKind::Firing => {
                         a.state(AlertState::Firing);
@@ -768,6 +787,8 @@ impl Shared {
         }
         let summaries = lock(&self.engine).summaries(now);
         self.deliver(summaries, now);
+        let digests = lock(&self.engine).digests(now);
+        self.deliver(digests, now);
         let keys = lock(&self.engine).expire(now);
         for k in keys {
             if let Err(e) = self.state.store.resolve_alert(&k, now) {

@@ -7,7 +7,7 @@
 //! kind = "unreachable"     # unreachable, cpu, memory, disk, interface, queue, l7, lease,
 //!                          # address-list, log
 //! checks = 3               # failed checks before "down" (unreachable; default 3)
-//! severity = "critical"    # critical, warning (default) or info
+//! severity = "critical"    # critical, warning (default) or info (never rings in Telegram)
 //! chats = [-1001234567890] # default: every [[telegram.chat]] with alerts = true
 //! routers = ["core"]       # default: every router
 //!
@@ -40,10 +40,13 @@
 //! kind = "l7"
 //! apps = ["tiktok"]        # default: every Layer 7 protocol with a logging rule
 //! hold = "10m"             # a host "starts" an app again after this long without it
+//! digest = "10m"           # chat gets one message per 10 minutes ("5 hosts started
+//!                          # tiktok ..."); "0" sends each start at once. Default 10m.
 //!
 //! [[rule]]
 //! name = "new-device"
 //! kind = "lease"
+//! digest = "10m"           # as for l7 (default 10m)
 //!
 //! [[rule]]
 //! name = "blocked"
@@ -71,6 +74,8 @@ use crate::Error;
 pub const MAX_SPAN_SECS: u64 = 366 * 86_400;
 /// Most rules in one file.
 pub const MAX_RULES: usize = 1_000;
+/// The digest interval of `l7` and `lease` rules without `digest` (10 minutes).
+pub const DEFAULT_DIGEST_SECS: u64 = 600;
 /// Longest regex source accepted in a log rule.
 pub const MAX_REGEX_LEN: usize = 1_000;
 
@@ -559,6 +564,11 @@ pub struct RuleConfig {
     /// Chat channels it is sent to: `telegram`, `whatsapp` (default: both).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<String>,
+    /// `l7` and `lease`: chat gets one digest message per this interval instead of one
+    /// message per event (default 10m; `0` sends each event at once). The dashboard's feed
+    /// records every event either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Span>,
 }
 
 impl RuleConfig {
@@ -585,6 +595,7 @@ impl RuleConfig {
             topics: Vec::new(),
             hold: None,
             channels: Vec::new(),
+            digest: None,
         }
     }
 
@@ -622,6 +633,31 @@ impl RuleConfig {
         self.hold.unwrap_or(Span(600)).secs()
     }
 
+    /// Whether the kind can send digests (`l7`, `lease`).
+    pub fn can_digest(&self) -> bool {
+        matches!(self.kind, RuleKind::L7 | RuleKind::Lease)
+    }
+
+    /// The digest interval in seconds: 0 when events are sent one by one (every kind but
+    /// `l7` and `lease`, or `digest = "0"`); default 10 minutes.
+    pub fn digest_secs(&self) -> i64 {
+        if !self.can_digest() {
+            return 0;
+        }
+        self.digest.unwrap_or(Span(DEFAULT_DIGEST_SECS)).secs()
+    }
+
+    /// `; chat: a digest every 10m` or `; chat: each event` (`l7`, `lease`).
+    fn digest_text(&self) -> String {
+        match self.digest_secs() {
+            0 => "; chat: each event".to_owned(),
+            s => format!(
+                "; chat: a digest every {}",
+                Span(u64::try_from(s).unwrap_or(0))
+            ),
+        }
+    }
+
     /// Whether the rule applies to the router called `name`.
     pub fn applies_to(&self, name: &str) -> bool {
         self.routers.is_empty() || self.routers.iter().any(|r| r == name)
@@ -657,8 +693,8 @@ impl RuleConfig {
                 self.percent.unwrap_or(90),
                 list(&self.queues, "every limited queue")
             ),
-            RuleKind::L7 => format!("apps: {}", list(&self.apps, "all")),
-            RuleKind::Lease => "a new DHCP lease".to_owned(),
+            RuleKind::L7 => format!("apps: {}{}", list(&self.apps, "all"), self.digest_text()),
+            RuleKind::Lease => format!("a new DHCP lease{}", self.digest_text()),
             RuleKind::AddressList => format!("lists: {}", list(&self.lists, "all")),
             RuleKind::Log => {
                 let mut parts = Vec::new();
@@ -721,6 +757,9 @@ pub fn validate(rules: &[RuleConfig]) -> Result<(), Error> {
                 return Err(err("`percent` must be 1-1000"));
             }
         }
+        if r.digest.is_some_and(|d| d.0 > 0) && !r.can_digest() {
+            return Err(err("`digest` applies to l7 and lease rules only"));
+        }
         if r.kind == RuleKind::Log && r.keywords.is_empty() && r.regexes.is_empty() {
             return Err(err("a log rule needs `keywords` or `regexes`"));
         }
@@ -757,8 +796,8 @@ pub fn compile_regex(re: &str) -> Result<regex_automata::meta::Regex, String> {
 
 /// The rules used when `noc.toml` has none: router down (3 checks, critical), CPU above 90%
 /// for 2 minutes, free memory and disk below 10%, interfaces that were up going down, a
-/// queue at 95% of its limit for 5 minutes, new devices, Layer 7 apps starting, and log
-/// lines about login failures or critical errors.
+/// queue at 95% of its limit for 5 minutes, new devices and Layer 7 apps starting (info, one
+/// digest message per 10 minutes), and log lines about login failures or critical errors.
 pub fn default_rules() -> Vec<RuleConfig> {
     let mut down = RuleConfig::new("router-down", RuleKind::Unreachable);
     down.severity(Severity::Critical);

@@ -123,3 +123,36 @@ fn saved_rules_override_file_rules_by_name_and_round_trip_as_json() {
         assert_eq!(k.as_str().parse::<RuleKind>().unwrap(), k);
     }
 }
+
+#[test]
+fn built_in_rules_are_listed_as_built_in_and_file_rules_as_noc_toml() {
+    let book = RuleBook::default();
+    assert!(book.is_built_in());
+    let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+    cpu.above = Some(50.0);
+    let saved = [SavedRule::new(cpu, true)];
+    let list = book.list(&saved);
+    let source = |name: &str| list.iter().find(|l| l.rule.name == name).unwrap().source;
+    assert_eq!(source("router-down").as_str(), "built-in");
+    assert_eq!(source("cpu").as_str(), "dashboard (replaces built-in)");
+    assert!(source("cpu").is_built_in());
+
+    book.set_file_rules(vec![RuleConfig::new("router-down", RuleKind::Unreachable)]);
+    assert!(!book.is_built_in());
+    let list = book.list(&[]);
+    assert_eq!(list[0].source.as_str(), "noc.toml");
+    book.set_built_in_rules(default_rules());
+    assert_eq!(book.list(&[])[0].source, RuleSource::BuiltIn);
+    // Layer 7 starts and new devices are info and sent as a 10-minute digest by default.
+    for name in ["l7", "new-device"] {
+        let r = default_rules()
+            .into_iter()
+            .find(|r| r.name == name)
+            .unwrap();
+        assert_eq!(
+            (r.severity, r.digest_secs()),
+            (Severity::Info, 600),
+            "{name}"
+        );
+    }
+}

@@ -86,6 +86,9 @@ impl Store {
             .map_err(db)?;
             Ok(c.last_insert_rowid())
         })();
+        if r.is_ok() {
+            self.alerts_changed();
+        }
         self.wrote(r)
     }
 
@@ -110,19 +113,36 @@ impl Store {
             }
             Ok(open)
         })();
+        if matches!(r, Ok(Some(_))) {
+            self.alerts_changed();
+        }
         self.wrote(r)
     }
 
     /// Acknowledges an alert.
     pub fn ack_alert(&self, id: i64, user: &str, now: i64) -> Result<bool, Error> {
-        Ok(self
+        let done = self
             .c()
             .execute(
                 "UPDATE alerts SET acked_by=?2, acked_at=?3 WHERE id=?1 AND acked_by IS NULL",
                 params![id, user, now],
             )
             .map_err(db)?
-            > 0)
+            > 0;
+        if done {
+            self.alerts_changed();
+        }
+        Ok(done)
+    }
+
+    /// Signals the feed's watchers (see [`Store::subscribe_alerts`]).
+    pub(super) fn alerts_changed(&self) {
+        self.alert_changes.send_modify(|g| *g = g.wrapping_add(1));
+    }
+
+    /// A receiver that sees every later change of the alert feed.
+    pub fn subscribe_alerts(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.alert_changes.subscribe()
     }
 
     /// The latest `limit` alerts, open ones first.

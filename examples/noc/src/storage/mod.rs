@@ -160,6 +160,9 @@ pub const MAX_L7_ROWS: i64 = 100_000;
 pub struct Store {
     conn: Mutex<Connection>,
     fault: Mutex<Option<Fault>>,
+    /// Bumped whenever the alert feed changes (an alert fires, repeats, resolves or is
+    /// acknowledged); the live Alerts page waits on it.
+    alert_changes: tokio::sync::watch::Sender<u64>,
 }
 
 /// The last failed write and how many writes failed since the last one that succeeded.
@@ -230,6 +233,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             fault: Mutex::new(None),
+            alert_changes: tokio::sync::watch::channel(0).0,
         })
     }
 

@@ -43,7 +43,56 @@ fn like(s: &Option<String>) -> Option<String> {
         })
 }
 
+/// The `WHERE` clause of an [`AlertFilter`] over `?1` (severity), `?2` (open) and `?3`
+/// (text).
+const ALERT_FILTER: &str = "(?1 IS NULL OR severity = ?1)
+     AND (?2 IS NULL OR (resolved_at IS NULL) = ?2)
+     AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR detail LIKE ?3 ESCAPE '\\')";
+
 impl Store {
+    /// How many open, unacknowledged alerts match `f` (whatever its state says), and the
+    /// highest id among them: what "acknowledge all" would acknowledge.
+    pub fn unacked_open(&self, f: &AlertFilter) -> Result<(i64, i64), Error> {
+        let text = like(&f.text);
+        self.c()
+            .query_row(
+                &format!(
+                    "SELECT count(*), coalesce(max(id), 0) FROM alerts WHERE {ALERT_FILTER}
+                     AND acked_by IS NULL"
+                ),
+                params![f.severity, Some(1i64), text],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)
+    }
+
+    /// Acknowledges the open, unacknowledged alerts that match `f` (whatever its state says)
+    /// with an id up to `up_to` (what the page showed: alerts opened since are left alone);
+    /// returns how many.
+    pub fn ack_open(
+        &self,
+        f: &AlertFilter,
+        up_to: i64,
+        user: &str,
+        now: i64,
+    ) -> Result<usize, Error> {
+        let text = like(&f.text);
+        let n = self
+            .c()
+            .execute(
+                &format!(
+                    "UPDATE alerts SET acked_by=?5, acked_at=?6 WHERE {ALERT_FILTER}
+                     AND acked_by IS NULL AND id <= ?4"
+                ),
+                params![f.severity, Some(1i64), text, up_to, user, now],
+            )
+            .map_err(db)?;
+        if n > 0 {
+            self.alerts_changed();
+        }
+        Ok(n)
+    }
+
     /// One page of alerts (open first, then the most recent) and how many match.
     pub fn alerts_page(
         &self,
@@ -54,9 +103,7 @@ impl Store {
         let c = self.c();
         let open = f.open.map(i64::from);
         let text = like(&f.text);
-        let filter = "(?1 IS NULL OR severity = ?1)
-             AND (?2 IS NULL OR (resolved_at IS NULL) = ?2)
-             AND (?3 IS NULL OR title LIKE ?3 ESCAPE '\\' OR detail LIKE ?3 ESCAPE '\\')";
+        let filter = ALERT_FILTER;
         let total: i64 = c
             .query_row(
                 &format!("SELECT count(*) FROM alerts WHERE {filter}"),

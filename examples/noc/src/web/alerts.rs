@@ -1,4 +1,6 @@
-//! The alert feed: open and past alerts, acknowledging.
+//! The alert feed: open and past alerts, filtered by severity, state and text;
+//! acknowledging one alert or every open alert the filter shows; and a live stream of the
+//! page's rows (`/events/alerts`: an open alert's count and last-seen time as they change).
 
 use std::sync::Arc;
 
@@ -19,7 +21,9 @@ pub(super) fn router() -> Router<Arc<Web>> {
     Router::new()
         .route("/alerts", get(alerts_page))
         .route("/alerts/{id}/ack", post(ack_alert))
+        .route("/alerts/ack-all", post(ack_all))
         .route("/api/alerts", get(api_alerts))
+        .route("/events/alerts", get(events_alerts))
 }
 
 /// Alerts shown per page.
@@ -69,22 +73,153 @@ fn page_of(
     Ok((alerts, total, page, pages))
 }
 
+/// What "acknowledge all" would do for filter `q`: how many open, unacknowledged alerts it
+/// matches, and the newest of them (alerts opened later are not acknowledged).
+fn ackable(st: &Web, q: &AlertQuery) -> Result<(i64, i64), crate::Error> {
+    if q.state == "resolved" {
+        return Ok((0, 0));
+    }
+    st.store.unacked_open(&q.filter())
+}
+
+/// The live part of a page of alerts: each row's count, last-seen time and state, the total,
+/// and what "acknowledge all" would acknowledge now.
+fn live_rows(st: &Web, q: &AlertQuery) -> Option<serde_json::Value> {
+    let (alerts, total, _, _) = page_of(st, q).ok()?;
+    let (count, up_to) = ackable(st, q).ok()?;
+    let rows: Vec<serde_json::Value> = alerts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id,
+                "count": a.count,
+                "last_seen": crate::fmt::time(a.last_seen),
+                "state": state_text(a),
+            })
+        })
+        .collect();
+    Some(serde_json::json!({
+        "total": total, "alerts": rows, "ackable": count, "up_to": up_to,
+    }))
+}
+
+/// `open` or `resolved 2026-01-02 10:00:00`, as the page shows it.
+fn state_text(a: &crate::storage::Alert) -> String {
+    match a.resolved_at {
+        Some(t) => format!("resolved {}", crate::fmt::time(t)),
+        None => "open".into(),
+    }
+}
+
+async fn events_alerts(
+    State(st): State<Arc<Web>>,
+    Current(s): Current,
+    Query(q): Query<AlertQuery>,
+) -> Response {
+    let changes = st.store.subscribe_alerts();
+    super::sse::sse_on_change(st, &s, changes, move |st| live_rows(st, &q))
+}
+
 async fn alerts_page(
     State(st): State<Arc<Web>>,
     Current(s): Current,
     Query(q): Query<AlertQuery>,
 ) -> Response {
-    match page_of(&st, &q) {
-        Ok((alerts, total, page, pages)) => st.page(
-            &s,
-            "alerts.html",
-            "alerts",
-            context! {
-                alerts => Value::from_serialize(&alerts), total => total, page => page,
-                pages => pages, filter => Value::from_serialize(&q),
-            },
-        ),
+    let shown = page_of(&st, &q).and_then(|p| Ok((p, ackable(&st, &q)?)));
+    match shown {
+        Ok(((alerts, total, page, pages), (ack_count, up_to))) => {
+            let rows: Vec<Value> = alerts
+                .iter()
+                .map(|a| {
+                    context! {
+                        a => Value::from_serialize(a), state => state_text(a),
+                    }
+                })
+                .collect();
+            st.page(
+                &s,
+                "alerts.html",
+                "alerts",
+                context! {
+                    rows => rows, total => total, page => page,
+                    pages => pages, filter => Value::from_serialize(&q),
+                    ack_count => ack_count, up_to => up_to,
+                },
+            )
+        }
         Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// The "acknowledge all" form: the page's filter and the newest alert it counted.
+#[derive(Debug, Deserialize)]
+struct AckAllForm {
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    q: String,
+    up_to: i64,
+}
+
+async fn ack_all(
+    State(st): State<Arc<Web>>,
+    Admin(s): Admin,
+    axum::Form(f): axum::Form<AckAllForm>,
+) -> Response {
+    let q = AlertQuery {
+        severity: f.severity,
+        state: f.state,
+        q: f.q,
+        page: None,
+    };
+    let back = |done: &str| {
+        format!(
+            "/alerts?severity={}&state={}&q={}&done={}",
+            super::urlencode(&q.severity),
+            super::urlencode(&q.state),
+            super::urlencode(&q.q),
+            super::urlencode(done)
+        )
+    };
+    if q.state == "resolved" {
+        return Redirect::to(&back("Resolved alerts need no acknowledging.")).into_response();
+    }
+    let filter = q.filter();
+    match st.store.ack_open(&filter, f.up_to, &s.user, crate::now()) {
+        Ok(n) => {
+            let mut what = Vec::new();
+            if let Some(sev) = &filter.severity {
+                what.push(format!("severity {sev}"));
+            }
+            if let Some(t) = &filter.text {
+                what.push(format!("text {t:?}"));
+            }
+            let detail = format!(
+                "{n} open alerts{}",
+                if what.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", what.join(", "))
+                }
+            );
+            let _ = st
+                .store
+                .audit(&s.user, None, "alert.ack_all", &detail, true);
+            let done = match n {
+                0 => "Nothing to acknowledge.".to_owned(),
+                1 => "1 alert acknowledged.".to_owned(),
+                n => format!("{n} alerts acknowledged."),
+            };
+            Redirect::to(&back(&done)).into_response()
+        }
+        Err(e) => {
+            let _ = st
+                .store
+                .audit(&s.user, None, "alert.ack_all", &e.to_string(), false);
+            st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     }
 }
 

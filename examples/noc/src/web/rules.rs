@@ -75,6 +75,8 @@ pub struct RuleForm {
     pub topics: String,
     /// How long an event alert stays open.
     pub hold: String,
+    /// Digest interval (`l7`, `lease`; `0`: each event at once).
+    pub digest: String,
     /// Present when the rule is enabled.
     pub enabled: Option<String>,
 }
@@ -136,6 +138,7 @@ impl RuleForm {
             regexes: r.regexes.join("\n"),
             topics: join(&r.topics),
             hold: r.hold.map(|h| h.to_string()).unwrap_or_default(),
+            digest: r.digest.map(|h| h.to_string()).unwrap_or_default(),
             enabled: enabled.then(|| "on".to_owned()),
         }
     }
@@ -189,6 +192,16 @@ impl RuleForm {
             Some(Ok(s)) => r.hold = Some(s),
             Some(Err(e)) => {
                 errors.insert("hold", e.to_string());
+            }
+        }
+        match opt(&self.digest).map(str::parse::<Span>) {
+            None => {}
+            Some(Ok(s)) if s.0 > 0 && !r.can_digest() => {
+                errors.insert("digest", "only l7 and lease rules send digests".into());
+            }
+            Some(Ok(s)) => r.digest = Some(s),
+            Some(Err(e)) => {
+                errors.insert("digest", e.to_string());
             }
         }
         match opt(&self.checks).map(str::parse::<u32>) {
@@ -325,6 +338,8 @@ struct Row {
     enabled: bool,
     source: &'static str,
     saved: bool,
+    /// The delete button: `Delete`, `Revert to noc.toml` or `Revert to built-in`.
+    remove: &'static str,
 }
 
 fn row(l: &ListedRule) -> Row {
@@ -361,13 +376,18 @@ fn row(l: &ListedRule) -> Row {
         },
         enabled: l.enabled,
         source: l.source.as_str(),
-        saved: l.source != RuleSource::File,
+        saved: !matches!(l.source, RuleSource::File | RuleSource::BuiltIn),
+        remove: match l.source {
+            RuleSource::Dashboard => "Delete",
+            s if s.is_built_in() => "Revert to built-in",
+            _ => "Revert to noc.toml",
+        },
     }
 }
 
 fn listed(st: &Web) -> Result<(Vec<ListedRule>, Vec<SavedRule>), crate::Error> {
     let saved = rules::saved_rules(&st.store)?;
-    Ok((rules::merge(&st.rules.file_rules(), &saved), saved))
+    Ok((st.rules.list(&saved), saved))
 }
 
 fn render(
@@ -557,7 +577,11 @@ pub(super) async fn delete_rule(
         }
         Ok(false) if st.rules.file_rules().iter().any(|r| r.name == name) => st.error_page(
             StatusCode::CONFLICT,
-            "This rule comes from noc.toml: disable it here, or remove it from the file.",
+            if st.rules.is_built_in() {
+                "This rule is built in: disable it here, or edit it to change it."
+            } else {
+                "This rule comes from noc.toml: disable it here, or remove it from the file."
+            },
         ),
         Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such rule."),
         Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

@@ -99,6 +99,41 @@ where
     sse_response(stream)
 }
 
+/// A stream that sends `f`'s data now and whenever `changes` sees a change (a burst of
+/// changes within a quarter second is one event), counted against the same limits as
+/// [`sse`].
+pub(super) fn sse_on_change<F>(
+    st: Arc<Web>,
+    s: &Session,
+    changes: tokio::sync::watch::Receiver<u64>,
+    f: F,
+) -> Response
+where
+    F: Fn(&Web) -> Option<serde_json::Value> + Send + Sync + 'static,
+{
+    let Some(slot) = take_slot(&st, s) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many live views open; close some tabs",
+        )
+            .into_response();
+    };
+    let stream = futures_util::stream::unfold(
+        (changes, st, f, true, slot),
+        |(mut rx, st, f, first, slot)| async move {
+            if !first {
+                rx.changed().await.ok()?;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                rx.mark_unchanged();
+            }
+            let data = f(&st).unwrap_or(serde_json::Value::Null);
+            let ev = Event::default().data(data.to_string());
+            Some((Ok::<Event, Infallible>(ev), (rx, st, f, false, slot)))
+        },
+    );
+    sse_response(stream)
+}
+
 /// Wraps a stream of events with keep-alives.
 pub(super) fn sse_response<S>(stream: S) -> Response
 where
