@@ -314,11 +314,11 @@ mod tests {
     use super::*;
 
     fn ping(sent: u64, received: u64, avg_ms: u64) -> PingResult {
-        let mut p = PingResult::default();
-        p.sent = sent;
-        p.received = received;
-        p.avg_us = (received > 0).then_some(avg_ms * 1000);
-        p
+        PingResult {
+            sent,
+            received,
+            avg_us: (received > 0).then_some(avg_ms * 1000),
+        }
     }
 
     fn view(name: &str, status: &'static str) -> DeviceView {
