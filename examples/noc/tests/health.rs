@@ -400,3 +400,116 @@ async fn diagnose_names_the_simulated_cause() {
     monitor.shutdown().await;
     app.shutdown().await;
 }
+
+mod common;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_devices_page_previews_applies_and_diagnoses() {
+    let app = common::start().await;
+    let c = common::client();
+    let csrf = common::login_ok(&app, &c, "admin", common::ADMIN_PASSWORD).await;
+    let base = &app.base;
+    let (code, html) = common::get_text(&c, &format!("{base}/devices")).await;
+    assert_eq!(code, 200);
+    assert!(html.contains("No devices yet."), "{html}");
+    // Preview: the exact command, nothing stored yet.
+    let name = "<b>Pak Budi</b>";
+    let r = c
+        .post(format!("{base}/devices"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", name),
+            ("address", "192.168.88.250"),
+            ("parent", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("&#x2f;tool&#x2f;netwatch&#x2f;add host=192.168.88.250 interval=10s"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;b&gt;Pak Budi") && !html.contains("<b>Pak Budi"),
+        "escaped"
+    );
+    assert!(app.noc.state().store.devices().unwrap().is_empty());
+    // Without the session's CSRF token nothing happens.
+    let r = c
+        .post(format!("{base}/devices"))
+        .form(&[
+            ("name", name),
+            ("address", "192.168.88.250"),
+            ("confirm", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(format!("{base}/devices"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", name),
+            ("address", "192.168.88.250"),
+            ("parent", ""),
+            ("confirm", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.noc.state().store.devices().unwrap().len(), 1);
+    let audit = app.noc.state().store.audit_log(10).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "device.add" && a.user == "admin"));
+    let (_, html) = common::get_text(&c, &format!("{base}/devices")).await;
+    assert!(
+        html.contains("Diagnose") && html.contains("192.168.88.250"),
+        "{html}"
+    );
+    let (code, html) = common::get_text(
+        &c,
+        &format!("{base}/devices/diagnose?name=%3Cb%3EPak%20Budi%3C%2Fb%3E"),
+    )
+    .await;
+    assert_eq!(code, 200, "{html}");
+    for check in [
+        "Router", "ISP", "Quota", "Device", "Parent", "Queue", "Uplink", "CPU",
+    ] {
+        assert!(
+            html.contains(&format!("<th>{check}</th>")),
+            "{check}: {html}"
+        );
+    }
+    let (_, html) = common::get_text(&c, &format!("{base}/")).await;
+    assert!(html.contains("ISP and quota"), "{html}");
+    let (code, json) = common::get_text(&c, &format!("{base}/api/devices")).await;
+    assert_eq!(code, 200);
+    assert!(json.contains("Pak Budi"), "{json}");
+    // Removing is previewed too.
+    let r = c
+        .post(format!("{base}/devices/remove"))
+        .form(&[("csrf", csrf.as_str()), ("name", name)])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("&#x2f;tool&#x2f;netwatch&#x2f;remove"),
+        "{html}"
+    );
+    assert_eq!(app.noc.state().store.devices().unwrap().len(), 1);
+    let r = c
+        .post(format!("{base}/devices/remove"))
+        .form(&[("csrf", csrf.as_str()), ("name", name), ("confirm", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(app.noc.state().store.devices().unwrap().is_empty());
+    app.noc.shutdown().await;
+}
