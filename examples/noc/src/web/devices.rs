@@ -26,15 +26,14 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/api/devices", get(api_devices))
 }
 
-fn may_change(st: &Web, s: &Session) -> Result<(), Response> {
-    if s.role.can_sell() {
-        Ok(())
-    } else {
-        Err(st.error_page(
+/// The refusal for users who may not change devices (read-only), if `s` is one.
+fn refused(st: &Web, s: &Session) -> Option<Response> {
+    (!s.role.can_sell()).then(|| {
+        st.error_page(
             StatusCode::FORBIDDEN,
             "Only admins and operators add or remove devices.",
-        ))
-    }
+        )
+    })
 }
 
 fn rows(st: &Web) -> Vec<serde_json::Value> {
@@ -125,7 +124,7 @@ async fn add_device(
     Current(s): Current,
     Form(f): Form<NewDevice>,
 ) -> Response {
-    if let Err(r) = may_change(&st, &s) {
+    if let Some(r) = refused(&st, &s) {
         return r;
     }
     let router = match f.router {
@@ -184,7 +183,7 @@ async fn remove_device(
     Current(s): Current,
     Form(f): Form<Remove>,
 ) -> Response {
-    if let Err(r) = may_change(&st, &s) {
+    if let Some(r) = refused(&st, &s) {
         return r;
     }
     if f.confirm.is_none() {
