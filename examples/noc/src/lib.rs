@@ -20,8 +20,8 @@
 //! # Architecture
 //!
 //! Core modules know nothing about HTTP or chat; front-ends are leaves over the core and never
-//! import each other. Arrows point one way: front-ends → [`app`] → [`alerts`] → [`routers`] →
-//! [`storage`], with [`auth`], [`secret`], [`series`], [`fmt`] and [`config`] beside them.
+//! import each other. Arrows point one way: front-ends → [`app`] → [`alerts`] → [`health`] →
+//! [`routers`] → [`storage`], with [`auth`], [`secret`], [`series`], [`fmt`] and [`config`] beside them.
 //!
 //! Core:
 //! - [`app`]: [`AppState`], the services every front-end shares;

@@ -3,7 +3,7 @@
 //! from the router, the default route and its gateway, `/ip/cloud`'s public address and the
 //! ARP and DHCP tables that turn a MAC address into an IP address.
 //!
-//! Reads fail as a whole. [`sync`] changes the router only after its netwatch entries were
+//! Reads fail as a whole. [`plan`] and [`apply`] change the router only after its netwatch entries were
 //! read, and writes one audit entry per change.
 
 use std::collections::HashMap;
@@ -127,7 +127,7 @@ pub async fn read(client: &Client) -> Result<HashMap<String, WatchRow>, Error> {
     Ok(out)
 }
 
-/// What [`sync`] wants on the router: device name → host address.
+/// What [`plan`] wants on the router: device name → host address.
 pub type Wanted = HashMap<String, String>;
 
 /// The changes that make the router's managed entries match `wanted` (pure).
