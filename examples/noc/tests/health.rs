@@ -92,6 +92,21 @@ async fn a_device_switched_off_alerts_once_and_resolves_once() {
     assert!(audit
         .iter()
         .any(|a| a.action == "device.add" && a.user == "test"));
+    // Latency: the simulated netwatch reports no icmp figures, so the router pings it.
+    wait_until("latency measured", 30, || {
+        app.state()
+            .health
+            .all_devices()
+            .iter()
+            .any(|(_, d)| d.rtt_us.is_some() && d.loss == Some(0))
+    })
+    .await;
+    let id = app.state().store.devices().unwrap()[0].id;
+    let history = app.state().store.device_samples(id, 100).unwrap();
+    assert!(
+        history.iter().any(|s| s.up && s.rtt_us.is_some()),
+        "{history:?}"
+    );
 
     h.set_host("192.168.88.201", Reachability::down()).unwrap();
     let off = Instant::now();

@@ -335,7 +335,15 @@ struct Inner {
     isp_firing: HashSet<i64>,
     /// (router, interface) → the last poll accounted (the router's `last_ok`).
     accounted: HashMap<(i64, String), i64>,
+    /// (router, device) → the last `/ping count=3` (rtt µs, loss %, when), for devices whose
+    /// netwatch entry gives no latency.
+    pinged: HashMap<(i64, String), (Option<u64>, u64, i64)>,
 }
+
+/// Devices pinged for latency per router and ISP round (the least recently pinged first).
+pub const PINGS_PER_ROUND: usize = 64;
+/// Device pings in flight per router.
+const PINGS_IN_FLIGHT: usize = 4;
 
 /// The health service: the checks' state and the outbox of alerts.
 pub struct Health {
@@ -604,6 +612,12 @@ impl Health {
                 })
                 .collect();
             let failed_checks = u64::from(self.settings.failed_checks);
+            let pinged: HashMap<String, (Option<u64>, u64, i64)> = inner
+                .pinged
+                .iter()
+                .filter(|((r, _), _)| *r == id)
+                .map(|((_, n), v)| (n.clone(), *v))
+                .collect();
             let tracker = inner.trackers.entry(id).or_default();
             events.extend(tracker.observe(
                 id,
@@ -619,6 +633,7 @@ impl Health {
                 .map(|d| {
                     let st = tracker.state(&d.name).cloned().unwrap_or_default();
                     let w = have.get(&d.name);
+                    let pinged = pinged.get(&d.name).copied();
                     let status = match (st.known, st.down) {
                         (false, _) => "unknown",
                         (true, true) => "down",
@@ -633,8 +648,8 @@ impl Health {
                         status,
                         fails: st.fails,
                         since: st.since,
-                        rtt_us: w.and_then(|w| w.rtt_us),
-                        loss: w.and_then(|w| w.loss),
+                        rtt_us: w.and_then(|w| w.rtt_us).or(pinged.and_then(|p| p.0)),
+                        loss: w.and_then(|w| w.loss).or(pinged.map(|p| p.1)),
                     }
                 })
                 .collect();
@@ -829,8 +844,12 @@ impl Health {
                         .map(|p| (t.clone(), p))
                 }
             }));
-        let (gw_ping, targets, public) =
-            tokio::join!(gw_ping, targets, netwatch::public_address(&client));
+        let (gw_ping, targets, public, ()) = tokio::join!(
+            gw_ping,
+            targets,
+            netwatch::public_address(&client),
+            self.ping_devices(&router, &client)
+        );
         let targets: Vec<(String, PingResult)> = targets.into_iter().flatten().collect();
         let now = crate::now();
         let measured = gw_ping.is_some() || !targets.is_empty();
@@ -878,6 +897,72 @@ impl Health {
             };
         }
         self.emit(events);
+    }
+
+    /// Pings (`count=3`) the devices whose netwatch entry reports no latency, at most
+    /// [`PINGS_PER_ROUND`] a round, the least recently pinged first; keeps the result for the
+    /// views and the history.
+    async fn ping_devices(&self, router: &RouterHandle, client: &routeros_proto::Client) {
+        use futures_util::StreamExt;
+        let id = router.id;
+        let stored = self.store.devices().unwrap_or_default();
+        let due: Vec<(i64, String, String)> = {
+            let inner = lock(&self.inner);
+            let Some(h) = inner.routers.get(&id) else {
+                return;
+            };
+            let mut due: Vec<(i64, i64, String, String)> = h
+                .devices
+                .iter()
+                .filter(|v| v.rtt_us.is_none() || inner.pinged.contains_key(&(id, v.name.clone())))
+                .filter_map(|v| {
+                    let dev = stored
+                        .iter()
+                        .find(|d| d.name == v.name && d.router_id == id)?;
+                    let last = inner.pinged.get(&(id, v.name.clone())).map_or(0, |p| p.2);
+                    Some((last, dev.id, v.name.clone(), v.ip.clone()?))
+                })
+                .collect();
+            due.sort();
+            due.into_iter()
+                .take(PINGS_PER_ROUND)
+                .map(|(_, d, n, ip)| (d, n, ip))
+                .collect()
+        };
+        let results: Vec<(i64, String, PingResult)> = futures_util::stream::iter(due)
+            .map(|(dev, name, ip)| async move {
+                netwatch::ping(client, &ip, 3, Duration::from_secs(3))
+                    .await
+                    .ok()
+                    .map(|p| (dev, name, p))
+            })
+            .buffer_unordered(PINGS_IN_FLIGHT)
+            .filter_map(std::future::ready)
+            .collect()
+            .await;
+        let now = crate::now();
+        let mut samples = Vec::new();
+        {
+            let mut inner = lock(&self.inner);
+            for (dev, name, p) in results {
+                inner.pinged.insert((id, name), (p.avg_us, p.loss(), now));
+                samples.push((
+                    dev,
+                    DeviceSample {
+                        t: now,
+                        up: p.received > 0,
+                        rtt_us: p.avg_us.and_then(|v| i64::try_from(v).ok()),
+                        loss: i64::try_from(p.loss()).ok(),
+                    },
+                ));
+            }
+            let names: HashSet<&str> = stored.iter().map(|d| d.name.as_str()).collect();
+            inner
+                .pinged
+                .retain(|(r, n), _| *r != id || names.contains(n.as_str()));
+        }
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.add_device_samples(&samples)).await;
     }
 
     /// Runs the checks until dropped: device rounds every `every` (and at once after a
