@@ -293,7 +293,35 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::super::MIGRATIONS;
     use super::*;
+
+    #[test]
+    fn migrates_from_the_previous_schema_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // The previous release's schema (8 migrations) with a user in it.
+            let c = rusqlite::Connection::open(dir.path().join("noc.db")).unwrap();
+            for (i, m) in MIGRATIONS[..8].iter().enumerate() {
+                c.execute_batch(&format!(
+                    "BEGIN; {m}; PRAGMA user_version={}; COMMIT;",
+                    i + 1
+                ))
+                .unwrap();
+            }
+            c.execute(
+                "INSERT INTO users(name, hash, role, created) VALUES ('admin', 'h', 'admin', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 9);
+        assert_eq!(s.user_count().unwrap(), 1);
+        assert!(s.devices().unwrap().is_empty());
+        s.add_device(1, "ap1", "10.0.0.2", None).unwrap();
+        assert_eq!(s.devices().unwrap().len(), 1);
+    }
 
     #[test]
     fn devices_quota_and_public_address_round_trip() {
