@@ -383,6 +383,37 @@ async fn diagnose_names_the_simulated_cause() {
     .await;
     let r = diag("budi").await;
     assert!(r.contains("Likely cause: ether1 quota used up"), "{r}");
+    // A house whose simple queue is at its max-limit (one of the simulator's own hosts,
+    // whose traffic keeps flowing).
+    let q = router(&app).live().queues.first().cloned().unwrap();
+    let ip = q.target.split('/').next().unwrap().to_owned();
+    app.state()
+        .health
+        .add_device("test", &router(&app), "busy house", &ip, None)
+        .unwrap();
+    let client = router(&app).client().unwrap();
+    client
+        .execute(
+            routeros_proto::Command::builder("/queue/simple/set")
+                .attribute(".id", &q.id)
+                .attribute("max-limit", "64k/64k")
+                .build(),
+        )
+        .await
+        .unwrap();
+    wait_until("queue at max-limit", 60, || {
+        let live = router(&app).live();
+        live.queues
+            .iter()
+            .any(|x| x.name == q.name && x.usage_percent() >= 95)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let r = diag("busy house").await;
+    assert!(
+        r.contains(&format!("Queue PROBLEM: queue {} at max-limit", q.name)),
+        "{r}"
+    );
     let r = ops.handle(&viewer, "/quota").await.unwrap();
     assert!(r.contains("ether1"), "{r}");
     // The other commands answer within a phone's width.
@@ -527,4 +558,80 @@ async fn the_devices_page_previews_applies_and_diagnoses() {
     assert_eq!(r.status(), 303);
     assert!(app.noc.state().store.devices().unwrap().is_empty());
     app.noc.shutdown().await;
+}
+
+/// CPU time of this process so far (user + system), from `/proc/self/stat`.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split(' ').collect();
+    let ticks: u64 = f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+/// The cost of watching 1,000 devices on one router, polled every second (run with
+/// `cargo test --release -p noc --test health -- --ignored --nocapture`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a check"]
+async fn watching_1000_devices_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = start_sim().await;
+    let mut o = noc::Options::new(dir.path());
+    o.listen("127.0.0.1:0".parse().unwrap())
+        .admin_password("admin-password")
+        .file_config(config(sim.addr(), ""))
+        .poll_interval(Duration::from_secs(1));
+    let app = Noc::start(o).await.unwrap();
+    let h = sim.handle();
+    wait_until("polled", 30, || router(&app).live().polls_ok > 0).await;
+    let r = router(&app);
+    for i in 0..1000u32 {
+        let ip = format!("10.1.{}.{}", i / 250, i % 250 + 1);
+        h.add_host(
+            &ip,
+            &format!("02:00:00:01:{:02x}:{:02x}", i / 256, i % 256),
+            None,
+        )
+        .unwrap();
+        let parent = (i % 50 != 0).then(|| format!("d{}", i - i % 50));
+        app.state()
+            .health
+            .add_device("test", &r, &format!("d{i}"), &ip, parent.as_deref())
+            .unwrap();
+    }
+    let added = Instant::now();
+    let tick = ticker(h.clone());
+    wait_until("1,000 devices up", 120, || {
+        app.state()
+            .health
+            .all_devices()
+            .iter()
+            .filter(|(_, d)| d.status == "up")
+            .count()
+            == 1000
+    })
+    .await;
+    eprintln!(
+        "1,000 netwatch entries added and all up in {:?}",
+        added.elapsed()
+    );
+    // Stop the simulated network; measure noc reading and evaluating every second.
+    tick.abort();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (cpu0, t0) = (cpu_time(), Instant::now());
+    let mut rounds = Vec::new();
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        rounds.push(app.state().health.router(r.id).round_ms);
+    }
+    let cpu = cpu_time() - cpu0;
+    let wall = t0.elapsed();
+    rounds.sort_unstable();
+    eprintln!(
+        "1,000 devices: device round median {} ms, max {} ms; CPU {:.1}% of one core (noc and the simulator answering it)",
+        rounds[rounds.len() / 2],
+        rounds[rounds.len() - 1],
+        cpu.as_secs_f64() * 100.0 / wall.as_secs_f64()
+    );
+    app.shutdown().await;
 }

@@ -323,6 +323,8 @@ pub struct RouterHealth {
     pub read: i64,
     /// Simple queues at max-limit: queue name → since (Unix seconds).
     pub full_queues: HashMap<String, i64>,
+    /// How long the last device round took (reading netwatch, the route, evaluating), ms.
+    pub round_ms: u64,
 }
 
 #[derive(Default)]
@@ -506,6 +508,7 @@ impl Health {
         };
         let id = router.id;
         let now = crate::now();
+        let started = std::time::Instant::now();
         let all = match self.store.devices() {
             Ok(d) => d,
             Err(e) => {
@@ -688,6 +691,7 @@ impl Health {
             }
             entry.full_queues = full;
             entry.devices = views;
+            entry.round_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             entry.error = None;
             entry.read = now;
             entry.isp.route = route.clone();
