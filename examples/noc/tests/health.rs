@@ -188,7 +188,23 @@ async fn a_dead_uplink_is_one_isp_alert_and_no_device_alerts() {
     let tick = ticker(h.clone());
     add(&app, &h, "house1", "192.168.88.201", None);
     add(&app, &h, "house2", "192.168.88.202", None);
-    wait_up(&app, &["house1", "house2"]).await;
+    // A device given by its MAC address: the router's ARP and DHCP tables give its IP.
+    h.add_host("192.168.88.203", "02:00:00:00:03:03", None)
+        .unwrap();
+    app.state()
+        .health
+        .add_device("test", &router(&app), "house3", "02:00:00:00:03:03", None)
+        .unwrap();
+    wait_up(&app, &["house1", "house2", "house3"]).await;
+    let mac = app
+        .state()
+        .health
+        .all_devices()
+        .into_iter()
+        .find(|(_, d)| d.name == "house3")
+        .unwrap()
+        .1;
+    assert_eq!(mac.ip.as_deref(), Some("192.168.88.203"));
     h.set_uplink(false);
     wait_until("isp alert", 60, || !alerts(&app, "isp-down:").is_empty()).await;
     // A house going dark while the ISP is down is not alerted on its own.
@@ -428,6 +444,20 @@ async fn diagnose_names_the_simulated_cause() {
     }
     let r = ops.handle(&viewer, "/public").await.unwrap();
     assert!(r.contains("203.0.113.45"), "{r}");
+    // The ISP gives the router another public address: one info event.
+    h.set_public_address("203.0.113.77").unwrap();
+    wait_until("public address event", 30, || {
+        !alerts(&app, "public-address:").is_empty()
+    })
+    .await;
+    let a = alerts(&app, "public-address:");
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert!(
+        a[0].title.contains("203.0.113.45 → 203.0.113.77"),
+        "{}",
+        a[0].title
+    );
+    assert_eq!(a[0].severity, "info");
     let r = ops.handle(&op, "/deldevice Pak Budi").await.unwrap();
     assert!(r.contains("Removed Pak Budi"), "{r}");
     wait_until_async("netwatch entry removed", 30, || {

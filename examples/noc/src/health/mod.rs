@@ -775,6 +775,21 @@ impl Health {
                     alerted: 0,
                 };
                 self.store.save_quota(id, iface, &period, &r)?;
+                // The month before ends: its threshold alerts resolve.
+                let prev = quota::previous(&period);
+                if let Some(old) = self.store.quota(id, iface, &prev)? {
+                    let mut done = Vec::new();
+                    for t in q.thresholds.iter().filter(|t| **t <= old.alerted) {
+                        done.push(Event::resolved(
+                            format!("quota:{id}:{iface}:{prev}:{t}"),
+                            "quota",
+                            id,
+                            router,
+                            format!("{router} {iface}: a new quota month started"),
+                        ));
+                    }
+                    self.emit(done);
+                }
                 r
             }
         };

@@ -44,6 +44,20 @@ pub fn period(date: Date, reset_day: u8) -> String {
     format!("{y:04}-{m:02}")
 }
 
+/// The period before `period` (`2026-12` → `2026-11`, `2027-01` → `2026-12`).
+pub fn previous(period: &str) -> String {
+    let (y, m) = period.split_once('-').unwrap_or((period, "1"));
+    let (y, m) = (
+        y.parse::<i32>().unwrap_or(1970),
+        m.parse::<u32>().unwrap_or(1),
+    );
+    if m <= 1 {
+        format!("{:04}-12", y - 1)
+    } else {
+        format!("{y:04}-{:02}", m - 1)
+    }
+}
+
 /// The thresholds (percent, ascending) that `used` of `quota` bytes has reached and that
 /// were not alerted yet (`alerted` is the highest alerted so far).
 pub fn crossed(used: u64, quota: u64, thresholds: &[u32], alerted: u32) -> Vec<u32> {
@@ -99,6 +113,8 @@ mod tests {
         assert_eq!(period(d(2026, 12, 4), 5), "2026-11");
         assert_eq!(period(d(2027, 1, 4), 5), "2026-12");
         assert_eq!(period(d(2027, 1, 5), 5), "2027-01");
+        assert_eq!(previous("2027-01"), "2026-12");
+        assert_eq!(previous("2026-12"), "2026-11");
     }
 
     #[test]
