@@ -69,6 +69,27 @@ pub struct Evidence {
     pub now: i64,
 }
 
+/// A duration in its two largest units (`0s`, `45s`, `10m`, `1h5m`, `2d3h`).
+fn span(secs: u64) -> String {
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let parts: Vec<String> = units
+        .iter()
+        .scan(secs, |left, (size, unit)| {
+            let n = *left / size;
+            *left %= size;
+            Some((n, *unit))
+        })
+        .filter(|(n, _)| *n > 0)
+        .take(2)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".into()
+    } else {
+        parts.concat()
+    }
+}
+
 fn ms(us: Option<u64>) -> String {
     us.map_or("-".into(), |u| format!("{} ms", u.div_ceil(1000)))
 }
@@ -178,7 +199,7 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
             None => Unknown("no simple queue targets this device".into()),
             Some((name, pct, Some(since))) => Problem(format!(
                 "queue {name} at max-limit ({pct}%) for {}",
-                crate::alerts::Span(u64::try_from(e.now.saturating_sub(*since)).unwrap_or(0))
+                span(u64::try_from(e.now.saturating_sub(*since)).unwrap_or(0))
             )),
             Some((name, pct, None)) => Ok(format!("queue {name} at {pct}% of max-limit")),
         },
@@ -439,6 +460,14 @@ mod tests {
             .iter()
             .filter(|f| f.check != "Quota")
             .all(|f| matches!(f.verdict, Verdict::Unknown(_))));
+    }
+
+    #[test]
+    fn spans_show_two_units() {
+        assert_eq!(span(0), "0s");
+        assert_eq!(span(600), "10m");
+        assert_eq!(span(3_900), "1h5m");
+        assert_eq!(span(2 * 86_400 + 3 * 3_600 + 5), "2d3h");
     }
 
     #[test]
