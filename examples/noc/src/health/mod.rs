@@ -344,8 +344,9 @@ struct Inner {
 
 /// Devices pinged for latency per router and ISP round (the least recently pinged first).
 pub const PINGS_PER_ROUND: usize = 64;
-/// Device pings in flight per router.
-const PINGS_IN_FLIGHT: usize = 4;
+/// Device pings in flight per router (the connection's in-flight commands are shared with
+/// the poller).
+const PINGS_IN_FLIGHT: usize = 1;
 
 /// The health service: the checks' state and the outbox of alerts.
 pub struct Health {
@@ -847,29 +848,20 @@ impl Health {
             .as_ref()
             .map(|r| r.gateway.clone())
             .filter(|g| g.parse::<std::net::IpAddr>().is_ok());
-        let gw_ping = async {
-            match &gw {
-                Some(g) => netwatch::ping(&client, g, 10, timeout).await.ok(),
-                None => None,
-            }
+        // One command at a time: the poller and the log streams share the connection's
+        // in-flight commands (8) with the health checks.
+        let gw_ping = match &gw {
+            Some(g) => netwatch::ping(&client, g, 10, timeout).await.ok(),
+            None => None,
         };
-        let targets =
-            futures_util::future::join_all(self.settings.public_targets.iter().map(|t| {
-                let client = client.clone();
-                async move {
-                    netwatch::ping(&client, t, 10, timeout)
-                        .await
-                        .ok()
-                        .map(|p| (t.clone(), p))
-                }
-            }));
-        let (gw_ping, targets, public, ()) = tokio::join!(
-            gw_ping,
-            targets,
-            netwatch::public_address(&client),
-            self.ping_devices(&router, &client)
-        );
-        let targets: Vec<(String, PingResult)> = targets.into_iter().flatten().collect();
+        let mut targets: Vec<(String, PingResult)> = Vec::new();
+        for t in &self.settings.public_targets {
+            if let Ok(p) = netwatch::ping(&client, t, 10, timeout).await {
+                targets.push((t.clone(), p));
+            }
+        }
+        let public = netwatch::public_address(&client).await;
+        self.ping_devices(&router, &client).await;
         let now = crate::now();
         let measured = gw_ping.is_some() || !targets.is_empty();
         let dead = measured
