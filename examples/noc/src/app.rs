@@ -76,6 +76,8 @@ pub struct AppState {
     /// The WhatsApp settings in force (`noc.toml`, or saved on the Settings page) and the
     /// running WhatsApp delivery.
     pub whatsapp_control: crate::alerts::WhatsAppControl,
+    /// Network health: devices, the ISP line, quotas, diagnose.
+    pub health: Arc<crate::health::Health>,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -101,6 +103,11 @@ impl AppState {
         embedded: Option<SocketAddr>,
     ) -> AppState {
         let whatsapp_control = crate::alerts::WhatsAppControl::new(store.clone(), secrets.clone());
+        let health = Arc::new(crate::health::Health::new(
+            crate::health::Settings::default(),
+            store.clone(),
+            hub.clone(),
+        ));
         AppState {
             sessions: Sessions::new(store.clone(), Duration::from_secs(12 * 3600)),
             store,
@@ -116,6 +123,7 @@ impl AppState {
             whatsapp: crate::alerts::whatsapp::Inbox::default(),
             billing: crate::billing::Settings::default(),
             whatsapp_control,
+            health,
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),
@@ -243,6 +251,7 @@ impl From<Arc<AppState>> for crate::alerts::Services {
             hub: st.hub.clone(),
             rules: st.rules.clone(),
             whatsapp: st.whatsapp_control.clone(),
+            health: Some(st.health.clone()),
         }
     }
 }

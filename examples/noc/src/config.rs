@@ -57,6 +57,9 @@ pub struct FileConfig {
     /// PPPoE billing (`[billing]`, see [`crate::billing::Settings`]).
     #[serde(default)]
     pub billing: crate::billing::Settings,
+    /// Network health (`[health]`, see [`crate::health::Settings`]).
+    #[serde(default)]
+    pub health: crate::health::Settings,
 }
 
 /// One router entry.
@@ -161,6 +164,7 @@ impl FromStr for FileConfig {
             ));
         }
         c.billing.validate()?;
+        c.health.validate()?;
         Ok(c)
     }
 }

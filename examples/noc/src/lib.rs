@@ -20,8 +20,8 @@
 //! # Architecture
 //!
 //! Core modules know nothing about HTTP or chat; front-ends are leaves over the core and never
-//! import each other. Arrows point one way: front-ends → [`app`] → [`alerts`] → [`routers`] →
-//! [`storage`], with [`auth`], [`secret`], [`series`], [`fmt`] and [`config`] beside them.
+//! import each other. Arrows point one way: front-ends → [`app`] → [`alerts`] → [`health`] →
+//! [`routers`] → [`storage`], with [`auth`], [`secret`], [`series`], [`fmt`] and [`config`] beside them.
 //!
 //! Core:
 //! - [`app`]: [`AppState`], the services every front-end shares;
@@ -29,6 +29,8 @@
 //!   place that changes a router (and writes the audit entry);
 //! - [`alerts`]: rules, the sans-io engine, the monitor and Telegram and WhatsApp delivery
 //!   (with the WhatsApp settings saved in the dashboard, applied without a restart);
+//! - [`health`]: network health — devices checked by the router's netwatch (with parents
+//!   and the uplink as dependencies), the ISP line, the monthly WAN quota, diagnose;
 //! - [`storage`]: SQLite, one module per stored thing, migrations;
 //! - [`auth`] (passwords, sessions, CSRF, login limits, roles), [`secret`] (router passwords at
 //!   rest), [`series`] (sans-io downsampling), [`fmt`] (rates, bytes, times, router text),
@@ -47,6 +49,7 @@ pub mod chat;
 pub mod config;
 pub mod datadir;
 pub mod fmt;
+pub mod health;
 pub mod metrics;
 pub mod routers;
 pub mod secret;
@@ -245,6 +248,7 @@ pub struct Noc {
     notice_addr: Option<SocketAddr>,
     flusher: tokio::task::JoinHandle<()>,
     upkeep: tokio::task::JoinHandle<()>,
+    health: tokio::task::JoinHandle<()>,
     shutdown: Option<tokio::sync::watch::Sender<()>>,
 }
 
@@ -491,6 +495,12 @@ impl Noc {
         state.trusted_proxies = options.trusted_proxies.clone();
         options.file.billing.validate()?;
         state.billing = options.file.billing.clone();
+        options.file.health.validate()?;
+        state.health = Arc::new(health::Health::new(
+            options.file.health.clone(),
+            state.store.clone(),
+            hub.clone(),
+        ));
         let state = Arc::new(state);
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await
@@ -534,6 +544,13 @@ impl Noc {
             options.hotspot_interval,
             options.file.hotspot.remove_harvested,
         ));
+        let health = tokio::spawn(
+            state.health.clone().run(
+                options
+                    .poll_interval
+                    .clamp(Duration::from_millis(200), Duration::from_secs(5)),
+            ),
+        );
         let flusher = tokio::spawn(async move {
             let mut n: u64 = 0;
             let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -569,6 +586,7 @@ impl Noc {
             notice_addr,
             flusher,
             upkeep,
+            health,
             shutdown: Some(tx),
         })
     }
@@ -606,6 +624,7 @@ impl Noc {
         }
         self.flusher.abort();
         self.upkeep.abort();
+        self.health.abort();
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
         self.server.abort();
         let hub = self.state.hub.clone();

@@ -506,3 +506,24 @@ function ruleForm() {
   kind.addEventListener("change", show);
   show();
 }
+// Devices: states and latency refreshed every 3 s.
+function devices() {
+  const table = document.getElementById("device-list");
+  if (!table) return;
+  const refresh = () => fetch("/api/devices").then(r => r.ok ? r.json() : null).then(d => {
+    if (!d) return;
+    let down = 0;
+    for (const dev of d.devices) {
+      if (dev.status === "down") down++;
+      const tr = [...table.querySelectorAll("tr[data-device]")].find(t => t.dataset.device === dev.name);
+      if (!tr) continue;
+      const st = tr.querySelector("[data-field=status]");
+      st.textContent = dev.status; st.className = "st-" + dev.status;
+      tr.querySelector("[data-field=ms]").textContent = dev.ms == null ? "–" : dev.ms;
+    }
+    const sum = document.getElementById("devices-summary");
+    if (sum) sum.textContent = `${d.devices.length} devices, ${down} down`;
+  }).catch(() => {});
+  setInterval(refresh, 3000);
+}
+document.addEventListener("DOMContentLoaded", devices);

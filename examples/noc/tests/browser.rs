@@ -703,6 +703,7 @@ async fn every_page_fits_a_phone() {
         ("users", "/users".to_owned()),
         ("audit", "/audit".to_owned()),
         ("settings", "/settings/whatsapp".to_owned()),
+        ("devices", "/devices".to_owned()),
         ("not-found", "/no-such-page".to_owned()),
     ];
     for (width, height) in [(390, 844), (1366, 900)] {
@@ -913,5 +914,108 @@ async fn alerts_update_live_and_the_rule_form_follows_the_kind_on_a_phone() {
         v[0].as_i64().unwrap() <= v[1].as_i64().unwrap() + 1,
         "the rules page fits a phone: {v}"
     );
+    app.noc.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_and_diagnose_on_a_phone() {
+    if std::env::var("NOC_BROWSER_TESTS").as_deref() != Ok("1") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped devices_and_diagnose_on_a_phone: set NOC_BROWSER_TESTS=1 to run it\n",
+        );
+        return;
+    }
+    let app = start().await;
+    let sim = app.noc.simulator().unwrap();
+    let router = app.noc.state().hub.routers().into_iter().next().unwrap();
+    sim.add_host("192.168.88.240", "02:00:00:00:09:01", None)
+        .unwrap();
+    sim.add_host("192.168.88.241", "02:00:00:00:09:02", None)
+        .unwrap();
+    let health = &app.noc.state().health;
+    health
+        .add_device("admin", &router, "AP Masjid", "192.168.88.240", None)
+        .unwrap();
+    health
+        .add_device(
+            "admin",
+            &router,
+            "Rumah Pak Budi Santoso (belakang masjid)",
+            "192.168.88.241",
+            Some("AP Masjid"),
+        )
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{}/devices", app.base)).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.goto(&format!("{}/devices", app.base)).await.unwrap();
+    wait_js(
+        &c,
+        "the devices page",
+        "return document.getElementById('device-list') ? true : null;",
+    )
+    .await;
+    // The router's first checks arrive on the open page, without a reload.
+    c.execute("window.__noReload = true;", vec![])
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "live states",
+        "const s = [...document.querySelectorAll('#device-list [data-field=status]')].map(e => e.textContent); return (window.__noReload && s.length === 2 && s.every(x => x === 'up')) ? true : null;",
+    )
+    .await;
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(w <= inner, "the devices page fits 390 px: {w} > {inner}");
+    shot(&c, "25-devices-phone").await;
+    c.goto(&format!(
+        "{}/devices/diagnose?name=Rumah%20Pak%20Budi%20Santoso%20(belakang%20masjid)",
+        app.base
+    ))
+    .await
+    .unwrap();
+    wait_js(
+        &c,
+        "the diagnose page",
+        "return document.getElementById('findings') ? true : null;",
+    )
+    .await;
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(w <= inner, "the diagnose page fits 390 px: {w} > {inner}");
+    shot(&c, "26-diagnose-phone").await;
+    c.goto(&format!("{}/", app.base)).await.unwrap();
+    wait_js(
+        &c,
+        "the overview's health panel",
+        "return document.querySelector('.health-panel') ? true : null;",
+    )
+    .await;
+    let wide = c.execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));", vec![]).await.unwrap();
+    let [w, inner] = serde_json::from_value::<[u64; 2]>(fits(&c).await).unwrap();
+    assert!(
+        w <= inner,
+        "the overview fits 390 px: {w} > {inner}: {wide}"
+    );
+    shot(&c, "27-overview-health-phone").await;
     app.noc.shutdown().await;
 }

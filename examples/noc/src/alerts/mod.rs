@@ -69,6 +69,8 @@ pub struct Services {
     pub rules: Arc<rules::RuleBook>,
     /// The WhatsApp settings in force and the running delivery.
     pub whatsapp: WhatsAppControl,
+    /// The network health checks whose alerts the monitor delivers.
+    pub health: Option<Arc<crate::health::Health>>,
 }
 
 pub use engine::{Delivery, Engine, Lease, ListEntry, Notice, NoticeKind};
@@ -780,8 +782,41 @@ impl Shared {
         }
     }
 
+    /// Delivers the network health checks' alerts.
+    fn health(&self, now: i64) {
+        let Some(h) = &self.state.health else {
+            return;
+        };
+        let notices: Vec<Notice> = h
+            .take_events()
+            .into_iter()
+            .map(|e| Notice {
+                key: e.key,
+                rule: e.rule.to_owned(),
+                router_id: Some(e.router_id),
+                router: e.router,
+                severity: match e.severity {
+                    "critical" => Severity::Critical,
+                    "warning" => Severity::Warning,
+                    _ => Severity::Info,
+                },
+                title: crate::fmt::router_text(&e.title),
+                detail: crate::fmt::router_text(&e.detail),
+                kind: match (e.info, e.firing) {
+                    (true, _) => NoticeKind::Event,
+                    (false, true) => NoticeKind::Firing,
+                    (false, false) => NoticeKind::Resolved,
+                },
+                chats: Vec::new(),
+                delivery: engine::Delivery::Everywhere,
+            })
+            .collect();
+        self.deliver(notices, now);
+    }
+
     fn expire(&self, now: i64) {
         self.retry();
+        self.health(now);
         if let Some(w) = self.state.whatsapp.running() {
             w.tick(now);
         }

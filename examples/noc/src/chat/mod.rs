@@ -31,6 +31,11 @@
 //! | `/unpaid` | all | who owes, most first |
 //! | `/paid NAME AMOUNT` | operator | record a payment (previewed; confirm with `ok`) |
 //! | `/isolate NAME`, `/restore NAME` | admin | cut off / give back (previewed; `ok`) |
+//! | `/devices [filter]` | all | watched devices: up/down, latency (`down`, `up` or a name) |
+//! | `/adddevice NAME IP [parent]` | operator | watch a device (IP or MAC; audited) |
+//! | `/deldevice NAME` | operator | stop watching it (audited) |
+//! | `/isp`, `/quota`, `/public` | all | the ISP line, the month's quota, the public address |
+//! | `/diagnose NAME\|IP` | all | why a house's internet is slow or dead, check by check |
 //! | `/alerts` | all | open alerts and mutes |
 //! | `/mute RULE 1h` | admin | hold back a rule's Telegram alerts (`off` lifts it; audited) |
 //! | `/help` | all | this list |
@@ -38,6 +43,7 @@
 mod alerts;
 mod billing;
 pub mod console;
+mod health;
 mod hotspot;
 pub mod names;
 mod queues;
@@ -144,6 +150,25 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("isolate", "/isolate NAME", "isolate a customer (admin)"),
     ("restore", "/restore NAME", "restore a customer (admin)"),
+    (
+        "devices",
+        "/devices [filter]",
+        "watched devices: up/down, latency",
+    ),
+    (
+        "adddevice",
+        "/adddevice NAME IP [parent]",
+        "watch a device (operator)",
+    ),
+    ("deldevice", "/deldevice NAME", "stop watching (operator)"),
+    ("isp", "/isp", "the ISP line: loss, latency"),
+    ("quota", "/quota", "this month's WAN quota"),
+    ("public", "/public", "the public IP address"),
+    (
+        "diagnose",
+        "/diagnose NAME|IP",
+        "why a house's internet is slow",
+    ),
     ("alerts", "/alerts", "open alerts"),
     (
         "mute",
@@ -354,6 +379,10 @@ impl ChatOps {
             "paid" => self.paid(caller, &cmd.args).await,
             "isolate" => self.isolation(caller, true, &cmd.args).await,
             "restore" => self.isolation(caller, false, &cmd.args).await,
+            "devices" | "adddevice" | "deldevice" | "isp" | "quota" | "public" | "diagnose" => self
+                .health_command(caller, &cmd.name, &cmd.args)
+                .await
+                .unwrap_or_else(|| Err(usage(&cmd.name))),
             _ => self.routed(caller, &cmd.name, &cmd.args).await,
         };
         Some(reply.unwrap_or_else(|e| e))

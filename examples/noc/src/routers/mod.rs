@@ -7,6 +7,7 @@
 pub mod changes;
 pub mod hotspot;
 pub mod live;
+pub mod netwatch;
 pub mod poller;
 pub mod ppp;
 

@@ -17,6 +17,7 @@ use crate::Error;
 mod alerts;
 mod audit;
 pub mod billing;
+pub mod health;
 mod l7;
 mod pages;
 mod routers;
@@ -150,6 +151,21 @@ const MIGRATIONS: &[&str] = &[
         ('routers', max((SELECT coalesce(max(id), 0) FROM routers),
                         (SELECT coalesce(max(router_id), 0) FROM audit),
                         (SELECT coalesce(max(router_id), 0) FROM series)))",
+    // 10: network health: watched devices, their check history, the WAN quota counts and the
+    // last public address seen per router.
+    "CREATE TABLE devices(
+        id INTEGER PRIMARY KEY, router_id INTEGER NOT NULL, name TEXT NOT NULL UNIQUE,
+        address TEXT NOT NULL, parent TEXT, created INTEGER NOT NULL);
+     CREATE TABLE device_samples(
+        device_id INTEGER NOT NULL, t INTEGER NOT NULL, up INTEGER NOT NULL,
+        rtt_us INTEGER, loss INTEGER);
+     CREATE INDEX device_samples_dt ON device_samples(device_id, t);
+     CREATE TABLE quota_usage(
+        router_id INTEGER NOT NULL, interface TEXT NOT NULL, period TEXT NOT NULL,
+        bytes INTEGER NOT NULL, last_rx INTEGER NOT NULL, last_tx INTEGER NOT NULL,
+        alerted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(router_id, interface, period));
+     CREATE TABLE public_address(
+        router_id INTEGER PRIMARY KEY, address TEXT NOT NULL, since INTEGER NOT NULL)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

@@ -21,6 +21,7 @@ pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod billing;
+pub mod devices;
 pub mod editor;
 pub mod extract;
 pub mod health;
@@ -108,6 +109,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(settings::router())
         .merge(users::router())
         .merge(routers::router())
+        .merge(devices::router())
         .merge(audit::router())
         .merge(health::router())
         .merge(api::router())

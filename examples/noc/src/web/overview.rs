@@ -57,8 +57,37 @@ fn router_summary(r: &RouterHandle) -> serde_json::Value {
     })
 }
 
+/// The ISP line and the month's quota of a router (the overview's health panel).
+fn health_summary(st: &Web, r: &RouterHandle) -> serde_json::Value {
+    let h = st.health.router(r.id);
+    let ms = |us: Option<u64>| us.map(|u| u.div_ceil(1000));
+    let pings: Vec<_> = h
+        .isp
+        .gateway
+        .iter()
+        .map(|p| ("gateway".to_owned(), *p))
+        .chain(h.isp.targets.iter().cloned())
+        .map(|(to, p)| serde_json::json!({ "to": to, "loss": p.loss(), "ms": ms(p.avg_us) }))
+        .collect();
+    let down = h.devices.iter().filter(|d| d.status == "down").count();
+    serde_json::json!({
+        "isp_down": h.isp.down, "checked": h.isp.checked, "route": h.isp.route,
+        "wan": h.isp.wan, "pings": pings, "public": h.isp.public.map(|p| p.0),
+        "quotas": h.quotas, "devices": h.devices.len(), "devices_down": down,
+    })
+}
+
 async fn overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
-    let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+    let routers: Vec<_> = st
+        .hub
+        .routers()
+        .iter()
+        .map(|r| {
+            let mut v = router_summary(r);
+            v["health"] = health_summary(&st, r);
+            v
+        })
+        .collect();
     let alerts = st.store.alerts(5).unwrap_or_default();
     let open: Vec<_> = alerts
         .into_iter()

@@ -40,6 +40,15 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
         ),
         ("users.html", include_str!("../../templates/users.html")),
         ("routers.html", include_str!("../../templates/routers.html")),
+        ("devices.html", include_str!("../../templates/devices.html")),
+        (
+            "devices_confirm.html",
+            include_str!("../../templates/devices_confirm.html"),
+        ),
+        (
+            "devices_diagnose.html",
+            include_str!("../../templates/devices_diagnose.html"),
+        ),
         ("audit.html", include_str!("../../templates/audit.html")),
         ("error.html", include_str!("../../templates/error.html")),
         ("hotspot.html", include_str!("../../templates/hotspot.html")),
