@@ -547,6 +547,10 @@ async fn the_devices_page_previews_applies_and_diagnoses() {
         html.contains("Diagnose") && html.contains("192.168.88.250"),
         "{html}"
     );
+    assert!(
+        html.contains("<svg class=\"spark\"") && html.contains("checks;"),
+        "a latency sparkline per device: {html}"
+    );
     let (code, html) = common::get_text(
         &c,
         &format!("{base}/devices/diagnose?name=%3Cb%3EPak%20Budi%3C%2Fb%3E"),

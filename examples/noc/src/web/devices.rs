@@ -84,12 +84,51 @@ struct Flash {
     done: Option<String>,
 }
 
+/// Most samples a sparkline shows (the latest).
+const SPARK_SAMPLES: i64 = 60;
+
+/// A latency sparkline of a device's latest checks: SVG polyline points in a 60×16 box
+/// (higher is slower; the scale is the device's own), and how many of those checks failed.
+fn sparkline(samples: &[crate::storage::health::DeviceSample]) -> (String, usize, usize) {
+    let rtts: Vec<(usize, i64)> = samples
+        .iter()
+        .rev()
+        .enumerate()
+        .filter_map(|(i, x)| x.rtt_us.filter(|_| x.up).map(|r| (i, r)))
+        .collect();
+    let max = rtts.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let points = rtts
+        .iter()
+        .map(|(i, r)| format!("{i},{}", 15 - r * 14 / max))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let down = samples.iter().filter(|x| !x.up).count();
+    (points, down, samples.len())
+}
+
 async fn devices_page(
     State(st): State<Arc<Web>>,
     Current(s): Current,
     Query(q): Query<Flash>,
 ) -> Response {
-    let list = rows(&st);
+    let mut list = rows(&st);
+    let ids: std::collections::HashMap<String, i64> = st
+        .store
+        .devices()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.name, d.id))
+        .collect();
+    for d in &mut list {
+        let samples = d["name"]
+            .as_str()
+            .and_then(|n| ids.get(n))
+            .and_then(|id| st.store.device_samples(*id, SPARK_SAMPLES).ok())
+            .unwrap_or_default();
+        let (points, down, of) = sparkline(&samples);
+        d["spark"] = points.into();
+        d["spark_title"] = format!("latency of the last {of} checks; {down} failed").into();
+    }
     let down = list.iter().filter(|d| d["status"] == "down").count();
     st.page(
         &s,
@@ -244,4 +283,30 @@ async fn diagnose_page(
             findings => Value::from_serialize(&lines),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::health::DeviceSample;
+
+    #[test]
+    fn sparklines_scale_to_the_slowest_and_count_failures() {
+        let s = |t, up, rtt| DeviceSample {
+            t,
+            up,
+            rtt_us: rtt,
+            loss: None,
+        };
+        // Newest first, as the store gives them.
+        let samples = [
+            s(3, true, Some(2000)),
+            s(2, false, None),
+            s(1, true, Some(1000)),
+        ];
+        let (points, down, of) = sparkline(&samples);
+        assert_eq!(points, "0,8 2,1");
+        assert_eq!((down, of), (1, 3));
+        assert_eq!(sparkline(&[]).0, "");
+    }
 }
