@@ -283,6 +283,24 @@ async fn a_reboot_mid_month_keeps_the_quota_count() {
         .iter()
         .any(|a| a.title.contains("100% of the monthly quota")));
     assert!(a.iter().all(|a| a.count == 1));
+    // The overview holds the month against the quota: used, and how much of the month is gone.
+    let c = common::client();
+    let base = format!("http://{}", app.addr());
+    let (_, login) = common::get_text(&c, &format!("{base}/login")).await;
+    c.post(format!("{base}/login"))
+        .form(&[
+            ("csrf", common::csrf_of(&login).as_str()),
+            ("user", "admin"),
+            ("password", "admin-password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (_, html) = common::get_text(&c, &format!("{base}/")).await;
+    assert!(
+        html.contains("105% used with") && html.contains("class=\"quota-bar\""),
+        "{html}"
+    );
     monitor.shutdown().await;
     app.shutdown().await;
 }

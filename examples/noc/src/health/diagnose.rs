@@ -369,6 +369,7 @@ mod tests {
                 used: 10,
                 quota: 100,
                 percent: 10,
+                elapsed: 50,
             }],
             device: Some(view("house1", "up")),
             device_ping: Some(ping(5, 5, 1)),

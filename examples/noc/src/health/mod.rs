@@ -305,6 +305,8 @@ pub struct QuotaView {
     pub quota: u64,
     /// Percent used.
     pub percent: u64,
+    /// Percent of the period gone by (the pace to hold `percent` against).
+    pub elapsed: u64,
 }
 
 /// A router's health as last seen.
@@ -827,6 +829,7 @@ impl Health {
                     .saturating_mul(100)
                     .checked_div(quota)
                     .unwrap_or(0),
+                elapsed: quota::elapsed_percent(date, q.reset_day),
             },
             events,
         ))

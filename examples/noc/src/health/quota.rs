@@ -44,6 +44,22 @@ pub fn period(date: Date, reset_day: u8) -> String {
     format!("{y:04}-{m:02}")
 }
 
+/// How much of the quota period `date` is in has gone by, in percent (0 on the reset day):
+/// the pace a month's use can be held against.
+pub fn elapsed_percent(date: Date, reset_day: u8) -> u64 {
+    let p = period(date, reset_day);
+    let (y, m) = p.split_once('-').unwrap_or(("1970", "1"));
+    let (y, m): (u16, u8) = (y.parse().unwrap_or(1970), m.parse().unwrap_or(1));
+    let (ny, nm) = if m >= 12 { (y + 1, 1) } else { (y, m + 1) };
+    let day = reset_day.clamp(1, 28);
+    let (Some(start), Some(end)) = (Date::new(y, m, day), Date::new(ny, nm, day)) else {
+        return 0;
+    };
+    let span = (end.days_since_epoch() - start.days_since_epoch()).max(1);
+    let gone = (date.days_since_epoch() - start.days_since_epoch()).clamp(0, span);
+    u64::try_from(gone * 100 / span).unwrap_or(0)
+}
+
 /// The period before `period` (`2026-12` → `2026-11`, `2027-01` → `2026-12`).
 pub fn previous(period: &str) -> String {
     let (y, m) = period.split_once('-').unwrap_or((period, "1"));
@@ -85,6 +101,15 @@ mod tests {
             last_tx: 0,
             alerted: 0,
         }
+    }
+
+    #[test]
+    fn elapsed_follows_the_reset_day() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(elapsed_percent(d("2026-12-01"), 1), 0);
+        assert_eq!(elapsed_percent(d("2026-12-16"), 1), 48); // 15 of 31 days
+        assert_eq!(elapsed_percent(d("2026-12-04"), 5), 96); // 29 of 30 days since 11-05
+        assert_eq!(elapsed_percent(d("2027-01-04"), 5), 96); // 30 of 31 days since 12-05
     }
 
     #[test]
