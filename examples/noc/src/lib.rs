@@ -401,6 +401,7 @@ pub async fn billing_run(
     let as_of = as_of.unwrap_or_else(|| settings.local_date(now()));
     let report =
         billing::run_cycle(&store, settings, &clients, as_of, dry_run, "console", None).await?;
+    billing::queue_digest(&store, settings, &report)?;
     let mut text = report.text(&settings.currency()?);
     for n in notes {
         text.push_str(&n);

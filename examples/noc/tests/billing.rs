@@ -299,9 +299,14 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
         .unwrap();
     assert!(out.contains("Reminders: 1"), "{out}");
     let channels = monitor.billing_channels();
-    assert_eq!(billing::deliver_messages(&store, &channels).unwrap(), 1);
+    // The reminder, and the operators' digests of the two runs that changed something.
+    assert_eq!(billing::deliver_messages(&store, &channels).unwrap(), 3);
     wait_until("the reminder in the customer's chat", 30, || {
         count(&tg, CUSTOMER_CHAT, "Rp 150.000") == 1
+    })
+    .await;
+    wait_until("the digests in the operators' chat", 30, || {
+        count(&tg, CHAT, "Billing 2026-11-05") == 1 && count(&tg, CHAT, "Billing 2026-11-12") == 1
     })
     .await;
     assert!(texts(&tg, CUSTOMER_CHAT)[0].contains("2026-11-15"));
@@ -529,9 +534,14 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
     // The restore notice went to the customer too; the same run changes nothing now.
     assert_eq!(
         billing::deliver_messages(&store, &channels).unwrap(),
-        2,
-        "isolation and restore notices"
+        3,
+        "isolation and restore notices, the digest of 11-19"
     );
+    wait_until("the notices in the customer's chat", 30, || {
+        count(&tg, CUSTOMER_CHAT, "diisolir") == 1
+            && count(&tg, CUSTOMER_CHAT, "terima kasih atas pembayaran") == 1
+    })
+    .await;
     let again = noc::billing_run(dir.path(), &settings, Some(day("2026-11-19")), false)
         .await
         .unwrap();

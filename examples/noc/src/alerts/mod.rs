@@ -438,14 +438,10 @@ pub async fn billing_loop(state: Arc<crate::app::AppState>, channels: BillingCha
             .await
             {
                 Ok(report) => {
-                    if let Ok(currency) = state.billing.currency() {
-                        let _ = state.store.queue_billing_message(
-                            &format!("digest:{today}"),
-                            None,
-                            "operators",
-                            "",
-                            &report.text(&currency),
-                        );
+                    if let Err(e) =
+                        crate::billing::queue_digest(&state.store, &state.billing, &report)
+                    {
+                        tracing::warn!("billing digest not queued: {e}");
                     }
                 }
                 Err(e) => tracing::warn!("billing cycle failed: {e}"),

@@ -26,8 +26,8 @@ pub use cycle::{plan, CustomerView, InvoiceView, Step, Terms};
 pub use ledger::{Ledger, LineStatus};
 pub use money::{Currency, MoneyError};
 pub use run::{
-    deliver_messages, find_customer, force, ledger_of, record_payment, run_cycle, Channels,
-    Recorded, RunReport,
+    deliver_messages, find_customer, force, ledger_of, queue_digest, record_payment, run_cycle,
+    Channels, Recorded, RunReport,
 };
 
 use serde::Deserialize;

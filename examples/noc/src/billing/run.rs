@@ -475,6 +475,22 @@ pub async fn run_cycle(
     Ok(report)
 }
 
+/// Queues the run's report for the operators' chats, once per date (a second run of the same
+/// day, from the dashboard or the command line, adds nothing). Nothing for a dry run or a run
+/// that changed nothing.
+pub fn queue_digest(store: &Store, settings: &Settings, report: &RunReport) -> Result<bool, Error> {
+    if report.dry_run || report.is_empty() {
+        return Ok(false);
+    }
+    store.queue_billing_message(
+        &format!("digest:{}", report.as_of),
+        None,
+        "operators",
+        "",
+        &report.text(&settings.currency()?),
+    )
+}
+
 /// Moves one customer to isolation or back now, whatever the cycle would do (an admin's
 /// decision; the next cycle may undo a restore of someone still overdue unless they are
 /// exempted). Never without reading the router first.

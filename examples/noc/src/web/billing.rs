@@ -963,7 +963,7 @@ async fn run_confirm(
 ) -> Response {
     let r = async {
         let day = as_of(&st, &f)?;
-        billing::run_cycle(
+        let report = billing::run_cycle(
             &st.store,
             &st.billing,
             &st.clients(),
@@ -972,7 +972,9 @@ async fn run_confirm(
             &s.user,
             None,
         )
-        .await
+        .await?;
+        billing::queue_digest(&st.store, &st.billing, &report)?;
+        Ok::<_, Error>(report)
     }
     .await;
     match r {
