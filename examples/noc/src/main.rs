@@ -179,8 +179,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
             monitor.attach(bot);
         }
     }
-    let billing = tokio::spawn(noc::alerts::billing_loop(
-        app.state().clone(),
+    let billing = tokio::spawn(noc::billing::run::daily(
+        app.state().store.clone(),
+        app.state().hub.clone(),
+        app.state().billing.clone(),
         monitor.billing_channels(),
     ));
     monitor.attach(billing);

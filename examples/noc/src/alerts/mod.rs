@@ -407,52 +407,6 @@ impl crate::billing::Channels for BillingChannels {
     }
 }
 
-/// The daily billing cycle at `[billing] run_at` (local time), and every minute the billing
-/// messages handed to the channels. A run missed while noc was stopped happens at the next
-/// start (the cycle catches up on the days in between).
-pub async fn billing_loop(state: Arc<crate::app::AppState>, channels: BillingChannels) {
-    let Ok((minute, offset)) = state.billing.run_at() else {
-        return;
-    };
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let now = crate::now();
-        let local = now + i64::from(offset) * 60;
-        let today = state.billing_today();
-        let due = local.rem_euclid(86_400) >= i64::from(minute) * 60;
-        let last = state.store.billing_state("last_run").ok().flatten();
-        let has_customers = state.store.customer_count().is_ok_and(|n| n > 0);
-        if due && has_customers && last.as_deref() != Some(today.to_string().as_str()) {
-            let clients = state.clients();
-            match crate::billing::run_cycle(
-                &state.store,
-                &state.billing,
-                &clients,
-                today,
-                false,
-                "billing",
-                None,
-            )
-            .await
-            {
-                Ok(report) => {
-                    if let Err(e) =
-                        crate::billing::queue_digest(&state.store, &state.billing, &report)
-                    {
-                        tracing::warn!("billing digest not queued: {e}");
-                    }
-                }
-                Err(e) => tracing::warn!("billing cycle failed: {e}"),
-            }
-        }
-        if let Err(e) = crate::billing::deliver_messages(&state.store, &channels) {
-            tracing::warn!("billing messages not delivered: {e}");
-        }
-    }
-}
-
 impl Drop for Monitor {
     fn drop(&mut self) {
         for t in &self.tasks {

@@ -762,3 +762,46 @@ pub fn find_customer(store: &Store, key: &str) -> Result<Customer, Error> {
         .find(|c| c.name.eq_ignore_ascii_case(key))
         .ok_or_else(|| Error::NotFound(format!("no customer {key:?}")))
 }
+
+/// The daily billing cycle at `[billing] run_at` (local time) over the hub's connected routers,
+/// and every minute the billing messages handed to `channels`. A run missed while noc was
+/// stopped happens at the next start (the cycle catches up on the days in between).
+pub async fn daily(
+    store: std::sync::Arc<Store>,
+    hub: std::sync::Arc<crate::routers::Hub>,
+    settings: Settings,
+    channels: impl Channels + Send + Sync + 'static,
+) {
+    let Ok((minute, offset)) = settings.run_at() else {
+        return;
+    };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = crate::now();
+        let local = now + i64::from(offset) * 60;
+        let today = settings.local_date(now);
+        let due = local.rem_euclid(86_400) >= i64::from(minute) * 60;
+        let last = store.billing_state("last_run").ok().flatten();
+        let has_customers = store.customer_count().is_ok_and(|n| n > 0);
+        if due && has_customers && last.as_deref() != Some(today.to_string().as_str()) {
+            let clients: HashMap<i64, Client> = hub
+                .routers()
+                .iter()
+                .filter_map(|r| Some((r.id, r.client()?)))
+                .collect();
+            match run_cycle(&store, &settings, &clients, today, false, "billing", None).await {
+                Ok(report) => {
+                    if let Err(e) = queue_digest(&store, &settings, &report) {
+                        tracing::warn!("billing digest not queued: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!("billing cycle failed: {e}"),
+            }
+        }
+        if let Err(e) = deliver_messages(&store, &channels) {
+            tracing::warn!("billing messages not delivered: {e}");
+        }
+    }
+}
