@@ -1,6 +1,7 @@
 //! Billing pages: the month at a glance, customers and their accounts, payments with a
-//! preview and a printable receipt, packages, importing a router's PPP secrets, the isolation
-//! setup wizard, running the cycle (dry run first), the pause switch, and reports with CSV.
+//! preview and a printable receipt, isolating and restoring one customer. Packages, import,
+//! the isolation setup, running the cycle and the pause switch are in [`super::billing_setup`];
+//! reports and CSV in [`super::billing_reports`].
 //!
 //! Every change to a router or to money is shown first and made by a second, confirmed
 //! request; a payment form carries a key made at preview time, so a double submit records
@@ -10,14 +11,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
-use super::api::{invoices_with_status, new_customer, CustomerIn};
+use super::api::{new_customer, CustomerIn};
 use super::{urlencode, Admin, Current, Seller, Web};
 use crate::billing::{self, LineStatus};
 use crate::routers::ppp;
@@ -40,19 +41,9 @@ pub(super) fn router() -> Router<Arc<Web>> {
             post(isolation_confirm),
         )
         .route("/billing/receipts/{id}", get(receipt_page))
-        .route("/billing/packages", post(save_package))
-        .route("/billing/import", post(import_preview))
-        .route("/billing/import/confirm", post(import_confirm))
-        .route("/billing/run", post(run_preview))
-        .route("/billing/run/confirm", post(run_confirm))
-        .route("/billing/pause", post(pause))
-        .route("/billing/setup", get(setup_page).post(setup_preview))
-        .route("/billing/setup/apply", post(setup_apply))
-        .route("/billing/reports", get(reports_page))
-        .route("/billing/reports.csv", get(reports_csv))
 }
 
-fn fail(st: &Web, e: &Error) -> Response {
+pub(super) fn fail(st: &Web, e: &Error) -> Response {
     let status = match e {
         Error::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
@@ -63,7 +54,7 @@ fn fail(st: &Web, e: &Error) -> Response {
     st.error_page(status, &e.to_string())
 }
 
-fn money(st: &Web) -> billing::Currency {
+pub(super) fn money(st: &Web) -> billing::Currency {
     st.billing
         .currency()
         .unwrap_or_else(|_| billing::Currency::idr())
@@ -71,20 +62,20 @@ fn money(st: &Web) -> billing::Currency {
 
 /// A customer with their account, as the pages show them.
 #[derive(Debug, Serialize)]
-struct Row {
-    id: i64,
-    name: String,
-    area: String,
-    package: String,
-    balance: i64,
-    balance_text: String,
-    status: String,
-    isolated: bool,
-    exempt: bool,
-    router: String,
+pub(super) struct Row {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) area: String,
+    pub(super) package: String,
+    pub(super) balance: i64,
+    pub(super) balance_text: String,
+    pub(super) status: String,
+    pub(super) isolated: bool,
+    pub(super) exempt: bool,
+    pub(super) router: String,
 }
 
-fn rows(st: &Web) -> Result<Vec<Row>, Error> {
+pub(super) fn rows(st: &Web) -> Result<Vec<Row>, Error> {
     let cur = money(st);
     let packages: HashMap<i64, Package> = st
         .store
@@ -125,7 +116,7 @@ fn rows(st: &Web) -> Result<Vec<Row>, Error> {
         .collect())
 }
 
-fn routers_value(st: &Web) -> Value {
+pub(super) fn routers_value(st: &Web) -> Value {
     Value::from_serialize(
         st.hub
             .routers()
@@ -135,7 +126,7 @@ fn routers_value(st: &Web) -> Value {
     )
 }
 
-fn packages_value(st: &Web) -> Result<Value, Error> {
+pub(super) fn packages_value(st: &Web) -> Result<Value, Error> {
     let cur = money(st);
     Ok(Value::from_serialize(
         st.store
@@ -226,7 +217,7 @@ async fn customers_page(
     }
 }
 
-fn customer_or_404(st: &Web, id: i64) -> Result<Customer, Error> {
+pub(super) fn customer_or_404(st: &Web, id: i64) -> Result<Customer, Error> {
     st.store
         .customer(id)?
         .ok_or_else(|| Error::NotFound(format!("no customer #{id}")))
@@ -454,7 +445,7 @@ async fn edit_customer(
 
 /// A confirmation page: what will happen, then one button.
 #[allow(clippy::too_many_arguments)]
-fn confirm(
+pub(super) fn confirm(
     st: &Web,
     s: &crate::auth::Session,
     title: &str,
@@ -724,602 +715,6 @@ async fn isolation_confirm(
             urlencode(&detail)
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct PackageForm {
-    name: String,
-    profile: String,
-    price: String,
-}
-
-async fn save_package(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<PackageForm>,
-) -> Response {
-    let r = (|| -> Result<String, Error> {
-        let name = billing::check_name("Package name", &f.name)?;
-        let profile = billing::check_name("Profile", &f.profile)?;
-        let price = money(&st)
-            .parse(&f.price, billing::money::MAX_AMOUNT)
-            .map_err(|e| Error::BadInput(format!("Price: {e}")))?;
-        let old = st.store.packages()?.into_iter().find(|p| p.name == name);
-        st.store.upsert_package(&name, &profile, price)?;
-        let detail = match old {
-            Some(o) => format!(
-                "{name}: profile {} → {profile}, price {} → {price}",
-                o.profile, o.price
-            ),
-            None => format!("{name}: profile {profile}, price {price}"),
-        };
-        st.store
-            .audit(&s.user, None, "billing.package", &detail, true)?;
-        Ok(name)
-    })();
-    match r {
-        Ok(name) => Redirect::to(&format!(
-            "/billing?done={}",
-            urlencode(&format!("Package '{name}' saved."))
-        ))
-        .into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ImportForm {
-    router: i64,
-}
-
-/// The secrets of a router not yet linked to a customer, with the package their profile
-/// maps to.
-async fn importable(
-    st: &Web,
-    router: i64,
-) -> Result<Vec<(String, String, Option<Package>)>, Error> {
-    let r = st
-        .hub
-        .router(router)
-        .ok_or_else(|| Error::NotFound(format!("no router #{router}")))?;
-    let client = r
-        .client()
-        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
-    let (secrets, _) = ppp::secrets(&client).await?;
-    let taken: std::collections::HashSet<(i64, String)> = st
-        .store
-        .customers()?
-        .into_iter()
-        .map(|c| (c.router_id, c.secret))
-        .collect();
-    let names: std::collections::HashSet<String> = st
-        .store
-        .customers()?
-        .into_iter()
-        .map(|c| c.name.to_lowercase())
-        .collect();
-    let packages = st.store.packages()?;
-    Ok(secrets
-        .into_iter()
-        .filter(|s| !taken.contains(&(router, s.name.clone())))
-        .filter(|s| !names.contains(&s.name.to_lowercase()))
-        .filter(|s| s.profile != st.billing.isolate_profile)
-        .map(|s| {
-            let p = packages.iter().find(|p| p.profile == s.profile).cloned();
-            (s.name, s.profile, p)
-        })
-        .collect())
-}
-
-async fn import_preview(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<ImportForm>,
-) -> Response {
-    match importable(&st, f.router).await {
-        Ok(list) => {
-            let cur = money(&st);
-            let mut lines: Vec<String> = list
-                .iter()
-                .map(|(n, profile, p)| match p {
-                    Some(p) => format!(
-                        "{n}: profile {profile} → package {} ({})",
-                        p.name,
-                        cur.format(p.price)
-                    ),
-                    None => {
-                        format!("{n}: profile {profile} → no package (not billed until one is set)")
-                    }
-                })
-                .collect();
-            if lines.is_empty() {
-                lines.push("Every secret of this router is a customer already.".into());
-            }
-            let today = st.billing_today();
-            lines.push(format!(
-                "Each is billed from today ({today}) on day {} of the month; change it per customer.",
-                today.day().min(28)
-            ));
-            confirm(
-                &st,
-                &s,
-                &format!("Import {} PPP secrets as customers", list.len()),
-                &lines,
-                "/billing/import/confirm",
-                &[("router", f.router.to_string())],
-                "Import",
-                "/billing",
-            )
-        }
-        Err(e) => fail(&st, &e),
-    }
-}
-
-async fn import_confirm(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<ImportForm>,
-) -> Response {
-    let r = async {
-        let list = importable(&st, f.router).await?;
-        let today = st.billing_today();
-        let mut added = 0;
-        for (name, _, p) in &list {
-            let mut n = crate::storage::billing::NewCustomer::new(
-                name.clone(),
-                f.router,
-                name.clone(),
-                today.day().min(28),
-                st.billing.grace_days,
-                today.to_string(),
-            );
-            n.package_id = p.as_ref().map(|p| p.id);
-            match st.store.add_customer(&n) {
-                Ok(_) => added += 1,
-                Err(Error::Conflict(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        st.store.audit(
-            &s.user,
-            Some(f.router),
-            "billing.import",
-            &format!("{added} customers imported from PPP secrets"),
-            true,
-        )?;
-        Ok::<_, Error>(added)
-    }
-    .await;
-    match r {
-        Ok(n) => Redirect::to(&format!(
-            "/billing/customers?done={}",
-            urlencode(&format!("{n} customers imported."))
-        ))
-        .into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct RunForm {
-    #[serde(default)]
-    as_of: String,
-}
-
-fn as_of(st: &Web, f: &RunForm) -> Result<queue_model::clock::Date, Error> {
-    if f.as_of.trim().is_empty() {
-        Ok(st.billing_today())
-    } else {
-        f.as_of
-            .trim()
-            .parse()
-            .map_err(|_| Error::BadInput("Date: YYYY-MM-DD".into()))
-    }
-}
-
-async fn run_preview(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<RunForm>,
-) -> Response {
-    let r = async {
-        let day = as_of(&st, &f)?;
-        let report = billing::run_cycle(
-            &st.store,
-            &st.billing,
-            &st.clients(),
-            day,
-            true,
-            &s.user,
-            None,
-        )
-        .await?;
-        let lines: Vec<String> = report
-            .text(&money(&st))
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        Ok::<_, Error>(confirm(
-            &st,
-            &s,
-            "Run the billing cycle",
-            &lines,
-            "/billing/run/confirm",
-            &[("as_of", day.to_string())],
-            "Run it",
-            "/billing",
-        ))
-    }
-    .await;
-    r.unwrap_or_else(|e| fail(&st, &e))
-}
-
-async fn run_confirm(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<RunForm>,
-) -> Response {
-    let r = async {
-        let day = as_of(&st, &f)?;
-        let report = billing::run_cycle(
-            &st.store,
-            &st.billing,
-            &st.clients(),
-            day,
-            false,
-            &s.user,
-            None,
-        )
-        .await?;
-        billing::queue_digest(&st.store, &st.billing, &report)?;
-        Ok::<_, Error>(report)
-    }
-    .await;
-    match r {
-        Ok(rep) => Redirect::to(&format!(
-            "/billing?done={}",
-            urlencode(&format!(
-                "Cycle run: {} invoices, {} reminders, {} isolated, {} restored{}.",
-                rep.invoices.len(),
-                rep.reminders.len(),
-                rep.isolated.len(),
-                rep.restored.len(),
-                if rep.skipped.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {} left for the next run", rep.skipped.len())
-                }
-            ))
-        ))
-        .into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct PauseForm {
-    paused: String,
-}
-
-async fn pause(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<PauseForm>) -> Response {
-    let on = f.paused == "yes";
-    let r = st
-        .store
-        .set_billing_state("paused", if on { "yes" } else { "no" })
-        .and_then(|()| {
-            st.store.audit(
-                &s.user,
-                None,
-                "billing.pause",
-                if on {
-                    "isolation paused"
-                } else {
-                    "isolation resumed"
-                },
-                true,
-            )
-        });
-    match r {
-        Ok(()) => Redirect::to(&format!(
-            "/billing?done={}",
-            urlencode(if on {
-                "Isolation paused: nobody is isolated until you resume."
-            } else {
-                "Isolation resumed."
-            })
-        ))
-        .into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct SetupForm {
-    router: i64,
-    notice: String,
-    #[serde(default)]
-    pool: String,
-    #[serde(default)]
-    local_address: String,
-    #[serde(default)]
-    rate_limit: String,
-}
-
-async fn setup_page(State(st): State<Arc<Web>>, Admin(s): Admin) -> Response {
-    let notice = st
-        .billing
-        .notice_listen
-        .map(|a| match a {
-            std::net::SocketAddr::V4(v) if !v.ip().is_unspecified() => v.to_string(),
-            _ => format!("NOC-LAN-IP:{}", a.port()),
-        })
-        .unwrap_or_default();
-    st.page(
-        &s,
-        "billing_setup.html",
-        "billing",
-        context! {
-            routers => routers_value(&st), notice => notice,
-            profile => st.billing.isolate_profile.clone(),
-            listening => st.billing.notice_listen.map(|a| a.to_string()),
-        },
-    )
-}
-
-fn setup_of(st: &Web, f: &SetupForm) -> Result<ppp::IsolationSetup, Error> {
-    let notice: std::net::SocketAddrV4 = f.notice.trim().parse().map_err(|_| {
-        Error::BadInput(
-            "Notice page: noc's address as the router reaches it, IP:PORT (like 192.168.88.10:8081)"
-                .into(),
-        )
-    })?;
-    let mut setup = ppp::IsolationSetup::new(&st.billing.isolate_profile, notice);
-    if !f.pool.trim().is_empty() {
-        setup.pool_ranges = f.pool.trim().to_owned();
-    }
-    if !f.local_address.trim().is_empty() {
-        setup.local_address = f.local_address.trim().to_owned();
-    }
-    if !f.rate_limit.trim().is_empty() {
-        setup.rate_limit = f.rate_limit.trim().to_owned();
-    }
-    setup.validate()?;
-    Ok(setup)
-}
-
-async fn setup_commands(
-    st: &Web,
-    f: &SetupForm,
-) -> Result<(Vec<ppp::SetupCommand>, String), Error> {
-    let setup = setup_of(st, f)?;
-    let r = st
-        .hub
-        .router(f.router)
-        .ok_or_else(|| Error::NotFound(format!("no router #{}", f.router)))?;
-    let client = r
-        .client()
-        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
-    Ok((ppp::setup_plan(&client, &setup).await?, r.name.clone()))
-}
-
-async fn setup_preview(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<SetupForm>,
-) -> Response {
-    match setup_commands(&st, &f).await {
-        Ok((cmds, name)) => {
-            let mut lines: Vec<String> = cmds.iter().map(|c| c.line.clone()).collect();
-            if lines.is_empty() {
-                lines.push(format!("{name} has everything isolation needs already."));
-            }
-            confirm(
-                &st,
-                &s,
-                &format!("Isolation setup on {name}"),
-                &lines,
-                "/billing/setup/apply",
-                &[
-                    ("router", f.router.to_string()),
-                    ("notice", f.notice.clone()),
-                    ("pool", f.pool.clone()),
-                    ("local_address", f.local_address.clone()),
-                    ("rate_limit", f.rate_limit.clone()),
-                ],
-                "Apply on the router",
-                "/billing/setup",
-            )
-        }
-        Err(e) => fail(&st, &e),
-    }
-}
-
-async fn setup_apply(
-    State(st): State<Arc<Web>>,
-    Admin(s): Admin,
-    Form(f): Form<SetupForm>,
-) -> Response {
-    let r = async {
-        let (cmds, name) = setup_commands(&st, &f).await?;
-        let client = st
-            .hub
-            .router(f.router)
-            .and_then(|r| r.client())
-            .ok_or_else(|| Error::Router("the router is not connected".into()))?;
-        let (sent, err) = ppp::apply_setup(&client, &cmds).await;
-        let detail = match &err {
-            None => sent.join("\n"),
-            Some(e) => format!("{}\nfailed: {e}", sent.join("\n")),
-        };
-        st.store.audit(
-            &s.user,
-            Some(f.router),
-            "billing.setup",
-            &detail,
-            err.is_none(),
-        )?;
-        match err {
-            None => Ok(format!(
-                "Isolation set up on {name} ({} commands).",
-                sent.len()
-            )),
-            Some(e) => Err(Error::Router(e)),
-        }
-    }
-    .await;
-    match r {
-        Ok(msg) => Redirect::to(&format!("/billing?done={}", urlencode(&msg))).into_response(),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ReportQuery {
-    #[serde(default)]
-    month: String,
-    #[serde(default)]
-    kind: String,
-}
-
-async fn reports_page(
-    State(st): State<Arc<Web>>,
-    Current(s): Current,
-    Query(q): Query<ReportQuery>,
-) -> Response {
-    let r = (|| -> Result<Value, Error> {
-        let cur = money(&st);
-        let today = st.billing_today();
-        let month = if q.month.len() == 7 {
-            q.month.clone()
-        } else {
-            format!("{:04}-{:02}", today.year(), today.month())
-        };
-        let months: Vec<_> = st
-            .store
-            .billing_months(12)?
-            .into_iter()
-            .map(|m| {
-                serde_json::json!({"month": m.month, "invoiced": cur.format(m.invoiced),
-                    "received": cur.format(m.received), "invoices": m.invoices,
-                    "payments": m.payments})
-            })
-            .collect();
-        let invoices = invoices_with_status(&st.store)?;
-        let of_month: Vec<_> = invoices.iter().filter(|i| i.period == month).collect();
-        let paid = of_month.iter().filter(|i| i.status == "paid").count();
-        let arrears: Vec<_> = rows(&st)?.into_iter().filter(|r| r.balance > 0).collect();
-        Ok(context! {
-            month => month, months => Value::from_serialize(&months),
-            paid => paid, unpaid => of_month.len() - paid,
-            unpaid_list => Value::from_serialize(of_month.iter().filter(|i| i.status != "paid").map(|i| serde_json::json!({
-                "customer": i.customer, "customer_id": i.customer_id, "number": i.number,
-                "amount": cur.format(i.amount - i.paid), "status": i.status,
-            })).collect::<Vec<_>>()),
-            arrears => Value::from_serialize(&arrears),
-        })
-    })();
-    match r {
-        Ok(ctx) => st.page(&s, "billing_reports.html", "billing", ctx),
-        Err(e) => fail(&st, &e),
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-async fn reports_csv(
-    State(st): State<Arc<Web>>,
-    Current(_s): Current,
-    Query(q): Query<ReportQuery>,
-) -> Response {
-    let r = (|| -> Result<String, Error> {
-        let mut out = String::new();
-        match q.kind.as_str() {
-            "payments" => {
-                out.push_str("receipt,date,customer,amount,method,recorded_by,note\r\n");
-                let names: HashMap<i64, String> = st
-                    .store
-                    .customers()?
-                    .into_iter()
-                    .map(|c| (c.id, c.name))
-                    .collect();
-                let (from, to) = if q.month.len() == 7 {
-                    (format!("{}-01", q.month), format!("{}-31", q.month))
-                } else {
-                    ("0000-00-00".into(), "9999-99-99".into())
-                };
-                for p in st.store.payments_between(&from, &to)? {
-                    out.push_str(&format!(
-                        "{},{},{},{},{},{},{}\r\n",
-                        billing::receipt_number(p.id),
-                        p.date,
-                        csv_field(names.get(&p.customer_id).map_or("", String::as_str)),
-                        p.amount,
-                        csv_field(&p.method),
-                        csv_field(&p.recorded_by),
-                        csv_field(&p.note)
-                    ));
-                }
-            }
-            "arrears" => {
-                out.push_str("customer,area,package,balance,isolated\r\n");
-                for r in rows(&st)?.into_iter().filter(|r| r.balance > 0) {
-                    out.push_str(&format!(
-                        "{},{},{},{},{}\r\n",
-                        csv_field(&r.name),
-                        csv_field(&r.area),
-                        csv_field(&r.package),
-                        r.balance,
-                        r.isolated
-                    ));
-                }
-            }
-            _ => {
-                out.push_str("invoice,period,customer,issued,due,amount,paid,status\r\n");
-                for i in invoices_with_status(&st.store)? {
-                    if q.month.len() == 7 && i.period != q.month {
-                        continue;
-                    }
-                    out.push_str(&format!(
-                        "{},{},{},{},{},{},{},{}\r\n",
-                        i.number,
-                        i.period,
-                        csv_field(&i.customer),
-                        i.issued,
-                        i.due,
-                        i.amount,
-                        i.paid,
-                        i.status
-                    ));
-                }
-            }
-        }
-        Ok(out)
-    })();
-    match r {
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"billing.csv\"",
-                ),
-            ],
-            csv,
-        )
-            .into_response(),
         Err(e) => fail(&st, &e),
     }
 }

@@ -21,6 +21,8 @@ pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod billing;
+pub mod billing_reports;
+pub mod billing_setup;
 pub mod devices;
 pub mod editor;
 pub mod extract;
@@ -104,6 +106,8 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
         .merge(layer7::router())
         .merge(hotspot::router())
         .merge(billing::router())
+        .merge(billing_setup::router())
+        .merge(billing_reports::router())
         .merge(alerts::router())
         .merge(rules::router())
         .merge(settings::router())
