@@ -791,7 +791,9 @@ pub fn voucher_state(user: &HotspotUser, now: DateTime) -> VoucherState {
 /// `owner=MONTHYEAR source=DATE comment=mikhmon`, written at the voucher's first login.
 ///
 /// The date is read in either form and written in the form of a [`DateStyle`]; a comment that
-/// itself contains `-|-` is kept whole (everything after the eighth separator).
+/// itself contains `-|-` is kept whole (everything after the eighth separator). MIKHMON escapes
+/// nothing, so another field holding `-|` or `|-` can join a separator and shift the fields
+/// after it: such a record does not read back as written (real ones never hold them).
 ///
 /// ```
 /// use queue_model::clock::DateStyle;
