@@ -270,10 +270,10 @@ fn record() -> impl Strategy<Value = SalesRecord> {
     // MIKHMON joins the fields with `-|-` and escapes nothing: a field holding `-|` or `|-`
     // can make a separator with its neighbour (`-|` then `-|-` reads as `-|-|-`), so such
     // values cannot round-trip and real records never hold them.
-    let field = proptest::collection::vec(any::<u8>(), 0..20).prop_filter(
-        "no separator, whole or half",
-        |v| !v.windows(2).any(|w| w == b"-|" || w == b"|-"),
-    );
+    let field = proptest::collection::vec(any::<u8>(), 0..20)
+        .prop_filter("no separator, whole or half", |v| {
+            !v.windows(2).any(|w| w == b"-|" || w == b"|-")
+        });
     (
         (2000u16..2100, 1u8..=12, 1u8..=28),
         (0u8..24, 0u8..60, 0u8..60),
