@@ -552,7 +552,7 @@ pub struct Harvest {
 
 /// Copies the router's MIKHMON sales records (`/system/script` with `comment=mikhmon`) into
 /// the database: a record is stored once however often it is harvested, so reports survive a
-/// reset of the router. The router's records are left in place; see [`remove_stored`].
+/// reset of the router. The router's records are left in place; see [`harvest_and_remove`].
 pub async fn harvest_sales(store: &Store, router: &RouterHandle) -> Result<Harvest, Error> {
     harvest(store, router, false).await
 }

@@ -90,9 +90,9 @@ pub struct Hub {
 pub const DEFAULT_ROUTER_BUDGET: usize = 64 << 20;
 
 /// Commands one router's connection runs at once (polls, log streams, scans, changes).
-const IN_FLIGHT: usize = 8;
+pub const IN_FLIGHT: usize = 8;
 /// Replies buffered per streaming command (the log).
-const ROW_BUFFER: usize = 32;
+pub const ROW_BUFFER: usize = 32;
 
 /// Bounds `config` so that one connection holds at most about `budget` bytes of replies: at
 /// most [`IN_FLIGHT`] commands, each collecting at most `budget / IN_FLIGHT` bytes, and each
