@@ -916,7 +916,7 @@ fn fuzz_corpus() {
 
 /// Writes the named seeds of the fuzz corpus (run with `--ignored` after changing them).
 #[test]
-#[ignore]
+#[ignore = "writes the fuzz corpus seeds into fuzz/corpus, not a check; run after changing them"]
 fn write_fuzz_seeds() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/pcap_flows");
     std::fs::create_dir_all(&dir).unwrap();

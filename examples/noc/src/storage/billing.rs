@@ -4,10 +4,8 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{db, Store};
-use crate::auth::Role;
 use crate::Error;
 
 /// A package: a router PPP profile sold at a monthly price.
@@ -202,24 +200,6 @@ pub struct Message {
     pub text: String,
 }
 
-/// An API token (the secret itself is shown once and stored as a digest).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ApiToken {
-    /// Row id.
-    pub id: i64,
-    /// What it is for.
-    pub name: String,
-    /// What it may do.
-    pub role: Role,
-    /// Who made it.
-    pub created_by: String,
-    /// Unix seconds.
-    pub created: i64,
-    /// Last use, Unix seconds.
-    pub last_used: Option<i64>,
-}
-
 /// One month of the revenue report.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[non_exhaustive]
@@ -293,11 +273,6 @@ fn unique_violation(e: &rusqlite::Error) -> bool {
         e,
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation
     )
-}
-
-/// The digest an API token is stored and looked up by.
-fn token_digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl Store {
@@ -804,112 +779,6 @@ impl Store {
             .map_err(db);
         self.wrote(r).map(|_| ())
     }
-
-    // ---- API tokens ----
-
-    /// Makes an API token; returns its id and the secret (shown once, stored as a digest).
-    pub fn add_api_token(&self, name: &str, role: Role, by: &str) -> Result<(i64, String), Error> {
-        let secret = format!("noc_{}", crate::auth::random_token());
-        let r = self
-            .c()
-            .query_row(
-                "INSERT INTO api_tokens(name, digest, role, created_by, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-                params![name, token_digest(&secret), role.as_str(), by, crate::now()],
-                |r| r.get(0),
-            )
-            .map_err(db);
-        self.wrote(r).map(|id| (id, secret))
-    }
-
-    /// The live token with this secret (and notes its use).
-    pub fn api_token(&self, secret: &str) -> Result<Option<ApiToken>, Error> {
-        let c = self.c();
-        let t = c
-            .query_row(
-                "SELECT id, name, role, created_by, created, last_used FROM api_tokens
-                 WHERE digest = ?1 AND revoked IS NULL",
-                [token_digest(secret)],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, Option<i64>>(5)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(db)?;
-        let Some((id, name, role, created_by, created, last_used)) = t else {
-            return Ok(None);
-        };
-        let _ = c.execute(
-            "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1",
-            params![id, crate::now()],
-        );
-        Ok(role.parse::<Role>().ok().map(|role| ApiToken {
-            id,
-            name,
-            role,
-            created_by,
-            created,
-            last_used,
-        }))
-    }
-
-    /// Live tokens, newest first.
-    pub fn api_tokens(&self) -> Result<Vec<ApiToken>, Error> {
-        let c = self.c();
-        let mut st = c
-            .prepare_cached(
-                "SELECT id, name, role, created_by, created, last_used FROM api_tokens
-                 WHERE revoked IS NULL ORDER BY id DESC",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                ))
-            })
-            .map_err(db)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, role, created_by, created, last_used) = row.map_err(db)?;
-            if let Ok(role) = role.parse::<Role>() {
-                out.push(ApiToken {
-                    id,
-                    name,
-                    role,
-                    created_by,
-                    created,
-                    last_used,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Revokes a token; returns whether one was live.
-    pub fn revoke_api_token(&self, id: i64) -> Result<bool, Error> {
-        let r = self
-            .c()
-            .execute(
-                "UPDATE api_tokens SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL",
-                params![id, crate::now()],
-            )
-            .map(|n| n > 0)
-            .map_err(db);
-        self.wrote(r)
-    }
 }
 
 #[cfg(test)]
@@ -972,15 +841,10 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_customers_are_conflicts_and_tokens_are_digests() {
+    fn duplicate_customers_are_conflicts() {
         let (s, _) = store_with_customer();
         let dup = NewCustomer::new("Someone else", 1, "budi", 5, 3, "2026-11-05");
         assert!(matches!(s.add_customer(&dup), Err(Error::Conflict(_))));
-        let (id, secret) = s.add_api_token("bank", Role::Operator, "admin").unwrap();
-        assert_eq!(s.api_token(&secret).unwrap().unwrap().role, Role::Operator);
-        assert!(s.api_token("noc_wrong").unwrap().is_none());
-        assert!(s.revoke_api_token(id).unwrap());
-        assert!(s.api_token(&secret).unwrap().is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 use crate::Error;
 
 mod alerts;
+pub mod api_tokens;
 mod audit;
 pub mod billing;
 pub mod health;

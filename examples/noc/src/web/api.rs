@@ -28,7 +28,8 @@ use serde_json::json;
 use super::Web;
 use crate::auth::Role;
 use crate::billing::{self, Ledger, LineStatus};
-use crate::storage::billing::{ApiToken, NewCustomer};
+use crate::storage::api_tokens::ApiToken;
+use crate::storage::billing::NewCustomer;
 use crate::Error;
 
 /// The routes of this area.
