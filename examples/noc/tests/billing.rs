@@ -617,3 +617,36 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
     monitor.shutdown().await;
     app.shutdown().await;
 }
+
+/// A secret name from the router becomes a customer's name people read: control characters
+/// replaced and at most 64 characters, while the secret itself is kept exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_names_are_printable_and_bounded() {
+    let sim = start_sim().await;
+    let h = sim.handle();
+    let odd = format!("rumah\t{}", "x".repeat(100));
+    h.add("/ppp/secret", &[("name", &odd), ("password", "p")])
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_noc(dir.path(), file_config(sim.addr())).await;
+    wait_polled(&app).await;
+    let base = format!("http://{}", app.addr());
+    let c = client();
+    let csrf = login(&c, &base).await;
+    let router = app.state().hub.routers()[0].id.to_string();
+    let (s, _, _) = post_form(
+        &c,
+        &format!("{base}/billing/import/confirm"),
+        &[("csrf", &csrf), ("router", &router)],
+    )
+    .await;
+    assert_eq!(s, 303);
+    let customers = app.state().store.customers().unwrap();
+    let c = customers
+        .iter()
+        .find(|c| c.secret == odd)
+        .expect("imported");
+    assert_eq!(c.name.chars().count(), 64);
+    assert!(!c.name.chars().any(char::is_control), "{:?}", c.name);
+    app.shutdown().await;
+}

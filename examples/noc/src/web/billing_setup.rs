@@ -170,8 +170,11 @@ async fn import_confirm(
         let today = st.billing_today();
         let mut added = 0;
         for (name, _, p) in &list {
+            // The secret's name is kept exactly (it is how the router is addressed); the
+            // customer's name is what people read: printable and at most 64 characters.
+            let shown = crate::fmt::cap(&crate::fmt::router_text(name), 64);
             let mut n = crate::storage::billing::NewCustomer::new(
-                name.clone(),
+                shown,
                 f.router,
                 name.clone(),
                 today.day().min(28),
