@@ -78,6 +78,9 @@ pub struct AppState {
     pub whatsapp_control: crate::alerts::WhatsAppControl,
     /// Network health: devices, the ISP line, quotas, diagnose.
     pub health: Arc<crate::health::Health>,
+    /// The language of the dashboard and the bot until a user or a chat chooses one
+    /// (`language` in `noc.toml`).
+    pub language: crate::i18n::Lang,
     dummy_hash: std::sync::OnceLock<String>,
     hashing: Semaphore,
     waiting: AtomicUsize,
@@ -124,6 +127,7 @@ impl AppState {
             billing: crate::billing::Settings::default(),
             whatsapp_control,
             health,
+            language: crate::i18n::Lang::default(),
             dummy_hash: std::sync::OnceLock::new(),
             hashing: Semaphore::new(MAX_HASHING),
             waiting: AtomicUsize::new(0),

@@ -119,6 +119,11 @@ pub struct Session {
     /// Digest of the cookie value (the session's key in the database).
     #[serde(skip)]
     pub key: String,
+    /// The language the user chose, if any.
+    pub language: Option<crate::i18n::Lang>,
+    /// The language pages are shown in: the user's choice, else the browser's, else noc's
+    /// default (set by the web layer for each request).
+    pub lang: crate::i18n::Lang,
 }
 
 /// Most live sessions one user may have; a new login past it ends that user's oldest
@@ -179,6 +184,8 @@ impl Sessions {
             role: row.role,
             csrf: row.csrf,
             key,
+            language: row.language,
+            lang: row.language.unwrap_or_default(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! `noc.toml`: the routers to manage and poller settings.
 //!
 //! ```toml
+//! language = "id"        # the dashboard's and the bot's default: "en" or "id"
 //! poll_interval_secs = 1
 //!
 //! [[router]]
@@ -33,6 +34,10 @@ use crate::Error;
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FileConfig {
+    /// The language of the dashboard and the bot until a user or a chat chooses one: `en`
+    /// (default) or `id` (Bahasa Indonesia).
+    #[serde(default)]
+    pub language: Option<crate::i18n::Lang>,
     /// Seconds between polls (default 1).
     #[serde(default)]
     pub poll_interval_secs: Option<u64>,

@@ -50,6 +50,7 @@ pub mod config;
 pub mod datadir;
 pub mod fmt;
 pub mod health;
+pub mod i18n;
 pub mod metrics;
 pub mod routers;
 pub mod secret;
@@ -496,6 +497,7 @@ impl Noc {
         state.trusted_proxies = options.trusted_proxies.clone();
         options.file.billing.validate()?;
         state.billing = options.file.billing.clone();
+        state.language = options.file.language.unwrap_or_default();
         options.file.health.validate()?;
         state.health = Arc::new(health::Health::new(
             options.file.health.clone(),

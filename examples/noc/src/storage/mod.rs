@@ -20,6 +20,7 @@ mod audit;
 pub mod billing;
 pub mod health;
 mod l7;
+mod languages;
 mod pages;
 mod routers;
 mod rules;
@@ -167,6 +168,10 @@ const MIGRATIONS: &[&str] = &[
         alerted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(router_id, interface, period));
      CREATE TABLE public_address(
         router_id INTEGER PRIMARY KEY, address TEXT NOT NULL, since INTEGER NOT NULL)",
+    // 11: languages: a dashboard user's choice, and a chat's (`/lang`).
+    "ALTER TABLE users ADD COLUMN language TEXT;
+     CREATE TABLE chat_languages(
+        chat TEXT PRIMARY KEY, language TEXT NOT NULL, updated INTEGER NOT NULL)",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

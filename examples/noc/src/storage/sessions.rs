@@ -21,6 +21,8 @@ pub struct SessionRow {
     pub csrf: String,
     /// Unix time it expires unless renewed.
     pub expires: i64,
+    /// The language the user chose, if any.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl Store {
@@ -63,7 +65,7 @@ impl Store {
         let c = self.c();
         let mut st = c
             .prepare_cached(
-                "SELECT s.user_id, u.name, u.role, s.csrf, s.expires
+                "SELECT s.user_id, u.name, u.role, s.csrf, s.expires, u.language
                  FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.key = ?1 AND s.expires > ?2",
             )
@@ -76,19 +78,23 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .optional()
             .map_err(db)?;
-        Ok(row.and_then(|(user_id, user, role, csrf, expires)| {
-            Some(SessionRow {
-                user_id,
-                user,
-                role: role.parse().ok()?,
-                csrf,
-                expires,
-            })
-        }))
+        Ok(
+            row.and_then(|(user_id, user, role, csrf, expires, language)| {
+                Some(SessionRow {
+                    user_id,
+                    user,
+                    role: role.parse().ok()?,
+                    csrf,
+                    expires,
+                    language: language.as_deref().and_then(crate::i18n::Lang::parse),
+                })
+            }),
+        )
     }
 
     /// Moves a session's expiry.

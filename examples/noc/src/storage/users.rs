@@ -20,6 +20,8 @@ pub struct User {
     /// The argon2 PHC hash (never serialized).
     #[serde(skip)]
     pub hash: String,
+    /// The language the user chose for the dashboard, if any.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl Store {
@@ -57,6 +59,10 @@ impl Store {
             name: r.get(1)?,
             hash: r.get(2)?,
             role: role.parse().unwrap_or(Role::ReadOnly),
+            language: r
+                .get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(crate::i18n::Lang::parse),
         })
     }
 
@@ -64,7 +70,7 @@ impl Store {
     pub fn user_by_name(&self, name: &str) -> Result<Option<User>, Error> {
         self.c()
             .query_row(
-                "SELECT id, name, hash, role FROM users WHERE name = ?1",
+                "SELECT id, name, hash, role, language FROM users WHERE name = ?1",
                 [name],
                 Self::user_from,
             )
@@ -76,7 +82,7 @@ impl Store {
     pub fn user_by_id(&self, id: i64) -> Result<Option<User>, Error> {
         self.c()
             .query_row(
-                "SELECT id, name, hash, role FROM users WHERE id = ?1",
+                "SELECT id, name, hash, role, language FROM users WHERE id = ?1",
                 [id],
                 Self::user_from,
             )
@@ -88,7 +94,7 @@ impl Store {
     pub fn users(&self) -> Result<Vec<User>, Error> {
         let c = self.c();
         let mut st = c
-            .prepare("SELECT id, name, hash, role FROM users ORDER BY name")
+            .prepare("SELECT id, name, hash, role, language FROM users ORDER BY name")
             .map_err(db)?;
         let rows = st.query_map([], Self::user_from).map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)

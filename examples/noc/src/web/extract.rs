@@ -28,7 +28,19 @@ pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// (a deleted user has no session, a demoted one has the new role).
 pub(super) fn session_of(st: &Web, headers: &HeaderMap) -> Option<Session> {
     let token = cookie(headers, SESSION_COOKIE)?;
-    st.sessions.get(&token)
+    let mut s = st.sessions.get(&token)?;
+    s.lang = s.language.unwrap_or_else(|| browser_lang(st, headers));
+    Some(s)
+}
+
+/// The language for a request without a chosen one: the browser's `Accept-Language` when it
+/// names a language noc speaks, else noc's default.
+pub(super) fn browser_lang(st: &Web, headers: &HeaderMap) -> crate::i18n::Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::Lang::from_accept_language)
+        .unwrap_or(st.language)
 }
 
 pub(super) fn wants_json(parts: &Parts) -> bool {
@@ -76,9 +88,10 @@ impl FromRequestParts<Arc<Web>> for Admin {
                 )
                     .into_response()
             } else {
-                st.error_page(
+                st.error_page_in(
+                    s.lang,
                     StatusCode::FORBIDDEN,
-                    "Read-only users cannot change anything.",
+                    &crate::tr!(s.lang, "error-read-only"),
                 )
             });
         }
@@ -98,9 +111,10 @@ impl FromRequestParts<Arc<Web>> for Seller {
             return Err(if wants_json(parts) {
                 (StatusCode::FORBIDDEN, "read-only users cannot sell").into_response()
             } else {
-                st.error_page(
+                st.error_page_in(
+                    s.lang,
                     StatusCode::FORBIDDEN,
-                    "Read-only users cannot sell vouchers.",
+                    &crate::tr!(s.lang, "error-cannot-sell"),
                 )
             });
         }

@@ -34,7 +34,7 @@ struct NextQuery {
 /// Where to go after logging in: only a path on this site. Anything with a control character
 /// (browsers drop tabs and newlines, turning `/\t/evil` into `//evil`), a backslash, or
 /// starting with `//` goes to `/`.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')

@@ -28,6 +28,7 @@ pub mod editor;
 pub mod extract;
 pub mod health;
 pub mod hotspot;
+pub mod language;
 pub mod layer7;
 pub mod login;
 pub mod notice;
@@ -99,6 +100,7 @@ pub fn router(st: Arc<AppState>) -> Result<Router, Error> {
     Ok(Router::new()
         .merge(overview::router())
         .merge(login::router())
+        .merge(language::router())
         .merge(queues::router())
         .merge(trees::router())
         .merge(tree_editor::router())

@@ -3,10 +3,12 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::{context, Environment, Value};
+use minijinja::value::{Kwargs, ValueKind};
+use minijinja::{context, Environment, State, Value};
 
 use super::Web;
 use crate::auth::{Role, Session};
+use crate::i18n::Lang;
 use crate::Error;
 
 pub(super) fn environment() -> Result<Environment<'static>, Error> {
@@ -97,21 +99,72 @@ pub(super) fn environment() -> Result<Environment<'static>, Error> {
     ] {
         env.add_template(name, src).map_err(t)?;
     }
-    env.add_filter("rate", |v: u64| crate::fmt::rate(v));
-    env.add_filter("bytes", |v: u64| crate::fmt::bytes(v));
+    env.add_function("t", translate);
+    env.add_filter("rate", |st: &State<'_, '_>, v: u64| lang_of(st).rate(v));
+    env.add_filter("bytes", |st: &State<'_, '_>, v: u64| lang_of(st).bytes(v));
+    env.add_filter("num", |st: &State<'_, '_>, v: i64| lang_of(st).integer(v));
+    env.add_filter(
+        "dec",
+        |st: &State<'_, '_>, v: f64, places: Option<usize>| {
+            lang_of(st).decimal(v, places.unwrap_or(1).min(6))
+        },
+    );
+    env.add_filter("pct", |st: &State<'_, '_>, v: f64| lang_of(st).percent(v));
     env.add_filter("time", |v: i64| crate::fmt::time(v));
     env.add_filter("urlenc", |v: String| super::urlencode(&v));
     Ok(env)
 }
 
+/// The language a template is rendered in: its `lang` variable.
+fn lang_of(st: &State<'_, '_>) -> Lang {
+    st.lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+/// `t("key", name=value, ...)`: the message `key` in the page's language. Numbers stay
+/// numbers (for plural forms); everything else is passed as text. The result is escaped like
+/// any other value.
+fn translate(st: &State<'_, '_>, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        let arg = match v.kind() {
+            ValueKind::Number => match f64::try_from(v.clone()) {
+                Ok(n) => crate::i18n::Arg::Number(n),
+                Err(_) => crate::i18n::Arg::from(v.to_string()),
+            },
+            ValueKind::None | ValueKind::Undefined => crate::i18n::Arg::from(String::new()),
+            _ => crate::i18n::Arg::from(v.to_string()),
+        };
+        args.push((name, arg));
+    }
+    Ok(crate::i18n::format(lang_of(st), key, &args))
+}
+
 impl Web {
-    /// Renders a template.
+    /// Renders a template in noc's default language.
     pub(super) fn render(&self, name: &str, ctx: Value) -> Response {
+        self.render_in(self.language, name, ctx)
+    }
+
+    /// Renders a template in `lang` (its `lang` variable, which `t()` and the number filters
+    /// read).
+    pub(super) fn render_in(&self, lang: Lang, name: &str, ctx: Value) -> Response {
+        let ctx = context! {
+            lang => lang.code(), languages => languages(),
+            js_messages => Value::from_serialize(crate::i18n::script_messages(lang)),
+            ..ctx
+        };
         match self.env.get_template(name).and_then(|t| t.render(ctx)) {
             Ok(html) => Html(html).into_response(),
             Err(e) => {
                 tracing::error!("template {name}: {e:#}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    crate::tr!(lang, "error-template"),
+                )
+                    .into_response()
             }
         }
     }
@@ -129,29 +182,58 @@ impl Web {
             })
             .collect();
         let fault = self.store.fault().map(|(when, what, failed)| {
-            format!(
-                "{} since {} UTC ({failed} writes failed)",
-                crate::fmt::router_text(&what),
-                crate::fmt::time(when)
+            crate::tr!(
+                s.lang,
+                "banner-storage-fault",
+                what = crate::fmt::router_text(&what),
+                when = crate::fmt::time(when),
+                failed = s.lang.integer(i64::try_from(failed).unwrap_or(i64::MAX)),
             )
         });
         let ctx = context! {
             fault => fault,
             user => s.user, role => s.role.as_str(), admin => s.role == Role::Admin,
+            chosen_language => s.language.map(Lang::code),
+            role_label => role_label(s.lang, s.role),
             csrf => s.csrf, active => active, routers => routers,
             embedded => self.embedded.map(|a| a.to_string()),
             ..extra
         };
-        self.render(name, ctx)
+        self.render_in(s.lang, name, ctx)
     }
 
-    /// An error page with `status`.
+    /// An error page with `status`, in noc's default language.
     pub(super) fn error_page(&self, status: StatusCode, message: &str) -> Response {
-        let mut r = self.render(
+        self.error_page_in(self.language, status, message)
+    }
+
+    /// An error page with `status` in `lang`.
+    pub(super) fn error_page_in(&self, lang: Lang, status: StatusCode, message: &str) -> Response {
+        let mut r = self.render_in(
+            lang,
             "error.html",
             context! { status => status.as_u16(), message => message },
         );
         *r.status_mut() = status;
         r
+    }
+}
+
+/// The language switch's choices: code and own name.
+fn languages() -> Value {
+    Value::from_serialize(
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.name()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A role's name in `lang`.
+pub(super) fn role_label(lang: Lang, role: Role) -> String {
+    match role {
+        Role::Admin => crate::tr!(lang, "role-admin"),
+        Role::Operator => crate::tr!(lang, "role-operator"),
+        Role::ReadOnly => crate::tr!(lang, "role-read-only"),
     }
 }

@@ -1,0 +1,1 @@
+# Billing pages: packages, customers, payments, receipts, reports, the isolation setup.

@@ -1,0 +1,3 @@
+# The chat bot (Telegram, WhatsApp, console).
+
+chat-no-router-called = No router called { $name }.

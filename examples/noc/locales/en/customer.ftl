@@ -1,0 +1,1 @@
+# What customers read: reminders, isolation and restore notices, the notice page.

@@ -1,0 +1,1 @@
+# Overview, alerts, alert rules, routers, users, audit log, settings, login.

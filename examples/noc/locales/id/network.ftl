@@ -1,0 +1,1 @@
+# Queues, queue trees, the editors, Layer 7, hotspot, devices.
