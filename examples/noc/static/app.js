@@ -4,16 +4,40 @@
 
 const csrf = () => document.body.dataset.csrf || "";
 
+// The page's messages in its language (rendered by the server into #messages), each with
+// its variables written {$name}.
+let messages = null;
+function T(key, args = {}) {
+  if (messages === null) {
+    const el = document.getElementById("messages");
+    try { messages = el ? JSON.parse(el.textContent) : {}; } catch { messages = {}; }
+  }
+  const m = messages[key] ?? key;
+  return m.replace(/\{\$(\w+)\}/g, (_, n) => String(args[n] ?? ""));
+}
+// Decimals the way the page's language writes them: 2.5 in English, 2,5 in Indonesian.
+const indonesian = () => document.documentElement.lang === "id";
+function dec1(x) { const s = x.toFixed(1); return indonesian() ? s.replace(".", ",") : s; }
+// The router and device states the server sends (up, down, connecting), in the page's language.
+function stateWord(s) {
+  switch (s) {
+    case "up": return T("js-state-up");
+    case "down": return T("js-state-down");
+    case "connecting": return T("js-state-connecting");
+    default: return s;
+  }
+}
+
 function rate(v) {
-  if (v >= 1e9) return (v / 1e9).toFixed(1) + " Gbps";
-  if (v >= 1e6) return (v / 1e6).toFixed(1) + " Mbps";
-  if (v >= 1e3) return (v / 1e3).toFixed(1) + " kbps";
+  if (v >= 1e9) return dec1(v / 1e9) + " Gbps";
+  if (v >= 1e6) return dec1(v / 1e6) + " Mbps";
+  if (v >= 1e3) return dec1(v / 1e3) + " kbps";
   return v + " bps";
 }
 function bytes(v) {
-  if (v >= 1e9) return (v / 1e9).toFixed(1) + " GB";
-  if (v >= 1e6) return (v / 1e6).toFixed(1) + " MB";
-  if (v >= 1e3) return (v / 1e3).toFixed(1) + " kB";
+  if (v >= 1e9) return dec1(v / 1e9) + " GB";
+  if (v >= 1e6) return dec1(v / 1e6) + " MB";
+  if (v >= 1e3) return dec1(v / 1e3) + " kB";
   return v + " B";
 }
 function usage(r, m) { return m ? Math.floor(r * 100 / m) : 0; }
@@ -27,7 +51,7 @@ function draw(canvas, points, lines = [["up", "#d9822b"], ["down", "#2b6cd9"]]) 
   ctx.clearRect(0, 0, w, h);
   ctx.font = "11px sans-serif";
   ctx.fillStyle = "#666";
-  if (!points.length) { ctx.fillText("no data yet", w / 2 - 30, h / 2); return; }
+  if (!points.length) { ctx.fillText(T("js-no-data"), w / 2 - 30, h / 2); return; }
   const t0 = points[0].t, t1 = points[points.length - 1].t || t0 + 1;
   let max = 1;
   for (const p of points) for (const [key] of lines) max = Math.max(max, p[key]);
@@ -56,7 +80,7 @@ function live(url) {
     if (login) {
       const a = document.createElement("a");
       a.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
-      a.textContent = "Log in again";
+      a.textContent = T("js-login-again");
       banner.append(" ", a);
     }
     banner.hidden = false;
@@ -70,11 +94,11 @@ function live(url) {
     if (es.readyState === EventSource.CLOSED) {
       // Refused for good (401: the session is gone): check, then say so.
       fetch("/api/overview").then(r => {
-        if (r.status === 401) say("Live updates stopped: you are logged out. The figures below are the last ones received.", true);
-        else say("Live updates stopped. The figures below are the last ones received; reload the page.", false);
-      }).catch(() => say("Live updates stopped: noc cannot be reached. The figures below are the last ones received.", false));
+        if (r.status === 401) say(T("js-live-logged-out"), true);
+        else say(T("js-live-stopped"), false);
+      }).catch(() => say(T("js-live-unreachable"), false));
     } else {
-      say("Reconnecting… the figures below are the last ones received.", false);
+      say(T("js-live-reconnecting"), false);
     }
   });
   return es;
@@ -90,7 +114,7 @@ function overview() {
       if (!card) continue;
       const set = (f, v) => { const el = card.querySelector(`[data-field="${f}"]`); if (el) el.textContent = v; };
       const st = card.querySelector('[data-field="status"]');
-      st.textContent = r.status; st.className = "status st-" + r.status;
+      st.textContent = stateWord(r.status); st.className = "status st-" + r.status;
       set("reason", r.reason);
       // A router that does not answer keeps its last values, greyed, with since when.
       card.classList.toggle("stale", r.stale);
@@ -99,7 +123,7 @@ function overview() {
       const res = r.resource || {};
       set("cpu", res.cpu_load ?? "–"); set("mem", r.mem_pct); set("hdd", r.hdd_pct);
       set("uptime", res.uptime || "–"); set("queues", r.queues);
-      set("polls", `${r.polls_ok} ok / ${r.polls_failed} failed`); set("poll-ms", r.last_poll_ms);
+      set("polls", T("js-polls", { ok: r.polls_ok, failed: r.polls_failed })); set("poll-ms", r.last_poll_ms);
       for (const [f, v] of [["cpu-meter", res.cpu_load || 0], ["mem-meter", r.mem_pct], ["hdd-meter", r.hdd_pct]]) {
         const m = card.querySelector(`[data-field="${f}"]`); if (m) m.value = v;
       }
@@ -109,7 +133,7 @@ function overview() {
           row.querySelector('[data-field="rx"]').textContent = rate(i.rx_bps);
           row.querySelector('[data-field="tx"]').textContent = rate(i.tx_bps);
           const run = row.querySelector('[data-field="running"]');
-          run.textContent = i.running ? "up" : "down"; run.className = i.running ? "up" : "down";
+          run.textContent = stateWord(i.running ? "up" : "down"); run.className = i.running ? "up" : "down";
         }
         const key = r.id + "/" + i.name;
         const s = series.get(key) || [];
@@ -135,7 +159,7 @@ function queues() {
   es.onmessage = ev => {
     const data = JSON.parse(ev.data);
     const st = document.getElementById("router-status");
-    if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
+    if (st) { st.textContent = stateWord(data.status); st.className = "status st-" + data.status; }
     document.getElementById("total").textContent = data.page.total;
     // Queues added or removed on the router appear and disappear without a reload.
     const body = table.tBodies[0];
@@ -184,7 +208,7 @@ function newRow(table, q) {
     const td = cell(); td.className = "actions";
     const edit = document.createElement("a");
     edit.href = "/queues/edit?router=" + router + "&name=" + encodeURIComponent(q.name);
-    edit.textContent = "Edit";
+    edit.textContent = T("js-edit");
     td.appendChild(edit);
   }
   return tr;
@@ -235,7 +259,7 @@ function editor() {
       }));
       document.getElementById("plan").textContent = p.commands.join("\n");
       document.getElementById("apply").disabled = !p.ok;
-    }).catch(e => { document.getElementById("plan").textContent = "cannot check: " + e.message; });
+    }).catch(e => { document.getElementById("plan").textContent = T("js-cannot-check", { error: e.message }); });
   };
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(check, 50); });
@@ -251,7 +275,8 @@ function l7() {
     out.replaceChildren(...results.map(r => {
       const p = document.createElement("p");
       p.className = r.matched ? "match" : "nomatch";
-      p.textContent = `${r.name}: ${r.error ? "error: " + r.error : (r.matched ? "matches" : "no match")}`;
+      const verdict = r.error ? T("js-l7-error", { error: r.error }) : (r.matched ? T("js-l7-matches") : T("js-l7-no-match"));
+      p.textContent = `${r.name}: ${verdict}`;
       for (const d of r.lint || []) {
         const pre = document.createElement("pre"); pre.textContent = d.rendered; p.appendChild(pre);
       }
@@ -269,7 +294,7 @@ function l7() {
     if (!file) return;
     fetch("/api/l7/pcap?router=" + router, { method: "POST", headers: { "X-CSRF-Token": csrf() }, body: file })
       .then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); }))
-      .then(d => show(d.flows.map(f => ({ name: `${f.flow} (${f.packets} packets)`, matched: f.matched.length > 0, error: null, lint: [] , extra: f.matched }))
+      .then(d => show(d.flows.map(f => ({ name: T("js-l7-flow", { flow: f.flow, packets: f.packets }), matched: f.matched.length > 0, error: null, lint: [] , extra: f.matched }))
         .map(x => ({ ...x, name: x.name + (x.extra.length ? " → " + x.extra.join(", ") : "") }))))
       .catch(e => { out.textContent = e.message; });
   });
@@ -295,16 +320,16 @@ function hotspot() {
     const bar = document.getElementById("gen-progress");
     const msg = document.getElementById("gen-status");
     bar.hidden = false; bar.max = Number(data.count) || 1; bar.value = 0;
-    msg.textContent = "Adding vouchers to the router…";
+    msg.textContent = T("js-vouchers-adding");
     fetch("/api/hotspot/generate", {
       method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
       body: JSON.stringify(data),
     }).then(r => r.ok ? r.json() : r.text().then(t => { throw new Error(t); })).then(({ job }) => {
       const poll = () => fetch("/api/hotspot/jobs/" + job).then(r => r.json()).then(j => {
         bar.max = j.total; bar.value = j.added;
-        msg.textContent = `${j.added} of ${j.total} added`;
+        msg.textContent = T("js-vouchers-progress", { added: j.added, total: j.total });
         if (!j.done) { setTimeout(poll, 300); return; }
-        if (j.error) { msg.textContent = `Stopped after ${j.added}: ${j.error}`; }
+        if (j.error) { msg.textContent = T("js-vouchers-stopped", { added: j.added, error: j.error }); }
         if (j.batch) { location.href = `/hotspot/batch?router=${data.router}&batch=${encodeURIComponent(j.batch)}`; }
       });
       poll();
@@ -364,7 +389,7 @@ function trees() {
     cell().appendChild(meter);
     cell("bytes"); cell("dropped");
     cell("comment").className = "comment";
-    if (admin) { const td = cell(); td.className = "actions"; td.appendChild(link("/trees/edit?" + q(t.name), "Edit")); }
+    if (admin) { const td = cell(); td.className = "actions"; td.appendChild(link("/trees/edit?" + q(t.name), T("js-edit"))); }
     return tr;
   };
   const fillTree = (tr, t) => {
@@ -373,7 +398,7 @@ function trees() {
     const parts = [];
     if (t.depth) parts.push(document.createTextNode("└ "));
     parts.push(link("/tree?" + q(t.name), t.name));
-    if (t.disabled) { const s = document.createElement("small"); s.textContent = " (disabled)"; parts.push(s); }
+    if (t.disabled) { const s = document.createElement("small"); s.textContent = " " + T("js-disabled"); parts.push(s); }
     name.replaceChildren(...parts);
     tr.querySelector('[data-field="parent"]').textContent = t.parent;
     tr.querySelector('[data-field="marks"]').textContent = t.packet_marks;
@@ -391,7 +416,7 @@ function trees() {
     const data = JSON.parse(ev.data);
     if (!data) return;
     const st = document.getElementById("router-status");
-    if (st) { st.textContent = data.status; st.className = "status st-" + data.status; }
+    if (st) { st.textContent = stateWord(data.status); st.className = "status st-" + data.status; }
     document.getElementById("tree-count").textContent = data.trees.length;
     const seen = new Set();
     const order = data.trees.map(t => {
@@ -450,9 +475,9 @@ function treeEditor() {
       };
       for (const ul of form.querySelectorAll("[data-checks-for]")) ul.replaceChildren(...(p.field_checks[ul.dataset.checksFor] || []).map(item));
       document.getElementById("diagnostics").replaceChildren(...p.diagnostics.map(item));
-      document.getElementById("plan").textContent = p.commands.length ? p.commands.join("\n") : "nothing to do: the router already has this";
+      document.getElementById("plan").textContent = p.commands.length ? p.commands.join("\n") : T("js-nothing-to-do");
       document.getElementById("apply").disabled = !p.ok;
-    }).catch(e => { document.getElementById("plan").textContent = "cannot check: " + e.message; });
+    }).catch(e => { document.getElementById("plan").textContent = T("js-cannot-check", { error: e.message }); });
   };
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(check, 50); });
@@ -485,7 +510,7 @@ function alerts() {
       form.hidden = !d.ackable;
       document.getElementById("ack-count").textContent = d.ackable;
       form.querySelector('input[name="up_to"]').value = d.up_to;
-      form.dataset.confirm = `Acknowledge the open alerts of this filter (${d.ackable})?`;
+      form.dataset.confirm = T("js-ack-all-confirm", { count: d.ackable });
     }
   };
 }
@@ -518,11 +543,11 @@ function devices() {
       const tr = [...table.querySelectorAll("tr[data-device]")].find(t => t.dataset.device === dev.name);
       if (!tr) continue;
       const st = tr.querySelector("[data-field=status]");
-      st.textContent = dev.status; st.className = "st-" + dev.status;
+      st.textContent = stateWord(dev.status); st.className = "st-" + dev.status;
       tr.querySelector("[data-field=ms]").textContent = dev.ms == null ? "–" : dev.ms;
     }
     const sum = document.getElementById("devices-summary");
-    if (sum) sum.textContent = `${d.devices.length} devices, ${down} down`;
+    if (sum) sum.textContent = T("js-devices-summary", { count: d.devices.length, down });
   }).catch(() => {});
   setInterval(refresh, 3000);
 }

@@ -37,3 +37,28 @@ error-template = The page could not be shown.
 
 language-saved = Language set to { $language }.
 language-unknown = There is no language “{ $language }” here: choose English (en) or Bahasa Indonesia (id).
+
+# The dashboard's script (static/app.js): live updates, checks, progress.
+js-state-up = up
+js-state-down = down
+js-state-connecting = connecting
+js-no-data = no data yet
+js-login-again = Log in again
+js-live-logged-out = Live updates stopped: you are logged out. The figures below are the last ones received.
+js-live-stopped = Live updates stopped. The figures below are the last ones received; reload the page.
+js-live-unreachable = Live updates stopped: noc cannot be reached. The figures below are the last ones received.
+js-live-reconnecting = Reconnecting… the figures below are the last ones received.
+js-polls = { $ok } ok / { $failed } failed
+js-edit = Edit
+js-disabled = (disabled)
+js-cannot-check = cannot check: { $error }
+js-nothing-to-do = nothing to do: the router already has this
+js-l7-error = error: { $error }
+js-l7-matches = matches
+js-l7-no-match = no match
+js-l7-flow = { $flow } ({ $packets } packets)
+js-vouchers-adding = Adding vouchers to the router…
+js-vouchers-progress = { $added } of { $total } added
+js-vouchers-stopped = Stopped after { $added }: { $error }
+js-ack-all-confirm = Acknowledge the open alerts of this filter ({ $count })?
+js-devices-summary = { $count } devices, { $down } down

@@ -37,3 +37,28 @@ error-template = Halaman tidak dapat ditampilkan.
 
 language-saved = Bahasa diganti ke { $language }.
 language-unknown = Bahasa “{ $language }” tidak tersedia: pilih English (en) atau Bahasa Indonesia (id).
+
+# Skrip dasbor (static/app.js): pembaruan langsung, pemeriksaan, kemajuan.
+js-state-up = aktif
+js-state-down = mati
+js-state-connecting = menghubungkan
+js-no-data = belum ada data
+js-login-again = Masuk lagi
+js-live-logged-out = Pembaruan langsung berhenti: Anda sudah keluar. Angka di bawah adalah yang terakhir diterima.
+js-live-stopped = Pembaruan langsung berhenti. Angka di bawah adalah yang terakhir diterima; muat ulang halaman.
+js-live-unreachable = Pembaruan langsung berhenti: noc tidak dapat dihubungi. Angka di bawah adalah yang terakhir diterima.
+js-live-reconnecting = Menghubungkan ulang… angka di bawah adalah yang terakhir diterima.
+js-polls = { $ok } berhasil / { $failed } gagal
+js-edit = Ubah
+js-disabled = (nonaktif)
+js-cannot-check = tidak dapat diperiksa: { $error }
+js-nothing-to-do = tidak ada yang perlu diubah: router sudah seperti ini
+js-l7-error = galat: { $error }
+js-l7-matches = cocok
+js-l7-no-match = tidak cocok
+js-l7-flow = { $flow } ({ $packets } paket)
+js-vouchers-adding = Menambahkan voucher ke router…
+js-vouchers-progress = { $added } dari { $total } ditambahkan
+js-vouchers-stopped = Berhenti setelah { $added }: { $error }
+js-ack-all-confirm = Tandai sudah dibaca semua peringatan terbuka pada filter ini ({ $count })?
+js-devices-summary = { $count } perangkat, { $down } mati

@@ -236,3 +236,19 @@ fn languages_are_recognised() {
     assert_eq!(Lang::from_accept_language("de, fr"), None);
     assert_eq!(Lang::from_accept_language(""), None);
 }
+
+#[test]
+fn the_script_gets_its_messages_with_placeholders() {
+    let en = script_messages(Lang::En);
+    let id = script_messages(Lang::Id);
+    assert_eq!(
+        en.get("js-polls").map(String::as_str),
+        Some("{$ok} ok / {$failed} failed")
+    );
+    assert_eq!(
+        id.get("js-polls").map(String::as_str),
+        Some("{$ok} berhasil / {$failed} gagal")
+    );
+    assert!(en.keys().all(|k| k.starts_with("js-")));
+    assert_eq!(en.len(), id.len());
+}
