@@ -264,11 +264,14 @@ struct Catalog {
     /// Per language, the messages for the dashboard's script (`js-…`), their variables left
     /// as `{$name}`.
     scripts: HashMap<Lang, std::collections::BTreeMap<String, String>>,
+    /// Every message id (the same in both languages; the tests make sure).
+    ids: Vec<String>,
 }
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let mut bundles = HashMap::new();
     let mut scripts = HashMap::new();
+    let mut ids = Vec::new();
     for (lang, files) in FILES {
         let mut js = Vec::new();
         let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
@@ -280,6 +283,9 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
             let res = FluentResource::try_new((*text).to_owned()).unwrap_or_else(|(r, _)| r);
             for entry in res.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    if lang == Lang::En {
+                        ids.push(m.id.name.to_owned());
+                    }
                     if m.id.name.starts_with("js-") {
                         js.push(m.id.name.to_owned());
                     }
@@ -301,7 +307,13 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
         scripts.insert(lang, messages);
         bundles.insert(lang, bundle);
     }
-    Catalog { bundles, scripts }
+    ids.sort();
+    ids.dedup();
+    Catalog {
+        bundles,
+        scripts,
+        ids,
+    }
 });
 
 /// The message `key` in `lang` with `args`. A key that does not exist (the tests make sure
@@ -343,6 +355,12 @@ pub fn format(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
 /// variables written `{$name}` for the script to fill in.
 pub fn script_messages(lang: Lang) -> std::collections::BTreeMap<String, String> {
     CATALOG.scripts.get(&lang).cloned().unwrap_or_default()
+}
+
+/// Every message key: what a page must never show as text (a key comes back as itself when
+/// its message is missing).
+pub fn keys() -> &'static [String] {
+    &CATALOG.ids
 }
 
 /// Whether `key` exists in `lang`.

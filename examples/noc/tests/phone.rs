@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use browser_support::*;
 use common::*;
-use fantoccini::Locator;
+use fantoccini::{Client, Locator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queue_tree_and_settings_on_a_phone() {
@@ -151,13 +151,9 @@ async fn queue_tree_and_settings_on_a_phone() {
     app.noc.shutdown().await;
 }
 
-/// Every page, logged in as an admin, at 390 px (a phone) and 1366 px: no sideways scrolling
-/// of the page itself (wide tables scroll inside their own box), and a screenshot of each.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_fits_a_phone() {
-    if !enabled("every_page_fits_a_phone") {
-        return;
-    }
+/// An app with something on every page (queues polled, a billing customer with an invoice
+/// and a payment), and every page's (name, path).
+async fn every_page() -> (App, Vec<(&'static str, String)>) {
     let app = start().await;
     let id = router_id(&app);
     eventually("queues polled", || async {
@@ -200,18 +196,8 @@ async fn every_page_fits_a_phone() {
         .name
         .clone();
 
-    let profile = tempfile::tempdir().unwrap();
-    let (_driver, c) = browser(profile.path()).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    log_in(&c).await;
-    wait_js(
-        &c,
-        "logged in",
-        "return document.body.dataset.page === 'overview' ? true : null;",
-    )
-    .await;
     let q = noc::web::urlencode(&queue);
-    let pages = [
+    let pages = vec![
         ("overview", "/".to_owned()),
         ("queues", format!("/queues?router={id}")),
         ("queue", format!("/queue?router={id}&name={q}")),
@@ -243,30 +229,120 @@ async fn every_page_fits_a_phone() {
         ("devices", "/devices".to_owned()),
         ("not-found", "/no-such-page".to_owned()),
     ];
+    (app, pages)
+}
+
+/// Loads each page at the window's size; the names of those wider than the window, and a
+/// screenshot of each (`prefix-name`).
+async fn too_wide(c: &Client, base: &str, pages: &[(&str, String)], prefix: &str) -> Vec<String> {
+    let mut too_wide = Vec::new();
+    for (name, path) in pages {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait_js(
+            c,
+            name,
+            "return document.readyState === 'complete' ? true : null;",
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let v = fits(c).await;
+        let (w, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        if w > inner {
+            too_wide.push(format!("{name} ({w} > {inner})"));
+        }
+        shot(c, &format!("{prefix}-{name}")).await;
+    }
+    too_wide
+}
+
+/// Every page, logged in as an admin, at 390 px (a phone) and 1366 px: no sideways scrolling
+/// of the page itself (wide tables scroll inside their own box), and a screenshot of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone() {
+    if !enabled("every_page_fits_a_phone") {
+        return;
+    }
+    let (app, pages) = every_page().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    log_in(&c).await;
+    wait_js(
+        &c,
+        "logged in",
+        "return document.body.dataset.page === 'overview' ? true : null;",
+    )
+    .await;
     for (width, height) in [(390, 844), (1366, 900)] {
         c.set_window_size(width, height).await.unwrap();
-        let mut too_wide = Vec::new();
-        for (name, path) in &pages {
-            c.goto(&format!("{}{path}", app.base)).await.unwrap();
-            wait_js(
-                &c,
-                name,
-                "return document.readyState === 'complete' ? true : null;",
-            )
-            .await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let v = fits(&c).await;
-            let (w, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-            if w > inner {
-                too_wide.push(format!("{name} ({w} > {inner})"));
-            }
-            shot(&c, &format!("{width}-{name}")).await;
-        }
-        assert!(
-            too_wide.is_empty(),
-            "pages wider than {width} px: {too_wide:?}"
-        );
+        let wide = too_wide(&c, &app.base, &pages, &width.to_string()).await;
+        assert!(wide.is_empty(), "pages wider than {width} px: {wide:?}");
     }
+    c.close().await.unwrap();
+    app.noc.shutdown().await;
+}
+
+/// The same pages in Bahasa Indonesia, chosen with the header's language switch on a phone:
+/// each is in Indonesian (`<html lang="id">`, the navigation's words), shows no message key
+/// in place of a text, and fits 390 px although Indonesian words run longer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_in_indonesian_fits_a_phone() {
+    if !enabled("every_page_in_indonesian_fits_a_phone") {
+        return;
+    }
+    let (app, pages) = every_page().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, c) = browser(profile.path()).await;
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    log_in(&c).await;
+    wait_js(
+        &c,
+        "logged in",
+        "return document.body.dataset.page === 'overview' ? true : null;",
+    )
+    .await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.find(Locator::Css("form.language button[value=id]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        &c,
+        "switched to Indonesian",
+        "return document.documentElement.lang === 'id' && !document.getElementById('flash').hidden ? document.getElementById('flash').textContent : null;",
+    )
+    .await;
+    let keys: Vec<&str> = noc::i18n::keys().iter().map(String::as_str).collect();
+    let mut untranslated = Vec::new();
+    for (name, path) in &pages {
+        c.goto(&format!("{}{path}", app.base)).await.unwrap();
+        let text = wait_js(
+            &c,
+            name,
+            "return document.readyState === 'complete' && document.documentElement.lang === 'id' ? document.body.innerText : null;",
+        )
+        .await;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        for k in &keys {
+            let shown = text
+                .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+                .any(|w| w == *k);
+            if shown {
+                untranslated.push(format!("{name}: {k}"));
+            }
+        }
+        if *name != "not-found" && !text.contains("Ringkasan") {
+            untranslated.push(format!("{name}: the navigation is not in Indonesian"));
+        }
+    }
+    assert!(untranslated.is_empty(), "{untranslated:?}");
+    let wide = too_wide(&c, &app.base, &pages, "390-id").await;
+    assert!(
+        wide.is_empty(),
+        "pages wider than 390 px in Indonesian: {wide:?}"
+    );
     c.close().await.unwrap();
     app.noc.shutdown().await;
 }

@@ -237,3 +237,28 @@ pub(super) fn role_label(lang: Lang, role: Role) -> String {
         Role::ReadOnly => crate::tr!(lang, "role-read-only"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The frame, the error page and the login page render in both languages (the pages
+    /// are tested over HTTP and in a browser).
+    #[test]
+    fn the_frame_renders_in_both_languages() {
+        let env = environment().unwrap();
+        for lang in Lang::ALL {
+            for name in ["base.html", "error.html", "login.html"] {
+                let ctx = context! {
+                    lang => lang.code(), languages => languages(),
+                    js_messages => Value::from_serialize(crate::i18n::script_messages(lang)),
+                    user => "admin", role => "admin", role_label => "admin", csrf => "x",
+                    status => 404, message => "m",
+                };
+                let r = env.get_template(name).and_then(|t| t.render(ctx));
+                let html = r.unwrap_or_else(|e| panic!("{name} in {lang}: {e:#}"));
+                assert!(html.contains(&format!("<html lang=\"{lang}\">")) || name == "login.html");
+            }
+        }
+    }
+}
