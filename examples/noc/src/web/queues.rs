@@ -178,11 +178,19 @@ async fn queue_page(
     Query(q): Query<OneQueue>,
 ) -> Response {
     let Some(r) = st.hub.router(q.router) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &crate::tr!(s.lang, "queues-no-router"),
+        );
     };
     let live = r.live();
     let Some(row) = live.queues.iter().find(|x| x.name == q.name).cloned() else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such queue on this router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &crate::tr!(s.lang, "queues-no-queue"),
+        );
     };
     st.page(
         &s,
