@@ -537,6 +537,33 @@ mod tests {
     }
 
     #[test]
+    fn the_checks_speak_indonesian_with_the_same_figures() {
+        let s = settings();
+        let mut e = healthy();
+        e.target = Some(("8.8.8.8".into(), ping(10, 7, 9)));
+        e.quotas[0].used = 1_500_000;
+        let f = verdicts_in(Lang::Id, &e, &s);
+        assert_eq!(
+            cause(&f),
+            Some("ISP loss: 30% loss ke 8.8.8.8, 0% ke gateway (rata-rata 9 ms)")
+        );
+        assert_eq!(check_label(Lang::Id, f[2].check), "Kuota");
+        assert_eq!(verdict_label(Lang::Id, &f[1].verdict), "masalah");
+        e.quotas[0].percent = 100;
+        e.target = Some(("8.8.8.8".into(), ping(10, 10, 9)));
+        assert_eq!(
+            cause(&verdicts_in(Lang::Id, &e, &s)),
+            Some("kuota ether1 habis: 1,5 MB dari 100 B (100%)")
+        );
+        // English stays as it was.
+        assert_eq!(
+            cause(&verdicts(&e, &s)),
+            Some("ether1 quota used up: 1.5 MB of 100 B (100%)")
+        );
+        assert_eq!(check_label(Lang::En, "Quota"), "Quota");
+    }
+
+    #[test]
     fn spans_show_two_units() {
         assert_eq!(span(0), "0s");
         assert_eq!(span(600), "10m");
