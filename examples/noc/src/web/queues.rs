@@ -137,11 +137,15 @@ async fn queues_page(
 
 async fn api_queues(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let live = r.live();
     let page = select_queues(&live.queues, &q);
@@ -155,7 +159,11 @@ async fn sse_queues(
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let id = r.id;
     sse(st, &s, Some(id), move |st| {

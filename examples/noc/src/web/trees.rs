@@ -65,7 +65,11 @@ async fn sse_trees(
     Query(q): Query<TreeQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let id = r.id;
     sse(st, &s, Some(id), move |st| {
