@@ -67,6 +67,8 @@ async fn not_found_favicon_confirmations_and_messages() {
     // Queue actions name the queue and the router.
     let rid = router_id(&app);
     let (_, html) = get_text(&c, &format!("{}/queue?router={rid}&name=queue1", app.base)).await;
+    // The confirmation is a message, escaped as a whole (`'` as `&#x27;`): the same text.
+    let html = html.replace("&#x27;", "'");
     assert!(
         html.contains("data-confirm=\"Disable queue 'queue1' on ros-sim (embedded)?\""),
         "{html}"

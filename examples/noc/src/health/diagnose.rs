@@ -11,8 +11,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{DeviceView, Health, QuotaView, Settings};
+use crate::i18n::Lang;
 use crate::routers::netwatch::{self, PingResult};
 use crate::routers::{RouterHandle, Status};
+use crate::tr;
 
 /// What one check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,8 +96,39 @@ fn ms(us: Option<u64>) -> String {
     us.map_or("-".into(), |u| format!("{} ms", u.div_ceil(1000)))
 }
 
-/// The answers, in the fixed order: router, ISP, quota, device, parent, queue, uplink, CPU.
+/// The answers, in the fixed order: router, ISP, quota, device, parent, queue, uplink, CPU;
+/// in English (see [`verdicts_in`]).
 pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
+    verdicts_in(Lang::En, e, s)
+}
+
+/// A check's name in `lang` (`Router`, `ISP`, `Quota` / `Kuota`...); [`Finding::check`]
+/// itself stays English.
+pub fn check_label(lang: Lang, check: &str) -> String {
+    match check {
+        "Router" => tr!(lang, "diagnose-check-router"),
+        "ISP" => tr!(lang, "diagnose-check-isp"),
+        "Quota" => tr!(lang, "diagnose-check-quota"),
+        "Device" => tr!(lang, "diagnose-check-device"),
+        "Parent" => tr!(lang, "diagnose-check-parent"),
+        "Queue" => tr!(lang, "diagnose-check-queue"),
+        "Uplink" => tr!(lang, "diagnose-check-uplink"),
+        "CPU" => tr!(lang, "diagnose-check-cpu"),
+        other => other.to_owned(),
+    }
+}
+
+/// A verdict's word in `lang`: `ok`, `problem`, `unknown` / `ok`, `masalah`, `tidak diketahui`.
+pub fn verdict_label(lang: Lang, v: &Verdict) -> String {
+    match v {
+        Verdict::Ok(_) => tr!(lang, "diagnose-verdict-ok"),
+        Verdict::Problem(_) => tr!(lang, "diagnose-verdict-problem"),
+        Verdict::Unknown(_) => tr!(lang, "diagnose-verdict-unknown"),
+    }
+}
+
+/// [`verdicts`] with the texts in `lang`.
+pub fn verdicts_in(lang: Lang, e: &Evidence, s: &Settings) -> Vec<Finding> {
     use Verdict::*;
     let mut out = Vec::new();
     let mut push = |check, verdict| out.push(Finding { check, verdict });
@@ -103,12 +136,17 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
     push(
         "Router",
         match &e.router_up {
-            Some(Result::Ok(())) => Ok(format!("{} answers", e.router)),
-            Some(Err(why)) => Problem(format!("{} does not answer: {why}", e.router)),
-            None => Unknown("not polled yet".into()),
+            Some(Result::Ok(())) => Ok(tr!(lang, "diagnose-router-answers", router = &e.router)),
+            Some(Err(why)) => Problem(tr!(
+                lang,
+                "diagnose-router-silent",
+                router = &e.router,
+                why = why
+            )),
+            None => Unknown(tr!(lang, "diagnose-not-polled")),
         },
     );
-    let off = || Unknown("router not reachable".to_owned());
+    let off = || Unknown(tr!(lang, "diagnose-router-off"));
     push(
         "ISP",
         if !router_ok {
@@ -116,44 +154,60 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
         } else {
             let lossy = |p: &PingResult| p.loss() >= s.loss_warn_percent;
             match (&e.route_active, &e.gateway, &e.target) {
-                (Some(false), _, _) => Problem("uplink dead: the default route is inactive".into()),
+                (Some(false), _, _) => Problem(tr!(lang, "diagnose-uplink-route-inactive")),
                 (_, Some(g), Some((_, t))) if g.received == 0 && t.received == 0 => {
-                    Problem("uplink dead: the gateway and the Internet do not answer".into())
+                    Problem(tr!(lang, "diagnose-uplink-dead"))
                 }
                 (_, _, Some((host, t))) if t.received == 0 => {
-                    Problem(format!("ISP down: {host} does not answer"))
+                    Problem(tr!(lang, "diagnose-isp-down", host = host))
                 }
                 (_, g, Some((host, t))) if lossy(t) || g.as_ref().is_some_and(lossy) => {
-                    Problem(format!(
-                        "ISP lossy: {}% loss to {host}{} ({} avg)",
-                        t.loss(),
-                        g.map_or(String::new(), |g| format!(", {}% to the gateway", g.loss())),
-                        ms(t.avg_us)
+                    Problem(tr!(
+                        lang,
+                        "diagnose-isp-lossy",
+                        loss = t.loss().to_string(),
+                        host = host,
+                        gateway = g.map_or(String::new(), |g| tr!(
+                            lang,
+                            "diagnose-isp-lossy-gateway",
+                            loss = g.loss().to_string()
+                        )),
+                        avg = ms(t.avg_us)
                     ))
                 }
                 (_, _, Some((host, t)))
                     if t.avg_us.is_some_and(|a| a / 1000 >= s.latency_warn_ms) =>
                 {
-                    Problem(format!("ISP slow: {} to {host}", ms(t.avg_us)))
+                    Problem(tr!(
+                        lang,
+                        "diagnose-isp-slow",
+                        avg = ms(t.avg_us),
+                        host = host
+                    ))
                 }
-                (_, _, Some((host, t))) => {
-                    Ok(format!("{}% loss, {} to {host}", t.loss(), ms(t.avg_us)))
-                }
-                _ => Unknown("no ping to a public target came back in time".into()),
+                (_, _, Some((host, t))) => Ok(tr!(
+                    lang,
+                    "diagnose-isp-ok",
+                    loss = t.loss().to_string(),
+                    avg = ms(t.avg_us),
+                    host = host
+                )),
+                _ => Unknown(tr!(lang, "diagnose-isp-no-ping")),
             }
         },
     );
     push(
         "Quota",
         if e.quotas.is_empty() {
-            Unknown("no quota configured or counted yet".into())
+            Unknown(tr!(lang, "diagnose-quota-none"))
         } else if let Some(q) = e.quotas.iter().find(|q| q.percent >= 100) {
-            Problem(format!(
-                "{} quota used up: {} of {} ({}%)",
-                q.interface,
-                crate::fmt::bytes(q.used),
-                crate::fmt::bytes(q.quota),
-                q.percent
+            Problem(tr!(
+                lang,
+                "diagnose-quota-used-up",
+                interface = &q.interface,
+                used = lang.bytes(q.used),
+                quota = lang.bytes(q.quota),
+                percent = q.percent.to_string()
             ))
         } else {
             Ok(e.quotas
@@ -166,21 +220,32 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
     let ping_verdict = |name: &str, v: Option<&DeviceView>, p: Option<&PingResult>| -> Verdict {
         match (p, v) {
             (Some(p), _) if p.received == 0 => {
-                Problem(format!("{name} does not answer the router's ping (off?)"))
+                Problem(tr!(lang, "diagnose-ping-silent", name = name))
             }
-            (Some(p), _) if p.loss() >= s.loss_warn_percent => {
-                Problem(format!("{name}: {}% loss, {}", p.loss(), ms(p.avg_us)))
+            (Some(p), _) if p.loss() >= s.loss_warn_percent => Problem(tr!(
+                lang,
+                "diagnose-ping-lossy",
+                name = name,
+                loss = p.loss().to_string(),
+                avg = ms(p.avg_us)
+            )),
+            (Some(p), _) => Ok(tr!(
+                lang,
+                "diagnose-ping-ok",
+                name = name,
+                avg = ms(p.avg_us)
+            )),
+            (None, Some(v)) if v.status == "down" => {
+                Problem(tr!(lang, "diagnose-ping-down", name = name))
             }
-            (Some(p), _) => Ok(format!("{name} answers, {}", ms(p.avg_us))),
-            (None, Some(v)) if v.status == "down" => Problem(format!("{name} is down (netwatch)")),
-            (None, _) => Unknown(format!("no ping result from {name}")),
+            (None, _) => Unknown(tr!(lang, "diagnose-ping-none", name = name)),
         }
     };
     push(
         "Device",
         match &e.device {
             _ if !router_ok => off(),
-            None => Unknown("not a watched device".into()),
+            None => Unknown(tr!(lang, "diagnose-device-unwatched")),
             Some(d) => ping_verdict(&d.name, Some(d), e.device_ping.as_ref()),
         },
     );
@@ -188,7 +253,7 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
         "Parent",
         match &e.parent {
             _ if !router_ok => off(),
-            None => Ok("no parent device".into()),
+            None => Ok(tr!(lang, "diagnose-no-parent")),
             Some((p, ping)) => ping_verdict(&p.name, Some(p), ping.as_ref()),
         },
     );
@@ -196,27 +261,35 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
         "Queue",
         match &e.queue {
             _ if !router_ok => off(),
-            None => Unknown("no simple queue targets this device".into()),
-            Some((name, pct, Some(since))) => Problem(format!(
-                "queue {name} at max-limit ({pct}%) for {}",
-                span(u64::try_from(e.now.saturating_sub(*since)).unwrap_or(0))
+            None => Unknown(tr!(lang, "diagnose-queue-none")),
+            Some((name, pct, Some(since))) => Problem(tr!(
+                lang,
+                "diagnose-queue-full",
+                name = name,
+                percent = pct.to_string(),
+                span = span(u64::try_from(e.now.saturating_sub(*since)).unwrap_or(0))
             )),
-            Some((name, pct, None)) => Ok(format!("queue {name} at {pct}% of max-limit")),
+            Some((name, pct, None)) => Ok(tr!(
+                lang,
+                "diagnose-queue-ok",
+                name = name,
+                percent = pct.to_string()
+            )),
         },
     );
     push(
         "Uplink",
         match (s.capacity(), e.wan_rate) {
             _ if !router_ok => off(),
-            (None, _) => Unknown("uplink_capacity not configured".into()),
-            (_, None) => Unknown("no WAN interface rate".into()),
+            (None, _) => Unknown(tr!(lang, "diagnose-uplink-unset")),
+            (_, None) => Unknown(tr!(lang, "diagnose-uplink-no-rate")),
             (Some((cd, cu)), Some((d, u))) => {
-                let pd = d.saturating_mul(100) / cd;
-                let pu = u.saturating_mul(100) / cu;
-                if pd >= 90 || pu >= 90 {
-                    Problem(format!("uplink saturated: {pd}% down, {pu}% up"))
+                let pd = (d.saturating_mul(100) / cd).to_string();
+                let pu = (u.saturating_mul(100) / cu).to_string();
+                if d.saturating_mul(100) / cd >= 90 || u.saturating_mul(100) / cu >= 90 {
+                    Problem(tr!(lang, "diagnose-uplink-saturated", down = pd, up = pu))
                 } else {
-                    Ok(format!("{pd}% down, {pu}% up"))
+                    Ok(tr!(lang, "diagnose-uplink-ok", down = pd, up = pu))
                 }
             }
         },
@@ -225,8 +298,8 @@ pub fn verdicts(e: &Evidence, s: &Settings) -> Vec<Finding> {
         "CPU",
         match e.cpu {
             _ if !router_ok => off(),
-            None => Unknown("no resource figures".into()),
-            Some(c) if c >= 90 => Problem(format!("router CPU at {c}%")),
+            None => Unknown(tr!(lang, "diagnose-cpu-none")),
+            Some(c) if c >= 90 => Problem(tr!(lang, "diagnose-cpu-high", cpu = c.to_string())),
             Some(c) => Ok(format!("{c}%")),
         },
     );
@@ -461,6 +534,33 @@ mod tests {
             .iter()
             .filter(|f| f.check != "Quota")
             .all(|f| matches!(f.verdict, Verdict::Unknown(_))));
+    }
+
+    #[test]
+    fn the_checks_speak_indonesian_with_the_same_figures() {
+        let s = settings();
+        let mut e = healthy();
+        e.target = Some(("8.8.8.8".into(), ping(10, 7, 9)));
+        e.quotas[0].used = 1_500_000;
+        let f = verdicts_in(Lang::Id, &e, &s);
+        assert_eq!(
+            cause(&f),
+            Some("ISP loss: 30% loss ke 8.8.8.8, 0% ke gateway (rata-rata 9 ms)")
+        );
+        assert_eq!(check_label(Lang::Id, f[2].check), "Kuota");
+        assert_eq!(verdict_label(Lang::Id, &f[1].verdict), "masalah");
+        e.quotas[0].percent = 100;
+        e.target = Some(("8.8.8.8".into(), ping(10, 10, 9)));
+        assert_eq!(
+            cause(&verdicts_in(Lang::Id, &e, &s)),
+            Some("kuota ether1 habis: 1,5 MB dari 100 B (100%)")
+        );
+        // English stays as it was.
+        assert_eq!(
+            cause(&verdicts(&e, &s)),
+            Some("ether1 quota used up: 1.5 MB of 100 B (100%)")
+        );
+        assert_eq!(check_label(Lang::En, "Quota"), "Quota");
     }
 
     #[test]

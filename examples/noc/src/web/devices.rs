@@ -16,6 +16,7 @@ use crate::auth::Session;
 use crate::health::diagnose::{self, Verdict};
 use crate::health::DeviceView;
 use crate::routers::netwatch::TAG;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -29,9 +30,10 @@ pub(super) fn router() -> Router<Arc<Web>> {
 /// The refusal for users who may not change devices (read-only), if `s` is one.
 fn refused(st: &Web, s: &Session) -> Option<Response> {
     (!s.role.can_sell()).then(|| {
-        st.error_page(
+        st.error_page_in(
+            s.lang,
             StatusCode::FORBIDDEN,
-            "Only admins and operators add or remove devices.",
+            &tr!(s.lang, "devices-refused"),
         )
     })
 }
@@ -127,7 +129,13 @@ async fn devices_page(
             .unwrap_or_default();
         let (points, down, of) = sparkline(&samples);
         d["spark"] = points.into();
-        d["spark_title"] = format!("latency of the last {of} checks; {down} failed").into();
+        d["spark_title"] = tr!(
+            s.lang,
+            "devices-spark-title",
+            checks = of.to_string(),
+            failed = down.to_string()
+        )
+        .into();
     }
     let down = list.iter().filter(|d| d["status"] == "down").count();
     st.page(
@@ -171,13 +179,17 @@ async fn add_device(
         None => st.hub.routers().into_iter().next(),
     };
     let Some(router) = router else {
-        return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, "No such router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &tr!(s.lang, "devices-no-router"),
+        );
     };
     let (name, address, parent) = (f.name.trim(), f.address.trim(), f.parent.trim());
     let parent = Some(parent).filter(|p| !p.is_empty());
     if f.confirm.is_none() {
         let host = if crate::health::is_mac(address) {
-            format!("(the address the router's ARP/DHCP tables give {address})")
+            tr!(s.lang, "devices-mac-host", address = address)
         } else {
             address.to_owned()
         };
@@ -187,12 +199,15 @@ async fn add_device(
             "devices_confirm.html",
             "devices",
             context! {
-                title => format!("Add {name}"),
+                title => tr!(s.lang, "devices-confirm-add", name = name),
                 action => "/devices",
                 commands => vec![format!(
                     "/tool/netwatch/add host={host} interval={interval}s timeout=1s comment=\"{TAG}{name}\""
                 )],
-                note => format!("on {}{}", router.name, parent.map_or(String::new(), |p| format!(", behind {p}"))),
+                note => match parent {
+                    Some(p) => tr!(s.lang, "devices-confirm-on-behind", router = &router.name, parent = p),
+                    None => tr!(s.lang, "devices-confirm-on", router = &router.name),
+                },
                 fields => vec![
                     ("name", name.to_owned()), ("address", address.to_owned()),
                     ("parent", parent.unwrap_or_default().to_owned()),
@@ -205,8 +220,12 @@ async fn add_device(
         .health
         .add_device(&s.user, &router, name, address, parent)
     {
-        Ok(()) => Redirect::to("/devices?done=Device%20added.").into_response(),
-        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Ok(()) => Redirect::to(&format!(
+            "/devices?done={}",
+            super::urlencode(&tr!(s.lang, "devices-added"))
+        ))
+        .into_response(),
+        Err(e) => st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
     }
 }
 
@@ -231,17 +250,25 @@ async fn remove_device(
             "devices_confirm.html",
             "devices",
             context! {
-                title => format!("Remove {}", f.name),
+                title => tr!(s.lang, "devices-confirm-remove", name = &f.name),
                 action => "/devices/remove",
-                commands => vec![format!("/tool/netwatch/remove [the entry with comment=\"{TAG}{}\"]", f.name)],
-                note => "Devices behind it are listed on their own from then on.",
+                commands => vec![format!(
+                    "/tool/netwatch/remove [{} comment=\"{TAG}{}\"]",
+                    tr!(s.lang, "devices-entry-with"),
+                    f.name
+                )],
+                note => tr!(s.lang, "devices-confirm-remove-note"),
                 fields => vec![("name", f.name.clone())],
             },
         );
     }
     match st.health.delete_device(&s.user, &f.name) {
-        Ok(()) => Redirect::to("/devices?done=Device%20removed.").into_response(),
-        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Ok(()) => Redirect::to(&format!(
+            "/devices?done={}",
+            super::urlencode(&tr!(s.lang, "devices-removed"))
+        ))
+        .into_response(),
+        Err(e) => st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
     }
 }
 
@@ -257,11 +284,15 @@ async fn diagnose_page(
 ) -> Response {
     let all = st.health.all_devices();
     let Some((router, d)) = all.into_iter().find(|(_, d)| d.name == q.name) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such device.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "devices-no-device"),
+        );
     };
     let ip = d.ip.clone();
     let e = diagnose::gather(&st.health, &router, Some(d), ip.clone()).await;
-    let findings = diagnose::verdicts(&e, st.health.settings());
+    let findings = diagnose::verdicts_in(s.lang, &e, st.health.settings());
     let cause = diagnose::cause(&findings).map(str::to_owned);
     let lines: Vec<_> = findings
         .iter()
@@ -271,7 +302,11 @@ async fn diagnose_page(
                 Verdict::Problem(t) => ("problem", t.clone()),
                 Verdict::Unknown(t) => ("unknown", t.clone()),
             };
-            serde_json::json!({ "check": f.check, "verdict": verdict, "text": text })
+            serde_json::json!({
+                "check": f.check, "verdict": verdict, "text": text,
+                "check_label": diagnose::check_label(s.lang, f.check),
+                "verdict_label": diagnose::verdict_label(s.lang, &f.verdict),
+            })
         })
         .collect();
     st.page(

@@ -11,8 +11,10 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
 use super::{urlencode, Admin, Current, Web};
+use crate::i18n::Lang;
 use crate::routers::changes::{apply_queue, current_queues};
 use crate::routers::RouterHandle;
+use crate::tr;
 use queue_model::{Item as _, SimpleQueue};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -91,7 +93,11 @@ pub struct Preview {
     pub ok: bool,
 }
 
-fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::Config, Preview) {
+fn desired_from(
+    lang: Lang,
+    current: &queue_model::Config,
+    f: &QueueForm,
+) -> (queue_model::Config, Preview) {
     let mut preview = Preview::default();
     let mut desired = current.clone();
     // `original` is the name as the form shows it: escaped (`\xHH`) where the router's bytes
@@ -108,7 +114,11 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
     if !f.original.is_empty() && existing.is_none() {
         preview.field_errors.insert(
             "name".into(),
-            format!("no queue {:?} on the router", f.original),
+            tr!(
+                lang,
+                "editor-err-no-queue",
+                name = format!("{:?}", f.original)
+            ),
         );
     }
     let mut q = existing
@@ -118,16 +128,17 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
     if name.is_empty() {
         preview
             .field_errors
-            .insert("name".into(), "a queue needs a name".into());
+            .insert("name".into(), tr!(lang, "editor-err-name-needed"));
     } else if desired
         .queues
         .iter()
         .enumerate()
         .any(|(i, x)| x.name == name && Some(i) != existing)
     {
-        preview
-            .field_errors
-            .insert("name".into(), format!("a queue called {name:?} exists"));
+        preview.field_errors.insert(
+            "name".into(),
+            tr!(lang, "editor-err-name-exists", name = format!("{name:?}")),
+        );
     }
     // A text field the user left as shown keeps the router's bytes (a comment written in
     // another code page is not rewritten as U+FFFD).
@@ -171,10 +182,9 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
         }
         let value = if value.is_empty() { default } else { value };
         if field == "target" && value.is_empty() {
-            preview.field_errors.insert(
-                field.into(),
-                "a queue needs a target (address or interface)".into(),
-            );
+            preview
+                .field_errors
+                .insert(field.into(), tr!(lang, "editor-err-target-needed"));
             continue;
         }
         if let Err(e) = q.set_property_str(prop, value) {
@@ -214,9 +224,18 @@ fn desired_from(current: &queue_model::Config, f: &QueueForm) -> (queue_model::C
 }
 
 /// Checks an edit against the router's current queues: field errors, queue-model diagnostics
-/// about the edited queue, and the exact plan.
+/// about the edited queue, and the exact plan. Field errors in English; see [`preview_in`].
 pub fn preview(current: &queue_model::Config, f: &QueueForm) -> (queue_model::Config, Preview) {
-    let (desired, mut p) = desired_from(current, f);
+    preview_in(Lang::En, current, f)
+}
+
+/// [`preview`] with noc's own field errors in `lang`.
+pub fn preview_in(
+    lang: Lang,
+    current: &queue_model::Config,
+    f: &QueueForm,
+) -> (queue_model::Config, Preview) {
+    let (desired, mut p) = desired_from(lang, current, f);
     let name = f.name.trim();
     let mut blocking = false;
     for d in queue_model::validate(&desired) {
@@ -257,25 +276,40 @@ pub(super) async fn wait_for_poll(st: &Web, router: i64, limit: Duration) {
     .await;
 }
 
-async fn load_current(
+/// Why a router's configuration cannot be read: there is no such router, or it is not
+/// connected; in `lang`.
+pub(super) fn unreachable(
     st: &Web,
+    lang: Lang,
     router: i64,
-) -> Result<(Arc<RouterHandle>, queue_model::Config), String> {
-    let r = st.hub.router(router).ok_or("no such router")?;
+) -> Result<(Arc<RouterHandle>, routeros_proto::client::Client), String> {
+    let r = st
+        .hub
+        .router(router)
+        .ok_or_else(|| tr!(lang, "editor-no-router"))?;
     let client = r
         .client()
-        .ok_or_else(|| format!("{} is not connected right now", r.name))?;
+        .ok_or_else(|| tr!(lang, "editor-not-connected", router = &r.name))?;
+    Ok((r, client))
+}
+
+async fn load_current(
+    st: &Web,
+    lang: Lang,
+    router: i64,
+) -> Result<(Arc<RouterHandle>, queue_model::Config), String> {
+    let (r, client) = unreachable(st, lang, router)?;
     let read = current_queues(&client).await.map_err(|e| e.to_string())?;
     Ok((r, read.config))
 }
 
 async fn api_preview(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Json(f): Json<QueueForm>,
 ) -> Response {
-    match load_current(&st, f.router).await {
-        Ok((_, current)) => Json(preview(&current, &f).1).into_response(),
+    match load_current(&st, s.lang, f.router).await {
+        Ok((_, current)) => Json(preview_in(s.lang, &current, &f).1).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     }
 }
@@ -285,11 +319,11 @@ async fn api_apply(
     Admin(s): Admin,
     Json(f): Json<QueueForm>,
 ) -> Response {
-    let (r, current) = match load_current(&st, f.router).await {
+    let (r, current) = match load_current(&st, s.lang, f.router).await {
         Ok(x) => x,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     };
-    let (desired, p) = preview(&current, &f);
+    let (desired, p) = preview_in(s.lang, &current, &f);
     if !p.ok {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(p)).into_response();
     }
@@ -355,9 +389,9 @@ async fn edit_page(
     Admin(s): Admin,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    let (r, current) = match load_current(&st, q.router).await {
+    let (r, current) = match load_current(&st, s.lang, q.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let form = match q.name.as_deref().filter(|n| !n.is_empty()) {
         Some(name) => match current
@@ -367,7 +401,13 @@ async fn edit_page(
             .or_else(|| current.queue(name))
         {
             Some(queue) => form_from_queue(r.id, queue),
-            None => return st.error_page(StatusCode::NOT_FOUND, "No such queue on this router."),
+            None => {
+                return st.error_page_in(
+                    s.lang,
+                    StatusCode::NOT_FOUND,
+                    &tr!(s.lang, "queues-no-queue"),
+                )
+            }
         },
         None => QueueForm {
             router: r.id,
@@ -393,11 +433,11 @@ async fn apply_form(
     Admin(s): Admin,
     Form(f): Form<QueueForm>,
 ) -> Response {
-    let (r, current) = match load_current(&st, f.router).await {
+    let (r, current) = match load_current(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    let (desired, p) = preview(&current, &f);
+    let (desired, p) = preview_in(s.lang, &current, &f);
     let parents: Vec<String> = current.queues.iter().map(|x| form_text(&x.name)).collect();
     let router_v = Value::from_serialize(serde_json::json!({"id": r.id, "name": r.name}));
     if !p.ok {
@@ -423,7 +463,12 @@ async fn apply_form(
                 "/queue?router={}&name={}&done={}",
                 r.id,
                 urlencode(f.name.trim()),
-                urlencode(&format!("Saved '{}' on {}.", f.name.trim(), r.name))
+                urlencode(&tr!(
+                    s.lang,
+                    "editor-saved",
+                    name = f.name.trim(),
+                    router = &r.name
+                ))
             ))
             .into_response()
         }
@@ -438,7 +483,7 @@ async fn apply_form(
             *resp.status_mut() = StatusCode::BAD_GATEWAY;
             resp
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -454,13 +499,17 @@ async fn queue_action(
     Admin(s): Admin,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    let (r, current) = match load_current(&st, f.router).await {
+    let (r, current) = match load_current(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let mut desired = current.clone();
     let Some(pos) = desired.queues.iter().position(|q| q.name == f.name) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such queue on this router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "queues-no-queue"),
+        );
     };
     match f.action.as_str() {
         "enable" | "disable" => {
@@ -471,7 +520,13 @@ async fn queue_action(
         "remove" => {
             desired.queues.remove(pos);
         }
-        _ => return st.error_page(StatusCode::BAD_REQUEST, "Unknown action."),
+        _ => {
+            return st.error_page_in(
+                s.lang,
+                StatusCode::BAD_REQUEST,
+                &tr!(s.lang, "editor-unknown-action"),
+            )
+        }
     }
     let action = format!("queue.{}", f.action);
     match apply_queue(&st.store, &r, &s.user, &action, &current, &desired).await {
@@ -480,15 +535,39 @@ async fn queue_action(
             Redirect::to(&format!(
                 "/queues?router={}&done={}",
                 r.id,
-                urlencode(&format!("Queue '{}' {}d on {}.", f.name, f.action, r.name))
+                urlencode(&match f.action.as_str() {
+                    "enable" => tr!(
+                        s.lang,
+                        "queue-done-enabled",
+                        name = &f.name,
+                        router = &r.name
+                    ),
+                    "disable" => tr!(
+                        s.lang,
+                        "queue-done-disabled",
+                        name = &f.name,
+                        router = &r.name
+                    ),
+                    _ => tr!(
+                        s.lang,
+                        "queue-done-removed",
+                        name = &f.name,
+                        router = &r.name
+                    ),
+                })
             ))
             .into_response()
         }
-        Ok(a) => st.error_page(
+        Ok(a) => st.error_page_in(
+            s.lang,
             StatusCode::BAD_GATEWAY,
-            &format!("The router refused: {}", a.error.unwrap_or_default()),
+            &tr!(
+                s.lang,
+                "editor-refused",
+                error = a.error.unwrap_or_default()
+            ),
         ),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 

@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use super::queues::pick_router;
 use super::{urlencode, Admin, Current, Seller, Web};
+use crate::i18n::Lang;
 use crate::routers::hotspot::{self, BatchRequest, ProfileSpec};
 use crate::routers::RouterHandle;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -112,9 +114,9 @@ async fn api_generate(
     axum::Json(f): axum::Json<GenerateForm>,
 ) -> Response {
     let Some(r) = st.hub.router(f.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (StatusCode::NOT_FOUND, tr!(s.lang, "editor-no-router")).into_response();
     };
-    let req = match batch_request(&f) {
+    let req = match batch_request(s.lang, &f) {
         Ok(x) => x,
         Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
     };
@@ -160,8 +162,8 @@ fn router_value(r: &RouterHandle) -> Value {
     Value::from_serialize(serde_json::json!({"id": r.id, "name": r.name}))
 }
 
-fn no_router(st: &Web) -> Response {
-    st.error_page(StatusCode::NOT_FOUND, "No such router.")
+fn no_router(st: &Web, lang: Lang) -> Response {
+    st.error_page_in(lang, StatusCode::NOT_FOUND, &tr!(lang, "hotspot-no-router"))
 }
 
 async fn hotspot_page(
@@ -170,7 +172,7 @@ async fn hotspot_page(
     Query(q): Query<RouterQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     let (profiles, error) = match hotspot::profiles(&r).await {
         Ok(p) => (p, None),
@@ -210,7 +212,7 @@ struct ProfileForm {
 
 /// A whole amount of money: digits, with `.` or `,` as thousands separators in groups of
 /// three (`150.000`, `150,000`); `5000.50` is refused rather than guessed.
-fn amount(field: &str, s: &str) -> Result<u64, String> {
+fn amount(lang: Lang, field: &str, s: &str) -> Result<u64, String> {
     let s = s.trim();
     let groups: Vec<&str> = s.split(['.', ',']).collect();
     let grouped = groups.len() == 1
@@ -221,31 +223,34 @@ fn amount(field: &str, s: &str) -> Result<u64, String> {
         return Ok(0);
     }
     if !grouped || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
-        return Err(format!(
-            "{field}: a whole amount like 5000 or 5.000 (no decimals, at most 12 digits)"
-        ));
+        return Err(tr!(lang, "hotspot-err-amount", field = field));
     }
-    digits.parse().map_err(|_| format!("{field}: too large"))
+    digits
+        .parse()
+        .map_err(|_| tr!(lang, "hotspot-err-too-large", field = field))
 }
 
-fn profile_spec(f: &ProfileForm) -> Result<ProfileSpec, String> {
+fn profile_spec(lang: Lang, f: &ProfileForm) -> Result<ProfileSpec, String> {
     let name = f.name.trim();
     if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-        return Err("Name: 1 to 64 printable characters.".into());
+        return Err(tr!(lang, "hotspot-err-name"));
     }
     let validity = if f.validity.trim().is_empty() {
         None
     } else {
-        Some(f.validity.trim().parse::<Time>().map_err(|_| {
-            "Validity: a duration like 30d, 12h or 5h30m (empty: no expiry).".to_owned()
-        })?)
+        Some(
+            f.validity
+                .trim()
+                .parse::<Time>()
+                .map_err(|_| tr!(lang, "hotspot-err-validity"))?,
+        )
     };
     let mode = match f.mode.as_str() {
         "" | "rem" => ExpiryMode::Remove,
         "ntf" => ExpiryMode::Notice,
         "remc" => ExpiryMode::RemoveAndRecord,
         "ntfc" => ExpiryMode::NoticeAndRecord,
-        _ => return Err("Expiry: rem, ntf, remc or ntfc.".into()),
+        _ => return Err(tr!(lang, "hotspot-err-expiry")),
     };
     let rate_limit = if f.rate_limit.trim().is_empty() {
         None
@@ -254,7 +259,7 @@ fn profile_spec(f: &ProfileForm) -> Result<ProfileSpec, String> {
             f.rate_limit
                 .trim()
                 .parse::<RateLimit>()
-                .map_err(|e| format!("Rate limit: {e} (upload/download, like 1M/2M)"))?,
+                .map_err(|e| tr!(lang, "hotspot-err-rate-limit", error = e.to_string()))?,
         )
     };
     let shared_users = if f.shared_users.trim().is_empty() {
@@ -262,13 +267,17 @@ fn profile_spec(f: &ProfileForm) -> Result<ProfileSpec, String> {
     } else {
         match f.shared_users.trim().parse::<u32>() {
             Ok(n) if (1..=100).contains(&n) => n,
-            _ => return Err("Shared users: 1 to 100.".into()),
+            _ => return Err(tr!(lang, "hotspot-err-shared-users")),
         }
     };
     Ok(ProfileSpec {
         name: name.to_owned(),
-        price: amount("Price", &f.price)?,
-        selling_price: amount("Selling price", &f.selling_price)?,
+        price: amount(lang, &tr!(lang, "hotspot-field-price"), &f.price)?,
+        selling_price: amount(
+            lang,
+            &tr!(lang, "hotspot-field-selling-price"),
+            &f.selling_price,
+        )?,
         validity,
         mode,
         rate_limit,
@@ -283,20 +292,25 @@ async fn save_profile(
     Form(f): Form<ProfileForm>,
 ) -> Response {
     let Some(r) = st.hub.router(f.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
-    let spec = match profile_spec(&f) {
+    let spec = match profile_spec(s.lang, &f) {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     match hotspot::save_profile(&st.store, &r, &s.user, &spec).await {
         Ok(()) => Redirect::to(&format!(
             "/hotspot?router={}&done={}",
             r.id,
-            urlencode(&format!("Profile '{}' saved on {}.", spec.name, r.name))
+            urlencode(&tr!(
+                s.lang,
+                "hotspot-profile-saved",
+                name = &spec.name,
+                router = &r.name
+            ))
         ))
         .into_response(),
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -331,21 +345,27 @@ fn int_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error
 }
 
 /// Checks the batch form's fields.
-fn batch_request(f: &GenerateForm) -> Result<BatchRequest, String> {
+fn batch_request(lang: Lang, f: &GenerateForm) -> Result<BatchRequest, String> {
     let count = match f.count.trim().parse::<usize>() {
         Ok(n) if (1..=hotspot::MAX_BATCH).contains(&n) => n,
-        _ => return Err(format!("How many: 1 to {}.", hotspot::MAX_BATCH)),
+        _ => {
+            return Err(tr!(
+                lang,
+                "hotspot-err-count",
+                max = hotspot::MAX_BATCH.to_string()
+            ))
+        }
     };
     let length = match f.length.trim() {
         "" => 5,
         l => match l.parse::<usize>() {
             Ok(n) if (3..=8).contains(&n) => n,
-            _ => return Err("Code length: 3 to 8.".into()),
+            _ => return Err(tr!(lang, "hotspot-err-length")),
         },
     };
     let prefix: String = f.prefix.trim().chars().take(8).collect();
     if !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err("Prefix: letters and digits only.".into());
+        return Err(tr!(lang, "hotspot-err-prefix"));
     }
     let mut req = BatchRequest::new(f.profile.clone(), count);
     req.length = length;
@@ -371,11 +391,11 @@ async fn generate(
     Form(f): Form<GenerateForm>,
 ) -> Response {
     let Some(r) = st.hub.router(f.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
-    let req = match batch_request(&f) {
+    let req = match batch_request(s.lang, &f) {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     match hotspot::generate(&st.store, &r, &s.user, &req, |_| {}).await {
         Ok(g) if g.failure.is_none() => Redirect::to(&format!(
@@ -384,17 +404,21 @@ async fn generate(
             urlencode(&g.batch)
         ))
         .into_response(),
-        Ok(g) => st.error_page(
+        Ok(g) => st.error_page_in(
+            s.lang,
             StatusCode::BAD_GATEWAY,
-            &format!(
-                "The router stopped the batch after {} vouchers: {}. They are listed under batch {}.",
-                g.users.len(),
-                g.failure.unwrap_or_default(),
-                g.batch
+            &tr!(
+                s.lang,
+                "hotspot-err-batch-stopped",
+                added = g.users.len().to_string(),
+                error = g.failure.unwrap_or_default(),
+                batch = &g.batch
             ),
         ),
-        Err(crate::Error::BadInput(e)) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(crate::Error::BadInput(e)) => {
+            st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e)
+        }
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -415,7 +439,7 @@ async fn batch_page(
     Query(q): Query<BatchQuery>,
 ) -> Response {
     let Some(r) = st.hub.router(q.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     let batch = Some(q.batch.as_str()).filter(|b| !b.is_empty());
     match hotspot::vouchers(&r, batch).await {
@@ -431,7 +455,7 @@ async fn batch_page(
                 },
             )
         }
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -447,7 +471,7 @@ async fn remove_unused(
     Form(f): Form<BatchForm>,
 ) -> Response {
     let Some(r) = st.hub.router(f.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     match hotspot::remove_unused(&st.store, &r, &s.user, &f.batch).await {
         Ok(_) => Redirect::to(&format!(
@@ -456,7 +480,7 @@ async fn remove_unused(
             urlencode(&f.batch)
         ))
         .into_response(),
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -484,18 +508,20 @@ pub fn login_url(base: &str, user: &str, password: &str) -> String {
 
 async fn sheet(
     State(st): State<Arc<Web>>,
-    Seller(_): Seller,
+    Seller(s): Seller,
     Query(q): Query<BatchQuery>,
 ) -> Response {
     let Some(r) = st.hub.router(q.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     let (vouchers, profiles) = match (
         hotspot::vouchers(&r, Some(q.batch.as_str())).await,
         hotspot::profiles(&r).await,
     ) {
         (Ok(v), Ok(p)) => (v, p),
-        (Err(e), _) | (_, Err(e)) => return st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        (Err(e), _) | (_, Err(e)) => {
+            return st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string())
+        }
     };
     let base = if q.login.starts_with("http://") || q.login.starts_with("https://") {
         q.login.clone()
@@ -523,7 +549,8 @@ async fn sheet(
         "small" | "thermal" => q.layout.clone(),
         _ => "default".to_owned(),
     };
-    st.render(
+    st.render_in(
+        s.lang,
         "hotspot_sheet.html",
         context! {
             router => router_value(&r), batch => q.batch, cards => Value::from_serialize(&cards),
@@ -538,7 +565,7 @@ async fn active_page(
     Query(q): Query<RouterQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     match hotspot::sessions(&r).await {
         Ok(sessions) => st.page(
@@ -550,7 +577,7 @@ async fn active_page(
                 seller => s.role.can_sell(),
             },
         ),
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -562,16 +589,16 @@ struct KickForm {
 
 async fn kick(State(st): State<Arc<Web>>, Seller(s): Seller, Form(f): Form<KickForm>) -> Response {
     let Some(r) = st.hub.router(f.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     match hotspot::kick(&st.store, &r, &s.user, &f.id).await {
         Ok(()) => Redirect::to(&format!(
             "/hotspot/active?router={}&done={}",
             r.id,
-            urlencode(&format!("Session ended on {}.", r.name))
+            urlencode(&tr!(s.lang, "hotspot-kicked", router = &r.name))
         ))
         .into_response(),
-        Err(e) => st.error_page(StatusCode::BAD_GATEWAY, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::BAD_GATEWAY, &e.to_string()),
     }
 }
 
@@ -622,7 +649,7 @@ async fn sales_page(
     Query(q): Query<SalesQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return no_router(&st);
+        return no_router(&st, s.lang);
     };
     // Fresh records first (kept if the router is unreachable: the stored ones still show).
     let harvest = hotspot::harvest_sales(&st.store, &r).await;
@@ -642,17 +669,17 @@ async fn sales_page(
                 },
             )
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
 async fn sales_csv(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<SalesQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (StatusCode::NOT_FOUND, tr!(s.lang, "editor-no-router")).into_response();
     };
     let (from, to, _) = range(&q, router_month(&r).await);
     match st.store.sales(Some(r.id), &from, &to, 1_000_000) {
@@ -677,16 +704,16 @@ mod tests {
 
     #[test]
     fn money_is_whole_and_bounded() {
-        assert_eq!(amount("Price", "5.000"), Ok(5000));
-        assert_eq!(amount("Price", "150,000"), Ok(150_000));
-        assert_eq!(amount("Price", ""), Ok(0));
+        assert_eq!(amount(Lang::En, "Price", "5.000"), Ok(5000));
+        assert_eq!(amount(Lang::En, "Price", "150,000"), Ok(150_000));
+        assert_eq!(amount(Lang::En, "Price", ""), Ok(0));
         assert!(
-            amount("Price", "5000.50").is_err(),
+            amount(Lang::En, "Price", "5000.50").is_err(),
             "decimals are not thousands"
         );
-        assert!(amount("Price", "-5").is_err());
-        assert!(amount("Price", "1e9").is_err());
-        assert!(amount("Price", "9999999999999").is_err());
+        assert!(amount(Lang::En, "Price", "-5").is_err());
+        assert!(amount(Lang::En, "Price", "1e9").is_err());
+        assert!(amount(Lang::En, "Price", "9999999999999").is_err());
     }
 
     #[test]

@@ -99,7 +99,7 @@ struct L7Test {
 
 async fn api_l7_test(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Json(t): Json<L7Test>,
 ) -> Response {
     let patterns: Vec<(String, String)> = if t.pattern.trim().is_empty() {
@@ -113,7 +113,10 @@ async fn api_l7_test(
             })
             .unwrap_or_default()
     } else {
-        vec![("(pattern)".into(), t.pattern.clone())]
+        vec![(
+            crate::tr!(s.lang, "l7-test-pattern-name"),
+            t.pattern.clone(),
+        )]
     };
     let data = l7_patterns::collect(t.text.as_bytes(), 2048);
     let results: Vec<_> = patterns
@@ -136,7 +139,11 @@ async fn api_l7_test(
 /// window does, and reports which of the router's patterns match each flow.
 /// The capture of an upload: the raw body (`fetch` with `X-CSRF-Token`), or the `pcap` field
 /// of a browser form (`multipart/form-data`, whose `csrf` field must come first and match).
-async fn capture_of(st: &Arc<Web>, req: axum::extract::Request) -> Result<Bytes, Response> {
+async fn capture_of(
+    st: &Arc<Web>,
+    lang: crate::i18n::Lang,
+    req: axum::extract::Request,
+) -> Result<Bytes, Response> {
     use axum::extract::FromRequest;
     let multipart = req
         .headers()
@@ -170,7 +177,7 @@ async fn capture_of(st: &Arc<Web>, req: axum::extract::Request) -> Result<Bytes,
         }
     }
     if csrf_ok {
-        Err(bad("no capture file in the form (field `pcap`)"))
+        Err(bad(&crate::tr!(lang, "l7-no-capture")))
     } else {
         Err((StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response())
     }
@@ -178,11 +185,11 @@ async fn capture_of(st: &Arc<Web>, req: axum::extract::Request) -> Result<Bytes,
 
 async fn api_l7_pcap(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<RouterQuery>,
     req: axum::extract::Request,
 ) -> Response {
-    let body = match capture_of(&st, req).await {
+    let body = match capture_of(&st, s.lang, req).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -195,11 +202,16 @@ async fn api_l7_pcap(
                 .collect()
         })
         .unwrap_or_default();
-    let r = tokio::task::spawn_blocking(move || pcap_flows(&body, &rules)).await;
+    let lang = s.lang;
+    let r = tokio::task::spawn_blocking(move || pcap_flows_in(lang, &body, &rules)).await;
     match r {
         Ok(Ok(flows)) => Json(serde_json::json!({ "flows": flows })).into_response(),
         Ok(Err(e)) => (StatusCode::BAD_REQUEST, e).into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "pcap analysis failed").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::tr!(s.lang, "l7-pcap-failed"),
+        )
+            .into_response(),
     }
 }
 
@@ -213,12 +225,21 @@ pub fn pcap_flows(
     data: &[u8],
     rules: &[(String, String)],
 ) -> Result<Vec<serde_json::Value>, String> {
+    pcap_flows_in(crate::i18n::Lang::En, data, rules)
+}
+
+/// [`pcap_flows`] with noc's own error in `lang`.
+pub fn pcap_flows_in(
+    lang: crate::i18n::Lang,
+    data: &[u8],
+    rules: &[(String, String)],
+) -> Result<Vec<serde_json::Value>, String> {
     use l7_patterns::PatternSet;
     let set = PatternSet::new(
         rules.iter().map(|(n, p)| (n.as_str(), p.as_str())),
         l7_patterns::MatchMode::default(),
     )
-    .map_err(|e| format!("the router's patterns do not compile: {e}"))?;
+    .map_err(|e| crate::tr!(lang, "l7-patterns-broken", error = e.to_string()))?;
     let set = Arc::new(set);
     let mut limits = l7_patterns::pcap::Limits::default();
     limits.max_flows(MAX_FLOWS);

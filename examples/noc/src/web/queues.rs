@@ -137,11 +137,15 @@ async fn queues_page(
 
 async fn api_queues(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let live = r.live();
     let page = select_queues(&live.queues, &q);
@@ -155,7 +159,11 @@ async fn sse_queues(
     Query(q): Query<QueueQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let id = r.id;
     sse(st, &s, Some(id), move |st| {
@@ -178,11 +186,19 @@ async fn queue_page(
     Query(q): Query<OneQueue>,
 ) -> Response {
     let Some(r) = st.hub.router(q.router) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &crate::tr!(s.lang, "queues-no-router"),
+        );
     };
     let live = r.live();
     let Some(row) = live.queues.iter().find(|x| x.name == q.name).cloned() else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such queue on this router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &crate::tr!(s.lang, "queues-no-queue"),
+        );
     };
     st.page(
         &s,

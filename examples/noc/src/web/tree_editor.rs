@@ -19,8 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use super::editor::{form_text, wait_for_poll};
 use super::{urlencode, Admin, Current, Web};
+use crate::i18n::Lang;
 use crate::routers::changes::{apply_plan, current_trees};
 use crate::routers::RouterHandle;
+use crate::tr;
 
 /// The menus a tree edit changes: the trees only (mangle rules and types are read for the
 /// checks, never changed here).
@@ -138,7 +140,7 @@ fn find(trees: &[QueueTree], shown: &str) -> Option<usize> {
 }
 
 /// The configuration with the edit applied, and the field errors met on the way.
-fn desired_from(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
+fn desired_from(lang: Lang, current: &Config, f: &TreeForm) -> (Config, TreePreview) {
     let mut p = TreePreview::default();
     let mut desired = current.clone();
     let existing = if f.original.is_empty() {
@@ -149,7 +151,11 @@ fn desired_from(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
     if !f.original.is_empty() && existing.is_none() {
         p.field_errors.insert(
             "name".into(),
-            format!("no queue tree entry {:?} on the router", f.original),
+            tr!(
+                lang,
+                "tree-edit-err-no-entry",
+                name = format!("{:?}", f.original)
+            ),
         );
     }
     if f.removing() {
@@ -157,7 +163,7 @@ fn desired_from(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
             desired.queue_trees.remove(i);
         } else if f.original.is_empty() {
             p.field_errors
-                .insert("name".into(), "choose the entry to remove".into());
+                .insert("name".into(), tr!(lang, "tree-edit-err-choose-remove"));
         }
         return (desired, p);
     }
@@ -171,27 +177,31 @@ fn desired_from(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
     let name = f.name.trim();
     if name.is_empty() {
         p.field_errors
-            .insert("name".into(), "an entry needs a name".into());
+            .insert("name".into(), tr!(lang, "tree-edit-err-name-needed"));
     } else if desired
         .queue_trees
         .iter()
         .enumerate()
         .any(|(i, x)| x.name == name && Some(i) != existing)
     {
-        p.field_errors
-            .insert("name".into(), format!("an entry called {name:?} exists"));
+        p.field_errors.insert(
+            "name".into(),
+            tr!(
+                lang,
+                "tree-edit-err-name-exists",
+                name = format!("{name:?}")
+            ),
+        );
     } else if !unchanged(name, &t.name) {
         t.name = name.into();
     }
     let parent = f.parent.trim();
     if parent.is_empty() {
-        p.field_errors.insert(
-            "parent".into(),
-            "choose global, an interface or another entry".into(),
-        );
+        p.field_errors
+            .insert("parent".into(), tr!(lang, "tree-edit-err-parent-needed"));
     } else if parent == name {
         p.field_errors
-            .insert("parent".into(), "an entry cannot be its own parent".into());
+            .insert("parent".into(), tr!(lang, "tree-edit-err-own-parent"));
     } else if !unchanged(parent, &t.parent) {
         t.parent = parent.into();
     }
@@ -250,7 +260,12 @@ fn desired_from(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
 /// errors, queue-model checks about the entry (run on the whole configuration with the edit
 /// applied) and the exact plan.
 pub fn preview(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
-    let (desired, mut p) = desired_from(current, f);
+    preview_in(Lang::En, current, f)
+}
+
+/// [`preview`] with noc's own field errors in `lang`.
+pub fn preview_in(lang: Lang, current: &Config, f: &TreeForm) -> (Config, TreePreview) {
+    let (desired, mut p) = desired_from(lang, current, f);
     let mut blocking = false;
     if !f.removing() {
         let name = f.name.trim();
@@ -285,11 +300,8 @@ pub fn preview(current: &Config, f: &TreeForm) -> (Config, TreePreview) {
 }
 
 /// Reads what the router has now; refuses (with the reason) when it cannot.
-async fn load(st: &Web, router: i64) -> Result<(Arc<RouterHandle>, Config), String> {
-    let r = st.hub.router(router).ok_or("no such router")?;
-    let client = r
-        .client()
-        .ok_or_else(|| format!("{} is not connected right now", r.name))?;
+async fn load(st: &Web, lang: Lang, router: i64) -> Result<(Arc<RouterHandle>, Config), String> {
+    let (r, client) = super::editor::unreachable(st, lang, router)?;
     let current = current_trees(&client).await.map_err(|e| e.to_string())?;
     Ok((r, current))
 }
@@ -394,18 +406,19 @@ async fn edit_page(
     Admin(s): Admin,
     Query(q): Query<EditQuery>,
 ) -> Response {
-    let (r, current) = match load(&st, q.router).await {
+    let (r, current) = match load(&st, s.lang, q.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let mut form = match q.name.as_deref().filter(|n| !n.is_empty()) {
         Some(name) => {
             match find(&current.queue_trees, name).and_then(|i| current.queue_trees.get(i)) {
                 Some(t) => form_from_tree(r.id, t),
                 None => {
-                    return st.error_page(
+                    return st.error_page_in(
+                        s.lang,
                         StatusCode::NOT_FOUND,
-                        "No such queue tree entry on this router.",
+                        &tr!(s.lang, "trees-no-entry"),
                     )
                 }
             }
@@ -419,7 +432,7 @@ async fn edit_page(
         },
     };
     form.remove = q.remove.filter(|_| !form.original.is_empty());
-    let (_, p) = preview(&current, &form);
+    let (_, p) = preview_in(s.lang, &current, &form);
     editor_page(&st, &s, &r, &current, &form, &p, None, StatusCode::OK)
 }
 
@@ -428,11 +441,11 @@ async fn preview_form(
     Admin(s): Admin,
     Form(f): Form<TreeForm>,
 ) -> Response {
-    let (r, current) = match load(&st, f.router).await {
+    let (r, current) = match load(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    let (_, p) = preview(&current, &f);
+    let (_, p) = preview_in(s.lang, &current, &f);
     let status = if p.field_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -443,11 +456,11 @@ async fn preview_form(
 
 async fn api_preview(
     State(st): State<Arc<Web>>,
-    Current(_): Current,
+    Current(s): Current,
     Json(f): Json<TreeForm>,
 ) -> Response {
-    match load(&st, f.router).await {
-        Ok((_, current)) => Json(preview(&current, &f).1).into_response(),
+    match load(&st, s.lang, f.router).await {
+        Ok((_, current)) => Json(preview_in(s.lang, &current, &f).1).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     }
 }
@@ -459,11 +472,11 @@ async fn apply_form(
 ) -> Response {
     // Never plan against a state that could not be read: a plan from nothing would re-add
     // or remove what is there.
-    let (r, current) = match load(&st, f.router).await {
+    let (r, current) = match load(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    let (desired, p) = preview(&current, &f);
+    let (desired, p) = preview_in(s.lang, &current, &f);
     if !p.ok {
         return editor_page(
             &st,
@@ -479,17 +492,32 @@ async fn apply_form(
     let (action, done) = if f.removing() {
         (
             "tree.remove",
-            format!("Removed '{}' from {}.", f.original, r.name),
+            tr!(
+                s.lang,
+                "tree-edit-removed",
+                name = &f.original,
+                router = &r.name
+            ),
         )
     } else if f.original.is_empty() {
         (
             "tree.add",
-            format!("Added '{}' on {}.", f.name.trim(), r.name),
+            tr!(
+                s.lang,
+                "tree-edit-added",
+                name = f.name.trim(),
+                router = &r.name
+            ),
         )
     } else {
         (
             "tree.edit",
-            format!("Saved '{}' on {}.", f.name.trim(), r.name),
+            tr!(
+                s.lang,
+                "editor-saved",
+                name = f.name.trim(),
+                router = &r.name
+            ),
         )
     };
     match apply_plan(&st.store, &r, &s.user, action, &current, &desired, MENUS).await {
@@ -508,7 +536,7 @@ async fn apply_form(
             Some(&a),
             StatusCode::BAD_GATEWAY,
         ),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 

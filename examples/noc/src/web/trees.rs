@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use super::queues::pick_router;
 use super::sse::sse;
 use super::{Admin, Current, Web};
+use crate::i18n::Lang;
 use crate::routers::changes::{apply_plan, current_trees, TREE_MENUS};
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -63,7 +65,11 @@ async fn sse_trees(
     Query(q): Query<TreeQuery>,
 ) -> Response {
     let Some(r) = pick_router(&st, q.router) else {
-        return (StatusCode::NOT_FOUND, "no such router").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            crate::tr!(s.lang, "editor-no-router"),
+        )
+            .into_response();
     };
     let id = r.id;
     sse(st, &s, Some(id), move |st| {
@@ -91,13 +97,18 @@ async fn tree_page(
     Query(q): Query<OneTree>,
 ) -> Response {
     let Some(r) = st.hub.router(q.router) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such router.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "queues-no-router"),
+        );
     };
     let live = r.live();
     let Some(row) = live.trees.iter().find(|x| x.name == q.name).cloned() else {
-        return st.error_page(
+        return st.error_page_in(
+            s.lang,
             StatusCode::NOT_FOUND,
-            "No such queue tree entry on this router.",
+            &tr!(s.lang, "trees-no-entry"),
         );
     };
     st.page(
@@ -155,21 +166,21 @@ const DOWN: &str = "share: mark download";
 const UP: &str = "share: mark upload";
 
 /// Reads a positive rate in Mbps (`50`, `2.5`).
-fn mbps(field: &str, v: &str) -> Result<Rate, String> {
+fn mbps(lang: Lang, field: &str, v: &str) -> Result<Rate, String> {
     let v = v.trim();
     let f: f64 = v
         .parse()
-        .map_err(|_| format!("{field}: `{v}` is not a number of Mbps"))?;
+        .map_err(|_| tr!(lang, "trees-err-mbps", field = field, value = v))?;
     if !f.is_finite() || f <= 0.0 || f > 100_000.0 {
-        return Err(format!("{field}: between 0 and 100000 Mbps"));
+        return Err(tr!(lang, "trees-err-mbps-range", field = field));
     }
     Ok(Rate((f * 1_000_000.0).round() as u64))
 }
 
-fn simple_word(field: &str, v: &str) -> Result<String, String> {
+fn simple_word(lang: Lang, field: &str, v: &str) -> Result<String, String> {
     let v = v.trim();
     if v.is_empty() || v.len() > 64 || !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(format!("{field}: one word without spaces"));
+        return Err(tr!(lang, "trees-err-word", field = field));
     }
     Ok(v.to_owned())
 }
@@ -177,23 +188,27 @@ fn simple_word(field: &str, v: &str) -> Result<String, String> {
 /// The desired configuration: `current` with the wizard's rules first in mangle (so every LAN
 /// packet is marked once, before other marking rules), its two PCQ types and its two trees.
 pub fn share_config(current: &Config, f: &ShareForm) -> Result<Config, String> {
-    let down = mbps("download", &f.down)?;
-    let up = mbps("upload", &f.up)?;
+    share_config_in(Lang::En, current, f)
+}
+
+/// [`share_config`] with the reason a field is refused in `lang`.
+pub fn share_config_in(lang: Lang, current: &Config, f: &ShareForm) -> Result<Config, String> {
+    let down = mbps(lang, &tr!(lang, "trees-field-download"), &f.down)?;
+    let up = mbps(lang, &tr!(lang, "trees-field-upload"), &f.up)?;
     let lan = f.lan.trim();
     let (addr, len) = lan.split_once('/').unwrap_or((lan, "32"));
     let ok = addr.parse::<std::net::Ipv4Addr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 32);
     if !ok {
-        return Err(format!("LAN: `{lan}` is not an IPv4 address or network"));
+        return Err(tr!(lang, "trees-err-lan", value = lan));
     }
-    let wan = simple_word("WAN interface", &f.wan)?;
+    let wan = simple_word(lang, &tr!(lang, "trees-field-wan"), &f.wan)?;
     let (down_parent, up_parent) = match f.parent.as_str() {
         "global" => ("global".to_owned(), "global".to_owned()),
-        "interfaces" => (simple_word("LAN interface", &f.lan_interface)?, wan.clone()),
-        other => {
-            return Err(format!(
-                "parent: `{other}` is neither global nor interfaces"
-            ))
-        }
+        "interfaces" => (
+            simple_word(lang, &tr!(lang, "trees-field-lan"), &f.lan_interface)?,
+            wan.clone(),
+        ),
+        other => return Err(tr!(lang, "trees-err-parent", value = other)),
     };
     let mut rules = Vec::new();
     let mut conn = FirewallRule::new("forward", Action::MarkConnection);
@@ -265,8 +280,8 @@ pub struct SharePreview {
     pub error: Option<String>,
 }
 
-fn preview(current: &Config, f: &ShareForm) -> (Option<Config>, SharePreview) {
-    match share_config(current, f) {
+fn preview(lang: Lang, current: &Config, f: &ShareForm) -> (Option<Config>, SharePreview) {
+    match share_config_in(lang, current, f) {
         Ok(desired) => {
             let commands = queue_model::plan_menus(current, &desired, TREE_MENUS)
                 .iter()
@@ -300,12 +315,10 @@ fn preview(current: &Config, f: &ShareForm) -> (Option<Config>, SharePreview) {
 /// Reads what the router has now; refuses (with the reason) when it cannot.
 async fn load(
     st: &Web,
+    lang: Lang,
     router: i64,
 ) -> Result<(Arc<crate::routers::RouterHandle>, Config), String> {
-    let r = st.hub.router(router).ok_or("no such router")?;
-    let client = r
-        .client()
-        .ok_or_else(|| format!("{} is not connected right now", r.name))?;
+    let (r, client) = super::editor::unreachable(st, lang, router)?;
     let current = current_trees(&client).await.map_err(|e| e.to_string())?;
     Ok((r, current))
 }
@@ -338,11 +351,11 @@ async fn share_preview(
     Admin(s): Admin,
     Form(f): Form<ShareForm>,
 ) -> Response {
-    let (r, current) = match load(&st, f.router).await {
+    let (r, current) = match load(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    let (_, p) = preview(&current, &f);
+    let (_, p) = preview(s.lang, &current, &f);
     let mut resp = form_page(&st, &s, &r, &f, &p, None);
     if p.error.is_some() {
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -357,11 +370,11 @@ async fn share_apply(
 ) -> Response {
     // Never plan against a state that could not be read: a plan from nothing would re-add
     // or remove what is there.
-    let (r, current) = match load(&st, f.router).await {
+    let (r, current) = match load(&st, s.lang, f.router).await {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::SERVICE_UNAVAILABLE, &e),
+        Err(e) => return st.error_page_in(s.lang, StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    let (desired, p) = preview(&current, &f);
+    let (desired, p) = preview(s.lang, &current, &f);
     let Some(desired) = desired else {
         let mut resp = form_page(&st, &s, &r, &f, &p, None);
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -386,7 +399,7 @@ async fn share_apply(
             *resp.status_mut() = StatusCode::BAD_GATEWAY;
             resp
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
