@@ -82,7 +82,12 @@ pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig
             let _ = bot.send_message(&auth.refusal(msg)).await;
             continue;
         };
-        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role);
+        // The chat's language (a group has one), not the user's.
+        let chat_key = format!("telegram:{}", msg.chat.id);
+        let lang = ops.lang_for(&chat_key, cfg.language_of(msg.chat.id));
+        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role)
+            .with_chat(chat_key)
+            .with_lang(lang);
         let ops = ops.clone();
         let bot = bot.clone();
         let chat = msg.chat.id;

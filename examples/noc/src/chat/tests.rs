@@ -67,6 +67,27 @@ fn ping_hosts_are_checked() {
     ] {
         assert!(!valid_host(bad), "{bad}");
     }
-    assert!(usage("ping").contains("/ping HOST [count]"));
+    assert!(usage(Lang::En, "ping").contains("/ping HOST [count]"));
+    assert_eq!(
+        usage(Lang::Id, "paid"),
+        "Cara pakai: <code>/paid NAMA JUMLAH</code>"
+    );
     assert_eq!(ChatOps::bot_commands().len(), COMMANDS.len());
+}
+
+#[test]
+fn every_command_is_described_in_both_languages() {
+    for (c, u, d) in COMMANDS {
+        assert_eq!(describe(Lang::En, c), *d, "{c}");
+        let id = describe(Lang::Id, c);
+        assert!(!id.is_empty() && !id.starts_with("chat-"), "{c}: {id}");
+        assert!(usage_line(Lang::Id, u).starts_with(&format!("/{c}")), "{u}");
+    }
+}
+
+#[test]
+fn byte_counts_take_the_languages_decimal_mark() {
+    assert_eq!(iec(Lang::En, 1536), "1.5 KiB");
+    assert_eq!(iec(Lang::Id, 1536), "1,5 KiB");
+    assert_eq!(iec(Lang::Id, 512), "512 B");
 }

@@ -151,24 +151,23 @@ pub async fn run_whatsapp(
                 }
                 continue;
             };
+            let chat = format!("whatsapp:+{}", from.as_str());
+            let lang = ops.lang_for(&chat, None);
             let Some(text) = m.text().map(str::to_owned) else {
-                wa.reply(
-                    &from,
-                    "Only text commands are understood. Try /help.".into(),
-                );
+                wa.reply(&from, crate::tr!(lang, "chat-only-text"));
                 continue;
             };
             let Ok(permit) = running.clone().acquire_owned().await else {
                 return;
             };
-            let caller = Caller::new(format!("whatsapp:+{}", from.as_str()), role);
+            let caller = Caller::new(chat, role).with_lang(lang);
             let ops = ops.clone();
             let wa = wa.clone();
             tokio::spawn(async move {
                 let _permit = permit;
                 let reply = match ops.handle(&caller, text.trim()).await {
                     Some(html) => html_to_whatsapp(&html),
-                    None => "Commands start with /. Try /help.".to_owned(),
+                    None => crate::tr!(lang, "chat-commands-start"),
                 };
                 for part in split(&reply, MAX_TEXT_LEN) {
                     wa.reply(&from, part);
