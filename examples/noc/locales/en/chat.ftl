@@ -252,3 +252,4 @@ chat-severity-warning = warning
 chat-severity-info = info
 chat-alert-quiet-over = Quiet hours over
 chat-alert-held-back = { $count } non-critical alert(s) held back. /alerts lists the open ones.
+chat-refusal = Sorry, this number may not use this bot. Ask your network admin to add it to noc.

@@ -252,3 +252,4 @@ chat-severity-warning = peringatan
 chat-severity-info = info
 chat-alert-quiet-over = Jam tenang selesai
 chat-alert-held-back = { $count } peringatan tidak kritis ditahan. /alerts menampilkan yang masih aktif.
+chat-refusal = Maaf, nomor ini tidak boleh memakai bot ini. Minta admin jaringan Anda menambahkannya ke noc.

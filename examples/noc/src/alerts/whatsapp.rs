@@ -45,8 +45,8 @@ use wa_notify::{CloudApi, CloudConfig, CloudTransport, PhoneNumber, TemplateConf
 use crate::alerts::engine::{Notice, NoticeKind};
 use crate::alerts::rules::{parse_utc_offset, QuietHours, Severity};
 use crate::auth::Role;
-use crate::storage::TgStore;
 use crate::i18n::Lang;
+use crate::storage::TgStore;
 use crate::tr;
 use crate::Error;
 
@@ -327,7 +327,9 @@ pub fn render_markup_in(n: &Notice, lang: Lang) -> String {
     let mut m = wa_notify::Markup::new();
     m.raw(icon).raw(" ");
     if n.kind == NoticeKind::Resolved {
-        m.bold(&tr!(lang, "chat-alert-resolved")).raw(" ").text(&n.title);
+        m.bold(&tr!(lang, "chat-alert-resolved"))
+            .raw(" ")
+            .text(&n.title);
     } else {
         m.bold(&n.title);
     }

@@ -105,12 +105,20 @@ impl ChatOps {
                 s.push_str(&format!(
                     "\n<i>{}{}</i>",
                     router.map_or(String::new(), |r| format!("{} · ", escape(&r))),
-                    tr!(l, "chat-since", time = escape(&self.short_time(a.first_seen)))
+                    tr!(
+                        l,
+                        "chat-since",
+                        time = escape(&self.short_time(a.first_seen))
+                    )
                 ));
             }
             if open.len() > MAX_ROWS {
                 s.push_str("\n\n");
-                s.push_str(&tr!(l, "chat-and-more", count = num(l, open.len() - MAX_ROWS)));
+                s.push_str(&tr!(
+                    l,
+                    "chat-and-more",
+                    count = num(l, open.len() - MAX_ROWS)
+                ));
             }
             s
         };

@@ -9,9 +9,9 @@ use tg_notify::html::escape;
 
 use super::{names, num, Caller, ChatOps, MAX_ROWS};
 use crate::auth::Role;
-use crate::tr;
 use crate::billing::{self, Ledger};
 use crate::storage::billing::Customer;
+use crate::tr;
 
 impl ChatOps {
     fn find_customer(&self, query: &str) -> Result<Customer, String> {

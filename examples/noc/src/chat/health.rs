@@ -7,11 +7,11 @@ use std::sync::Arc;
 use tg_notify::html::escape;
 
 use super::{names, num, table, Caller, ChatOps, MAX_ROWS};
-use crate::i18n::Lang;
-use crate::tr;
 use crate::health::diagnose::{self, Verdict};
 use crate::health::DeviceView;
+use crate::i18n::Lang;
 use crate::routers::RouterHandle;
+use crate::tr;
 
 fn ms(lang: Lang, us: Option<u64>) -> String {
     us.map_or("-".into(), |u| num(lang, u.div_ceil(1000)))
@@ -106,7 +106,7 @@ impl ChatOps {
                     Some(p) => format!("{}<{p}", d.name),
                     None => d.name.clone(),
                 };
-                vec![name, device_state(l, &d.status), ms(l, d.rtt_us)]
+                vec![name, device_state(l, d.status), ms(l, d.rtt_us)]
             })
             .collect();
         let more = if total > MAX_ROWS {
@@ -127,7 +127,11 @@ impl ChatOps {
                 down = num(l, down)
             ),
             table(
-                &[&tr!(l, "chat-th-device-parent"), &tr!(l, "chat-th-state"), "ms"],
+                &[
+                    &tr!(l, "chat-th-device-parent"),
+                    &tr!(l, "chat-th-state"),
+                    "ms"
+                ],
                 &rows
             )
         ))
@@ -316,10 +320,9 @@ impl ChatOps {
         for r in self.routers_or(at) {
             let h = self.state.health.router(r.id).isp;
             let line = match h.public {
-                Some((a, since)) => format!(
-                    "{a} {}",
-                    tr!(l, "chat-since", time = self.long_time(since))
-                ),
+                Some((a, since)) => {
+                    format!("{a} {}", tr!(l, "chat-since", time = self.long_time(since)))
+                }
                 None => tr!(l, "chat-public-unknown"),
             };
             out.push_str(&format!("\n{}: {}", escape(&r.name), escape(&line)));

@@ -5,8 +5,8 @@ use queue_model::hotspot::mikhmon::UserMode;
 use tg_notify::html::escape;
 
 use super::{num, table, Caller, ChatOps};
-use crate::routers::hotspot::{self, BatchRequest};
 use crate::i18n::Lang;
+use crate::routers::hotspot::{self, BatchRequest};
 use crate::tr;
 
 /// A sales figure: as it always was in English (`10000`), grouped in Indonesian (`10.000`).
@@ -99,12 +99,7 @@ impl ChatOps {
                 format!("{}-31", &today[..7]),
                 tr!(lang, "chat-sales-month"),
             ),
-            _ => {
-                return Err(format!(
-                    "{} /sales [today|month]",
-                    tr!(lang, "chat-usage")
-                ))
-            }
+            _ => return Err(format!("{} /sales [today|month]", tr!(lang, "chat-usage"))),
         };
         let t = self
             .state
@@ -146,7 +141,11 @@ impl ChatOps {
             .await
             .map_err(|e| escape(&e.to_string()))?;
         if sessions.is_empty() {
-            return Ok(tr!(lang, "chat-nobody-logged-in", router = escape(&router.name)));
+            return Ok(tr!(
+                lang,
+                "chat-nobody-logged-in",
+                router = escape(&router.name)
+            ));
         }
         let rows: Vec<Vec<String>> = sessions
             .iter()

@@ -459,12 +459,26 @@ impl ChatOps {
         self
     }
 
-    /// The list for `setMyCommands` (in English: Telegram shows one list to every chat).
+    /// The list for `setMyCommands`, in English.
     pub fn bot_commands() -> Vec<BotCommand> {
         COMMANDS
             .iter()
             .map(|(c, _, d)| BotCommand::new(*c, *d))
             .collect()
+    }
+
+    /// The list for `setMyCommands` in `lang` (Telegram shows one list to every chat: noc's
+    /// default language).
+    pub fn bot_commands_in(lang: Lang) -> Vec<BotCommand> {
+        COMMANDS
+            .iter()
+            .map(|(c, _, _)| BotCommand::new(*c, describe(lang, c)))
+            .collect()
+    }
+
+    /// noc's default language (`language` in `noc.toml`).
+    pub fn default_lang(&self) -> Lang {
+        self.state.language
     }
 
     /// The zone's short name (`WIB`).
@@ -557,11 +571,7 @@ impl ChatOps {
             }
             "log" => self.log(rest, at).await,
             "l7" => self.l7(at.as_ref()),
-            _ => Err(tr!(
-                self.lang,
-                "chat-unknown-command",
-                name = escape(name)
-            )),
+            _ => Err(tr!(self.lang, "chat-unknown-command", name = escape(name))),
         }
     }
 

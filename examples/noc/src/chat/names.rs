@@ -217,6 +217,9 @@ mod tests {
         assert!(s.contains("&lt;q&gt;") && s.contains("… and 4 more"), "{s}");
         assert!(s.contains("/queue q0"), "{s}");
         let s = ambiguous(Lang::Id, What::Queues, "q", &many, "/queue {}");
-        assert!(s.contains("Beberapa antrean cocok") && s.contains("4 lagi"), "{s}");
+        assert!(
+            s.contains("Beberapa antrean cocok") && s.contains("4 lagi"),
+            "{s}"
+        );
     }
 }

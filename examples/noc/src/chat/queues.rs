@@ -200,25 +200,14 @@ impl ChatOps {
                 "max-limit".into(),
                 format!("{}/{}", rate(q.max_up), rate(q.max_down)),
             ],
-            vec![
-                tr!(l, "chat-row-use"),
-                format!("{}%", q.usage_percent()),
-            ],
+            vec![tr!(l, "chat-row-use"), format!("{}%", q.usage_percent())],
             vec![
                 tr!(l, "chat-row-bytes"),
-                format!(
-                    "{} / {}",
-                    iec(l, q.bytes_up),
-                    iec(l, q.bytes_down)
-                ),
+                format!("{} / {}", iec(l, q.bytes_up), iec(l, q.bytes_down)),
             ],
             vec![
                 tr!(l, "chat-row-dropped"),
-                format!(
-                    "{} / {}",
-                    num(l, q.dropped_up),
-                    num(l, q.dropped_down)
-                ),
+                format!("{} / {}", num(l, q.dropped_up), num(l, q.dropped_down)),
             ],
             vec![
                 tr!(l, "chat-row-state"),
@@ -304,7 +293,11 @@ impl ChatOps {
             ));
         }
         if queue_model::plan(&current, &desired).is_empty() {
-            return Ok(tr!(lang, "chat-nothing-to-change", name = escape(&row.name)));
+            return Ok(tr!(
+                lang,
+                "chat-nothing-to-change",
+                name = escape(&row.name)
+            ));
         }
         let action = format!("queue.{what}");
         let applied = crate::routers::changes::apply_queue(

@@ -158,7 +158,12 @@ impl ChatOps {
             escape(&r.name),
             tr!(lang, "chat-interfaces-title"),
             table(
-                &[&tr!(lang, "chat-th-name"), &tr!(lang, "chat-th-link"), "rx", "tx"],
+                &[
+                    &tr!(lang, "chat-th-name"),
+                    &tr!(lang, "chat-th-link"),
+                    "rx",
+                    "tx"
+                ],
                 &rows
             )
         ))

@@ -34,7 +34,10 @@ pub fn start(
 /// Runs the bot on Telegram until the token is rejected: registers the command list, answers
 /// allow-listed chats and users with their role, refuses strangers politely.
 pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig, store: TgStore) {
-    if let Err(e) = bot.set_my_commands(&ChatOps::bot_commands()).await {
+    if let Err(e) = bot
+        .set_my_commands(&ChatOps::bot_commands_in(ops.default_lang()))
+        .await
+    {
         tracing::warn!(error = %e, "setMyCommands failed");
     }
     let username = match bot.get_me().await {

@@ -73,6 +73,16 @@ fn ping_hosts_are_checked() {
         "Cara pakai: <code>/paid NAMA JUMLAH</code>"
     );
     assert_eq!(ChatOps::bot_commands().len(), COMMANDS.len());
+    assert_eq!(
+        tr!(Lang::En, "chat-refusal"),
+        super::whatsapp::REFUSAL,
+        "the refusal strangers read"
+    );
+    let id = ChatOps::bot_commands_in(Lang::Id);
+    assert_eq!(id.len(), COMMANDS.len());
+    assert!(id
+        .iter()
+        .any(|c| c.command == "queues" && c.description.contains("antrean")));
 }
 
 #[test]

@@ -31,7 +31,7 @@ pub const REFUSE_EVERY: Duration = Duration::from_secs(3600);
 /// Deepest tag nesting converted; deeper tags are dropped (their text stays).
 const MAX_DEPTH: usize = 16;
 
-/// The refusal a stranger reads.
+/// The refusal a stranger reads (in English; in noc's default language on WhatsApp).
 pub const REFUSAL: &str =
     "Sorry, this number may not use this bot. Ask your network admin to add it to noc.";
 
@@ -147,7 +147,8 @@ pub async fn run_whatsapp(
                 if refused.len() < MAX_STRANGERS && !refused.contains_key(from.as_str()) {
                     refused.insert(from.as_str().to_owned(), now);
                     tracing::info!("WhatsApp message from a number not allowed");
-                    wa.reply(&from, REFUSAL.to_owned());
+                    let lang = ops.lang_for(&format!("whatsapp:+{}", from.as_str()), None);
+                    wa.reply(&from, crate::tr!(lang, "chat-refusal"));
                 }
                 continue;
             };
