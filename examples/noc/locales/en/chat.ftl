@@ -253,3 +253,5 @@ chat-severity-info = info
 chat-alert-quiet-over = Quiet hours over
 chat-alert-held-back = { $count } non-critical alert(s) held back. /alerts lists the open ones.
 chat-refusal = Sorry, this number may not use this bot. Ask your network admin to add it to noc.
+chat-tg-refusal = Sorry, this bot only answers the network's administrators. If you are one, ask to be added (chat id { $chat }{ $user }).
+chat-refusal-user = , user id { $id }

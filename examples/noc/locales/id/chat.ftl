@@ -253,3 +253,5 @@ chat-severity-info = info
 chat-alert-quiet-over = Jam tenang selesai
 chat-alert-held-back = { $count } peringatan tidak kritis ditahan. /alerts menampilkan yang masih aktif.
 chat-refusal = Maaf, nomor ini tidak boleh memakai bot ini. Minta admin jaringan Anda menambahkannya ke noc.
+chat-tg-refusal = Maaf, bot ini hanya menjawab admin jaringan. Jika Anda admin, minta untuk ditambahkan (chat id { $chat }{ $user }).
+chat-refusal-user = , user id { $id }
