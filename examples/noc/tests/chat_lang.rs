@@ -272,3 +272,76 @@ async fn the_console_follows_its_choice_from_the_next_line() {
     );
     noc.shutdown().await;
 }
+
+mod mon_support;
+
+/// Sends `text` from `user` in `chat` through the fake Bot API and returns the reply's text.
+async fn ask_telegram(
+    tg: &tg_notify::fake::FakeTelegram,
+    chat: i64,
+    user: i64,
+    text: &str,
+) -> String {
+    let before = mon_support::texts(tg, chat).len();
+    tg.push_text(chat, user, text);
+    mon_support::wait_until(&format!("a reply to {text}"), 30, || {
+        mon_support::texts(tg, chat).len() > before
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    mon_support::texts(tg, chat)[before..].join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_telegram_a_group_has_one_language_from_noc_toml_then_from_lang() {
+    use mon_support::{ADMIN, CHAT, STRANGER, VIEWER};
+    let sim = mon_support::start_sim().await;
+    let tg = tg_notify::fake::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = mon_support::start_noc(dir.path(), mon_support::file_config(sim.addr())).await;
+    mon_support::wait_polled(&app).await;
+    // The group reads Indonesian (`language = "id"` in its [[telegram.chat]]).
+    let mut cfg = mon_support::telegram(&tg);
+    cfg.chats[0].language = Some(Lang::Id);
+    let mut o = noc::alerts::MonitorOptions::new(dir.path());
+    o.rules(Vec::new()).telegram(cfg.clone());
+    let mut monitor = noc::alerts::Monitor::start(app.state().clone(), o)
+        .await
+        .unwrap();
+    let bot = noc::chat::telegram::start(app.state().clone(), &monitor, &cfg).unwrap();
+    monitor.attach(bot);
+
+    let r = ask_telegram(&tg, CHAT, VIEWER, "/queues").await;
+    assert!(r.starts_with("Antrean menurut rate ("), "{r}");
+    let r = ask_telegram(&tg, CHAT, VIEWER, "/limit queue1 1M/2M").await;
+    assert_eq!(r, "Maaf, /limit butuh admin; akses Anda hanya baca.");
+    // The admin's private chat is another chat: noc's default, English.
+    let r = ask_telegram(&tg, ADMIN, ADMIN, "/queues").await;
+    assert!(r.starts_with("Queues by rate ("), "{r}");
+    let r = ask_telegram(&tg, STRANGER, STRANGER, "/status").await;
+    assert!(
+        r.contains("only answers the network's administrators"),
+        "{r}"
+    );
+
+    // Anyone allowed in the group may choose; the choice is the group's, for everyone.
+    let r = ask_telegram(&tg, CHAT, VIEWER, "/lang en").await;
+    assert_eq!(r, "✅ This chat is now in English.");
+    assert_eq!(
+        app.state()
+            .store
+            .chat_language(&format!("telegram:{CHAT}"))
+            .unwrap(),
+        Some(Lang::En)
+    );
+    let r = ask_telegram(&tg, CHAT, ADMIN, "/queues").await;
+    assert!(r.starts_with("Queues by rate ("), "{r}");
+    let r = ask_telegram(&tg, ADMIN, ADMIN, "/bahasa indonesia").await;
+    assert_eq!(r, "✅ Chat ini sekarang memakai Bahasa Indonesia.");
+    let r = ask_telegram(&tg, ADMIN, ADMIN, "/status").await;
+    assert!(r.starts_with("Router: 1 up, 0 tidak"), "{r}");
+    let r = ask_telegram(&tg, CHAT, VIEWER, "/status").await;
+    assert!(r.starts_with("Routers: 1 up, 0 not"), "{r}");
+    monitor.shutdown().await;
+    app.shutdown().await;
+}
