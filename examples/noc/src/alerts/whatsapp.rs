@@ -8,7 +8,8 @@
 //! app_secret_env = "WHATSAPP_APP_SECRET" # the default; signs the webhook
 //! verify_token = "a-long-random-string" # also typed into Meta's webhook form
 //! template = "noc_alert"               # approved template with one parameter {{1}}
-//! language = "id"                      # its language code
+//! language = "id"                      # its language code; also the language of the
+//!                                      # words noc adds around alerts ("Resolved:")
 //! utc_offset = "+07:00"                # local time for quiet hours (default UTC)
 //!
 //! [[whatsapp.recipient]]
@@ -294,6 +295,12 @@ impl WhatsAppConfig {
         self.find(number)
             .and_then(|r| r.quiet)
             .is_some_and(|q| q.contains_at(now, offset))
+    }
+
+    /// The language of the words noc adds around WhatsApp alerts: the template's
+    /// `language` when it is one noc speaks (`id`, `id_ID`, `en_US`); `None` otherwise.
+    pub fn chat_language(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
     }
 
     /// The Cloud API transport settings: the template, if any.
@@ -617,11 +624,7 @@ impl WhatsApp {
     /// The language of the words noc adds around alerts: the template's language when it is
     /// one noc speaks (`language = "id"`), else English.
     pub fn framing_language(&self) -> Lang {
-        self.cfg
-            .language
-            .as_deref()
-            .and_then(Lang::parse)
-            .unwrap_or_default()
+        self.cfg.chat_language().unwrap_or_default()
     }
 
     /// Queues `n` for every alert number (quiet hours hold non-critical ones back).

@@ -101,3 +101,30 @@ fn byte_counts_take_the_languages_decimal_mark() {
     assert_eq!(iec(Lang::Id, 1536), "1,5 KiB");
     assert_eq!(iec(Lang::Id, 512), "512 B");
 }
+
+#[test]
+fn whatsapp_alerts_are_framed_in_the_language() {
+    use crate::alerts::engine::{Notice, NoticeKind};
+    use crate::alerts::rules::Severity;
+    use crate::alerts::whatsapp::{render_markup, render_markup_in};
+    let n = Notice {
+        key: "log:edge".into(),
+        rule: "log".into(),
+        router_id: Some(1),
+        router: "edge".into(),
+        severity: Severity::Critical,
+        title: "edge: login failure".into(),
+        detail: String::new(),
+        kind: NoticeKind::Resolved,
+        chats: Vec::new(),
+        delivery: Default::default(),
+    };
+    assert_eq!(
+        render_markup(&n),
+        "✅ *Resolved:* edge: login failure\n_log · critical_"
+    );
+    assert_eq!(
+        render_markup_in(&n, Lang::Id),
+        "✅ *Pulih:* edge: login failure\n_log · kritis_"
+    );
+}
