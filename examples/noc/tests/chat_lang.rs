@@ -273,6 +273,30 @@ async fn the_console_follows_its_choice_from_the_next_line() {
     noc.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nocs_default_language_answers_chats_that_chose_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = noc::Options::new(dir.path());
+    options
+        .listen("127.0.0.1:0".parse().unwrap())
+        .admin_password(ADMIN_PASSWORD)
+        .file_config("language = \"id\"\n".parse().unwrap());
+    let noc = noc::Noc::start(options).await.unwrap();
+    assert_eq!(noc.state().language, Lang::Id);
+    let ops = ops_of(&noc);
+    assert_eq!(ops.lang_for("whatsapp:+628111", None), Lang::Id);
+    assert_eq!(ops.lang_for("telegram:-1", Some(Lang::En)), Lang::En);
+    let input = b"/help\n/lang en\n/help\n" as &[u8];
+    let mut out = Vec::new();
+    noc::chat::run_console(ops, input, &mut out).await.unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("konsol bot noc: ketik /help"), "{out}");
+    let id_help = out.find("Perintah\n").expect(&out);
+    let en_help = out.find("Commands\n").expect(&out);
+    assert!(id_help < en_help, "{out}");
+    noc.shutdown().await;
+}
+
 mod mon_support;
 
 /// Sends `text` from `user` in `chat` through the fake Bot API and returns the reply's text.
