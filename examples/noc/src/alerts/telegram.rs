@@ -10,6 +10,8 @@
 //! role = "read-only"                 # what its members may do (default read-only)
 //! alerts = true                      # receives alerts of rules without `chats` (default)
 //! quiet = "22:00-07:00"              # non-critical alerts arrive silently then
+//! language = "id"                    # the bot answers it in Bahasa Indonesia until
+//!                                    # someone there sends /lang (default: noc's language)
 //!
 //! [[telegram.user]]
 //! id = 123456789                     # a person, in any chat
@@ -20,6 +22,7 @@ use serde::Deserialize;
 
 use crate::alerts::rules::{parse_utc_offset, QuietHours};
 use crate::auth::Role;
+use crate::i18n::Lang;
 use crate::Error;
 
 /// `[telegram]`.
@@ -76,6 +79,10 @@ pub struct ChatConfig {
     /// Quiet hours: non-critical alerts are sent without sound.
     #[serde(default)]
     pub quiet: Option<QuietHours>,
+    /// The language the bot answers in until the chat chooses one with `/lang` (default:
+    /// noc's `language`).
+    #[serde(default)]
+    pub language: Option<Lang>,
 }
 
 fn yes() -> bool {
@@ -117,6 +124,7 @@ impl TelegramConfig {
             role: Some(role.as_str().to_owned()),
             alerts: true,
             quiet: None,
+            language: None,
         });
         self
     }
@@ -192,6 +200,14 @@ impl TelegramConfig {
             .and_then(|c| role(&c.role).ok())
     }
 
+    /// The language configured for `chat` (`language` in its `[[telegram.chat]]`).
+    pub fn language_of(&self, chat: i64) -> Option<Lang> {
+        self.chats
+            .iter()
+            .find(|c| c.id == chat)
+            .and_then(|c| c.language)
+    }
+
     /// Chats receiving alerts of rules that name none.
     pub fn alert_chats(&self) -> Vec<i64> {
         self.chats
@@ -236,5 +252,10 @@ mod tests {
         let bad: TelegramConfig = toml::from_str("[[user]]\nid=5\nrole='boss'\n").unwrap();
         assert!(bad.validate().is_err());
         assert!(toml::from_str::<TelegramConfig>("[[chat]]\nid=1\nquiet='late'\n").is_err());
+        let c: TelegramConfig =
+            toml::from_str("[[chat]]\nid=-1\nlanguage='id'\n[[chat]]\nid=-2\n").unwrap();
+        assert_eq!(c.language_of(-1), Some(Lang::Id));
+        assert_eq!(c.language_of(-2), None);
+        assert!(toml::from_str::<TelegramConfig>("[[chat]]\nid=1\nlanguage='fr'\n").is_err());
     }
 }

@@ -8,7 +8,8 @@
 //! app_secret_env = "WHATSAPP_APP_SECRET" # the default; signs the webhook
 //! verify_token = "a-long-random-string" # also typed into Meta's webhook form
 //! template = "noc_alert"               # approved template with one parameter {{1}}
-//! language = "id"                      # its language code
+//! language = "id"                      # its language code; also the language of the
+//!                                      # words noc adds around alerts ("Resolved:")
 //! utc_offset = "+07:00"                # local time for quiet hours (default UTC)
 //!
 //! [[whatsapp.recipient]]
@@ -45,7 +46,9 @@ use wa_notify::{CloudApi, CloudConfig, CloudTransport, PhoneNumber, TemplateConf
 use crate::alerts::engine::{Notice, NoticeKind};
 use crate::alerts::rules::{parse_utc_offset, QuietHours, Severity};
 use crate::auth::Role;
+use crate::i18n::Lang;
 use crate::storage::TgStore;
+use crate::tr;
 use crate::Error;
 
 /// The outbox database's file name in the data dir.
@@ -294,6 +297,12 @@ impl WhatsAppConfig {
             .is_some_and(|q| q.contains_at(now, offset))
     }
 
+    /// The language of the words noc adds around WhatsApp alerts: the template's
+    /// `language` when it is one noc speaks (`id`, `id_ID`, `en_US`); `None` otherwise.
+    pub fn chat_language(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
+    }
+
     /// The Cloud API transport settings: the template, if any.
     pub fn cloud_config(&self) -> CloudConfig {
         let mut c = CloudConfig::default();
@@ -307,9 +316,15 @@ impl WhatsAppConfig {
     }
 }
 
-/// The WhatsApp text of a notice: `*bold*` title, the detail, `_rule · severity_`; router
-/// text is escaped so that it cannot format the message.
+/// The WhatsApp text of a notice in English; see [`render_markup_in`].
 pub fn render_markup(n: &Notice) -> String {
+    render_markup_in(n, Lang::En)
+}
+
+/// The WhatsApp text of a notice: `*bold*` title, the detail, `_rule · severity_`, the
+/// words noc adds (`Resolved:`, the severity) in `lang`; router text is escaped so that it
+/// cannot format the message.
+pub fn render_markup_in(n: &Notice, lang: Lang) -> String {
     let icon = match (n.kind, n.severity) {
         (NoticeKind::Resolved, _) => "✅",
         (_, Severity::Critical) => "🔴",
@@ -319,15 +334,21 @@ pub fn render_markup(n: &Notice) -> String {
     let mut m = wa_notify::Markup::new();
     m.raw(icon).raw(" ");
     if n.kind == NoticeKind::Resolved {
-        m.bold("Resolved:").raw(" ").text(&n.title);
+        m.bold(&tr!(lang, "chat-alert-resolved"))
+            .raw(" ")
+            .text(&n.title);
     } else {
         m.bold(&n.title);
     }
     if !n.detail.is_empty() {
         m.line().text(&n.detail);
     }
-    m.line()
-        .italic(&format!("{} · {}", n.rule, n.severity.as_str()));
+    let severity = match n.severity {
+        Severity::Critical => tr!(lang, "chat-severity-critical"),
+        Severity::Warning => tr!(lang, "chat-severity-warning"),
+        _ => tr!(lang, "chat-severity-info"),
+    };
+    m.line().italic(&format!("{} · {severity}", n.rule));
     m.build()
 }
 
@@ -600,9 +621,15 @@ impl WhatsApp {
         }
     }
 
+    /// The language of the words noc adds around alerts: the template's language when it is
+    /// one noc speaks (`language = "id"`), else English.
+    pub fn framing_language(&self) -> Lang {
+        self.cfg.chat_language().unwrap_or_default()
+    }
+
     /// Queues `n` for every alert number (quiet hours hold non-critical ones back).
     pub fn deliver(&self, n: &Notice, now: i64) {
-        let text = render_markup(n);
+        let text = render_markup_in(n, self.framing_language());
         for number in self.cfg.alert_numbers() {
             if n.severity != Severity::Critical && self.cfg.is_quiet(&number, now) {
                 *lock(&self.held)
@@ -650,12 +677,15 @@ impl WhatsApp {
             let Ok(number) = k.parse::<PhoneNumber>() else {
                 continue;
             };
+            let lang = self.framing_language();
             let mut m = wa_notify::Markup::new();
             m.raw("🌅 ")
-                .bold("Quiet hours over")
+                .bold(&tr!(lang, "chat-alert-quiet-over"))
                 .raw(": ")
-                .text(&format!(
-                    "{count} non-critical alert(s) held back. /alerts lists the open ones."
+                .text(&tr!(
+                    lang,
+                    "chat-alert-held-back",
+                    count = lang.integer(i64::from(count))
                 ));
             let a = Alert::new(&number, m.build());
             if let Err(e) = self.notifier.enqueue(a) {

@@ -10,9 +10,12 @@ impl ChatOps {
             .store
             .l7_events(only.map(|r| r.id), i64::try_from(MAX_ROWS).unwrap_or(15))
             .map_err(|e| escape(&e.to_string()))?;
-        let on = only.map_or(String::new(), |r| format!(" on {}", escape(&r.name)));
+        let l = self.lang;
+        let on = only.map_or(String::new(), |r| {
+            format!(" {}", tr!(l, "chat-on-router", router = escape(&r.name)))
+        });
         if ev.is_empty() {
-            return Ok(format!("No Layer 7 matches recorded yet{on}."));
+            return Ok(tr!(l, "chat-no-l7", on = on));
         }
         let with_router = only.is_none() && self.several_routers();
         let rows: Vec<Vec<String>> = ev
@@ -25,15 +28,22 @@ impl ChatOps {
                 row
             })
             .collect();
-        let head: &[&str] = if with_router {
-            &["time", "rtr", "host", "app"]
+        let (time, rtr, host, app) = (
+            tr!(l, "chat-th-time"),
+            tr!(l, "chat-th-rtr"),
+            tr!(l, "chat-th-host"),
+            tr!(l, "chat-th-app"),
+        );
+        let head: Vec<&str> = if with_router {
+            vec![&time, &rtr, &host, &app]
         } else {
-            &["time", "host", "app"]
+            vec![&time, &host, &app]
         };
         Ok(format!(
-            "<b>Recent Layer 7 matches</b>{on} (times {})\n{}",
-            escape(&self.zone()),
-            table(head, &rows)
+            "<b>{}</b>{on} {}\n{}",
+            tr!(l, "chat-l7-title"),
+            tr!(l, "chat-times-in", zone = escape(&self.zone())),
+            table(&head, &rows)
         ))
     }
 
@@ -47,6 +57,7 @@ impl ChatOps {
     }
 
     pub(super) fn alerts(&self) -> Result<String, String> {
+        let l = self.lang;
         let all = self
             .state
             .store
@@ -54,13 +65,18 @@ impl ChatOps {
             .map_err(|e| escape(&e.to_string()))?;
         let open: Vec<_> = all.iter().filter(|a| a.resolved_at.is_none()).collect();
         let mut s = if open.is_empty() {
-            "No open alerts. ✅".to_owned()
+            tr!(l, "chat-no-open-alerts")
         } else {
             // What happened first, then where and since when; text, so a phone wraps it.
             let mut s = format!(
-                "<b>Open alerts</b> ({}, times {})",
-                open.len(),
-                escape(&self.zone())
+                "<b>{}</b> {}",
+                tr!(l, "chat-open-alerts-title"),
+                tr!(
+                    l,
+                    "chat-open-alerts-count",
+                    count = num(l, open.len()),
+                    zone = escape(&self.zone())
+                )
             );
             for a in open.iter().take(MAX_ROWS) {
                 let router = self.router_name(a.router_id);
@@ -80,30 +96,43 @@ impl ChatOps {
                     escape(&crate::fmt::cap(title, 160))
                 ));
                 if a.count > 1 {
-                    s.push_str(&format!(" (×{})", a.count));
+                    s.push_str(&format!(" (×{})", num(l, a.count)));
                 }
                 let detail = crate::fmt::router_text(&a.detail);
                 if !detail.trim().is_empty() {
                     s.push_str(&format!("\n{}", escape(&crate::fmt::cap(&detail, 200))));
                 }
                 s.push_str(&format!(
-                    "\n<i>{}since {}</i>",
+                    "\n<i>{}{}</i>",
                     router.map_or(String::new(), |r| format!("{} · ", escape(&r))),
-                    escape(&self.short_time(a.first_seen))
+                    tr!(
+                        l,
+                        "chat-since",
+                        time = escape(&self.short_time(a.first_seen))
+                    )
                 ));
             }
             if open.len() > MAX_ROWS {
-                s.push_str(&format!("\n\n… and {} more", open.len() - MAX_ROWS));
+                s.push_str("\n\n");
+                s.push_str(&tr!(
+                    l,
+                    "chat-and-more",
+                    count = num(l, open.len() - MAX_ROWS)
+                ));
             }
             s
         };
         if let Ok(mutes) = self.tg.mutes(crate::now()) {
             for m in mutes {
                 s.push_str(&format!(
-                    "\n🔕 {} muted until {} by {}",
-                    escape(&m.rule),
-                    escape(&self.long_time(m.until)),
-                    escape(&m.by)
+                    "\n🔕 {}",
+                    tr!(
+                        l,
+                        "chat-muted-until",
+                        rule = escape(&m.rule),
+                        until = escape(&self.long_time(m.until)),
+                        by = escape(&m.by)
+                    )
                 ));
             }
         }
@@ -111,8 +140,9 @@ impl ChatOps {
     }
 
     pub(super) fn mute(&self, caller: &Caller, args: &[&str]) -> Result<String, String> {
+        let l = self.lang;
         let [rule, span] = args else {
-            return Err(usage("mute"));
+            return Err(usage(l, "mute"));
         };
         self.require_admin(caller, "mute", args)?;
         // The names given at start plus the rules saved in the dashboard since.
@@ -124,10 +154,11 @@ impl ChatOps {
         }
         if *rule != "all" && !names.iter().any(|r| r == rule) {
             let known = names.join(", ");
-            return Err(format!(
-                "No rule called {}. Rules: {}, all.",
-                escape(rule),
-                escape(&known)
+            return Err(tr!(
+                l,
+                "chat-no-rule-called",
+                name = escape(rule),
+                rules = escape(&known)
             ));
         }
         let now = crate::now();
@@ -141,14 +172,14 @@ impl ChatOps {
                 true,
             );
             return Ok(if was {
-                format!("🔔 {} alerts are back on.", escape(rule))
+                format!("🔔 {}", tr!(l, "chat-unmuted", rule = escape(rule)))
             } else {
-                format!("{} was not muted.", escape(rule))
+                tr!(l, "chat-was-not-muted", rule = escape(rule))
             });
         }
-        let span: crate::alerts::Span = span.parse().map_err(|_| usage("mute"))?;
+        let span: crate::alerts::Span = span.parse().map_err(|_| usage(l, "mute"))?;
         if span.0 == 0 {
-            return Err(usage("mute"));
+            return Err(usage(l, "mute"));
         }
         let until = now.saturating_add(span.secs());
         self.tg
@@ -162,9 +193,14 @@ impl ChatOps {
             true,
         );
         Ok(format!(
-            "🔕 {} muted for {span} (until {}). Alerts still reach the dashboard.",
-            escape(rule),
-            escape(&self.long_time(until))
+            "🔕 {}",
+            tr!(
+                l,
+                "chat-muted-for",
+                rule = escape(rule),
+                span = span.to_string(),
+                until = escape(&self.long_time(until))
+            )
         ))
     }
 }

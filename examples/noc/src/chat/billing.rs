@@ -7,10 +7,11 @@
 
 use tg_notify::html::escape;
 
-use super::{names, Caller, ChatOps, MAX_ROWS};
+use super::{names, num, Caller, ChatOps, MAX_ROWS};
 use crate::auth::Role;
 use crate::billing::{self, Ledger};
 use crate::storage::billing::Customer;
+use crate::tr;
 
 impl ChatOps {
     fn find_customer(&self, query: &str) -> Result<Customer, String> {
@@ -25,10 +26,15 @@ impl ChatOps {
             [i] => all
                 .get(*i)
                 .cloned()
-                .ok_or_else(|| "No such customer.".to_owned()),
-            [] => Err(format!("No customer called {}.", escape(query))),
+                .ok_or_else(|| tr!(self.lang, "chat-no-such-customer")),
+            [] => Err(tr!(
+                self.lang,
+                "chat-no-customer-called",
+                name = escape(query)
+            )),
             _ => Err(names::ambiguous(
-                "customers",
+                self.lang,
+                names::What::Customers,
                 query,
                 &hits
                     .iter()
@@ -51,28 +57,34 @@ impl ChatOps {
     }
 
     pub(super) fn customer(&self, args: &str) -> Result<String, String> {
+        let lang = self.lang;
         let q = args.trim();
         if q.is_empty() {
-            return Err(super::usage("customer"));
+            return Err(super::usage(lang, "customer"));
         }
         let c = self.find_customer(q)?;
         let l = self.ledger_of(&c)?;
         let cur = self.currency();
         let mut s = format!("👤 <b>{}</b>", escape(&c.name));
         if c.isolated {
-            s.push_str(" · ⛔ isolated");
+            s.push_str(&format!(" · ⛔ {}", tr!(lang, "chat-isolated")));
         }
         if c.exempt {
-            s.push_str(" · exempt");
+            s.push_str(&format!(" · {}", tr!(lang, "chat-exempt")));
         }
         if c.status != "active" {
             s.push_str(&format!(" · {}", escape(&c.status)));
         }
         s.push_str(&format!(
-            "\nBalance: <b>{}</b>\nSecret: {} · day {}",
+            "\n{} <b>{}</b>\n{}",
+            tr!(lang, "chat-balance"),
             escape(&cur.format(l.balance())),
-            escape(&c.secret),
-            c.billing_day
+            tr!(
+                lang,
+                "chat-secret-day",
+                secret = escape(&c.secret),
+                day = c.billing_day.to_string()
+            )
         ));
         if !c.area.is_empty() {
             s.push_str(&format!(" · {}", escape(&c.area)));
@@ -82,13 +94,18 @@ impl ChatOps {
                 "\n{} {} {}",
                 escape(&line.period),
                 escape(&cur.format(line.amount)),
-                st.as_str()
+                match st {
+                    billing::LineStatus::Paid => tr!(lang, "chat-line-paid"),
+                    billing::LineStatus::Partial(_) => tr!(lang, "chat-line-partial"),
+                    billing::LineStatus::Unpaid => tr!(lang, "chat-line-unpaid"),
+                }
             ));
         }
         Ok(s)
     }
 
     pub(super) fn unpaid(&self) -> Result<String, String> {
+        let lang = self.lang;
         let e = |e: crate::Error| escape(&e.to_string());
         let cur = self.currency();
         let customers = self.state.store.customers().map_err(e)?;
@@ -101,7 +118,7 @@ impl ChatOps {
             })
             .collect();
         if owing.is_empty() {
-            return Ok("✅ Nobody owes anything.".into());
+            return Ok(format!("✅ {}", tr!(lang, "chat-nobody-owes")));
         }
         owing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let total: i64 = owing.iter().map(|o| o.1).sum();
@@ -116,20 +133,29 @@ impl ChatOps {
             })
             .collect();
         let mut s = format!(
-            "<b>{} owing</b> · {}\n{}",
-            owing.len(),
+            "<b>{}</b> · {}\n{}",
+            tr!(lang, "chat-owing", count = num(lang, owing.len())),
             escape(&cur.format(total)),
-            super::table(&["customer", "owes"], &rows)
+            super::table(
+                &[&tr!(lang, "chat-th-customer"), &tr!(lang, "chat-th-owes")],
+                &rows
+            )
         );
         if owing.len() > MAX_ROWS {
-            s.push_str(&format!("\n… and {} more", owing.len() - MAX_ROWS));
+            s.push('\n');
+            s.push_str(&tr!(
+                lang,
+                "chat-and-more",
+                count = num(lang, owing.len() - MAX_ROWS)
+            ));
         }
         Ok(s)
     }
 
     pub(super) async fn paid(&self, caller: &Caller, args: &str) -> Result<String, String> {
+        let lang = self.lang;
         if !caller.role.can_sell() {
-            return Err("Sorry, /paid needs an operator or an admin.".into());
+            return Err(tr!(lang, "chat-needs-operator", what = "paid"));
         }
         let mut words = names::words(args);
         let confirmed = words.last().is_some_and(|w| {
@@ -139,27 +165,37 @@ impl ChatOps {
             words.pop();
         }
         let (Some(amount), true) = (words.pop(), !words.is_empty()) else {
-            return Err(super::usage("paid"));
+            return Err(super::usage(lang, "paid"));
         };
         let cur = self.currency();
         let amount = cur
             .parse(&amount.text, self.state.billing.max_payment)
-            .map_err(|e| format!("Amount: {}", escape(&e.to_string())))?;
+            .map_err(|e| tr!(lang, "chat-amount-error", why = escape(&e.to_string())))?;
         let c = self.find_customer(&names::join(&words))?;
         let l = self.ledger_of(&c)?;
         if !confirmed {
             let after = l.balance() - amount;
             let mut s = format!(
-                "💵 Record <b>{}</b> from <b>{}</b>?\nBalance after: {}",
-                escape(&cur.format(amount)),
-                escape(&c.name),
-                escape(&cur.format(after))
+                "💵 {}\n{}",
+                tr!(
+                    lang,
+                    "chat-paid-preview",
+                    amount = format!("<b>{}</b>", escape(&cur.format(amount))),
+                    name = format!("<b>{}</b>", escape(&c.name))
+                ),
+                tr!(
+                    lang,
+                    "chat-balance-after",
+                    balance = escape(&cur.format(after))
+                )
             );
             if c.isolated && after <= 0 {
-                s.push_str("\nTheir internet is restored.");
+                s.push('\n');
+                s.push_str(&tr!(lang, "chat-paid-restores"));
             }
             s.push_str(&format!(
-                "\nTo record, send:\n<code>/paid \"{}\" {amount} ok</code>",
+                "\n{}\n<code>/paid \"{}\" {amount} ok</code>",
+                tr!(lang, "chat-to-record"),
                 escape(&c.name)
             ));
             return Ok(s);
@@ -182,22 +218,39 @@ impl ChatOps {
             Some(key),
         )
         .await
-        .map_err(|e| format!("Not recorded: {}", escape(&e.to_string())))?;
+        .map_err(|e| tr!(lang, "chat-not-recorded", why = escape(&e.to_string())))?;
+        let amount = escape(&cur.format(rec.payment.amount));
+        let name = format!("<b>{}</b>", escape(&c.name));
+        let receipt = escape(&rec.receipt);
         let mut s = format!(
-            "✅ {} from <b>{}</b> recorded{} · receipt {}\nBalance: {}",
-            escape(&cur.format(rec.payment.amount)),
-            escape(&c.name),
-            if rec.replayed { " (already)" } else { "" },
-            escape(&rec.receipt),
+            "✅ {}\n{} {}",
+            if rec.replayed {
+                tr!(
+                    lang,
+                    "chat-paid-recorded-already",
+                    amount = amount,
+                    name = name,
+                    receipt = receipt
+                )
+            } else {
+                tr!(
+                    lang,
+                    "chat-paid-recorded",
+                    amount = amount,
+                    name = name,
+                    receipt = receipt
+                )
+            },
+            tr!(lang, "chat-balance"),
             escape(&cur.format(rec.balance))
         );
         if rec.restored {
-            s.push_str("\n🔓 Internet restored.");
+            s.push_str(&format!("\n🔓 {}", tr!(lang, "chat-internet-restored")));
         }
         if let Some(p) = rec.pending {
             s.push_str(&format!(
-                "\n⚠️ Not restored yet: {} (the next run retries)",
-                escape(&p)
+                "\n⚠️ {}",
+                tr!(lang, "chat-not-restored-yet", why = escape(&p))
             ));
         }
         Ok(s)
@@ -209,9 +262,10 @@ impl ChatOps {
         isolate: bool,
         args: &str,
     ) -> Result<String, String> {
+        let lang = self.lang;
         let cmd = if isolate { "isolate" } else { "restore" };
         if caller.role != Role::Admin {
-            return Err(format!("Sorry, /{cmd} needs an admin."));
+            return Err(tr!(lang, "chat-needs-admin", what = cmd));
         }
         let mut words = names::words(args);
         let confirmed = words.last().is_some_and(|w| {
@@ -221,27 +275,46 @@ impl ChatOps {
             words.pop();
         }
         if words.is_empty() {
-            return Err(super::usage(cmd));
+            return Err(super::usage(lang, cmd));
         }
         let c = self.find_customer(&names::join(&words))?;
         let router = self
             .state
             .hub
             .router(c.router_id)
-            .ok_or("The customer's router is not configured.")?;
+            .ok_or_else(|| tr!(lang, "chat-customer-router-missing"))?;
         let client = router.client().ok_or_else(|| {
-            format!(
-                "{} is not connected: nothing is changed while its state is unknown.",
-                escape(&router.name)
+            tr!(
+                lang,
+                "chat-not-connected-unknown",
+                name = escape(&router.name)
             )
         })?;
         if !confirmed {
+            let name = format!("<b>{}</b>", escape(&c.name));
+            let secret = escape(&c.secret);
+            let on = escape(&router.name);
+            let question = if isolate {
+                tr!(
+                    lang,
+                    "chat-isolate-preview",
+                    name = name,
+                    secret = secret,
+                    router = on
+                )
+            } else {
+                tr!(
+                    lang,
+                    "chat-restore-preview",
+                    name = name,
+                    secret = secret,
+                    router = on
+                )
+            };
             return Ok(format!(
-                "{} <b>{}</b> ({} on {})? Their session restarts.\nTo do it, send:\n<code>/{cmd} \"{}\" ok</code>",
-                if isolate { "⛔ Isolate" } else { "🔓 Restore" },
-                escape(&c.name),
-                escape(&c.secret),
-                escape(&router.name),
+                "{} {question}\n{}\n<code>/{cmd} \"{}\" ok</code>",
+                if isolate { "⛔" } else { "🔓" },
+                tr!(lang, "chat-to-do-it"),
                 escape(&c.name)
             ));
         }
@@ -254,7 +327,7 @@ impl ChatOps {
             &caller.name,
         )
         .await
-        .map_err(|e| format!("Not done: {}", escape(&e.to_string())))?;
+        .map_err(|e| tr!(lang, "chat-not-done", why = escape(&e.to_string())))?;
         Ok(format!("✅ {}", escape(&detail)))
     }
 }

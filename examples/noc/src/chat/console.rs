@@ -4,7 +4,8 @@ use super::{Caller, ChatOps};
 use crate::auth::Role;
 
 /// Runs the bot on a console: each input line is a command, each reply is printed as plain
-/// text followed by an empty line. The caller is an admin called `console`.
+/// text followed by an empty line. The caller is an admin called `console`, in the chat
+/// `console`: its language is the one chosen there with `/lang`, else noc's default.
 pub async fn run_console<R, W>(ops: ChatOps, input: R, mut output: W) -> std::io::Result<()>
 where
     R: tokio::io::AsyncBufRead + Unpin,
@@ -13,18 +14,19 @@ where
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     let caller = Caller::new("console", Role::Admin);
     let mut lines = input.lines();
-    output
-        .write_all(b"noc bot console: type /help (Ctrl-D to quit)\n")
-        .await?;
+    let hello = crate::tr!(ops.lang_for(&caller.chat, None), "chat-console-hello");
+    output.write_all(format!("{hello}\n").as_bytes()).await?;
     output.flush().await?;
     while let Some(line) = lines.next_line().await? {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
+        let lang = ops.lang_for(&caller.chat, None);
+        let caller = caller.clone().with_lang(lang);
         let reply = match ops.handle(&caller, line).await {
             Some(r) => tg_notify::html::to_plain(&r).unwrap_or(r),
-            None => "Commands start with /. Try /help.".to_owned(),
+            None => crate::tr!(lang, "chat-commands-start"),
         };
         // Router text may carry terminal escape sequences: only line breaks pass.
         let reply = crate::fmt::terminal_safe(&reply);

@@ -6,13 +6,25 @@ use std::sync::Arc;
 
 use tg_notify::html::escape;
 
-use super::{names, table, Caller, ChatOps, MAX_ROWS};
+use super::{names, num, table, Caller, ChatOps, MAX_ROWS};
 use crate::health::diagnose::{self, Verdict};
 use crate::health::DeviceView;
+use crate::i18n::Lang;
 use crate::routers::RouterHandle;
+use crate::tr;
 
-fn ms(us: Option<u64>) -> String {
-    us.map_or("-".into(), |u| format!("{}", u.div_ceil(1000)))
+fn ms(lang: Lang, us: Option<u64>) -> String {
+    us.map_or("-".into(), |u| num(lang, u.div_ceil(1000)))
+}
+
+/// A device's state word (`up`, `down`, `unknown`) in `lang`.
+fn device_state(lang: Lang, s: &str) -> String {
+    match s {
+        "up" => tr!(lang, "chat-state-up"),
+        "down" => tr!(lang, "chat-state-down"),
+        "unknown" => tr!(lang, "chat-state-unknown"),
+        other => other.to_owned(),
+    }
 }
 
 impl ChatOps {
@@ -53,6 +65,7 @@ impl ChatOps {
     }
 
     fn devices(&self, filter: &str, at: Option<&Arc<RouterHandle>>) -> Result<String, String> {
+        let l = self.lang;
         let all = self.state.health.all_devices();
         let f = filter.to_lowercase();
         let mut shown: Vec<&(Arc<RouterHandle>, DeviceView)> = all
@@ -66,9 +79,13 @@ impl ChatOps {
             .collect();
         if shown.is_empty() {
             return Ok(if all.is_empty() {
-                "No devices watched yet. Add one: <code>/adddevice NAME IP [parent]</code>".into()
+                format!(
+                    "{} <code>{}</code>",
+                    tr!(l, "chat-no-devices-yet"),
+                    escape(&super::usage_line(l, "/adddevice NAME IP [parent]"))
+                )
             } else {
-                "No device matches.".into()
+                tr!(l, "chat-no-device-matches")
             });
         }
         // Down first, then by parent and name.
@@ -89,17 +106,34 @@ impl ChatOps {
                     Some(p) => format!("{}<{p}", d.name),
                     None => d.name.clone(),
                 };
-                vec![name, d.status.to_owned(), ms(d.rtt_us)]
+                vec![name, device_state(l, d.status), ms(l, d.rtt_us)]
             })
             .collect();
         let more = if total > MAX_ROWS {
-            format!("\n{} more; add a filter.", total - MAX_ROWS)
+            format!(
+                "\n{}",
+                tr!(l, "chat-devices-more", count = num(l, total - MAX_ROWS))
+            )
         } else {
             String::new()
         };
         Ok(format!(
-            "<b>Devices</b>: {total}, {down} down\n{}{more}",
-            table(&["device<parent", "state", "ms"], &rows)
+            "<b>{}</b>: {}\n{}{more}",
+            tr!(l, "chat-devices-title"),
+            tr!(
+                l,
+                "chat-devices-count",
+                total = num(l, total),
+                down = num(l, down)
+            ),
+            table(
+                &[
+                    &tr!(l, "chat-th-device-parent"),
+                    &tr!(l, "chat-th-state"),
+                    "ms"
+                ],
+                &rows
+            )
         ))
     }
 
@@ -109,14 +143,15 @@ impl ChatOps {
         words: &[String],
         at: Option<Arc<RouterHandle>>,
     ) -> Result<String, String> {
+        let l = self.lang;
         if !caller.role.can_sell() {
-            return Err("Adding devices needs the operator or admin role.".into());
+            return Err(tr!(l, "chat-adding-needs-operator"));
         }
         let addr_at = words
             .iter()
             .position(|w| w.parse::<std::net::IpAddr>().is_ok() || crate::health::is_mac(w));
         let Some(i) = addr_at.filter(|i| *i > 0) else {
-            return Err(super::usage("adddevice"));
+            return Err(super::usage(l, "adddevice"));
         };
         let name = words.get(..i).unwrap_or_default().join(" ");
         let address = words.get(i).cloned().unwrap_or_default();
@@ -130,28 +165,34 @@ impl ChatOps {
             .health
             .add_device(&caller.name, &router, &name, &address, parent)
             .map_err(|e| escape(&e.to_string()))?;
-        Ok(format!(
-            "Added {} ({}){}; {} checks it from now on.",
-            escape(&name),
-            escape(&address),
-            parent.map_or(String::new(), |p| format!(" behind {}", escape(p))),
-            escape(&router.name)
-        ))
+        let name = format!("{} ({})", escape(&name), escape(&address));
+        let router = escape(&router.name);
+        Ok(match parent {
+            Some(p) => tr!(
+                l,
+                "chat-device-added-behind",
+                name = name,
+                parent = escape(p),
+                router = router
+            ),
+            None => tr!(l, "chat-device-added", name = name, router = router),
+        })
     }
 
     fn del_device(&self, caller: &Caller, name: &str) -> Result<String, String> {
+        let l = self.lang;
         if !caller.role.can_sell() {
-            return Err("Removing devices needs the operator or admin role.".into());
+            return Err(tr!(l, "chat-removing-needs-operator"));
         }
         if name.is_empty() {
-            return Err(super::usage("deldevice"));
+            return Err(super::usage(l, "deldevice"));
         }
         let d = self.find_device(name)?;
         self.state
             .health
             .delete_device(&caller.name, &d.1.name)
             .map_err(|e| escape(&e.to_string()))?;
-        Ok(format!("Removed {}.", escape(&d.1.name)))
+        Ok(tr!(l, "chat-device-removed", name = escape(&d.1.name)))
     }
 
     fn find_device(&self, q: &str) -> Result<(Arc<RouterHandle>, DeviceView), String> {
@@ -165,10 +206,14 @@ impl ChatOps {
         let list: Vec<&str> = all.iter().map(|(_, d)| d.name.as_str()).collect();
         let hits = names::resolve(q, &list);
         match hits.as_slice() {
-            [i] => all.get(*i).cloned().ok_or_else(|| "No such device.".into()),
-            [] => Err(format!("No device called {}.", escape(q))),
+            [i] => all
+                .get(*i)
+                .cloned()
+                .ok_or_else(|| tr!(self.lang, "chat-no-such-device")),
+            [] => Err(tr!(self.lang, "chat-no-device-called", name = escape(q))),
             _ => Err(names::ambiguous(
-                "devices",
+                self.lang,
+                names::What::Devices,
                 q,
                 &hits
                     .iter()
@@ -180,6 +225,7 @@ impl ChatOps {
     }
 
     fn isp(&self, at: Option<&Arc<RouterHandle>>) -> Result<String, String> {
+        let l = self.lang;
         let mut out = String::from("<b>ISP</b>");
         for r in self.routers_or(at) {
             let h = self.state.health.router(r.id).isp;
@@ -188,31 +234,33 @@ impl ChatOps {
                 rows.push(vec![
                     "gateway".into(),
                     format!("{}%", g.loss()),
-                    ms(g.avg_us),
+                    ms(l, g.avg_us),
                 ]);
             }
             for (t, p) in &h.targets {
-                rows.push(vec![t.clone(), format!("{}%", p.loss()), ms(p.avg_us)]);
+                rows.push(vec![t.clone(), format!("{}%", p.loss()), ms(l, p.avg_us)]);
             }
             let state = if h.down {
-                "DOWN (router up, uplink dead)".to_owned()
+                tr!(l, "chat-isp-down")
             } else if h.checked == 0 {
-                "not measured yet".to_owned()
+                tr!(l, "chat-not-measured")
             } else {
-                "up".to_owned()
+                tr!(l, "chat-state-up")
             };
             let route = h
                 .route
                 .as_ref()
-                .map_or("no default route".to_owned(), |rt| {
-                    format!(
-                        "via {}{}{}",
-                        rt.gateway,
-                        rt.interface
-                            .as_ref()
-                            .map_or(String::new(), |i| format!(" on {i}")),
-                        if rt.active { "" } else { " (inactive)" }
-                    )
+                .map_or(tr!(l, "chat-no-default-route"), |rt| {
+                    let mut s = tr!(l, "chat-route-via", gateway = rt.gateway.to_string());
+                    if let Some(i) = &rt.interface {
+                        s.push(' ');
+                        s.push_str(&tr!(l, "chat-on-router", router = i.to_string()));
+                    }
+                    if !rt.active {
+                        s.push(' ');
+                        s.push_str(&tr!(l, "chat-route-inactive"));
+                    }
+                    s
                 });
             out.push_str(&format!(
                 "\n{}: {}\n{}",
@@ -222,12 +270,14 @@ impl ChatOps {
             ));
             if !rows.is_empty() {
                 out.push('\n');
-                out.push_str(&table(&["to", "loss", "ms"], &rows));
+                out.push_str(&table(&[&tr!(l, "chat-th-to"), "loss", "ms"], &rows));
             }
             if h.checked > 0 {
-                out.push_str(&format!(
-                    "\nmeasured {}",
-                    escape(&self.short_time(h.checked))
+                out.push('\n');
+                out.push_str(&tr!(
+                    l,
+                    "chat-measured",
+                    time = escape(&self.short_time(h.checked))
                 ));
             }
         }
@@ -235,36 +285,45 @@ impl ChatOps {
     }
 
     fn quota(&self, at: Option<&Arc<RouterHandle>>) -> Result<String, String> {
+        let l = self.lang;
         let mut rows = Vec::new();
         for r in self.routers_or(at) {
             for q in self.state.health.router(r.id).quotas {
                 rows.push(vec![
                     q.interface.clone(),
-                    crate::fmt::bytes(q.used),
-                    crate::fmt::bytes(q.quota),
+                    l.bytes(q.used),
+                    l.bytes(q.quota),
                     format!("{}%", q.percent),
                 ]);
             }
         }
         if rows.is_empty() {
-            return Ok(
-                "No quota configured (<code>[[health.quota]]</code> in noc.toml) or counted yet."
-                    .into(),
-            );
+            return Ok(tr!(
+                l,
+                "chat-no-quota",
+                section = "<code>[[health.quota]]</code>"
+            ));
         }
         Ok(format!(
-            "<b>Quota this month</b>\n{}",
-            table(&["wan", "used", "of", "%"], &rows)
+            "<b>{}</b>\n{}",
+            tr!(l, "chat-quota-title"),
+            table(
+                &["wan", &tr!(l, "chat-th-used"), &tr!(l, "chat-th-of"), "%"],
+                &rows
+            )
         ))
     }
 
     fn public(&self, at: Option<&Arc<RouterHandle>>) -> Result<String, String> {
-        let mut out = String::from("<b>Public address</b>");
+        let l = self.lang;
+        let mut out = format!("<b>{}</b>", tr!(l, "chat-public-title"));
         for r in self.routers_or(at) {
             let h = self.state.health.router(r.id).isp;
             let line = match h.public {
-                Some((a, since)) => format!("{a} since {}", self.long_time(since)),
-                None => "unknown (/ip/cloud has none yet)".into(),
+                Some((a, since)) => {
+                    format!("{a} {}", tr!(l, "chat-since", time = self.long_time(since)))
+                }
+                None => tr!(l, "chat-public-unknown"),
             };
             out.push_str(&format!("\n{}: {}", escape(&r.name), escape(&line)));
         }
@@ -272,8 +331,9 @@ impl ChatOps {
     }
 
     async fn diagnose(&self, q: &str, at: Option<Arc<RouterHandle>>) -> Result<String, String> {
+        let l = self.lang;
         if q.is_empty() {
-            return Err(super::usage("diagnose"));
+            return Err(super::usage(l, "diagnose"));
         }
         let (router, device, ip) = match self.find_device(q) {
             Ok((r, d)) => {
@@ -293,22 +353,22 @@ impl ChatOps {
         let e = diagnose::gather(health, &router, device, ip.clone()).await;
         let findings = diagnose::verdicts(&e, health.settings());
         let mut s = format!(
-            "<b>Diagnose {}</b>{}",
-            escape(q),
+            "<b>{}</b>{}",
+            tr!(l, "chat-diagnose-title", target = escape(q)),
             ip.map_or(String::new(), |i| format!(" ({})", escape(&i)))
         );
         s.push_str(&format!(
             "\n<b>{}</b>",
             escape(&match diagnose::cause(&findings) {
-                Some(c) => format!("Likely cause: {c}"),
-                None => "No problem found.".to_owned(),
+                Some(c) => tr!(l, "chat-likely-cause", cause = c.to_string()),
+                None => tr!(l, "chat-no-problem"),
             })
         ));
         for f in &findings {
             let (mark, text) = match &f.verdict {
-                Verdict::Ok(t) => ("OK", t),
-                Verdict::Problem(t) => ("PROBLEM", t),
-                Verdict::Unknown(t) => ("unknown", t),
+                Verdict::Ok(t) => ("OK".to_owned(), t),
+                Verdict::Problem(t) => (tr!(l, "chat-verdict-problem"), t),
+                Verdict::Unknown(t) => (tr!(l, "chat-state-unknown"), t),
             };
             s.push_str(&format!(
                 "\n{} {}: {}",

@@ -38,7 +38,12 @@
 //! | `/diagnose NAME\|IP` | all | why a house's internet is slow or dead, check by check |
 //! | `/alerts` | all | open alerts and mutes |
 //! | `/mute RULE 1h` | admin | hold back a rule's Telegram alerts (`off` lifts it; audited) |
+//! | `/lang [id\|en]`, `/bahasa` | all | the chat's language: show it, or choose Bahasa Indonesia or English (audited) |
 //! | `/help` | all | this list |
+//!
+//! Replies are in the caller's language ([`Caller::lang`]): the chat's choice (`/lang`,
+//! stored per chat — a Telegram group has one language for everyone in it), else the chat's
+//! `language` in `noc.toml`, else noc's default ([`ChatOps::lang_for`]).
 
 mod alerts;
 mod billing;
@@ -64,8 +69,10 @@ use tg_notify::BotCommand;
 
 use crate::app::AppState;
 use crate::auth::Role;
+use crate::i18n::Lang;
 use crate::routers::{QueueRow, RouterHandle, Status};
 use crate::storage::telegram::TgStore;
+use crate::tr;
 
 /// Rows shown by list commands.
 pub const MAX_ROWS: usize = 15;
@@ -83,15 +90,37 @@ pub struct Caller {
     pub name: String,
     /// What they may do.
     pub role: Role,
+    /// The language replies are written in (default English).
+    pub lang: Lang,
+    /// The chat whose language `/lang` sets (`telegram:-100123`, `whatsapp:+62812…`,
+    /// `console`); the caller's name unless set.
+    pub chat: String,
 }
 
 impl Caller {
-    /// A caller.
+    /// A caller, answered in English in a chat named like the caller.
     pub fn new(name: impl Into<String>, role: Role) -> Caller {
+        let name = name.into();
         Caller {
-            name: name.into(),
+            chat: name.clone(),
+            name,
             role,
+            lang: Lang::En,
         }
+    }
+
+    /// Answered in `lang`.
+    #[must_use]
+    pub fn with_lang(mut self, lang: Lang) -> Caller {
+        self.lang = lang;
+        self
+    }
+
+    /// Writing in `chat` (the key its language is stored under: `telegram:<chat id>`).
+    #[must_use]
+    pub fn with_chat(mut self, chat: impl Into<String>) -> Caller {
+        self.chat = chat.into();
+        self
     }
 }
 
@@ -175,15 +204,79 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "/mute RULE 1h",
         "mute a rule's alerts (or: /mute RULE off)",
     ),
+    ("lang", "/lang [id|en]", "the chat's language (id or en)"),
     ("help", "/help", "this list"),
 ];
 
-pub(super) fn usage(cmd: &str) -> String {
+/// A command's one-line description in `lang`.
+fn describe(lang: Lang, cmd: &str) -> String {
+    match cmd {
+        "status" => tr!(lang, "chat-cmd-status"),
+        "resource" => tr!(lang, "chat-cmd-resource"),
+        "interfaces" => tr!(lang, "chat-cmd-interfaces"),
+        "queues" => tr!(lang, "chat-cmd-queues"),
+        "top" => tr!(lang, "chat-cmd-top"),
+        "queue" => tr!(lang, "chat-cmd-queue"),
+        "limit" => tr!(lang, "chat-cmd-limit"),
+        "enable" => tr!(lang, "chat-cmd-enable"),
+        "disable" => tr!(lang, "chat-cmd-disable"),
+        "l7" => tr!(lang, "chat-cmd-l7"),
+        "leases" => tr!(lang, "chat-cmd-leases"),
+        "ping" => tr!(lang, "chat-cmd-ping"),
+        "log" => tr!(lang, "chat-cmd-log"),
+        "voucher" => tr!(lang, "chat-cmd-voucher"),
+        "sales" => tr!(lang, "chat-cmd-sales"),
+        "hotspot" => tr!(lang, "chat-cmd-hotspot"),
+        "customer" => tr!(lang, "chat-cmd-customer"),
+        "unpaid" => tr!(lang, "chat-cmd-unpaid"),
+        "paid" => tr!(lang, "chat-cmd-paid"),
+        "isolate" => tr!(lang, "chat-cmd-isolate"),
+        "restore" => tr!(lang, "chat-cmd-restore"),
+        "devices" => tr!(lang, "chat-cmd-devices"),
+        "adddevice" => tr!(lang, "chat-cmd-adddevice"),
+        "deldevice" => tr!(lang, "chat-cmd-deldevice"),
+        "isp" => tr!(lang, "chat-cmd-isp"),
+        "quota" => tr!(lang, "chat-cmd-quota"),
+        "public" => tr!(lang, "chat-cmd-public"),
+        "diagnose" => tr!(lang, "chat-cmd-diagnose"),
+        "alerts" => tr!(lang, "chat-cmd-alerts"),
+        "mute" => tr!(lang, "chat-cmd-mute"),
+        "lang" => tr!(lang, "chat-cmd-lang"),
+        _ => tr!(lang, "chat-cmd-help"),
+    }
+}
+
+/// A usage line in `lang`: the placeholders (`NAME`, `AMOUNT`, …) in the language, the
+/// command and its literal words as typed.
+pub(super) fn usage_line(lang: Lang, u: &str) -> String {
+    if lang == Lang::En {
+        return u.to_owned();
+    }
+    u.replace("NAME", &tr!(lang, "chat-ph-name"))
+        .replace("AMOUNT", &tr!(lang, "chat-ph-amount"))
+        .replace("PROFILE", &tr!(lang, "chat-ph-profile"))
+        .replace("RULE", &tr!(lang, "chat-ph-rule"))
+        .replace("[parent]", &tr!(lang, "chat-ph-parent"))
+        .replace("[count]", &tr!(lang, "chat-ph-count"))
+        .replace("[filter]", &tr!(lang, "chat-ph-filter"))
+        .replace("[keyword]", &tr!(lang, "chat-ph-keyword"))
+}
+
+pub(super) fn usage(lang: Lang, cmd: &str) -> String {
     let u = COMMANDS
         .iter()
         .find(|c| c.0 == cmd)
         .map_or("/help", |c| c.1);
-    format!("Usage: <code>{}</code>", escape(u))
+    usage_of(lang, u)
+}
+
+/// `Usage: <code>u</code>` in `lang`.
+pub(super) fn usage_of(lang: Lang, u: &str) -> String {
+    format!(
+        "{} <code>{}</code>",
+        tr!(lang, "chat-usage"),
+        escape(&usage_line(lang, u))
+    )
 }
 
 /// The bot's command handler, shared by the Telegram and console transports.
@@ -194,12 +287,26 @@ pub struct ChatOps {
     rules: Arc<Vec<String>>,
     /// Minutes east of UTC for every time shown.
     offset: i32,
+    /// The language of the reply being written (the caller's, set for each message).
+    lang: Lang,
 }
 
 impl std::fmt::Debug for ChatOps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChatOps").finish_non_exhaustive()
     }
+}
+
+/// A count written the way `lang` writes numbers (`1,234` / `1.234`).
+pub(super) fn num(lang: Lang, n: impl TryInto<i64>) -> String {
+    lang.integer(n.try_into().unwrap_or(i64::MAX))
+}
+
+/// A byte count in binary units (`844.0 MiB`), with the language's decimal mark.
+pub(super) fn iec(lang: Lang, v: u64) -> String {
+    // `0.5` written in the language: its second character is the decimal mark.
+    let mark = lang.decimal(0.5, 1).chars().nth(1).unwrap_or('.');
+    crate::fmt::bytes_iec(v).replace('.', mark.encode_utf8(&mut [0; 4]))
 }
 
 fn rate(v: u64) -> String {
@@ -287,8 +394,13 @@ fn short_uptime(s: &str) -> String {
     }
 }
 
-fn status_word(s: &Status) -> &'static str {
-    s.as_str()
+fn status_word(lang: Lang, s: &Status) -> String {
+    match s {
+        Status::Connecting => tr!(lang, "chat-state-connecting"),
+        Status::Up => tr!(lang, "chat-state-up"),
+        Status::Slow(_) => tr!(lang, "chat-state-slow"),
+        Status::Down(_) => tr!(lang, "chat-state-down"),
+    }
 }
 
 fn used_pct(free: u64, total: u64) -> String {
@@ -317,12 +429,27 @@ impl ChatOps {
     /// A handler over the dashboard's state; `rules` are the alert rule names `/mute` knows.
     /// Times are shown in UTC until [`ChatOps::with_utc_offset`].
     pub fn new(state: Arc<AppState>, tg: TgStore, rules: Vec<String>) -> ChatOps {
+        let state_lang = state.language;
         ChatOps {
             state,
             tg,
             rules: Arc::new(rules),
             offset: 0,
+            lang: state_lang,
         }
+    }
+
+    /// The language of `chat` (`telegram:<chat id>`, `whatsapp:+<number>`, `console`): its
+    /// choice made with `/lang`, else `configured` (its `language` in `noc.toml`), else
+    /// noc's default.
+    pub fn lang_for(&self, chat: &str, configured: Option<Lang>) -> Lang {
+        self.state
+            .store
+            .chat_language(chat)
+            .ok()
+            .flatten()
+            .or(configured)
+            .unwrap_or(self.state.language)
     }
 
     /// Shows times `minutes` east of UTC (`[telegram] utc_offset`; 420 for WIB).
@@ -332,12 +459,26 @@ impl ChatOps {
         self
     }
 
-    /// The list for `setMyCommands`.
+    /// The list for `setMyCommands`, in English.
     pub fn bot_commands() -> Vec<BotCommand> {
         COMMANDS
             .iter()
             .map(|(c, _, d)| BotCommand::new(*c, *d))
             .collect()
+    }
+
+    /// The list for `setMyCommands` in `lang` (Telegram shows one list to every chat: noc's
+    /// default language).
+    pub fn bot_commands_in(lang: Lang) -> Vec<BotCommand> {
+        COMMANDS
+            .iter()
+            .map(|(c, _, _)| BotCommand::new(*c, describe(lang, c)))
+            .collect()
+    }
+
+    /// noc's default language (`language` in `noc.toml`).
+    pub fn default_lang(&self) -> Lang {
+        self.state.language
     }
 
     /// The zone's short name (`WIB`).
@@ -360,15 +501,23 @@ impl ChatOps {
         )
     }
 
-    /// Answers one message. `None` when `text` is not a command.
+    /// Answers one message in the caller's language. `None` when `text` is not a command.
     pub async fn handle(&self, caller: &Caller, text: &str) -> Option<String> {
+        let mut ops = self.clone();
+        ops.lang = caller.lang;
+        ops.answer(caller, text).await
+    }
+
+    async fn answer(&self, caller: &Caller, text: &str) -> Option<String> {
+        let l = self.lang;
         if text.len() > MAX_COMMAND_LEN {
-            return Some("That command is too long.".into());
+            return Some(tr!(l, "chat-too-long"));
         }
         let cmd = tg_notify::parse_command(text)?;
         let args = cmd.arg_list();
         let reply = match cmd.name.as_str() {
             "start" | "help" => Ok(self.help()),
+            "lang" | "bahasa" => self.language(caller, &args),
             "mute" => self.mute(caller, &args),
             "voucher" => self.voucher(caller, &args).await,
             "sales" => self.sales(&args).await,
@@ -382,7 +531,7 @@ impl ChatOps {
             "devices" | "adddevice" | "deldevice" | "isp" | "quota" | "public" | "diagnose" => self
                 .health_command(caller, &cmd.name, &cmd.args)
                 .await
-                .unwrap_or_else(|| Err(usage(&cmd.name))),
+                .unwrap_or_else(|| Err(usage(l, &cmd.name))),
             _ => self.routed(caller, &cmd.name, &cmd.args).await,
         };
         Some(reply.unwrap_or_else(|e| e))
@@ -412,7 +561,7 @@ impl ChatOps {
             "top" => Ok(self.queues(None, at.as_ref(), true)),
             "queue" => match rest {
                 Some(q) => self.queue(q, at.as_ref()),
-                None => Err(usage("queue")),
+                None => Err(usage(self.lang, "queue")),
             },
             "limit" | "enable" | "disable" => self.change(caller, name, words, at).await,
             "leases" => self.leases(&router(self)?).await,
@@ -422,20 +571,65 @@ impl ChatOps {
             }
             "log" => self.log(rest, at).await,
             "l7" => self.l7(at.as_ref()),
-            _ => Err(format!("Unknown command /{}. Try /help.", escape(name))),
+            _ => Err(tr!(self.lang, "chat-unknown-command", name = escape(name))),
         }
     }
 
     fn help(&self) -> String {
-        let mut s = String::from("<b>Commands</b>\n");
-        for (_, u, d) in COMMANDS {
-            s.push_str(&format!("<code>{}</code> — {}\n", escape(u), escape(d)));
+        let l = self.lang;
+        let mut s = format!("<b>{}</b>\n", tr!(l, "chat-help-title"));
+        for (c, u, _) in COMMANDS {
+            s.push_str(&format!(
+                "<code>{}</code> — {}\n",
+                escape(&usage_line(l, u)),
+                escape(&describe(l, c))
+            ));
         }
         s.push_str(&format!(
-            "Names may have spaces; part of a name is enough; <code>@router</code> picks a router. Times are {}.",
-            escape(&self.zone())
+            "{} <code>@router</code> {} {}",
+            escape(&tr!(l, "chat-help-names")),
+            escape(&tr!(l, "chat-help-at")),
+            escape(&tr!(l, "chat-help-times", zone = self.zone()))
         ));
         s
+    }
+
+    /// `/lang`: the chat's language, or `/lang id|en` to choose it (audited).
+    fn language(&self, caller: &Caller, args: &[&str]) -> Result<String, String> {
+        let l = self.lang;
+        let choices = Lang::ALL
+            .iter()
+            .map(|x| format!("<code>{}</code> ({})", x.code(), x.name()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let Some(word) = args.first() else {
+            return Ok(tr!(
+                l,
+                "chat-lang-current",
+                name = l.name(),
+                choices = choices
+            ));
+        };
+        let Some(new) = Lang::parse(word).filter(|_| args.len() == 1) else {
+            return Err(tr!(
+                l,
+                "chat-lang-unknown",
+                word = escape(&args.join(" ")),
+                choices = choices
+            ));
+        };
+        self.state
+            .store
+            .set_chat_language(&caller.chat, new, crate::now())
+            .map_err(|e| escape(&e.to_string()))?;
+        let _ = self.state.store.audit(
+            &format!("{} (bot)", caller.name),
+            None,
+            "chat.language",
+            &format!("{} {}", caller.chat, new.code()),
+            true,
+        );
+        Ok(tr!(new, "chat-lang-set", name = new.name()))
     }
 
     fn routers(&self) -> Vec<Arc<RouterHandle>> {
@@ -455,7 +649,7 @@ impl ChatOps {
             return all
                 .into_iter()
                 .next()
-                .ok_or_else(|| "No router is configured.".to_owned());
+                .ok_or_else(|| tr!(self.lang, "chat-no-router"));
         };
         let n = n.strip_prefix('@').unwrap_or(n);
         let list: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
@@ -464,10 +658,11 @@ impl ChatOps {
             [i] => all
                 .get(*i)
                 .cloned()
-                .ok_or_else(|| "No router is configured.".to_owned()),
-            [] => Err(format!("No router called {}.", escape(n))),
+                .ok_or_else(|| tr!(self.lang, "chat-no-router")),
+            [] => Err(tr!(self.lang, "chat-no-router-called", name = escape(n))),
             _ => Err(names::ambiguous(
-                "routers",
+                self.lang,
+                names::What::Routers,
                 n,
                 &hits
                     .iter()

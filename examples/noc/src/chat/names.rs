@@ -5,6 +5,9 @@
 
 use tg_notify::html::escape;
 
+use crate::i18n::Lang;
+use crate::tr;
+
 /// Most candidates listed when a name is ambiguous.
 pub const MAX_CANDIDATES: usize = 8;
 
@@ -122,22 +125,51 @@ pub fn resolve(query: &str, names: &[&str]) -> Vec<usize> {
     Vec::new()
 }
 
-/// The reply for an ambiguous `query`: the candidates (at most [`MAX_CANDIDATES`]) and how
-/// to pick one.
-pub fn ambiguous(what: &str, query: &str, candidates: &[String], example: &str) -> String {
-    let mut s = format!("Several {what} match <b>{}</b>:", escape(query));
+/// What an ambiguous name could be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum What {
+    /// Routers.
+    Routers,
+    /// Queues.
+    Queues,
+    /// Billing customers.
+    Customers,
+    /// Watched devices.
+    Devices,
+}
+
+/// The reply for an ambiguous `query`, in `lang`: the candidates (at most
+/// [`MAX_CANDIDATES`]) and how to pick one.
+pub fn ambiguous(
+    lang: Lang,
+    what: What,
+    query: &str,
+    candidates: &[String],
+    example: &str,
+) -> String {
+    let q = format!("<b>{}</b>", escape(query));
+    let mut s = match what {
+        What::Routers => tr!(lang, "chat-ambiguous-routers", query = q),
+        What::Queues => tr!(lang, "chat-ambiguous-queues", query = q),
+        What::Customers => tr!(lang, "chat-ambiguous-customers", query = q),
+        What::Devices => tr!(lang, "chat-ambiguous-devices", query = q),
+    };
     for c in candidates.iter().take(MAX_CANDIDATES) {
         s.push_str(&format!("\n• {}", escape(c)));
     }
     if candidates.len() > MAX_CANDIDATES {
-        s.push_str(&format!(
-            "\n… and {} more",
-            candidates.len() - MAX_CANDIDATES
+        s.push('\n');
+        s.push_str(&tr!(
+            lang,
+            "chat-and-more",
+            count = super::num(lang, candidates.len() - MAX_CANDIDATES)
         ));
     }
     if let Some(first) = candidates.first() {
         s.push_str(&format!(
-            "\nSay which, e.g. <code>{}</code>",
+            "\n{} <code>{}</code>",
+            tr!(lang, "chat-say-which"),
             escape(&example.replace("{}", first))
         ));
     }
@@ -181,8 +213,13 @@ mod tests {
         assert!(resolve("", &names).is_empty());
         assert!(resolve("x", &[]).is_empty());
         let many: Vec<String> = (0..12).map(|i| format!("q{i}")).collect();
-        let s = ambiguous("queues", "<q>", &many, "/queue {}");
+        let s = ambiguous(Lang::En, What::Queues, "<q>", &many, "/queue {}");
         assert!(s.contains("&lt;q&gt;") && s.contains("… and 4 more"), "{s}");
         assert!(s.contains("/queue q0"), "{s}");
+        let s = ambiguous(Lang::Id, What::Queues, "q", &many, "/queue {}");
+        assert!(
+            s.contains("Beberapa antrean cocok") && s.contains("4 lagi"),
+            "{s}"
+        );
     }
 }

@@ -43,11 +43,14 @@ impl ChatOps {
         qs.sort_by_key(|(_, q)| std::cmp::Reverse(q.rate_up.saturating_add(q.rate_down)));
         let total = qs.len();
         qs.truncate(if top { 10 } else { MAX_ROWS });
-        let on = only.map_or(String::new(), |r| format!(" on {}", escape(&r.name)));
+        let l = self.lang;
+        let on = only.map_or(String::new(), |r| {
+            format!(" {}", tr!(l, "chat-on-router", router = escape(&r.name)))
+        });
         if qs.is_empty() {
             return match filter {
-                Some(f) => format!("No queue matches {}{on}.", escape(f)),
-                None => format!("No queues{on}."),
+                Some(f) => tr!(l, "chat-no-queue-matches", filter = escape(f), on = on),
+                None => tr!(l, "chat-no-queues", on = on),
             };
         }
         // A router column once there are several and none was picked.
@@ -81,18 +84,36 @@ impl ChatOps {
                 row
             })
             .collect();
+        let (host, rtr, queue, down, up, use_) = (
+            tr!(l, "chat-th-host"),
+            tr!(l, "chat-th-rtr"),
+            tr!(l, "chat-th-queue"),
+            tr!(l, "chat-th-down"),
+            tr!(l, "chat-th-up"),
+            tr!(l, "chat-th-use"),
+        );
         let head: Vec<&str> = match (top, with_router) {
-            (true, false) => vec!["host", "queue", "down", "up"],
-            (true, true) => vec!["host", "rtr", "queue", "down", "up"],
-            (false, false) => vec!["queue", "down", "up", "use"],
-            (false, true) => vec!["queue", "rtr", "down", "up", "use"],
+            (true, false) => vec![&host, &queue, &down, &up],
+            (true, true) => vec![&host, &rtr, &queue, &down, &up],
+            (false, false) => vec![&queue, &down, &up, &use_],
+            (false, true) => vec![&queue, &rtr, &down, &up, &use_],
         };
         if top {
-            format!("<b>Top talkers</b>{on}\n{}", table(&head, &rows))
+            format!(
+                "<b>{}</b>{on}\n{}",
+                tr!(l, "chat-top-title"),
+                table(&head, &rows)
+            )
         } else {
             format!(
-                "<b>Queues</b> by rate ({} of {total}){on}\n{}",
-                qs.len(),
+                "<b>{}</b> {}{on}\n{}",
+                tr!(l, "chat-queues-title"),
+                tr!(
+                    l,
+                    "chat-queues-by-rate",
+                    shown = num(l, qs.len()),
+                    total = num(l, total)
+                ),
                 table(&head, &rows)
             )
         }
@@ -129,10 +150,10 @@ impl ChatOps {
                 if i < hits.len() {
                     Ok(hits.swap_remove(i))
                 } else {
-                    Err(format!("No queue called {}.", escape(spec)))
+                    Err(tr!(self.lang, "chat-no-queue-called", name = escape(spec)))
                 }
             }
-            [] => Err(format!("No queue called {}.", escape(spec))),
+            [] => Err(tr!(self.lang, "chat-no-queue-called", name = escape(spec))),
             _ => {
                 let labels: Vec<String> = found
                     .iter()
@@ -145,7 +166,13 @@ impl ChatOps {
                         }
                     })
                     .collect();
-                Err(names::ambiguous("queues", spec, &labels, example))
+                Err(names::ambiguous(
+                    self.lang,
+                    names::What::Queues,
+                    spec,
+                    &labels,
+                    example,
+                ))
             }
         }
     }
@@ -156,39 +183,45 @@ impl ChatOps {
         only: Option<&Arc<RouterHandle>>,
     ) -> Result<String, String> {
         let (r, q) = self.find_queue(spec, only, "/queue {}")?;
+        let l = self.lang;
         let rows = vec![
-            vec!["router".into(), r.name.clone()],
-            vec!["target".into(), q.target.clone()],
+            vec![tr!(l, "chat-row-router"), r.name.clone()],
+            vec![tr!(l, "chat-row-target"), q.target.clone()],
             vec![
-                "rate".into(),
-                format!("{} up / {} down", rate(q.rate_up), rate(q.rate_down)),
+                tr!(l, "chat-row-rate"),
+                tr!(
+                    l,
+                    "chat-rate-up-down",
+                    up = rate(q.rate_up),
+                    down = rate(q.rate_down)
+                ),
             ],
             vec![
                 "max-limit".into(),
                 format!("{}/{}", rate(q.max_up), rate(q.max_down)),
             ],
-            vec!["use".into(), format!("{}%", q.usage_percent())],
+            vec![tr!(l, "chat-row-use"), format!("{}%", q.usage_percent())],
             vec![
-                "bytes".into(),
-                format!(
-                    "{} / {}",
-                    crate::fmt::bytes_iec(q.bytes_up),
-                    crate::fmt::bytes_iec(q.bytes_down)
-                ),
+                tr!(l, "chat-row-bytes"),
+                format!("{} / {}", iec(l, q.bytes_up), iec(l, q.bytes_down)),
             ],
             vec![
-                "dropped".into(),
-                format!("{} / {}", q.dropped_up, q.dropped_down),
+                tr!(l, "chat-row-dropped"),
+                format!("{} / {}", num(l, q.dropped_up), num(l, q.dropped_down)),
             ],
             vec![
-                "state".into(),
-                if q.disabled { "disabled" } else { "enabled" }.into(),
+                tr!(l, "chat-row-state"),
+                if q.disabled {
+                    tr!(l, "chat-disabled")
+                } else {
+                    tr!(l, "chat-enabled")
+                },
             ],
-            vec!["comment".into(), q.comment.clone()],
+            vec![tr!(l, "chat-row-comment"), q.comment.clone()],
         ];
         Ok(format!(
-            "<b>Queue {}</b>\n{}",
-            escape(&q.name),
+            "<b>{}</b>\n{}",
+            tr!(l, "chat-queue-title", name = escape(&q.name)),
             table(&["", ""], &rows)
         ))
     }
@@ -202,21 +235,22 @@ impl ChatOps {
         mut words: Vec<names::Word>,
         only: Option<Arc<RouterHandle>>,
     ) -> Result<String, String> {
+        let lang = self.lang;
         let limit = match what {
             "limit" if words.len() >= 2 => {
                 let l = words.pop().map(|w| w.text).unwrap_or_default();
                 let l: queue_model::UpDown<queue_model::Rate> = l.parse().map_err(|e| {
                     let why = crate::fmt::rate_pair_problem(&l).unwrap_or_else(|| format!("{e}"));
-                    format!("{}\n{}", usage("limit"), escape(&why))
+                    format!("{}\n{}", usage(lang, "limit"), escape(&why))
                 })?;
                 Some(l)
             }
             "enable" | "disable" if !words.is_empty() => None,
-            _ => return Err(usage(what)),
+            _ => return Err(usage(lang, what)),
         };
         let spec = names::join(&words);
         if spec.trim().is_empty() {
-            return Err(usage(what));
+            return Err(usage(lang, what));
         }
         let args: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let example = if what == "limit" {
@@ -228,7 +262,7 @@ impl ChatOps {
         let (router, row) = self.find_queue(&spec, only.as_ref(), &example)?;
         let client = router
             .client()
-            .ok_or_else(|| format!("{} is not connected right now.", escape(&router.name)))?;
+            .ok_or_else(|| tr!(lang, "chat-not-connected", name = escape(&router.name)))?;
         let read = crate::routers::changes::current_queues(&client)
             .await
             .map_err(|e| escape(&e.to_string()))?;
@@ -240,7 +274,7 @@ impl ChatOps {
             .iter_mut()
             .find(|q| q.name.to_string_lossy() == row.name)
         else {
-            return Err(format!("No queue called {}.", escape(&row.name)));
+            return Err(tr!(lang, "chat-no-queue-called", name = escape(&row.name)));
         };
         match limit {
             Some(l) => q.max_limit = l,
@@ -252,12 +286,17 @@ impl ChatOps {
             .map(|d| d.to_string())
             .collect();
         if !problems.is_empty() {
-            return Err(format!("Not applied: {}", escape(&problems.join("; "))));
+            return Err(tr!(
+                lang,
+                "chat-not-applied",
+                why = escape(&problems.join("; "))
+            ));
         }
         if queue_model::plan(&current, &desired).is_empty() {
-            return Ok(format!(
-                "Nothing to change: {} is already so.",
-                escape(&row.name)
+            return Ok(tr!(
+                lang,
+                "chat-nothing-to-change",
+                name = escape(&row.name)
             ));
         }
         let action = format!("queue.{what}");
@@ -270,16 +309,20 @@ impl ChatOps {
             &desired,
         )
         .await
-        .map_err(|e| format!("Failed: {}", escape(&e.to_string())))?;
+        .map_err(|e| tr!(lang, "chat-failed", why = escape(&e.to_string())))?;
         let cmds = escape(&applied.commands.join("\n"));
         match applied.error {
             None => Ok(format!(
-                "✅ Applied on <b>{}</b>:\n<pre>{cmds}</pre>",
-                escape(&router.name)
+                "✅ {}\n<pre>{cmds}</pre>",
+                tr!(
+                    lang,
+                    "chat-applied-on",
+                    router = format!("<b>{}</b>", escape(&router.name))
+                )
             )),
             Some(e) => Err(format!(
-                "❌ The router refused: {}\n<pre>{cmds}</pre>",
-                escape(&e)
+                "❌ {}\n<pre>{cmds}</pre>",
+                tr!(lang, "chat-router-refused", why = escape(&e))
             )),
         }
     }
@@ -302,8 +345,6 @@ impl ChatOps {
             &format!("/{what} {} (read-only)", args.join(" ")),
             false,
         );
-        Err(format!(
-            "Sorry, /{what} needs an admin; you have read-only access."
-        ))
+        Err(tr!(self.lang, "chat-needs-admin-readonly", what = what))
     }
 }

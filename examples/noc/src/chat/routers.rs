@@ -5,16 +5,21 @@ use super::*;
 
 impl ChatOps {
     pub(super) fn status(&self, only: Option<&Arc<RouterHandle>>) -> Result<String, String> {
+        let l = self.lang;
+        let mut down = 0;
         let rows: Vec<Vec<String>> = self
             .routers()
             .iter()
             .filter(|r| only.is_none_or(|o| o.id == r.id))
             .map(|r| {
-                let l = r.live();
-                let res = l.resource.as_ref();
+                let live = r.live();
+                let res = live.resource.as_ref();
+                if !matches!(live.status, Status::Up) {
+                    down += 1;
+                }
                 vec![
                     r.name.clone(),
-                    status_word(&l.status).to_owned(),
+                    status_word(l, &live.status),
                     res.map_or("-".into(), |x| short_uptime(&x.uptime)),
                     res.map_or("-".into(), |x| format!("{}%", x.cpu_load)),
                     res.map_or("-".into(), |x| used_pct(x.free_memory, x.total_memory)),
@@ -23,12 +28,8 @@ impl ChatOps {
             })
             .collect();
         if rows.is_empty() {
-            return Err("No router is configured.".into());
+            return Err(tr!(l, "chat-no-router"));
         }
-        let down = rows
-            .iter()
-            .filter(|r| r.get(1).is_some_and(|s| s != "up"))
-            .count();
         // Long router names would be cut in a column: one router per two lines instead.
         let long = rows
             .iter()
@@ -39,63 +40,92 @@ impl ChatOps {
                 .map(|r| {
                     let cell = |i: usize| r.get(i).map_or("-", String::as_str);
                     format!(
-                        "{}\n  {}, uptime {}\n  cpu {} ram {} disk {}",
+                        "{}\n  {}\n  {}",
                         crate::fmt::cap(cell(0), MAX_WIDTH),
-                        cell(1),
-                        cell(2),
-                        cell(3),
-                        cell(4),
-                        cell(5)
+                        tr!(l, "chat-status-line1", state = cell(1), uptime = cell(2)),
+                        tr!(
+                            l,
+                            "chat-status-line2",
+                            cpu = cell(3),
+                            ram = cell(4),
+                            disk = cell(5)
+                        )
                     )
                 })
                 .collect();
             pre_lines(&lines.join("\n"))
         } else {
-            table(&["router", "state", "uptime", "cpu", "ram", "disk"], &rows)
+            table(
+                &[
+                    &tr!(l, "chat-th-router"),
+                    &tr!(l, "chat-th-state"),
+                    &tr!(l, "chat-th-uptime"),
+                    "cpu",
+                    "ram",
+                    &tr!(l, "chat-th-disk"),
+                ],
+                &rows,
+            )
         };
         Ok(format!(
-            "<b>Routers</b>: {} up, {} not\n{body}",
-            rows.len() - down,
-            down,
+            "<b>{}</b>: {}\n{body}",
+            tr!(l, "chat-routers-title"),
+            tr!(
+                l,
+                "chat-routers-up-not",
+                up = num(l, rows.len() - down),
+                down = num(l, down)
+            ),
         ))
     }
 
     pub(super) fn resource(&self, r: &Arc<RouterHandle>) -> Result<String, String> {
+        let lang = self.lang;
         let l = r.live();
-        let mut s = format!("<b>{}</b> — {}", escape(&r.name), status_word(&l.status));
+        let mut s = format!(
+            "<b>{}</b> — {}",
+            escape(&r.name),
+            status_word(lang, &l.status)
+        );
         if let Status::Down(why) | Status::Slow(why) = &l.status {
             s.push_str(&format!(" ({})", escape(why)));
         }
         let Some(x) = l.resource else {
-            return Ok(format!("{s}\nNo figures yet."));
+            return Ok(format!("{s}\n{}", tr!(lang, "chat-no-figures")));
         };
         let rows = vec![
-            vec!["board".into(), x.board.clone()],
-            vec!["version".into(), x.version.clone()],
-            vec!["uptime".into(), x.uptime.clone()],
+            vec![tr!(lang, "chat-row-board"), x.board.clone()],
+            vec![tr!(lang, "chat-row-version"), x.version.clone()],
+            vec![tr!(lang, "chat-row-uptime"), x.uptime.clone()],
             vec!["cpu".into(), format!("{}%", x.cpu_load)],
             vec![
-                "memory".into(),
-                format!(
-                    "{} free of {}",
-                    crate::fmt::bytes_iec(x.free_memory),
-                    crate::fmt::bytes_iec(x.total_memory)
+                tr!(lang, "chat-row-memory"),
+                tr!(
+                    lang,
+                    "chat-free-of",
+                    free = iec(lang, x.free_memory),
+                    total = iec(lang, x.total_memory)
                 ),
             ],
             vec![
-                "disk".into(),
-                format!(
-                    "{} free of {}",
-                    crate::fmt::bytes_iec(x.free_hdd),
-                    crate::fmt::bytes_iec(x.total_hdd)
+                tr!(lang, "chat-row-disk"),
+                tr!(
+                    lang,
+                    "chat-free-of",
+                    free = iec(lang, x.free_hdd),
+                    total = iec(lang, x.total_hdd)
                 ),
             ],
-            vec!["poll".into(), format!("{} ms", l.last_poll_ms)],
+            vec![
+                tr!(lang, "chat-row-poll"),
+                format!("{} ms", num(lang, l.last_poll_ms)),
+            ],
         ];
         Ok(format!("{s}\n{}", table(&["", ""], &rows)))
     }
 
     pub(super) fn interfaces(&self, r: &Arc<RouterHandle>) -> Result<String, String> {
+        let lang = self.lang;
         let l = r.live();
         let rows: Vec<Vec<String>> = l
             .interfaces
@@ -105,11 +135,11 @@ impl ChatOps {
                 vec![
                     i.name.clone(),
                     if i.disabled {
-                        "off".into()
+                        tr!(lang, "chat-link-off")
                     } else if i.running {
-                        "up".into()
+                        tr!(lang, "chat-state-up")
                     } else {
-                        "down".into()
+                        tr!(lang, "chat-state-down")
                     },
                     rate(i.rx_bps),
                     rate(i.tx_bps),
@@ -118,14 +148,24 @@ impl ChatOps {
             .collect();
         if rows.is_empty() {
             return Ok(format!(
-                "<b>{}</b>: no interfaces known yet.",
-                escape(&r.name)
+                "<b>{}</b>: {}",
+                escape(&r.name),
+                tr!(lang, "chat-no-interfaces")
             ));
         }
         Ok(format!(
-            "<b>{}</b> interfaces\n{}",
+            "<b>{}</b> {}\n{}",
             escape(&r.name),
-            table(&["name", "link", "rx", "tx"], &rows)
+            tr!(lang, "chat-interfaces-title"),
+            table(
+                &[
+                    &tr!(lang, "chat-th-name"),
+                    &tr!(lang, "chat-th-link"),
+                    "rx",
+                    "tx"
+                ],
+                &rows
+            )
         ))
     }
 
@@ -139,11 +179,12 @@ impl ChatOps {
         };
         let c = r
             .client()
-            .ok_or_else(|| format!("{} is not connected right now.", escape(&r.name)))?;
+            .ok_or_else(|| tr!(self.lang, "chat-not-connected", name = escape(&r.name)))?;
         Ok((r, c))
     }
 
     pub(super) async fn leases(&self, router: &Arc<RouterHandle>) -> Result<String, String> {
+        let l = self.lang;
         let (r, client) = self.connected(Some(router.clone()))?;
         let rows = client
             .print(RosCommand::new("/ip/dhcp-server/lease/print"))
@@ -166,13 +207,25 @@ impl ChatOps {
             })
             .collect();
         if rows.is_empty() {
-            return Ok(format!("{}: no DHCP leases.", escape(&r.name)));
+            return Ok(format!("{}: {}", escape(&r.name), tr!(l, "chat-no-leases")));
         }
         Ok(format!(
-            "<b>{}</b> leases (newest {} of {total})\n{}",
+            "<b>{}</b> {}\n{}",
             escape(&r.name),
-            rows.len(),
-            table(&["address", "host", "status"], &rows)
+            tr!(
+                l,
+                "chat-leases-title",
+                shown = num(l, rows.len()),
+                total = num(l, total)
+            ),
+            table(
+                &[
+                    &tr!(l, "chat-th-address"),
+                    &tr!(l, "chat-th-host"),
+                    &tr!(l, "chat-th-status")
+                ],
+                &rows
+            )
         ))
     }
 
@@ -181,16 +234,17 @@ impl ChatOps {
         args: &[&str],
         router: Option<Arc<RouterHandle>>,
     ) -> Result<String, String> {
+        let l = self.lang;
         let (host, count) = match args {
             [h] => (*h, 3u32),
             [h, c] => match c.parse::<u32>() {
                 Ok(c) if (1..=10).contains(&c) => (*h, c),
-                _ => return Err(usage("ping")),
+                _ => return Err(usage(l, "ping")),
             },
-            _ => return Err(usage("ping")),
+            _ => return Err(usage(l, "ping")),
         };
         if !valid_host(host) {
-            return Err(usage("ping"));
+            return Err(usage(l, "ping"));
         }
         let (r, client) = self.connected(router)?;
         let cmd = RosCommand::builder("/ping")
@@ -202,7 +256,7 @@ impl ChatOps {
             .execute_timeout(cmd, timeout)
             .await
             .map(routeros_proto::Response::into_rows)
-            .map_err(|e| format!("ping failed: {}", escape(&e.to_string())))?;
+            .map_err(|e| tr!(l, "chat-ping-failed", why = escape(&e.to_string())))?;
         let get =
             |a: &routeros_proto::Attributes, k: &str| a.get_string_lossy(k).unwrap_or_default();
         let lines: Vec<Vec<String>> = rows
@@ -216,22 +270,24 @@ impl ChatOps {
             })
             .collect();
         let summary = rows.last().map_or(String::new(), |a| {
-            format!(
-                "sent {}, received {}, loss {}%{}",
-                get(a, "sent"),
-                get(a, "received"),
-                get(a, "packet-loss"),
-                match get(a, "avg-rtt") {
-                    s if s.is_empty() => String::new(),
-                    s => format!(", avg {s}"),
-                }
-            )
+            let mut s = tr!(
+                l,
+                "chat-ping-summary",
+                sent = get(a, "sent"),
+                received = get(a, "received"),
+                loss = get(a, "packet-loss")
+            );
+            let avg = get(a, "avg-rtt");
+            if !avg.is_empty() {
+                s.push_str(&tr!(l, "chat-ping-avg", avg = avg));
+            }
+            s
         });
         Ok(format!(
-            "<b>ping {}</b> from {}\n{}\n{}",
+            "<b>ping {}</b> {}\n{}\n{}",
             escape(host),
-            escape(&r.name),
-            table(&["seq", "time"], &lines),
+            tr!(l, "chat-from-router", router = escape(&r.name)),
+            table(&["seq", &tr!(l, "chat-th-time")], &lines),
             escape(&summary)
         ))
     }
@@ -271,16 +327,18 @@ impl ChatOps {
             })
             .collect();
         lines.reverse();
+        let l = self.lang;
         if lines.is_empty() {
             return Ok(match keyword {
-                Some(k) => format!("No log line mentions {}.", escape(k)),
-                None => "The log is empty.".into(),
+                Some(k) => tr!(l, "chat-log-no-match", keyword = escape(k)),
+                None => tr!(l, "chat-log-empty"),
             });
         }
         Ok(format!(
-            "<b>{}</b> log{} (router clock)\n{}",
+            "<b>{}</b> log{} {}\n{}",
             escape(&r.name),
             keyword.map_or(String::new(), |k| format!(" ({})", escape(k))),
+            tr!(l, "chat-router-clock"),
             lines.join("\n")
         ))
     }

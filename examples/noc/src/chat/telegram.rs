@@ -10,7 +10,9 @@ use tokio::task::JoinHandle;
 use super::{Caller, ChatOps};
 use crate::alerts::{Monitor, TelegramConfig};
 use crate::app::AppState;
+use crate::i18n::Lang;
 use crate::storage::TgStore;
+use crate::tr;
 
 /// Starts answering commands on Telegram when `cfg` has a token; `None` otherwise. The bot
 /// shares the monitor's Telegram database (update offset, mutes).
@@ -34,7 +36,10 @@ pub fn start(
 /// Runs the bot on Telegram until the token is rejected: registers the command list, answers
 /// allow-listed chats and users with their role, refuses strangers politely.
 pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig, store: TgStore) {
-    if let Err(e) = bot.set_my_commands(&ChatOps::bot_commands()).await {
+    if let Err(e) = bot
+        .set_my_commands(&ChatOps::bot_commands_in(ops.default_lang()))
+        .await
+    {
         tracing::warn!(error = %e, "setMyCommands failed");
     }
     let username = match bot.get_me().await {
@@ -77,12 +82,17 @@ pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig
             continue;
         }
         let user = msg.from.as_ref().map(|u| u.id);
+        // The chat's language (a group has one), not the user's.
+        let chat_key = format!("telegram:{}", msg.chat.id);
+        let lang = ops.lang_for(&chat_key, cfg.language_of(msg.chat.id));
         let role = cfg.role_of(msg.chat.id, user);
         let (Some(role), true) = (role, auth.check(msg).is_allowed()) else {
-            let _ = bot.send_message(&auth.refusal(msg)).await;
+            let _ = bot.send_message(&refusal(lang, msg.chat.id, user)).await;
             continue;
         };
-        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role);
+        let caller = Caller::new(format!("telegram:{}", user.unwrap_or(msg.chat.id)), role)
+            .with_chat(chat_key)
+            .with_lang(lang);
         let ops = ops.clone();
         let bot = bot.clone();
         let chat = msg.chat.id;
@@ -101,6 +111,22 @@ pub async fn run_telegram(ops: ChatOps, bot: tg_notify::Bot, cfg: TelegramConfig
             }
         });
     }
+}
+
+/// What a stranger reads, with the ids an admin needs to allow them.
+fn refusal(lang: Lang, chat: i64, user: Option<i64>) -> SendMessage {
+    let user = user.map_or(String::new(), |u| {
+        tr!(lang, "chat-refusal-user", id = u.to_string())
+    });
+    SendMessage::new(
+        chat,
+        tr!(
+            lang,
+            "chat-tg-refusal",
+            chat = chat.to_string(),
+            user = user
+        ),
+    )
 }
 
 /// Sends a reply, waiting out flood control (`retry_after`) and brief outages a few times.

@@ -67,6 +67,64 @@ fn ping_hosts_are_checked() {
     ] {
         assert!(!valid_host(bad), "{bad}");
     }
-    assert!(usage("ping").contains("/ping HOST [count]"));
+    assert!(usage(Lang::En, "ping").contains("/ping HOST [count]"));
+    assert_eq!(
+        usage(Lang::Id, "paid"),
+        "Cara pakai: <code>/paid NAMA JUMLAH</code>"
+    );
     assert_eq!(ChatOps::bot_commands().len(), COMMANDS.len());
+    assert_eq!(
+        tr!(Lang::En, "chat-refusal"),
+        super::whatsapp::REFUSAL,
+        "the refusal strangers read"
+    );
+    let id = ChatOps::bot_commands_in(Lang::Id);
+    assert_eq!(id.len(), COMMANDS.len());
+    assert!(id
+        .iter()
+        .any(|c| c.command == "queues" && c.description.contains("antrean")));
+}
+
+#[test]
+fn every_command_is_described_in_both_languages() {
+    for (c, u, d) in COMMANDS {
+        assert_eq!(describe(Lang::En, c), *d, "{c}");
+        let id = describe(Lang::Id, c);
+        assert!(!id.is_empty() && !id.starts_with("chat-"), "{c}: {id}");
+        assert!(usage_line(Lang::Id, u).starts_with(&format!("/{c}")), "{u}");
+    }
+}
+
+#[test]
+fn byte_counts_take_the_languages_decimal_mark() {
+    assert_eq!(iec(Lang::En, 1536), "1.5 KiB");
+    assert_eq!(iec(Lang::Id, 1536), "1,5 KiB");
+    assert_eq!(iec(Lang::Id, 512), "512 B");
+}
+
+#[test]
+fn whatsapp_alerts_are_framed_in_the_language() {
+    use crate::alerts::engine::{Notice, NoticeKind};
+    use crate::alerts::rules::Severity;
+    use crate::alerts::whatsapp::{render_markup, render_markup_in};
+    let n = Notice {
+        key: "log:edge".into(),
+        rule: "log".into(),
+        router_id: Some(1),
+        router: "edge".into(),
+        severity: Severity::Critical,
+        title: "edge: login failure".into(),
+        detail: String::new(),
+        kind: NoticeKind::Resolved,
+        chats: Vec::new(),
+        delivery: Default::default(),
+    };
+    assert_eq!(
+        render_markup(&n),
+        "✅ *Resolved:* edge: login failure\n_log · critical_"
+    );
+    assert_eq!(
+        render_markup_in(&n, Lang::Id),
+        "✅ *Pulih:* edge: login failure\n_log · kritis_"
+    );
 }

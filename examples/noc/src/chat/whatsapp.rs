@@ -31,7 +31,7 @@ pub const REFUSE_EVERY: Duration = Duration::from_secs(3600);
 /// Deepest tag nesting converted; deeper tags are dropped (their text stays).
 const MAX_DEPTH: usize = 16;
 
-/// The refusal a stranger reads.
+/// The refusal a stranger reads (in English; in noc's default language on WhatsApp).
 pub const REFUSAL: &str =
     "Sorry, this number may not use this bot. Ask your network admin to add it to noc.";
 
@@ -147,28 +147,28 @@ pub async fn run_whatsapp(
                 if refused.len() < MAX_STRANGERS && !refused.contains_key(from.as_str()) {
                     refused.insert(from.as_str().to_owned(), now);
                     tracing::info!("WhatsApp message from a number not allowed");
-                    wa.reply(&from, REFUSAL.to_owned());
+                    let lang = ops.lang_for(&format!("whatsapp:+{}", from.as_str()), None);
+                    wa.reply(&from, crate::tr!(lang, "chat-refusal"));
                 }
                 continue;
             };
+            let chat = format!("whatsapp:+{}", from.as_str());
+            let lang = ops.lang_for(&chat, None);
             let Some(text) = m.text().map(str::to_owned) else {
-                wa.reply(
-                    &from,
-                    "Only text commands are understood. Try /help.".into(),
-                );
+                wa.reply(&from, crate::tr!(lang, "chat-only-text"));
                 continue;
             };
             let Ok(permit) = running.clone().acquire_owned().await else {
                 return;
             };
-            let caller = Caller::new(format!("whatsapp:+{}", from.as_str()), role);
+            let caller = Caller::new(chat, role).with_lang(lang);
             let ops = ops.clone();
             let wa = wa.clone();
             tokio::spawn(async move {
                 let _permit = permit;
                 let reply = match ops.handle(&caller, text.trim()).await {
                     Some(html) => html_to_whatsapp(&html),
-                    None => "Commands start with /. Try /help.".to_owned(),
+                    None => crate::tr!(lang, "chat-commands-start"),
                 };
                 for part in split(&reply, MAX_TEXT_LEN) {
                     wa.reply(&from, part);
