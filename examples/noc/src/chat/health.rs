@@ -351,7 +351,7 @@ impl ChatOps {
         };
         let health = &self.state.health;
         let e = diagnose::gather(health, &router, device, ip.clone()).await;
-        let findings = diagnose::verdicts(&e, health.settings());
+        let findings = diagnose::verdicts_in(l, &e, health.settings());
         let mut s = format!(
             "<b>{}</b>{}",
             tr!(l, "chat-diagnose-title", target = escape(q)),
@@ -372,7 +372,7 @@ impl ChatOps {
             };
             s.push_str(&format!(
                 "\n{} {}: {}",
-                escape(f.check),
+                escape(&diagnose::check_label(l, f.check)),
                 mark,
                 escape(&crate::fmt::cap(text, 200))
             ));
