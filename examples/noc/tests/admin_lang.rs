@@ -123,7 +123,7 @@ async fn the_header_switch_turns_the_admin_pages_indonesian() {
     assert_eq!(r.status(), 303);
 
     // Each page: Indonesian strings present, their English ones gone.
-    let pages: [(&str, &[&str], &[&str]); 6] = [
+    let pages: [(&str, &[&str], &[&str]); 7] = [
         (
             "/",
             &["<h1>Ringkasan</h1>", "RAM terpakai", "ISP dan kuota"],
@@ -170,6 +170,11 @@ async fn the_header_switch_turns_the_admin_pages_indonesian() {
             "/audit",
             &["<h1>Log audit</h1>", "Waktu (UTC)", "Aksi"],
             &["<h1>Audit log</h1>", "Time (UTC)", "<th>Action</th>"],
+        ),
+        (
+            "/settings/whatsapp",
+            &["<h1>Pengaturan WhatsApp</h1>", "Jam tenang", "Kirim pesan uji"],
+            &["<h1>WhatsApp settings</h1>", "Quiet hours", "Send a test message"],
         ),
     ];
     for (path, present, absent) in pages {
