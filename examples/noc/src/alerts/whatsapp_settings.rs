@@ -170,17 +170,16 @@ impl WhatsAppSettings {
         {
             err("language", tr!(lang, "settings-err-language"));
         }
-        if !self.utc_offset.trim().is_empty() {
-            if parse_utc_offset(self.utc_offset.trim()).is_err() {
-                err(
-                    "utc_offset",
-                    tr!(
-                        lang,
-                        "settings-err-utc-offset",
-                        value = format!("{:?}", self.utc_offset.trim())
-                    ),
-                );
-            }
+        let offset = self.utc_offset.trim();
+        if !offset.is_empty() && parse_utc_offset(offset).is_err() {
+            err(
+                "utc_offset",
+                tr!(
+                    lang,
+                    "settings-err-utc-offset",
+                    value = format!("{offset:?}")
+                ),
+            );
         }
         let mut seen = std::collections::HashSet::new();
         for (i, r) in self.recipients.iter().enumerate() {
