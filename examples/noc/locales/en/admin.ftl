@@ -398,3 +398,6 @@ settings-err-number-twice = This number is listed twice.
 settings-err-number = An international number, such as +62 812 3456 7890.
 settings-err-role = admin, operator or read-only.
 settings-err-quiet = Like 22:00-07:00, or empty.
+rules-err-name = configuration error: rule { $name }: a name needs 1-64 letters, digits, '-' or '_' (it is typed in /mute)
+rules-err-log-needs = configuration error: rule { $name }: a log rule needs `keywords` or `regexes`
+rules-err-empty-keyword = configuration error: rule { $name }: empty keyword

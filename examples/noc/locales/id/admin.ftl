@@ -400,3 +400,6 @@ settings-err-number-twice = Nomor ini tercantum dua kali.
 settings-err-number = Nomor internasional, seperti +62 812 3456 7890.
 settings-err-role = admin, operator atau read-only.
 settings-err-quiet = Seperti 22:00-07:00, atau kosong.
+rules-err-name = aturan { $name }: nama perlu 1-64 huruf, angka, '-' atau '_' (diketik di /mute)
+rules-err-log-needs = aturan { $name }: aturan log perlu `keywords` atau `regexes`
+rules-err-empty-keyword = aturan { $name }: ada kata kunci kosong

@@ -354,7 +354,7 @@ impl RuleForm {
         }
         if errors.is_empty() {
             if let Err(e) = rules::validate(std::slice::from_ref(&r)) {
-                errors.insert("rule", e.to_string());
+                errors.insert("rule", rule_problem(&r, lang, e.to_string()));
             }
         }
         if errors.is_empty() {
@@ -362,6 +362,26 @@ impl RuleForm {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// Why `r` alone does not validate, in `lang`; `fallback` (the validator's own words) for
+/// a problem not named here.
+fn rule_problem(r: &RuleConfig, lang: Lang, fallback: String) -> String {
+    let name = format!("{:?}", r.name);
+    let valid_name = !r.name.is_empty()
+        && r.name.len() <= 64
+        && r.name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid_name {
+        tr!(lang, "rules-err-name", name = name)
+    } else if r.kind == RuleKind::Log && r.keywords.is_empty() && r.regexes.is_empty() {
+        tr!(lang, "rules-err-log-needs", name = name)
+    } else if r.keywords.iter().any(|k| k.trim().is_empty()) {
+        tr!(lang, "rules-err-empty-keyword", name = name)
+    } else {
+        fallback
     }
 }
 
@@ -727,5 +747,17 @@ mod tests {
             ..RuleForm::default()
         };
         assert!(no_keywords.to_rule().unwrap_err().contains_key("rule"));
+        let expected = rules::validate(&[{
+            let mut r = RuleConfig::new("log", RuleKind::Log);
+            r.severity = crate::alerts::Severity::Warning;
+            r
+        }])
+        .unwrap_err()
+        .to_string();
+        assert_eq!(no_keywords.to_rule().unwrap_err()["rule"], expected);
+        assert_eq!(
+            no_keywords.to_rule_in(Lang::Id).unwrap_err()["rule"],
+            "aturan \"log\": aturan log perlu `keywords` atau `regexes`"
+        );
     }
 }
