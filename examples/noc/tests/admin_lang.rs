@@ -173,8 +173,16 @@ async fn the_header_switch_turns_the_admin_pages_indonesian() {
         ),
         (
             "/settings/whatsapp",
-            &["<h1>Pengaturan WhatsApp</h1>", "Jam tenang", "Kirim pesan uji"],
-            &["<h1>WhatsApp settings</h1>", "Quiet hours", "Send a test message"],
+            &[
+                "<h1>Pengaturan WhatsApp</h1>",
+                "Jam tenang",
+                "Kirim pesan uji",
+            ],
+            &[
+                "<h1>WhatsApp settings</h1>",
+                "Quiet hours",
+                "Send a test message",
+            ],
         ),
     ];
     for (path, present, absent) in pages {
