@@ -256,6 +256,7 @@ impl From<Arc<AppState>> for crate::alerts::Services {
             rules: st.rules.clone(),
             whatsapp: st.whatsapp_control.clone(),
             health: Some(st.health.clone()),
+            language: st.language,
         }
     }
 }

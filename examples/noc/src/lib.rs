@@ -499,11 +499,14 @@ impl Noc {
         state.billing = options.file.billing.clone();
         state.language = options.file.language.unwrap_or_default();
         options.file.health.validate()?;
-        state.health = Arc::new(health::Health::new(
-            options.file.health.clone(),
-            state.store.clone(),
-            hub.clone(),
-        ));
+        state.health = Arc::new(
+            health::Health::new(
+                options.file.health.clone(),
+                state.store.clone(),
+                hub.clone(),
+            )
+            .with_language(state.language),
+        );
         let state = Arc::new(state);
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await

@@ -12,7 +12,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::i18n::Lang;
 use crate::routers::{L7Rule, RouterLive, Status};
+use crate::tr;
 
 use super::rules::{fmt_bytes, fmt_rate, LinkState, RuleConfig, RuleKind, Severity};
 
@@ -183,6 +185,9 @@ pub struct Engine {
     summaries: Vec<Notice>,
     /// (rule name, router id) -> events waiting for their digest.
     digests: HashMap<(String, i64), Digest>,
+    /// The language alerts are written in (noc's default: alerts are stored once and sent
+    /// to several chats).
+    lang: Lang,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,19 +198,6 @@ impl std::fmt::Debug for Engine {
             .field("events", &self.events.len())
             .finish_non_exhaustive()
     }
-}
-
-/// `1823` as `1,823`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -224,6 +216,15 @@ fn interval_text(secs: i64) -> String {
         s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
         s if s % 3600 == 0 => format!("{} h", s / 3600),
         s => super::rules::Span(u64::try_from(s).unwrap_or(0)).to_string(),
+    }
+}
+
+/// A number as Rust shows it (`90`, `85.5`) with the decimal mark of `lang`.
+fn decimal_text(lang: Lang, v: f64) -> String {
+    let t = format!("{v}");
+    match lang {
+        Lang::Id => t.replace('.', ","),
+        _ => t,
     }
 }
 
@@ -257,7 +258,20 @@ impl Engine {
             windows: HashMap::new(),
             summaries: Vec::new(),
             digests: HashMap::new(),
+            lang: Lang::default(),
         }
+    }
+
+    /// Writes alerts in `lang` from now on.
+    pub fn set_language(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// [`Engine::new`] writing its alerts in `lang`.
+    pub fn with_language(rules: &[RuleConfig], lang: Lang) -> Engine {
+        let mut e = Engine::new(rules);
+        e.lang = lang;
+        e
     }
 
     /// Replaces the rule set while running (validate it first). Conditions and events of
@@ -396,6 +410,7 @@ impl Engine {
         live: &RouterLive,
         now: i64,
     ) -> Vec<Notice> {
+        let lang = self.lang;
         let mut out = Vec::new();
         let up = live.status == Status::Up;
         if up {
@@ -418,7 +433,7 @@ impl Engine {
                     let bad = match &live.status {
                         Status::Connecting => continue,
                         Status::Up => None,
-                        Status::Slow(r) => Some(format!("not answering: {r}")),
+                        Status::Slow(r) => Some(tr!(lang, "alert-not-answering", reason = r)),
                         Status::Down(r) => Some(r.clone()),
                     };
                     if let Some((kind, since, detail)) =
@@ -426,17 +441,27 @@ impl Engine {
                     {
                         let login = detail.starts_with("login failed");
                         let title = match kind {
-                            NoticeKind::Firing if login => format!("{router}: login failing"),
-                            NoticeKind::Firing => format!("{router} is unreachable"),
-                            _ => format!(
-                                "{router} is back up (was down {})",
-                                super::rules::Span(
+                            NoticeKind::Firing if login => {
+                                tr!(lang, "alert-login-failing", router = router)
+                            }
+                            NoticeKind::Firing => tr!(lang, "alert-unreachable", router = router),
+                            _ => tr!(
+                                lang,
+                                "alert-back-up",
+                                router = router,
+                                down = super::rules::Span(
                                     u64::try_from(now.saturating_sub(since)).unwrap_or(0)
                                 )
+                                .to_string()
                             ),
                         };
                         let detail = if kind == NoticeKind::Firing {
-                            format!("{detail} ({} failed checks)", cfg.check_count())
+                            tr!(
+                                lang,
+                                "alert-failed-checks",
+                                detail = &detail,
+                                checks = cfg.check_count().to_string()
+                            )
                         } else {
                             String::new()
                         };
@@ -456,41 +481,51 @@ impl Engine {
                     let bad = match cfg.kind {
                         RuleKind::Cpu => {
                             let above = cfg.above.unwrap_or(90.0);
-                            ((res.cpu_load as f64) > above)
-                                .then(|| format!("CPU load {}% (above {above}%)", res.cpu_load))
+                            ((res.cpu_load as f64) > above).then(|| {
+                                tr!(
+                                    lang,
+                                    "alert-cpu-detail",
+                                    load = res.cpu_load.to_string(),
+                                    above = decimal_text(lang, above)
+                                )
+                            })
                         }
                         RuleKind::Memory => {
                             let below = cfg.below.unwrap_or(super::rules::Threshold::Percent(10.0));
                             below.is_below(res.free_memory, res.total_memory).then(|| {
-                                format!(
-                                    "free memory {} of {} ({}%, below {below})",
-                                    fmt_bytes(res.free_memory),
-                                    fmt_bytes(res.total_memory),
-                                    pct(res.free_memory, res.total_memory)
+                                tr!(
+                                    lang,
+                                    "alert-memory-detail",
+                                    free = fmt_bytes(res.free_memory),
+                                    total = fmt_bytes(res.total_memory),
+                                    percent = pct(res.free_memory, res.total_memory).to_string(),
+                                    below = below.to_string()
                                 )
                             })
                         }
                         _ => {
                             let below = cfg.below.unwrap_or(super::rules::Threshold::Percent(10.0));
                             below.is_below(res.free_hdd, res.total_hdd).then(|| {
-                                format!(
-                                    "free disk {} of {} ({}%, below {below})",
-                                    fmt_bytes(res.free_hdd),
-                                    fmt_bytes(res.total_hdd),
-                                    pct(res.free_hdd, res.total_hdd)
+                                tr!(
+                                    lang,
+                                    "alert-disk-detail",
+                                    free = fmt_bytes(res.free_hdd),
+                                    total = fmt_bytes(res.total_hdd),
+                                    percent = pct(res.free_hdd, res.total_hdd).to_string(),
+                                    below = below.to_string()
                                 )
                             })
                         }
                     };
                     if let Some((kind, _, detail)) = self.step(&prefix, bad, now, 1, dur) {
                         let what = match cfg.kind {
-                            RuleKind::Cpu => "CPU load high",
-                            RuleKind::Memory => "memory low",
-                            _ => "disk space low",
+                            RuleKind::Cpu => tr!(lang, "alert-cpu-high"),
+                            RuleKind::Memory => tr!(lang, "alert-memory-low"),
+                            _ => tr!(lang, "alert-disk-low"),
                         };
                         let title = match kind {
                             NoticeKind::Firing => format!("{router}: {what}"),
-                            _ => format!("{router}: {what} — resolved"),
+                            _ => tr!(lang, "alert-resolved", router = router, what = what),
                         };
                         out.extend(self.notice(
                             idx,
@@ -529,8 +564,20 @@ impl Engine {
                         let bad = holds.then(|| format!("link {state}"));
                         if let Some((kind, _, _)) = self.step(&key, bad, now, 1, dur) {
                             let title = match kind {
-                                NoticeKind::Firing => format!("{router}: {} is {state}", i.name),
-                                _ => format!("{router}: {} is {state} again", i.name),
+                                NoticeKind::Firing => tr!(
+                                    lang,
+                                    "alert-link",
+                                    router = router,
+                                    interface = &i.name,
+                                    state = state
+                                ),
+                                _ => tr!(
+                                    lang,
+                                    "alert-link-again",
+                                    router = router,
+                                    interface = &i.name,
+                                    state = state
+                                ),
                             };
                             out.extend(self.notice(
                                 idx,
@@ -561,13 +608,12 @@ impl Engine {
                         let key = format!("{prefix}:{}", q.name);
                         let usage = q.usage_percent();
                         let bad = (usage >= limit).then(|| {
-                            format!(
-                                "{}% of max-limit {}/{} (rate {}/{})",
-                                usage,
-                                fmt_rate(q.max_up),
-                                fmt_rate(q.max_down),
-                                fmt_rate(q.rate_up),
-                                fmt_rate(q.rate_down)
+                            tr!(
+                                lang,
+                                "alert-queue-detail",
+                                percent = usage.to_string(),
+                                limit = format!("{}/{}", fmt_rate(q.max_up), fmt_rate(q.max_down)),
+                                rate = format!("{}/{}", fmt_rate(q.rate_up), fmt_rate(q.rate_down))
                             )
                         });
                         if bad.is_none() && !self.conds.contains_key(&key) {
@@ -576,10 +622,20 @@ impl Engine {
                         touched.insert(key.clone());
                         if let Some((kind, _, detail)) = self.step(&key, bad, now, 1, dur) {
                             let title = match kind {
-                                NoticeKind::Firing => {
-                                    format!("{router}: queue {} at ≥{limit}% of its limit", q.name)
-                                }
-                                _ => format!("{router}: queue {} below {limit}% again", q.name),
+                                NoticeKind::Firing => tr!(
+                                    lang,
+                                    "alert-queue-full",
+                                    router = router,
+                                    queue = &q.name,
+                                    limit = limit.to_string()
+                                ),
+                                _ => tr!(
+                                    lang,
+                                    "alert-queue-ok",
+                                    router = router,
+                                    queue = &q.name,
+                                    limit = limit.to_string()
+                                ),
                             };
                             out.extend(self.notice(
                                 idx,
@@ -621,7 +677,7 @@ impl Engine {
         for key in gone {
             if let Some((kind, _, _)) = self.step(&key, None, now, 1, 0) {
                 let subject = key.get(sub.len()..).unwrap_or_default().to_owned();
-                let title = format!("{router}: {subject} is gone — resolved");
+                let title = tr!(self.lang, "alert-gone", router = router, subject = subject);
                 out.extend(self.notice(idx, router_id, router, kind, (key, title, String::new())));
             }
         }
@@ -680,6 +736,7 @@ impl Engine {
         leases: &[Lease],
         now: i64,
     ) -> Vec<Notice> {
+        let lang = self.lang;
         let first = !self.leases.contains_key(&router_id);
         let known = self.leases.entry(router_id).or_default();
         let fresh: Vec<Lease> = leases
@@ -709,7 +766,14 @@ impl Engine {
                     l.host_name.clone()
                 };
                 let key = format!("{name}:{router_id}:{}", l.mac.to_ascii_uppercase());
-                let title = format!("{router}: new device {host} ({}) got {}", l.mac, l.address);
+                let title = tr!(
+                    lang,
+                    "alert-new-device",
+                    router = router,
+                    host = &host,
+                    mac = &l.mac,
+                    address = &l.address
+                );
                 let item = format!("{host} ({}) {}", l.mac, l.address);
                 out.extend(self.event(
                     idx,
@@ -733,6 +797,7 @@ impl Engine {
         entries: &[ListEntry],
         now: i64,
     ) -> Vec<Notice> {
+        let lang = self.lang;
         let first = !self.lists.contains_key(&router_id);
         let known = self.lists.entry(router_id).or_default();
         let current: HashSet<(String, String)> = entries
@@ -765,11 +830,17 @@ impl Engine {
                     continue;
                 }
                 let key = format!("{name}:{router_id}:{}:{}", e.list, e.address);
-                let title = format!("{router}: {} added to address-list {}", e.address, e.list);
+                let title = tr!(
+                    lang,
+                    "alert-list-added",
+                    router = router,
+                    address = &e.address,
+                    list = &e.list
+                );
                 let detail = if e.comment.is_empty() {
                     String::new()
                 } else {
-                    format!("comment: {}", e.comment)
+                    tr!(lang, "alert-comment", comment = &e.comment)
                 };
                 self.events.remove(&key);
                 out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
@@ -789,6 +860,7 @@ impl Engine {
         l7: &[L7Rule],
         now: i64,
     ) -> Vec<Notice> {
+        let lang = self.lang;
         let mut out = Vec::new();
         let lower = message.to_lowercase();
         let topic_list: Vec<&str> = topics.split(',').map(str::trim).collect();
@@ -824,7 +896,12 @@ impl Engine {
                         continue;
                     };
                     let key = format!("{}:{router_id}:{what}", c.cfg.name);
-                    let title = format!("{router} log: {}", truncate(message, 120));
+                    let title = tr!(
+                        lang,
+                        "alert-log",
+                        router = router,
+                        message = truncate(message, 120)
+                    );
                     let detail = format!("[{topics}] {}", truncate(message, MAX_LINE));
                     out.extend(self.event(idx, now, router_id, router, (key, title, detail), None));
                 }
@@ -845,7 +922,13 @@ impl Engine {
                         continue;
                     }
                     let key = format!("{}:{router_id}:{host}:{app}", c.cfg.name);
-                    let title = format!("{router}: {host} started {app}");
+                    let title = tr!(
+                        lang,
+                        "alert-app-started",
+                        router = router,
+                        host = &host,
+                        app = &app
+                    );
                     let detail = truncate(message, MAX_LINE);
                     out.extend(self.event(
                         idx,

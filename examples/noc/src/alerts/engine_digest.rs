@@ -59,10 +59,12 @@ impl Engine {
         let key = format!("{}:{router_id}:digest:{}", cfg.name, d.start);
         let every = interval_text(cfg.digest_secs());
         let router = &d.router;
+        let lang = self.lang;
+        let thousands = |n: u64| lang.integer(i64::try_from(n).unwrap_or(i64::MAX));
         let more = |shown: usize, total: u64| {
             let rest = total.saturating_sub(u64::try_from(shown).unwrap_or(0));
             if rest > 0 {
-                format!(" and {} more", thousands(rest))
+                format!(" {}", tr!(lang, "alert-and-more", count = thousands(rest)))
             } else {
                 String::new()
             }
@@ -72,9 +74,13 @@ impl Engine {
         } else if cfg.kind == RuleKind::L7 {
             match d.groups.as_slice() {
                 [(app, names, n)] if d.other == 0 => (
-                    format!(
-                        "{router}: {} hosts started {app} in the last {every}",
-                        thousands(*n)
+                    tr!(
+                        lang,
+                        "alert-digest-l7-one",
+                        router = router,
+                        hosts = thousands(*n),
+                        app = app,
+                        every = &every
                     ),
                     format!("{}{}", names.join(", "), more(names.len(), *n)),
                 ),
@@ -91,12 +97,15 @@ impl Engine {
                         })
                         .collect();
                     if d.other > 0 {
-                        lines.push(format!("other apps: {}", thousands(d.other)));
+                        lines.push(tr!(lang, "alert-other-apps", count = thousands(d.other)));
                     }
                     (
-                        format!(
-                            "{router}: {} app starts in the last {every}",
-                            thousands(d.total)
+                        tr!(
+                            lang,
+                            "alert-digest-l7",
+                            router = router,
+                            starts = thousands(d.total),
+                            every = &every
                         ),
                         lines.join("\n"),
                     )
@@ -111,9 +120,12 @@ impl Engine {
                 lines.push(rest.trim_start().to_owned());
             }
             (
-                format!(
-                    "{router}: {} new devices in the last {every}",
-                    thousands(d.total)
+                tr!(
+                    lang,
+                    "alert-digest-lease",
+                    router = router,
+                    devices = thousands(d.total),
+                    every = &every
                 ),
                 lines.join("\n"),
             )
@@ -200,15 +212,21 @@ impl Engine {
         let total = w.held + u64::from(w.shown);
         let name = &self.rules.get(idx)?.cfg.name;
         let key = format!("{name}:{router_id}:summary:{}", w.start);
-        let title = format!(
-            "{}: {} {kind} events in {EVENT_WINDOW} s, showing the first {}",
-            w.router,
-            thousands(total),
-            w.shown
+        let lang = self.lang;
+        let title = tr!(
+            lang,
+            "alert-burst",
+            router = &w.router,
+            events = lang.integer(i64::try_from(total).unwrap_or(i64::MAX)),
+            kind = kind,
+            window = EVENT_WINDOW.to_string(),
+            shown = w.shown.to_string()
         );
-        let detail = format!(
-            "{} more events of rule {name} were not sent one by one",
-            thousands(w.held)
+        let detail = tr!(
+            lang,
+            "alert-burst-detail",
+            events = lang.integer(i64::try_from(w.held).unwrap_or(i64::MAX)),
+            rule = name
         );
         let mut n = self.notice(
             idx,

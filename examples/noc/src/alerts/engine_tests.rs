@@ -432,3 +432,61 @@ fn a_digest_only_fits_layer7_and_lease_rules() {
     assert_eq!(RuleConfig::new("x", RuleKind::Lease).digest_secs(), 600);
     assert_eq!(RuleConfig::new("x", RuleKind::Log).digest_secs(), 0);
 }
+
+#[test]
+fn alerts_are_written_in_the_engine_language() {
+    use crate::i18n::Lang;
+    let mut rule = RuleConfig::new("down", RuleKind::Unreachable);
+    rule.checks(1);
+    let mut cpu = RuleConfig::new("cpu", RuleKind::Cpu);
+    cpu.above = Some(80.5);
+    let mut e = Engine::with_language(&[rule, cpu], Lang::Id);
+    let n = e.observe_router(
+        1,
+        "core",
+        &live(Status::Down("connection refused".into())),
+        10,
+    );
+    assert_eq!(n[0].title, "core tidak bisa dihubungi");
+    assert_eq!(n[0].detail, "connection refused (1 cek gagal)");
+    let n = e.observe_router(1, "core", &up_with_cpu(95), 80);
+    let titles: Vec<&str> = n.iter().map(|n| n.title.as_str()).collect();
+    assert!(
+        titles.contains(&"core sudah hidup lagi (mati 1m10s)"),
+        "{titles:?}"
+    );
+    let cpu = n.iter().find(|n| n.rule == "cpu").expect("cpu alert");
+    assert_eq!(cpu.title, "core: beban CPU tinggi");
+    assert_eq!(cpu.detail, "beban CPU 95% (di atas 80,5%)");
+
+    // The Layer 7 digest, with Indonesian thousands.
+    let rules = [L7Rule {
+        name: "tiktok".into(),
+        log_prefixes: vec!["tiktok ".into()],
+        ..L7Rule::default()
+    }];
+    let mut e = Engine::new(&[RuleConfig::new("apps", RuleKind::L7)]);
+    e.set_language(Lang::Id);
+    for i in 0..3 {
+        e.observe_log(
+            1,
+            "r1",
+            "firewall,info",
+            &format!("tiktok forward: in:bridge out:ether1, proto TCP, 10.0.0.{i}:50000->1.2.3.4:443, len 60"),
+            &rules,
+            100 + i,
+        );
+    }
+    let d = e.digests(700);
+    assert_eq!(
+        d[0].title,
+        "r1: 3 host mulai membuka tiktok dalam 10 min terakhir"
+    );
+    // English stays the default.
+    let mut en = Engine::new(&[RuleConfig::new("down", RuleKind::Unreachable)]);
+    let mut all = Vec::new();
+    for t in 0..3 {
+        all.extend(en.observe_router(1, "core", &live(Status::Down("x".into())), t));
+    }
+    assert_eq!(all[0].title, "core is unreachable");
+}

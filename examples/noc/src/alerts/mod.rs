@@ -73,6 +73,8 @@ pub struct Services {
     pub whatsapp: WhatsAppControl,
     /// The network health checks whose alerts the monitor delivers.
     pub health: Option<Arc<crate::health::Health>>,
+    /// The language alerts are written in (noc's default).
+    pub language: crate::i18n::Lang,
 }
 
 pub use engine::{Delivery, Engine, Lease, ListEntry, Notice, NoticeKind};
@@ -255,7 +257,7 @@ impl Monitor {
         control.set_running(whatsapp);
         let shared = Arc::new(Shared {
             unstored: Mutex::default(),
-            engine: Mutex::new(Engine::new(&active)),
+            engine: Mutex::new(Engine::with_language(&active, state.language)),
             state,
             notifier,
             telegram: telegram.clone(),

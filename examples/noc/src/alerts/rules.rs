@@ -68,6 +68,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
+use crate::tr;
 use crate::Error;
 
 /// Longest span accepted (one year).
@@ -648,12 +650,13 @@ impl RuleConfig {
     }
 
     /// `; chat: a digest every 10m` or `; chat: each event` (`l7`, `lease`).
-    fn digest_text(&self) -> String {
+    fn digest_text(&self, lang: Lang) -> String {
         match self.digest_secs() {
-            0 => "; chat: each event".to_owned(),
-            s => format!(
-                "; chat: a digest every {}",
-                Span(u64::try_from(s).unwrap_or(0))
+            0 => tr!(lang, "rules-sum-each-event"),
+            s => tr!(
+                lang,
+                "rules-sum-digest",
+                every = Span(u64::try_from(s).unwrap_or(0)).to_string()
             ),
         }
     }
@@ -666,46 +669,85 @@ impl RuleConfig {
     /// A one-line description of what the rule fires on (`above 90%`, `below 10%`, ...),
     /// without its duration, checks or severity.
     pub fn summary(&self) -> String {
-        let list = |v: &[String], all: &str| {
+        self.summary_in(Lang::En)
+    }
+
+    /// [`RuleConfig::summary`] in `lang`.
+    pub fn summary_in(&self, lang: Lang) -> String {
+        let list = |v: &[String], all: String| {
             if v.is_empty() {
-                all.to_owned()
+                all
             } else {
                 v.join(", ")
             }
         };
         match self.kind {
-            RuleKind::Unreachable => format!("down after {} failed checks", self.check_count()),
-            RuleKind::Cpu => format!("above {}%", self.above.unwrap_or(90.0)),
-            RuleKind::Memory | RuleKind::Disk => format!(
-                "free below {}",
-                self.below.unwrap_or(Threshold::Percent(10.0))
+            RuleKind::Unreachable => tr!(
+                lang,
+                "rules-sum-unreachable",
+                checks = self.check_count().to_string()
             ),
-            RuleKind::Interface => format!(
-                "{}: {}",
-                match self.state {
+            RuleKind::Cpu => tr!(
+                lang,
+                "rules-sum-cpu",
+                above = format!("{}", self.above.unwrap_or(90.0))
+                    .replace('.', &lang.decimal(0.5, 1)[1..2])
+            ),
+            RuleKind::Memory | RuleKind::Disk => tr!(
+                lang,
+                "rules-sum-free-below",
+                below = self.below.unwrap_or(Threshold::Percent(10.0)).to_string()
+            ),
+            RuleKind::Interface => tr!(
+                lang,
+                "rules-sum-interface",
+                state = match self.state {
                     LinkState::Up => "up",
                     _ => "down",
                 },
-                list(&self.interfaces, "interfaces seen running")
+                interfaces = list(&self.interfaces, tr!(lang, "rules-p-interfaces"))
             ),
-            RuleKind::Queue => format!(
-                "≥ {}% of max-limit: {}",
-                self.percent.unwrap_or(90),
-                list(&self.queues, "every limited queue")
+            RuleKind::Queue => tr!(
+                lang,
+                "rules-sum-queue",
+                percent = self.percent.unwrap_or(90).to_string(),
+                queues = list(&self.queues, tr!(lang, "rules-sum-every-queue"))
             ),
-            RuleKind::L7 => format!("apps: {}{}", list(&self.apps, "all"), self.digest_text()),
-            RuleKind::Lease => format!("a new DHCP lease{}", self.digest_text()),
-            RuleKind::AddressList => format!("lists: {}", list(&self.lists, "all")),
+            RuleKind::L7 => format!(
+                "{}{}",
+                tr!(
+                    lang,
+                    "rules-sum-apps",
+                    apps = list(&self.apps, tr!(lang, "rules-p-all"))
+                ),
+                self.digest_text(lang)
+            ),
+            RuleKind::Lease => {
+                format!("{}{}", tr!(lang, "rules-sum-lease"), self.digest_text(lang))
+            }
+            RuleKind::AddressList => tr!(
+                lang,
+                "rules-sum-lists",
+                lists = list(&self.lists, tr!(lang, "rules-p-all"))
+            ),
             RuleKind::Log => {
                 let mut parts = Vec::new();
                 if !self.keywords.is_empty() {
-                    parts.push(format!("keywords: {}", self.keywords.join(", ")));
+                    parts.push(tr!(
+                        lang,
+                        "rules-sum-keywords",
+                        list = self.keywords.join(", ")
+                    ));
                 }
                 if !self.regexes.is_empty() {
-                    parts.push(format!("regexes: {}", self.regexes.join(", ")));
+                    parts.push(tr!(
+                        lang,
+                        "rules-sum-regexes",
+                        list = self.regexes.join(", ")
+                    ));
                 }
                 if !self.topics.is_empty() {
-                    parts.push(format!("topics: {}", self.topics.join(", ")));
+                    parts.push(tr!(lang, "rules-sum-topics", list = self.topics.join(", ")));
                 }
                 parts.join("; ")
             }

@@ -21,8 +21,10 @@ use wa_notify::PhoneNumber;
 use super::rules::{parse_utc_offset, QuietHours};
 use super::whatsapp::{RecipientConfig, WhatsApp, WhatsAppConfig};
 use crate::auth::Role;
+use crate::i18n::Lang;
 use crate::secret::SecretBox;
 use crate::storage::{Store, StoredWhatsApp};
+use crate::tr;
 use crate::Error;
 
 /// The settings the page shows and edits (no secrets).
@@ -124,6 +126,11 @@ impl WhatsAppSettings {
     /// recipient); empty when the settings can be saved. `gateway`: `noc.toml` sends through
     /// an unofficial gateway, so no phone number id is needed.
     pub fn check(&self, gateway: bool) -> BTreeMap<String, String> {
+        self.check_in(gateway, Lang::En)
+    }
+
+    /// [`check`](Self::check) with the problems written in `lang`.
+    pub fn check_in(&self, gateway: bool, lang: Lang) -> BTreeMap<String, String> {
         let mut e = BTreeMap::new();
         let mut err = |k: &str, m: String| {
             e.entry(k.to_owned()).or_insert(m);
@@ -131,16 +138,10 @@ impl WhatsAppSettings {
         let id = self.phone_number_id.trim();
         if id.is_empty() {
             if self.enabled && !gateway {
-                err(
-                    "phone_number_id",
-                    "Needed to send: the number's id from Meta's API Setup page.".into(),
-                );
+                err("phone_number_id", tr!(lang, "settings-err-id-needed"));
             }
         } else if id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            err(
-                "phone_number_id",
-                "Digits only: the id from Meta's API Setup page, not the phone number.".into(),
-            );
+            err("phone_number_id", tr!(lang, "settings-err-id-digits"));
         }
         let url = self.api_url.trim();
         if !url.is_empty() {
@@ -148,18 +149,12 @@ impl WhatsAppSettings {
                 && url.len() <= 200
                 && !url.chars().any(char::is_whitespace);
             if !ok {
-                err(
-                    "api_url",
-                    "A web address starting with https:// (leave empty for Meta's).".into(),
-                );
+                err("api_url", tr!(lang, "settings-err-api-url"));
             }
         }
         let verify = self.verify_token.trim();
         if verify.len() > 200 || verify.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            err(
-                "verify_token",
-                "One word without spaces, at most 200 characters.".into(),
-            );
+            err("verify_token", tr!(lang, "settings-err-verify-token"));
         }
         let template = self.template.trim();
         if template.len() > 512
@@ -167,24 +162,24 @@ impl WhatsAppSettings {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
-            err(
-                "template",
-                "Template names use lower-case letters, digits and _.".into(),
-            );
+            err("template", tr!(lang, "settings-err-template"));
         }
-        let lang = self.language.trim();
-        if !lang.is_empty()
-            && (lang.len() > 10 || !lang.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_'))
+        let code = self.language.trim();
+        if !code.is_empty()
+            && (code.len() > 10 || !code.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_'))
         {
-            err(
-                "language",
-                "A language code such as id, en or en_US.".into(),
-            );
+            err("language", tr!(lang, "settings-err-language"));
         }
-        if !self.utc_offset.trim().is_empty() {
-            if let Err(m) = parse_utc_offset(self.utc_offset.trim()) {
-                err("utc_offset", format!("{m} (for example +07:00)"));
-            }
+        let offset = self.utc_offset.trim();
+        if !offset.is_empty() && parse_utc_offset(offset).is_err() {
+            err(
+                "utc_offset",
+                tr!(
+                    lang,
+                    "settings-err-utc-offset",
+                    value = format!("{offset:?}")
+                ),
+            );
         }
         let mut seen = std::collections::HashSet::new();
         for (i, r) in self.recipients.iter().enumerate() {
@@ -192,19 +187,16 @@ impl WhatsAppSettings {
             match r.number.trim().parse::<PhoneNumber>() {
                 Ok(n) => {
                     if !seen.insert(n.as_str().to_owned()) {
-                        err(&key("number"), "This number is listed twice.".into());
+                        err(&key("number"), tr!(lang, "settings-err-number-twice"));
                     }
                 }
-                Err(_) => err(
-                    &key("number"),
-                    "An international number, such as +62 812 3456 7890.".into(),
-                ),
+                Err(_) => err(&key("number"), tr!(lang, "settings-err-number")),
             }
             if r.role.trim().parse::<Role>().is_err() {
-                err(&key("role"), "admin, operator or read-only.".into());
+                err(&key("role"), tr!(lang, "settings-err-role"));
             }
             if !r.quiet.trim().is_empty() && r.quiet.trim().parse::<QuietHours>().is_err() {
-                err(&key("quiet"), "Like 22:00-07:00, or empty.".into());
+                err(&key("quiet"), tr!(lang, "settings-err-quiet"));
             }
         }
         e
@@ -320,10 +312,15 @@ pub enum SecretSource {
 impl SecretSource {
     /// For people: `set on this page`, `set (from WHATSAPP_TOKEN)`, `not set`.
     pub fn describe(&self) -> String {
+        self.describe_in(Lang::En)
+    }
+
+    /// [`describe`](Self::describe) in `lang`.
+    pub fn describe_in(&self, lang: Lang) -> String {
         match self {
-            SecretSource::Page => "set on this page".into(),
-            SecretSource::Env(v) => format!("set (from {v})"),
-            SecretSource::Unset => "not set".into(),
+            SecretSource::Page => tr!(lang, "settings-secret-page"),
+            SecretSource::Env(v) => tr!(lang, "settings-secret-env", variable = v),
+            SecretSource::Unset => tr!(lang, "settings-secret-unset"),
         }
     }
 }

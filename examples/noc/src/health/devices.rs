@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Event;
+use crate::i18n::Lang;
+use crate::tr;
 
 /// What a check said about a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +49,8 @@ pub struct Tracker {
     states: HashMap<String, DeviceState>,
     /// Alert keys firing now → the device they are about.
     firing: BTreeMap<String, String>,
+    /// The language of the alerts (noc's default).
+    pub lang: Lang,
 }
 
 /// A device as the tracker needs it: name and parent.
@@ -162,7 +166,7 @@ impl Tracker {
                 "device-down",
                 router_id,
                 router,
-                format!("{name} is back up"),
+                tr!(self.lang, "health-device-up", device = &name),
             ));
         }
         for (k, (name, n)) in wanted {
@@ -171,15 +175,28 @@ impl Tracker {
             }
             let (title, detail) = if n > 0 {
                 (
-                    format!("{name} is down: {n} houses behind it"),
-                    format!(
-                        "{name} and the {n} devices behind it stopped answering the router's checks"
+                    tr!(
+                        self.lang,
+                        "health-device-down-behind",
+                        device = &name,
+                        count = n
+                    ),
+                    tr!(
+                        self.lang,
+                        "health-device-down-behind-detail",
+                        device = &name,
+                        count = n
                     ),
                 )
             } else {
                 (
-                    format!("{name} is down"),
-                    format!("{failed_checks} failed checks from {router}"),
+                    tr!(self.lang, "health-device-down", device = &name),
+                    tr!(
+                        self.lang,
+                        "health-device-down-detail",
+                        checks = failed_checks.to_string(),
+                        router = router
+                    ),
                 )
             };
             self.firing.insert(k.clone(), name);

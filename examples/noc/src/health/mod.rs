@@ -30,10 +30,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::i18n::Lang;
 use crate::routers::netwatch::{self, DefaultRoute, PingResult};
 use crate::routers::{Hub, RouterHandle, Status};
 use crate::storage::health::{DeviceSample, QuotaRow};
 use crate::storage::Store;
+use crate::tr;
 use crate::Error;
 
 /// An alert from the health checks, for the alert monitor.
@@ -228,6 +230,8 @@ pub struct Health {
     inner: Mutex<Inner>,
     outbox: Mutex<Vec<Event>>,
     wake: tokio::sync::Notify,
+    /// The language of the alerts (noc's default).
+    lang: Lang,
 }
 
 impl std::fmt::Debug for Health {
@@ -268,7 +272,14 @@ impl Health {
             inner: Mutex::default(),
             outbox: Mutex::default(),
             wake: tokio::sync::Notify::new(),
+            lang: Lang::default(),
         }
+    }
+
+    /// Writes the alerts in `lang` (noc's default language).
+    pub fn with_language(mut self, lang: Lang) -> Health {
+        self.lang = lang;
+        self
     }
 
     /// The settings.
@@ -495,6 +506,7 @@ impl Health {
                 .map(|((_, n), v)| (n.clone(), *v))
                 .collect();
             let tracker = inner.trackers.entry(id).or_default();
+            tracker.lang = self.lang;
             events.extend(tracker.observe(
                 id,
                 &router.name,
@@ -532,17 +544,17 @@ impl Health {
             let isp_key = format!("isp-down:{id}");
             if uplink_down && inner.isp_firing.insert(id) {
                 let why = if route_dead {
-                    "the default route is inactive".to_owned()
+                    tr!(self.lang, "health-route-inactive")
                 } else {
-                    "the gateway and every public target stopped answering".to_owned()
+                    tr!(self.lang, "health-targets-silent")
                 };
                 events.push(Event::firing(
                     isp_key,
                     "isp-down",
                     id,
                     &router.name,
-                    format!("{}: ISP down", router.name),
-                    format!("the router is up, its uplink is dead: {why}"),
+                    tr!(self.lang, "health-isp-down", router = &router.name),
+                    tr!(self.lang, "health-isp-down-detail", why = why),
                 ));
             } else if !uplink_down && inner.isp_firing.remove(&id) {
                 events.push(Event::resolved(
@@ -550,7 +562,7 @@ impl Health {
                     "isp-down",
                     id,
                     &router.name,
-                    format!("{}: ISP back up", router.name),
+                    tr!(self.lang, "health-isp-up", router = &router.name),
                 ));
             }
             // Queues at max-limit, for diagnose ("for how long").
@@ -658,7 +670,12 @@ impl Health {
                             "quota",
                             id,
                             router,
-                            format!("{router} {iface}: a new quota month started"),
+                            tr!(
+                                self.lang,
+                                "health-quota-new-month",
+                                router = router,
+                                interface = iface
+                            ),
                         ));
                     }
                     self.emit(done);
@@ -676,12 +693,19 @@ impl Health {
                     "quota",
                     id,
                     router,
-                    format!("{router} {iface}: {t}% of the monthly quota used"),
-                    format!(
-                        "{} of {} since the reset on day {}",
-                        crate::fmt::bytes(row.bytes),
-                        crate::fmt::bytes(q.bytes()),
-                        q.reset_day
+                    tr!(
+                        self.lang,
+                        "health-quota-used",
+                        router = router,
+                        interface = iface,
+                        percent = t.to_string()
+                    ),
+                    tr!(
+                        self.lang,
+                        "health-quota-used-detail",
+                        used = crate::fmt::bytes(row.bytes),
+                        quota = crate::fmt::bytes(q.bytes()),
+                        day = q.reset_day.to_string()
                     ),
                 ));
             }
@@ -754,7 +778,13 @@ impl Health {
                             "public-address",
                             id,
                             &router.name,
-                            format!("{}: public address {old} → {addr}", router.name),
+                            tr!(
+                                self.lang,
+                                "health-public-address",
+                                router = &router.name,
+                                old = old.to_string(),
+                                new = addr.to_string()
+                            ),
                         ));
                     }
                 }

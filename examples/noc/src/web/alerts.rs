@@ -15,6 +15,8 @@ use axum::{Json, Router};
 use minijinja::{context, Value};
 
 use super::{Admin, Current, Web};
+use crate::i18n::Lang;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -84,7 +86,7 @@ fn ackable(st: &Web, q: &AlertQuery) -> Result<(i64, i64), crate::Error> {
 
 /// The live part of a page of alerts: each row's count, last-seen time and state, the total,
 /// and what "acknowledge all" would acknowledge now.
-fn live_rows(st: &Web, q: &AlertQuery) -> Option<serde_json::Value> {
+fn live_rows(st: &Web, q: &AlertQuery, lang: Lang) -> Option<serde_json::Value> {
     let (alerts, total, _, _) = page_of(st, q).ok()?;
     let (count, up_to) = ackable(st, q).ok()?;
     let rows: Vec<serde_json::Value> = alerts
@@ -94,7 +96,7 @@ fn live_rows(st: &Web, q: &AlertQuery) -> Option<serde_json::Value> {
                 "id": a.id,
                 "count": a.count,
                 "last_seen": crate::fmt::time(a.last_seen),
-                "state": state_text(a),
+                "state": state_text(a, lang),
             })
         })
         .collect();
@@ -104,10 +106,10 @@ fn live_rows(st: &Web, q: &AlertQuery) -> Option<serde_json::Value> {
 }
 
 /// `open` or `resolved 2026-01-02 10:00:00`, as the page shows it.
-fn state_text(a: &crate::storage::Alert) -> String {
+fn state_text(a: &crate::storage::Alert, lang: Lang) -> String {
     match a.resolved_at {
-        Some(t) => format!("resolved {}", crate::fmt::time(t)),
-        None => "open".into(),
+        Some(t) => tr!(lang, "alerts-resolved-at", time = crate::fmt::time(t)),
+        None => tr!(lang, "alerts-state-open"),
     }
 }
 
@@ -117,7 +119,8 @@ async fn events_alerts(
     Query(q): Query<AlertQuery>,
 ) -> Response {
     let changes = st.store.subscribe_alerts();
-    super::sse::sse_on_change(st, &s, changes, move |st| live_rows(st, &q))
+    let lang = s.lang;
+    super::sse::sse_on_change(st, &s, changes, move |st| live_rows(st, &q, lang))
 }
 
 async fn alerts_page(
@@ -132,7 +135,7 @@ async fn alerts_page(
                 .iter()
                 .map(|a| {
                     context! {
-                        a => Value::from_serialize(a), state => state_text(a),
+                        a => Value::from_serialize(a), state => state_text(a, s.lang),
                     }
                 })
                 .collect();
@@ -147,7 +150,7 @@ async fn alerts_page(
                 },
             )
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -184,7 +187,7 @@ async fn ack_all(
         )
     };
     if q.state == "resolved" {
-        return Redirect::to(&back("Resolved alerts need no acknowledging.")).into_response();
+        return Redirect::to(&back(&tr!(s.lang, "alerts-resolved-no-ack"))).into_response();
     }
     let filter = q.filter();
     match st.store.ack_open(&filter, f.up_to, &s.user, crate::now()) {
@@ -208,9 +211,9 @@ async fn ack_all(
                 .store
                 .audit(&s.user, None, "alert.ack_all", &detail, true);
             let done = match n {
-                0 => "Nothing to acknowledge.".to_owned(),
+                0 => tr!(s.lang, "alerts-nothing-to-ack"),
                 1 => "1 alert acknowledged.".to_owned(),
-                n => format!("{n} alerts acknowledged."),
+                n => tr!(s.lang, "alerts-acked", count = n),
             };
             Redirect::to(&back(&done)).into_response()
         }
@@ -218,7 +221,7 @@ async fn ack_all(
             let _ = st
                 .store
                 .audit(&s.user, None, "alert.ack_all", &e.to_string(), false);
-            st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+            st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
         }
     }
 }
@@ -245,6 +248,6 @@ async fn ack_alert(State(st): State<Arc<Web>>, Admin(s): Admin, Path(id): Path<i
                 .audit(&s.user, None, "alert.ack", &format!("alert {id}"), true);
             Redirect::to("/alerts").into_response()
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }

@@ -83,6 +83,6 @@ async fn audit_page(
                 },
             )
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }

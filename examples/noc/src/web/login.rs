@@ -14,6 +14,8 @@ use super::Web;
 use super::{urlencode, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::app::LoginError;
 use crate::auth;
+use crate::i18n::Lang;
+use crate::tr;
 use axum::extract::ConnectInfo;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use std::net::SocketAddr;
@@ -29,6 +31,17 @@ pub(super) fn router() -> Router<Arc<Web>> {
 struct NextQuery {
     next: Option<String>,
     error: Option<String>,
+    lang: Option<String>,
+}
+
+/// The language of the login page: the one chosen on it (`?lang=id`, or the hidden field of a
+/// failed login), else the browser's, else noc's default. Also returns the chosen one.
+fn login_lang(st: &Web, chosen: Option<&str>, headers: &HeaderMap) -> (Lang, Option<Lang>) {
+    let chosen = chosen.and_then(Lang::parse);
+    (
+        chosen.unwrap_or_else(|| super::extract::browser_lang(st, headers)),
+        chosen,
+    )
 }
 
 /// Where to go after logging in: only a path on this site. Anything with a control character
@@ -67,11 +80,20 @@ pub(super) fn set_cookie(
     HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-async fn login_form(State(st): State<Arc<Web>>, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(
+    State(st): State<Arc<Web>>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let token = auth::random_token();
-    let mut r = st.render(
+    let (lang, chosen) = login_lang(&st, q.lang.as_deref(), &headers);
+    let mut r = st.render_in(
+        lang,
         "login.html",
-        context! { csrf => token, next => safe_next(q.next.as_deref()), error => q.error },
+        context! {
+            csrf => token, next => safe_next(q.next.as_deref()), error => q.error,
+            chosen => chosen.map(Lang::code),
+        },
     );
     r.headers_mut().append(
         header::SET_COOKIE,
@@ -85,6 +107,8 @@ struct LoginForm {
     user: String,
     password: String,
     next: Option<String>,
+    /// The language chosen on the login page, if any.
+    lang: Option<String>,
 }
 
 async fn login(
@@ -95,16 +119,23 @@ async fn login(
 ) -> Response {
     let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let ip = st.client_address(peer.ip(), forwarded);
+    let (lang, chosen) = login_lang(&st, f.lang.as_deref(), &headers);
     let again = |status: StatusCode, message: &str| {
-        let mut r = st.render(
+        let mut r = st.render_in(
+            lang,
             "login.html",
-            context! { csrf => "", next => "/", error => message },
+            context! { csrf => "", next => "/", error => message, chosen => chosen.map(Lang::code) },
         );
         *r.status_mut() = status;
         r
     };
     match st.login(&f.user, &f.password, ip).await {
-        Ok((token, _)) => {
+        Ok((token, user)) => {
+            if let (Some(l), None) = (chosen, user.language) {
+                if let Err(e) = st.store.set_user_language(user.id, Some(l)) {
+                    tracing::warn!("could not store the language of {}: {e}", user.name);
+                }
+            }
             let mut r = Redirect::to(&safe_next(f.next.as_deref())).into_response();
             r.headers_mut().append(
                 header::SET_COOKIE,
@@ -113,31 +144,34 @@ async fn login(
             r
         }
         Err(LoginError::Wrong) => Redirect::to(&format!(
-            "/login?error={}&next={}",
-            urlencode("Wrong user name or password."),
-            urlencode(&safe_next(f.next.as_deref()))
+            "/login?error={}&next={}{}",
+            urlencode(&tr!(lang, "login-wrong")),
+            urlencode(&safe_next(f.next.as_deref())),
+            chosen.map_or_else(String::new, |l| format!("&lang={l}"))
         ))
         .into_response(),
         Err(LoginError::TooMany(wait)) => again(
             StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Too many failed logins. Wait {} and try again.",
-                if wait.as_secs() < 90 {
-                    "a minute".to_owned()
+            &tr!(
+                lang,
+                "login-too-many",
+                wait = if wait.as_secs() < 90 {
+                    tr!(lang, "login-wait-minute")
                 } else {
-                    format!("{} minutes", wait.as_secs().div_ceil(60))
+                    tr!(
+                        lang,
+                        "login-wait-minutes",
+                        minutes = wait.as_secs().div_ceil(60).to_string()
+                    )
                 }
             ),
         ),
-        Err(LoginError::Busy) => again(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many logins at once. Try again in a moment.",
-        ),
+        Err(LoginError::Busy) => again(StatusCode::TOO_MANY_REQUESTS, &tr!(lang, "login-busy")),
         Err(LoginError::Internal(e)) => {
             tracing::error!("login failed: {e}");
             again(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Login failed on the server.",
+                &tr!(lang, "login-failed"),
             )
         }
     }

@@ -158,7 +158,13 @@ async fn not_found(State(st): State<Arc<Web>>, req: Request) -> Response {
     if p.starts_with("/api/") || p.starts_with("/events/") {
         return (StatusCode::NOT_FOUND, "no such endpoint").into_response();
     }
-    st.error_page(StatusCode::NOT_FOUND, "There is no such page.")
+    let lang = extract::session_of(&st, req.headers())
+        .map_or_else(|| extract::browser_lang(&st, req.headers()), |s| s.lang);
+    st.error_page_in(
+        lang,
+        StatusCode::NOT_FOUND,
+        &crate::tr!(lang, "error-not-found"),
+    )
 }
 
 /// The CSRF token a multipart form must carry in its `csrf` field (checked by the handler that

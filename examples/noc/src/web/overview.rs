@@ -10,7 +10,9 @@ use minijinja::{context, Value};
 
 use super::sse::sse;
 use super::{Current, Web};
+use crate::i18n::Lang;
 use crate::routers::RouterHandle;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -20,7 +22,7 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/events/overview", get(sse_overview))
 }
 
-fn router_summary(r: &RouterHandle) -> serde_json::Value {
+fn router_summary(r: &RouterHandle, lang: Lang) -> serde_json::Value {
     let live = r.live();
     let reason = match &live.status {
         crate::routers::Status::Slow(s) | crate::routers::Status::Down(s) => s.clone(),
@@ -37,11 +39,8 @@ fn router_summary(r: &RouterHandle) -> serde_json::Value {
     let stale = !matches!(live.status, crate::routers::Status::Up);
     let stale_note = match (stale, live.last_ok) {
         (false, _) => String::new(),
-        (true, Some(t)) => format!(
-            "Not live: no answer since {} UTC. The figures below are the last known.",
-            crate::fmt::time(t)
-        ),
-        (true, None) => "Not live: never reached yet.".to_owned(),
+        (true, Some(t)) => tr!(lang, "overview-stale-since", time = crate::fmt::time(t)),
+        (true, None) => tr!(lang, "overview-stale-never"),
     };
     serde_json::json!({
         "id": r.id, "name": r.name, "address": r.address, "embedded": r.embedded,
@@ -83,7 +82,7 @@ async fn overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
         .routers()
         .iter()
         .map(|r| {
-            let mut v = router_summary(r);
+            let mut v = router_summary(r, s.lang);
             v["health"] = health_summary(&st, r);
             v
         })
@@ -102,13 +101,24 @@ async fn overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
 }
 
 async fn api_overview(State(st): State<Arc<Web>>, Current(_): Current) -> Response {
-    let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+    let routers: Vec<_> = st
+        .hub
+        .routers()
+        .iter()
+        .map(|r| router_summary(r, Lang::En))
+        .collect();
     Json(serde_json::json!({ "routers": routers })).into_response()
 }
 
 async fn sse_overview(State(st): State<Arc<Web>>, Current(s): Current) -> Response {
-    sse(st, &s, None, |st| {
-        let routers: Vec<_> = st.hub.routers().iter().map(|r| router_summary(r)).collect();
+    let lang = s.lang;
+    sse(st, &s, None, move |st| {
+        let routers: Vec<_> = st
+            .hub
+            .routers()
+            .iter()
+            .map(|r| router_summary(r, lang))
+            .collect();
         Some(serde_json::json!({ "routers": routers, "t": crate::now() }))
     })
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Admin, Current, Web};
 use crate::storage::RouterRow;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -64,7 +65,9 @@ async fn add_router(
     let tls = f.tls.is_some();
     let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(if tls { 8729 } else { 8728 }),
-        Some(p) => p.parse::<u16>().map_err(|_| format!("{p:?} is not a port")),
+        Some(p) => p
+            .parse::<u16>()
+            .map_err(|_| tr!(s.lang, "routers-not-a-port", port = format!("{p:?}"))),
     };
     let fingerprint = f
         .fingerprint
@@ -75,7 +78,7 @@ async fn add_router(
     let result = (|| -> Result<i64, String> {
         let port = port?;
         if f.name.trim().is_empty() || f.address.trim().is_empty() || f.user.trim().is_empty() {
-            return Err("Name, address and user are required.".into());
+            return Err(tr!(s.lang, "routers-required"));
         }
         let row = RouterRow {
             id: 0,
@@ -102,9 +105,13 @@ async fn add_router(
                 &format!("{} at {}", f.name.trim(), f.address.trim()),
                 true,
             );
-            Redirect::to("/routers?done=Router%20added.").into_response()
+            Redirect::to(&format!(
+                "/routers?done={}",
+                super::urlencode(&tr!(s.lang, "routers-added"))
+            ))
+            .into_response()
         }
-        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
 }
 
@@ -135,12 +142,9 @@ async fn edit_router(
             .map_err(|e| e.to_string())?
             .into_iter()
             .find(|r| r.id == id)
-            .ok_or("No such router.")?;
+            .ok_or_else(|| tr!(s.lang, "routers-no-such-router"))?;
         if old.source != "ui" {
-            return Err(format!(
-                "{} comes from noc.toml: change it there (it is read at start).",
-                old.name
-            ));
+            return Err(tr!(s.lang, "routers-from-config", name = &old.name));
         }
         let tls = f.tls.is_some();
         let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
@@ -153,10 +157,10 @@ async fn edit_router(
             }
             Some(p) => p
                 .parse::<u16>()
-                .map_err(|_| format!("Port: {p:?} is not a port (1-65535)"))?,
+                .map_err(|_| tr!(s.lang, "routers-port-invalid", port = format!("{p:?}")))?,
         };
         if f.address.trim().is_empty() || f.user.trim().is_empty() {
-            return Err("Address and user are required.".into());
+            return Err(tr!(s.lang, "routers-address-user-required"));
         }
         let password = if f.password.is_empty() {
             st.secrets
@@ -217,11 +221,11 @@ async fn edit_router(
                 .audit(&s.user, Some(id), "router.edit", &detail, true);
             Redirect::to(&format!(
                 "/routers?done={}",
-                super::urlencode(&format!("Router '{name}' saved; reconnecting."))
+                super::urlencode(&tr!(s.lang, "routers-saved", name = &name))
             ))
             .into_response()
         }
-        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
 }
 
@@ -245,8 +249,12 @@ async fn delete_router(
             let _ = st
                 .store
                 .audit(&s.user, Some(id), "router.delete", &label, true);
-            Redirect::to("/routers?done=Router%20removed.").into_response()
+            Redirect::to(&format!(
+                "/routers?done={}",
+                super::urlencode(&tr!(s.lang, "routers-removed"))
+            ))
+            .into_response()
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }

@@ -21,6 +21,8 @@ use super::{Admin, Current, Web};
 use crate::alerts::rules::{self, ListedRule, RuleSource, SavedRule, Span, Threshold};
 use crate::alerts::{RuleConfig, RuleKind};
 use crate::auth::Session;
+use crate::i18n::Lang;
+use crate::tr;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -145,6 +147,11 @@ impl RuleForm {
 
     /// The rule the form describes, or the problems per field.
     pub fn to_rule(&self) -> Result<RuleConfig, BTreeMap<&'static str, String>> {
+        self.to_rule_in(Lang::En)
+    }
+
+    /// [`RuleForm::to_rule`] with the problems written in `lang`.
+    pub fn to_rule_in(&self, lang: Lang) -> Result<RuleConfig, BTreeMap<&'static str, String>> {
         let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
         let fields = [
             ("name", &self.name),
@@ -162,13 +169,19 @@ impl RuleForm {
         ];
         for (f, v) in fields {
             if v.len() > MAX_FIELD {
-                errors.insert(f, format!("at most {MAX_FIELD} characters"));
+                errors.insert(
+                    f,
+                    tr!(lang, "rules-err-too-long", max = MAX_FIELD.to_string()),
+                );
             }
         }
         let kind = match self.kind.parse::<RuleKind>() {
             Ok(k) => k,
-            Err(e) => {
-                errors.insert("kind", e.to_string());
+            Err(_) => {
+                errors.insert(
+                    "kind",
+                    tr!(lang, "rules-err-kind", value = format!("{:?}", self.kind)),
+                );
                 RuleKind::Lease
             }
         };
@@ -176,66 +189,104 @@ impl RuleForm {
         match opt(&self.severity).map(str::parse) {
             None => {}
             Some(Ok(s)) => r.severity = s,
-            Some(Err(e)) => {
-                errors.insert("severity", e.to_string());
+            Some(Err(_)) => {
+                errors.insert(
+                    "severity",
+                    tr!(
+                        lang,
+                        "rules-err-severity",
+                        value = format!("{:?}", self.severity.trim())
+                    ),
+                );
             }
         }
         match opt(&self.duration).map(str::parse::<Span>) {
             None => {}
             Some(Ok(s)) => r.duration = s,
-            Some(Err(e)) => {
-                errors.insert("duration", e.to_string());
+            Some(Err(_)) => {
+                errors.insert(
+                    "duration",
+                    tr!(
+                        lang,
+                        "rules-err-duration",
+                        value = format!("{:?}", self.duration.trim())
+                    ),
+                );
             }
         }
         match opt(&self.hold).map(str::parse::<Span>) {
             None => {}
             Some(Ok(s)) => r.hold = Some(s),
-            Some(Err(e)) => {
-                errors.insert("hold", e.to_string());
+            Some(Err(_)) => {
+                errors.insert(
+                    "hold",
+                    tr!(
+                        lang,
+                        "rules-err-duration",
+                        value = format!("{:?}", self.hold.trim())
+                    ),
+                );
             }
         }
         match opt(&self.digest).map(str::parse::<Span>) {
             None => {}
             Some(Ok(s)) if s.0 > 0 && !r.can_digest() => {
-                errors.insert("digest", "only l7 and lease rules send digests".into());
+                errors.insert("digest", tr!(lang, "rules-err-digest-kind"));
             }
             Some(Ok(s)) => r.digest = Some(s),
-            Some(Err(e)) => {
-                errors.insert("digest", e.to_string());
+            Some(Err(_)) => {
+                errors.insert(
+                    "digest",
+                    tr!(
+                        lang,
+                        "rules-err-duration",
+                        value = format!("{:?}", self.digest.trim())
+                    ),
+                );
             }
         }
         match opt(&self.checks).map(str::parse::<u32>) {
             None => {}
             Some(Ok(n)) if (1..=1000).contains(&n) => r.checks = Some(n),
             Some(_) => {
-                errors.insert("checks", "a whole number of checks, 1-1000".into());
+                errors.insert("checks", tr!(lang, "rules-err-checks"));
             }
         }
         match opt(&self.above).map(str::parse::<f64>) {
             None => {}
             Some(Ok(v)) if (0.0..=100.0).contains(&v) => r.above = Some(v),
             Some(_) => {
-                errors.insert("above", "a percentage, 0-100".into());
+                errors.insert("above", tr!(lang, "rules-err-above"));
             }
         }
         match opt(&self.below).map(str::parse::<Threshold>) {
             None => {}
             Some(Ok(t)) => r.below = Some(t),
-            Some(Err(e)) => {
-                errors.insert("below", e.to_string());
+            Some(Err(_)) => {
+                errors.insert(
+                    "below",
+                    tr!(
+                        lang,
+                        "rules-err-threshold",
+                        value = format!("{:?}", self.below.trim())
+                    ),
+                );
             }
         }
         match opt(&self.percent).map(str::parse::<u64>) {
             None => {}
             Some(Ok(v)) if (1..=1000).contains(&v) => r.percent = Some(v),
             Some(_) => {
-                errors.insert("percent", "a whole percentage, 1-1000".into());
+                errors.insert("percent", tr!(lang, "rules-err-percent"));
             }
         }
         match self.state.parse() {
             Ok(s) => r.state = s,
-            Err(e) => {
-                errors.insert("state", crate::Error::to_string(&e));
+            Err(_) => {
+                errors.insert(
+                    "state",
+                    tr!(lang, "rules-err-state", value = format!("{:?}", self.state)),
+                );
             }
         }
         let mut chats = Vec::new();
@@ -247,7 +298,10 @@ impl RuleForm {
             match c.parse::<i64>() {
                 Ok(id) => chats.push(id),
                 Err(_) => {
-                    errors.insert("chats", format!("{c:?} is not a chat id (a number)"));
+                    errors.insert(
+                        "chats",
+                        tr!(lang, "rules-err-chat", chat = format!("{c:?}")),
+                    );
                 }
             }
         }
@@ -263,7 +317,7 @@ impl RuleForm {
         {
             errors.insert(
                 "channels",
-                format!("{bad:?} is not a channel (telegram, whatsapp)"),
+                tr!(lang, "rules-err-channel", channel = format!("{bad:?}")),
             );
         }
         r.routers = list_by(&self.routers, false);
@@ -287,7 +341,10 @@ impl RuleForm {
         ];
         for (f, n) in counts {
             if n > MAX_ITEMS {
-                errors.insert(f, format!("at most {MAX_ITEMS} entries"));
+                errors.insert(
+                    f,
+                    tr!(lang, "rules-err-too-many", max = MAX_ITEMS.to_string()),
+                );
             }
         }
         for re in &r.regexes {
@@ -297,7 +354,7 @@ impl RuleForm {
         }
         if errors.is_empty() {
             if let Err(e) = rules::validate(std::slice::from_ref(&r)) {
-                errors.insert("rule", e.to_string());
+                errors.insert("rule", rule_problem(&r, lang, e.to_string()));
             }
         }
         if errors.is_empty() {
@@ -305,6 +362,26 @@ impl RuleForm {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// Why `r` alone does not validate, in `lang`; `fallback` (the validator's own words) for
+/// a problem not named here.
+fn rule_problem(r: &RuleConfig, lang: Lang, fallback: String) -> String {
+    let name = format!("{:?}", r.name);
+    let valid_name = !r.name.is_empty()
+        && r.name.len() <= 64
+        && r.name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid_name {
+        tr!(lang, "rules-err-name", name = name)
+    } else if r.kind == RuleKind::Log && r.keywords.is_empty() && r.regexes.is_empty() {
+        tr!(lang, "rules-err-log-needs", name = name)
+    } else if r.keywords.iter().any(|k| k.trim().is_empty()) {
+        tr!(lang, "rules-err-empty-keyword", name = name)
+    } else {
+        fallback
     }
 }
 
@@ -339,17 +416,17 @@ struct Row {
     source: &'static str,
     saved: bool,
     /// The delete button: `Delete`, `Revert to noc.toml` or `Revert to built-in`.
-    remove: &'static str,
+    remove: String,
 }
 
-fn row(l: &ListedRule) -> Row {
+fn row(l: &ListedRule, lang: Lang) -> Row {
     let r = &l.rule;
     Row {
         name: r.name.clone(),
         kind: r.kind.as_str(),
-        summary: r.summary(),
+        summary: r.summary_in(lang),
         duration: if r.duration.0 == 0 {
-            "at once".into()
+            tr!(lang, "rules-at-once")
         } else {
             r.duration.to_string()
         },
@@ -361,7 +438,7 @@ fn row(l: &ListedRule) -> Row {
         },
         severity: r.severity.as_str(),
         chats: if r.chats.is_empty() {
-            "every alert chat".into()
+            tr!(lang, "rules-every-chat")
         } else {
             r.chats
                 .iter()
@@ -370,7 +447,7 @@ fn row(l: &ListedRule) -> Row {
                 .join(", ")
         },
         routers: if r.routers.is_empty() {
-            "all".into()
+            tr!(lang, "rules-p-all")
         } else {
             r.routers.join(", ")
         },
@@ -378,9 +455,9 @@ fn row(l: &ListedRule) -> Row {
         source: l.source.as_str(),
         saved: !matches!(l.source, RuleSource::File | RuleSource::BuiltIn),
         remove: match l.source {
-            RuleSource::Dashboard => "Delete",
-            s if s.is_built_in() => "Revert to built-in",
-            _ => "Revert to noc.toml",
+            RuleSource::Dashboard => tr!(lang, "rules-remove-delete"),
+            s if s.is_built_in() => tr!(lang, "rules-remove-built-in"),
+            _ => tr!(lang, "rules-remove-file"),
         },
     }
 }
@@ -399,9 +476,11 @@ fn render(
 ) -> Response {
     let list = match listed(st) {
         Ok((l, _)) => l,
-        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => {
+            return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     };
-    let rows: Vec<Row> = list.iter().map(row).collect();
+    let rows: Vec<Row> = list.iter().map(|l| row(l, s.lang)).collect();
     let kinds: Vec<&str> = RuleKind::ALL.iter().map(|k| k.as_str()).collect();
     let mut r = st.page(
         s,
@@ -439,11 +518,19 @@ pub(super) async fn rules_page(
     if let Some(name) = q.edit.as_deref().filter(|n| !n.is_empty()) {
         let list = match listed(&st) {
             Ok((l, _)) => l,
-            Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            Err(e) => {
+                return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+            }
         };
         match list.iter().find(|l| l.rule.name == name) {
             Some(l) => form = RuleForm::from_rule(&l.rule, l.enabled),
-            None => return st.error_page(StatusCode::NOT_FOUND, "No such rule."),
+            None => {
+                return st.error_page_in(
+                    s.lang,
+                    StatusCode::NOT_FOUND,
+                    &tr!(s.lang, "rules-no-such-rule"),
+                )
+            }
         }
     }
     render(&st, &s, &form, &BTreeMap::new(), StatusCode::OK)
@@ -476,22 +563,28 @@ pub(super) async fn save_rule(
     Admin(s): Admin,
     Form(f): Form<RuleForm>,
 ) -> Response {
-    let rule = match f.to_rule() {
+    let rule = match f.to_rule_in(s.lang) {
         Ok(r) => r,
         Err(errors) => return render(&st, &s, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let original = f.original.trim();
     let (list, saved) = match listed(&st) {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => {
+            return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     };
     if original.is_empty() && list.iter().any(|l| l.rule.name == rule.name) {
         let mut errors = BTreeMap::new();
-        errors.insert("name", "a rule of this name exists: edit it instead".into());
+        errors.insert("name", tr!(s.lang, "rules-err-exists"));
         return render(&st, &s, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     if !original.is_empty() && !list.iter().any(|l| l.rule.name == original) {
-        return st.error_page(StatusCode::NOT_FOUND, "No such rule.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "rules-no-such-rule"),
+        );
     }
     // Only a dashboard rule can be renamed away; a renamed noc.toml rule stays in the file.
     let replaces = saved
@@ -515,7 +608,11 @@ pub(super) async fn save_rule(
                 if enabled { "" } else { " [disabled]" }
             );
             let _ = st.store.audit(&s.user, None, action, &detail, true);
-            Redirect::to("/alerts/rules?done=Rule%20saved.").into_response()
+            Redirect::to(&format!(
+                "/alerts/rules?done={}",
+                super::urlencode(&tr!(s.lang, "rules-saved"))
+            ))
+            .into_response()
         }
         Err(e) => {
             let _ = st.store.audit(&s.user, None, action, &e, false);
@@ -529,10 +626,16 @@ pub(super) async fn save_rule(
 fn set_enabled(st: &Web, s: &Session, name: &str, enabled: bool) -> Response {
     let list = match listed(st) {
         Ok((l, _)) => l,
-        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => {
+            return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     };
     let Some(l) = list.iter().find(|l| l.rule.name == name) else {
-        return st.error_page(StatusCode::NOT_FOUND, "No such rule.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "rules-no-such-rule"),
+        );
     };
     let action = if enabled {
         "rule.enable"
@@ -542,9 +645,13 @@ fn set_enabled(st: &Web, s: &Session, name: &str, enabled: bool) -> Response {
     match save(st, &s.user, &l.rule, enabled, None) {
         Ok(()) => {
             let _ = st.store.audit(&s.user, None, action, name, true);
-            Redirect::to("/alerts/rules?done=Rule%20updated.").into_response()
+            Redirect::to(&format!(
+                "/alerts/rules?done={}",
+                super::urlencode(&tr!(s.lang, "rules-updated"))
+            ))
+            .into_response()
         }
-        Err(e) => st.error_page(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => st.error_page_in(s.lang, StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
 }
 
@@ -573,18 +680,27 @@ pub(super) async fn delete_rule(
         Ok(true) => {
             st.rules.notify();
             let _ = st.store.audit(&s.user, None, "rule.delete", &name, true);
-            Redirect::to("/alerts/rules?done=Rule%20deleted.").into_response()
+            Redirect::to(&format!(
+                "/alerts/rules?done={}",
+                super::urlencode(&tr!(s.lang, "rules-deleted"))
+            ))
+            .into_response()
         }
-        Ok(false) if st.rules.file_rules().iter().any(|r| r.name == name) => st.error_page(
+        Ok(false) if st.rules.file_rules().iter().any(|r| r.name == name) => st.error_page_in(
+            s.lang,
             StatusCode::CONFLICT,
-            if st.rules.is_built_in() {
-                "This rule is built in: disable it here, or edit it to change it."
+            &if st.rules.is_built_in() {
+                tr!(s.lang, "rules-is-built-in")
             } else {
-                "This rule comes from noc.toml: disable it here, or remove it from the file."
+                tr!(s.lang, "rules-is-in-file")
             },
         ),
-        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such rule."),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Ok(false) => st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "rules-no-such-rule"),
+        ),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -631,5 +747,17 @@ mod tests {
             ..RuleForm::default()
         };
         assert!(no_keywords.to_rule().unwrap_err().contains_key("rule"));
+        let expected = rules::validate(&[{
+            let mut r = RuleConfig::new("log", RuleKind::Log);
+            r.severity = crate::alerts::Severity::Warning;
+            r
+        }])
+        .unwrap_err()
+        .to_string();
+        assert_eq!(no_keywords.to_rule().unwrap_err()["rule"], expected);
+        assert_eq!(
+            no_keywords.to_rule_in(Lang::Id).unwrap_err()["rule"],
+            "aturan \"log\": aturan log perlu `keywords` atau `regexes`"
+        );
     }
 }

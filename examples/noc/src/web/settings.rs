@@ -22,6 +22,7 @@ use wa_notify::PhoneNumber;
 use super::{urlencode, Admin, Web};
 use crate::alerts::whatsapp_settings::{RecipientSetting, SecretEdit, WhatsAppSettings};
 use crate::auth::Session;
+use crate::tr;
 
 /// Most recipients the page takes.
 pub const MAX_RECIPIENTS: usize = 50;
@@ -108,18 +109,18 @@ fn render(
     let control = &st.whatsapp_control;
     let (token, app_secret) = match control.secret_sources() {
         Ok(x) => x,
-        Err(e) => return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => {
+            return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
     };
     let saved = control.saved().ok().flatten();
     let file = control.file();
     let running = control.running();
     let state = match &running {
-        Some(w) if w.is_official() => "on: alerts and commands through the WhatsApp Cloud API",
-        Some(_) => "on: alerts only, through the gateway in noc.toml",
-        None if settings.enabled => {
-            "off: it could not start (check the settings and the access token; the log says why)"
-        }
-        None => "off",
+        Some(w) if w.is_official() => tr!(s.lang, "settings-state-official"),
+        Some(_) => tr!(s.lang, "settings-state-gateway"),
+        None if settings.enabled => tr!(s.lang, "settings-state-failed"),
+        None => tr!(s.lang, "settings-state-off"),
     };
     let mut rows: Vec<RecipientSetting> = settings.recipients.clone();
     for _ in 0..BLANK_ROWS {
@@ -143,9 +144,9 @@ fn render(
             settings => Value::from_serialize(settings),
             rows => Value::from_serialize(&rows),
             errors => Value::from_serialize(errors),
-            token => token.describe(),
+            token => token.describe_in(s.lang),
             token_on_page => token == crate::alerts::whatsapp_settings::SecretSource::Page,
-            app_secret => app_secret.describe(),
+            app_secret => app_secret.describe_in(s.lang),
             app_secret_on_page => app_secret == crate::alerts::whatsapp_settings::SecretSource::Page,
             saved_by => saved.as_ref().map(|r| r.updated_by.clone()),
             saved_at => saved.as_ref().map(|r| r.updated),
@@ -173,7 +174,7 @@ async fn page(State(st): State<Arc<Web>>, Admin(s): Admin, Query(q): Query<Flash
             q.error.as_deref(),
             StatusCode::OK,
         ),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -187,14 +188,14 @@ async fn save(
         .whatsapp_control
         .file()
         .is_some_and(|c| c.gateway.is_some());
-    let errors = settings.check(gateway);
+    let errors = settings.check_in(gateway, s.lang);
     if !errors.is_empty() {
         return render(
             &st,
             &s,
             &settings,
             &errors,
-            Some("Nothing was saved: correct the fields marked below."),
+            Some(&tr!(s.lang, "settings-not-saved")),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
@@ -209,17 +210,13 @@ async fn save(
                 let _ = tokio::time::timeout(Duration::from_secs(5), restarted.changed()).await;
             }
             let done = if changes.is_empty() {
-                "Saved; nothing changed.".to_owned()
+                tr!(s.lang, "settings-saved-nothing")
             } else {
-                format!(
-                    "Saved {} change{}. They are in force now.",
-                    changes.len(),
-                    if changes.len() == 1 { "" } else { "s" }
-                )
+                tr!(s.lang, "settings-saved", count = changes.len())
             };
             Redirect::to(&format!("/settings/whatsapp?done={}", urlencode(&done))).into_response()
         }
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -237,22 +234,19 @@ async fn send_test(
         Redirect::to(&format!("/settings/whatsapp?error={}", urlencode(error))).into_response()
     };
     let Some(wa) = st.whatsapp_control.running() else {
-        return back("WhatsApp is off, so nothing was sent. Save working settings first.");
+        return back(&tr!(s.lang, "settings-test-off"));
     };
     let Ok(to) = f.to.trim().parse::<PhoneNumber>() else {
-        return back("Choose one of the numbers.");
+        return back(&tr!(s.lang, "settings-test-choose"));
     };
     if wa.config().role_of(&to).is_none() {
-        return back("Only numbers listed below can get a test message.");
+        return back(&tr!(s.lang, "settings-test-unlisted"));
     }
     let mut m = wa_notify::Markup::new();
     m.raw("✅ ")
-        .bold("noc test message")
+        .bold(&tr!(s.lang, "settings-test-title"))
         .raw(": ")
-        .text(&format!(
-            "WhatsApp alerts work. Sent by {} from the Settings page.",
-            s.user
-        ));
+        .text(&tr!(s.lang, "settings-test-text", user = &s.user));
     let mut a = Alert::new(&to, m.build());
     a.priority(Priority::High);
     let queued = wa.notifier().enqueue(a);
@@ -267,10 +261,14 @@ async fn send_test(
     match queued {
         Ok(_) => Redirect::to(&format!(
             "/settings/whatsapp?done={}",
-            urlencode(&format!("Test message queued for {}.", to.as_str()))
+            urlencode(&tr!(s.lang, "settings-test-queued", number = to.as_str()))
         ))
         .into_response(),
-        Err(e) => back(&format!("The message could not be queued: {e}")),
+        Err(e) => back(&tr!(
+            s.lang,
+            "settings-test-not-queued",
+            error = e.to_string()
+        )),
     }
 }
 

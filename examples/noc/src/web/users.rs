@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Admin, Current, Web};
 use crate::auth::Role;
+use crate::tr;
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -55,7 +56,7 @@ async fn add_token(
 ) -> Response {
     let name = f.name.trim();
     let made = if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-        Err("Token names are 1 to 64 printable characters.".to_owned())
+        Err(tr!(s.lang, "users-token-name-invalid"))
     } else {
         match f.role.parse::<Role>() {
             Ok(role) => st
@@ -112,10 +113,10 @@ async fn revoke_token(
     match r {
         Ok(_) => Redirect::to(&format!(
             "/users?done={}",
-            super::urlencode(&format!("API token #{id} revoked."))
+            super::urlencode(&tr!(s.lang, "users-token-revoked", id = id.to_string()))
         ))
         .into_response(),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -129,9 +130,9 @@ struct NewUser {
 async fn add_user(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<NewUser>) -> Response {
     let name = f.name.trim();
     let problem = if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-        Some("User names are 1 to 64 printable characters.".to_owned())
+        Some(tr!(s.lang, "users-name-invalid"))
     } else if f.password.len() < 8 {
-        Some("Passwords need at least 8 characters.".to_owned())
+        Some(tr!(s.lang, "users-password-short"))
     } else {
         None
     };
@@ -155,7 +156,11 @@ async fn add_user(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<New
                 &format!("{name} ({})", f.role),
                 true,
             );
-            Redirect::to("/users?done=User%20added.").into_response()
+            Redirect::to(&format!(
+                "/users?done={}",
+                super::urlencode(&tr!(s.lang, "users-added"))
+            ))
+            .into_response()
         }
         Err(e) => {
             let users = st.store.users().unwrap_or_default();
@@ -185,17 +190,29 @@ fn user_label(st: &Web, id: i64) -> String {
 
 async fn delete_user(State(st): State<Arc<Web>>, Admin(s): Admin, Path(id): Path<i64>) -> Response {
     if id == s.user_id {
-        return st.error_page(StatusCode::BAD_REQUEST, "You cannot delete yourself.");
+        return st.error_page_in(
+            s.lang,
+            StatusCode::BAD_REQUEST,
+            &tr!(s.lang, "users-cannot-delete-self"),
+        );
     }
     let label = user_label(&st, id);
     match st.store.delete_user(id) {
         Ok(true) => {
             st.sessions.remove_user(id);
             let _ = st.store.audit(&s.user, None, "user.delete", &label, true);
-            Redirect::to("/users?done=User%20deleted.").into_response()
+            Redirect::to(&format!(
+                "/users?done={}",
+                super::urlencode(&tr!(s.lang, "users-deleted"))
+            ))
+            .into_response()
         }
-        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Ok(false) => st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "users-no-such-user"),
+        ),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
@@ -211,13 +228,14 @@ async fn set_password(
     Form(f): Form<NewPassword>,
 ) -> Response {
     if f.password.len() < 8 {
-        return st.error_page(
+        return st.error_page_in(
+            s.lang,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Passwords need at least 8 characters.",
+            &tr!(s.lang, "users-password-short"),
         );
     }
     let Ok(hash) = st.hash_password(&f.password).await else {
-        return st.error_page(StatusCode::INTERNAL_SERVER_ERROR, "hashing failed");
+        return st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, "hashing failed");
     };
     let label = user_label(&st, id);
     match st.store.set_user_hash(id, &hash) {
@@ -235,9 +253,17 @@ async fn set_password(
                 &format!("{label}: password changed"),
                 true,
             );
-            Redirect::to("/users?done=Password%20changed.").into_response()
+            Redirect::to(&format!(
+                "/users?done={}",
+                super::urlencode(&tr!(s.lang, "users-password-changed"))
+            ))
+            .into_response()
         }
-        Ok(false) => st.error_page(StatusCode::NOT_FOUND, "No such user."),
-        Err(e) => st.error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Ok(false) => st.error_page_in(
+            s.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(s.lang, "users-no-such-user"),
+        ),
+        Err(e) => st.error_page_in(s.lang, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
