@@ -79,9 +79,9 @@ async fn legacy_dates_are_harvested_removed_once_stored_and_summarised() {
     let tg = FakeTelegram::start().await;
     let monitor = start_monitor(&app, dir.path(), Vec::new(), Some(&tg)).await;
     let title = monitor.send_sales_summary(&date);
-    assert_eq!(title, format!("Sales {date}: 2 vouchers, Rp 10000"));
+    assert_eq!(title, format!("Sales {date}: 2 vouchers, Rp 10,000"));
     wait_until("the summary in the chat", 30, || {
-        count(&tg, CHAT, "2 vouchers, Rp 10000") == 1
+        count(&tg, CHAT, "2 vouchers, Rp 10,000") == 1
     })
     .await;
     monitor.shutdown().await;

@@ -401,3 +401,7 @@ settings-err-quiet = Like 22:00-07:00, or empty.
 rules-err-name = configuration error: rule { $name }: a name needs 1-64 letters, digits, '-' or '_' (it is typed in /mute)
 rules-err-log-needs = configuration error: rule { $name }: a log rule needs `keywords` or `regexes`
 rules-err-empty-keyword = configuration error: rule { $name }: empty keyword
+
+# The daily hotspot sales summary (an alert).
+alert-sales-summary = Sales { $date }: { $count } vouchers, Rp { $total }
+alert-sales-router = { $router }: { $count } vouchers, Rp { $total }

@@ -403,3 +403,7 @@ settings-err-quiet = Seperti 22:00-07:00, atau kosong.
 rules-err-name = aturan { $name }: nama perlu 1-64 huruf, angka, '-' atau '_' (diketik di /mute)
 rules-err-log-needs = aturan { $name }: aturan log perlu `keywords` atau `regexes`
 rules-err-empty-keyword = aturan { $name }: ada kata kunci kosong
+
+# Ringkasan penjualan hotspot harian (sebuah peringatan).
+alert-sales-summary = Penjualan { $date }: { $count } voucher, Rp { $total }
+alert-sales-router = { $router }: { $count } voucher, Rp { $total }

@@ -450,12 +450,22 @@ fn icon(n: &Notice) -> &'static str {
     }
 }
 
-/// The Telegram HTML text of a notice (everything router-supplied is escaped).
+/// The Telegram HTML text of a notice, framed in English (everything router-supplied is
+/// escaped).
 pub fn render_html(n: &Notice) -> String {
+    render_html_in(crate::i18n::Lang::En, n)
+}
+
+/// The Telegram HTML text of a notice, its framing ("Resolved:", the severity) in `lang`; the
+/// title and detail are written once, in noc's default language, by the engine.
+pub fn render_html_in(lang: crate::i18n::Lang, n: &Notice) -> String {
     let esc = tg_notify::html::escape;
     let mut s = format!("{} ", icon(n));
     if n.kind == NoticeKind::Resolved {
-        s.push_str("<b>Resolved:</b> ");
+        s.push_str(&format!(
+            "<b>{}</b> ",
+            esc(&crate::tr!(lang, "chat-alert-resolved"))
+        ));
         s.push_str(&esc(&n.title));
     } else {
         s.push_str("<b>");
@@ -466,11 +476,12 @@ pub fn render_html(n: &Notice) -> String {
         s.push('\n');
         s.push_str(&esc(&n.detail));
     }
-    s.push_str(&format!(
-        "\n<i>{} · {}</i>",
-        esc(&n.rule),
-        n.severity.as_str()
-    ));
+    let severity = match n.severity {
+        Severity::Critical => crate::tr!(lang, "chat-severity-critical"),
+        Severity::Warning => crate::tr!(lang, "chat-severity-warning"),
+        _ => crate::tr!(lang, "chat-severity-info"),
+    };
+    s.push_str(&format!("\n<i>{} · {}</i>", esc(&n.rule), esc(&severity)));
     s
 }
 
@@ -492,6 +503,7 @@ async fn daily_sales(shared: Arc<Shared>, minute: u32, offset: i32) {
 
 impl Shared {
     fn sales_summary(&self, date: &str) -> String {
+        let lang = self.state.language;
         let mut lines = Vec::new();
         let (mut count, mut total) = (0u64, 0u64);
         for r in self.state.hub.routers() {
@@ -499,18 +511,25 @@ impl Shared {
                 Ok(t) if t.count > 0 => {
                     count += t.count;
                     total += t.total;
-                    lines.push(format!(
-                        "{}: {} vouchers, Rp {}",
-                        crate::fmt::router_text(&r.name),
-                        t.count,
-                        t.total
+                    lines.push(crate::tr!(
+                        lang,
+                        "alert-sales-router",
+                        router = crate::fmt::router_text(&r.name),
+                        count = lang.integer(i64::try_from(t.count).unwrap_or(i64::MAX)),
+                        total = lang.integer(i64::try_from(t.total).unwrap_or(i64::MAX)),
                     ));
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!("sales summary: {e}"),
             }
         }
-        let title = format!("Sales {date}: {count} vouchers, Rp {total}");
+        let title = crate::tr!(
+            lang,
+            "alert-sales-summary",
+            date = date,
+            count = lang.integer(i64::try_from(count).unwrap_or(i64::MAX)),
+            total = lang.integer(i64::try_from(total).unwrap_or(i64::MAX)),
+        );
         let notice = Notice {
             key: format!("sales-summary:{date}"),
             rule: "sales-summary".into(),
@@ -637,9 +656,23 @@ impl Shared {
             } else {
                 n.chats.clone()
             };
-            let text = render_html(&n);
             for chat in chats {
-                let mut a = tg_notify::Alert::new(chat, text.clone());
+                // Each chat reads the framing in its own language (`/lang`, its noc.toml entry).
+                let lang = self
+                    .state
+                    .store
+                    .chat_language(&format!("telegram:{chat}"))
+                    .ok()
+                    .flatten()
+                    .or_else(|| {
+                        self.telegram
+                            .chats
+                            .iter()
+                            .find(|c| c.id == chat)
+                            .and_then(|c| c.language)
+                    })
+                    .unwrap_or(self.state.language);
+                let mut a = tg_notify::Alert::new(chat, render_html_in(lang, &n));
                 a.key(n.key.clone())
                     .parse_mode(ParseMode::Html)
                     .priority(match n.severity {
