@@ -26,8 +26,8 @@ pub use cycle::{plan, CustomerView, InvoiceView, Step, Terms};
 pub use ledger::{Ledger, LineStatus};
 pub use money::{Currency, MoneyError};
 pub use run::{
-    deliver_messages, find_customer, force, ledger_of, queue_digest, record_payment, run_cycle,
-    Channels, Recorded, RunReport,
+    deliver_messages, find_customer, force, force_by_hand, ledger_of, queue_digest, record_payment,
+    run_cycle, Channels, Forced, Recorded, RunReport,
 };
 
 use serde::Deserialize;
@@ -103,6 +103,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The customers' language (`language`): what reminders, isolation and restore notices
+    /// and the notice page are written in; Indonesian unless it says `en`.
+    pub fn customer_lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::parse(&self.language).unwrap_or(crate::i18n::Lang::Id)
+    }
+
     /// Checks the values; the error names the field.
     pub fn validate(&self) -> Result<(), Error> {
         self.currency()?;
