@@ -198,3 +198,14 @@ setup-nothing-to-do = { $router } has everything isolation needs already.
 setup-title-on = Isolation setup on { $router }
 setup-apply-button = Apply on the router
 setup-done = Isolation set up on { $router } ({ $count } commands).
+
+## Typed amounts and other refusals
+billing-money-empty = enter an amount
+billing-money-not-a-number = { $typed } is not an amount (write 150000, 150.000 or 150rb)
+billing-money-fraction = { $typed }: amounts are whole { $unit }, without decimals
+billing-money-not-positive = the amount must be more than 0
+billing-money-too-large = { $typed } is more than the largest amount accepted ({ $max })
+billing-err-no-customer = no customer #{ $id }
+billing-err-required = { $what }: required
+billing-err-too-long = { $what }: at most 64 characters
+billing-err-control = { $what }: no control characters

@@ -198,3 +198,14 @@ setup-nothing-to-do = { $router } sudah punya semua yang dibutuhkan isolir.
 setup-title-on = Pengaturan isolir di { $router }
 setup-apply-button = Terapkan di router
 setup-done = Isolir sudah diatur di { $router } ({ $count } perintah).
+
+## Typed amounts and other refusals
+billing-money-empty = isi jumlahnya
+billing-money-not-a-number = { $typed } bukan jumlah uang (tulis 150000, 150.000 atau 150rb)
+billing-money-fraction = { $typed }: jumlah harus bulat ({ $unit }), tanpa desimal
+billing-money-not-positive = jumlah harus lebih dari 0
+billing-money-too-large = { $typed } melebihi jumlah terbesar yang diterima ({ $max })
+billing-err-no-customer = tidak ada pelanggan #{ $id }
+billing-err-required = { $what }: wajib diisi
+billing-err-too-long = { $what }: paling banyak 64 karakter
+billing-err-control = { $what }: tidak boleh ada karakter kontrol

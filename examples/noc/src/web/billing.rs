@@ -61,6 +61,24 @@ pub(super) fn money(st: &Web) -> billing::Currency {
         .unwrap_or_else(|_| billing::Currency::idr())
 }
 
+/// Why a typed amount was refused, in `lang`.
+pub(super) fn money_error(lang: Lang, e: &billing::MoneyError) -> String {
+    use billing::MoneyError as M;
+    match e {
+        M::Empty => tr!(lang, "billing-money-empty"),
+        M::NotANumber(t) => tr!(lang, "billing-money-not-a-number", typed = format!("{t:?}")),
+        M::Fraction(t, unit) => tr!(
+            lang,
+            "billing-money-fraction",
+            typed = format!("{t:?}"),
+            unit = unit
+        ),
+        M::NotPositive => tr!(lang, "billing-money-not-positive"),
+        M::TooLarge(t, max) => tr!(lang, "billing-money-too-large", typed = t, max = max),
+        other => other.to_string(),
+    }
+}
+
 /// A customer with their account, as the pages show them.
 #[derive(Debug, Serialize)]
 pub(super) struct Row {
@@ -219,10 +237,10 @@ async fn customers_page(
     }
 }
 
-pub(super) fn customer_or_404(st: &Web, id: i64) -> Result<Customer, Error> {
+pub(super) fn customer_or_404(st: &Web, lang: Lang, id: i64) -> Result<Customer, Error> {
     st.store
         .customer(id)?
-        .ok_or_else(|| Error::NotFound(format!("no customer #{id}")))
+        .ok_or_else(|| Error::NotFound(tr!(lang, "billing-err-no-customer", id = id.to_string())))
 }
 
 /// An invoice's status (`paid`, `partial`, `unpaid`) in `lang`.
@@ -243,7 +261,7 @@ async fn customer_page(
     let lang = s.lang;
     let r = (|| -> Result<Value, Error> {
         let cur = money(&st);
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let invoices = st.store.invoices_of(id)?;
         let payments = st.store.payments_of(id)?;
         let ledger = billing::ledger_of(&st.store, id)?;
@@ -388,7 +406,7 @@ async fn edit_customer(
     let exempt = f.exempt.is_some();
     let lang = s.lang;
     let r = (|| -> Result<String, Error> {
-        let old = customer_or_404(&st, id)?;
+        let old = customer_or_404(&st, lang, id)?;
         let mut input = form_to_input(
             lang,
             &CustomerForm {
@@ -509,10 +527,14 @@ async fn pay_preview(
 ) -> Response {
     let lang = s.lang;
     let r = (|| -> Result<Response, Error> {
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let cur = money(&st);
         let amount = cur.parse(&f.amount, st.billing.max_payment).map_err(|e| {
-            Error::BadInput(tr!(lang, "billing-err-amount", reason = e.to_string()))
+            Error::BadInput(tr!(
+                lang,
+                "billing-err-amount",
+                reason = money_error(lang, &e)
+            ))
         })?;
         let after = billing::ledger_of(&st.store, id)?.balance() - amount;
         let method = if f.method.trim().is_empty() {
@@ -572,7 +594,7 @@ async fn pay_confirm(
     Form(f): Form<PayForm>,
 ) -> Response {
     let lang = s.lang;
-    let c = match customer_or_404(&st, id) {
+    let c = match customer_or_404(&st, lang, id) {
         Ok(c) => c,
         Err(e) => return fail(&st, lang, &e),
     };
@@ -635,7 +657,7 @@ async fn receipt_page(
             .store
             .payment(id)?
             .ok_or_else(|| Error::NotFound(tr!(lang, "receipt-not-found", id = id.to_string())))?;
-        let c = customer_or_404(&st, p.customer_id)?;
+        let c = customer_or_404(&st, lang, p.customer_id)?;
         let invoiced: i64 = st.store.invoices_of(c.id)?.iter().map(|i| i.amount).sum();
         let paid: i64 = st
             .store
@@ -661,7 +683,7 @@ async fn receipt_page(
 async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate: bool) -> Response {
     let lang = s.lang;
     let r = async {
-        let c = customer_or_404(st, id)?;
+        let c = customer_or_404(st, lang, id)?;
         let router = st
             .hub
             .router(c.router_id)
@@ -765,7 +787,7 @@ async fn isolation_confirm(
     let isolate = f.isolate == "yes";
     let lang = s.lang;
     let r = async {
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let client = st
             .hub
             .router(c.router_id)

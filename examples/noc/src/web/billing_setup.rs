@@ -46,11 +46,17 @@ async fn save_package(
 ) -> Response {
     let lang = s.lang;
     let r = (|| -> Result<String, Error> {
-        let name = billing::check_name(&tr!(lang, "setup-field-package-name"), &f.name)?;
-        let profile = billing::check_name(&tr!(lang, "setup-field-profile"), &f.profile)?;
+        let name = billing::check_name_in(lang, &tr!(lang, "setup-field-package-name"), &f.name)?;
+        let profile = billing::check_name_in(lang, &tr!(lang, "setup-field-profile"), &f.profile)?;
         let price = money(&st)
             .parse(&f.price, billing::money::MAX_AMOUNT)
-            .map_err(|e| Error::BadInput(tr!(lang, "setup-err-price", reason = e.to_string())))?;
+            .map_err(|e| {
+                Error::BadInput(tr!(
+                    lang,
+                    "setup-err-price",
+                    reason = super::billing::money_error(lang, &e)
+                ))
+            })?;
         let old = st.store.packages()?.into_iter().find(|p| p.name == name);
         st.store.upsert_package(&name, &profile, price)?;
         let detail = match old {
