@@ -209,3 +209,6 @@ billing-err-no-customer = no customer #{ $id }
 billing-err-required = { $what }: required
 billing-err-too-long = { $what }: at most 64 characters
 billing-err-control = { $what }: no control characters
+billing-err-amount-range = the amount must be between 1 and { $max }
+billing-err-note = note: at most 200 characters, one line
+billing-err-no-isolate-profile = the router has no { $profile } profile: run the isolation setup on the Billing page first

@@ -209,3 +209,6 @@ billing-err-no-customer = tidak ada pelanggan #{ $id }
 billing-err-required = { $what }: wajib diisi
 billing-err-too-long = { $what }: paling banyak 64 karakter
 billing-err-control = { $what }: tidak boleh ada karakter kontrol
+billing-err-amount-range = jumlah harus antara 1 dan { $max }
+billing-err-note = catatan: paling banyak 200 karakter, satu baris
+billing-err-no-isolate-profile = router belum punya profil { $profile }: jalankan dulu pengaturan isolir di halaman Tagihan

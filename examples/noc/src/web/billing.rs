@@ -609,6 +609,17 @@ async fn pay_confirm(
             )),
         );
     };
+    if amount <= 0 || amount > st.billing.max_payment {
+        let max = money(&st).format_in(lang, st.billing.max_payment);
+        return fail(
+            &st,
+            lang,
+            &Error::BadInput(tr!(lang, "billing-err-amount-range", max = max)),
+        );
+    }
+    if f.note.chars().count() > 200 || f.note.chars().any(char::is_control) {
+        return fail(&st, lang, &Error::BadInput(tr!(lang, "billing-err-note")));
+    }
     let key = (!f.key.trim().is_empty() && f.key.len() <= 128)
         .then(|| format!("web:{}:{}", s.user_id, f.key.trim()));
     match billing::record_payment(
@@ -695,7 +706,7 @@ async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate:
                 router = &router.name
             ))
         })?;
-        let (secrets, sessions, _) = ppp::ppp_state(&client).await?;
+        let (secrets, sessions, profiles) = ppp::ppp_state(&client).await?;
         let secret = secrets.get(&c.secret).ok_or_else(|| {
             Error::NotFound(tr!(
                 lang,
@@ -704,6 +715,13 @@ async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate:
                 secret = format!("{:?}", c.secret)
             ))
         })?;
+        if isolate && !profiles.contains(&st.billing.isolate_profile) {
+            return Err(Error::BadInput(tr!(
+                lang,
+                "billing-err-no-isolate-profile",
+                profile = format!("{:?}", st.billing.isolate_profile)
+            )));
+        }
         let target = if isolate {
             st.billing.isolate_profile.clone()
         } else {
