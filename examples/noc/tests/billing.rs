@@ -188,7 +188,7 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
     .await;
     assert_eq!(s, 200);
     assert!(
-        html.contains("budi: profile paket-10M → package 10 Mbps (Rp 150.000)"),
+        html.contains("budi: profile paket-10M → package 10 Mbps (Rp 150,000)"),
         "{html}"
     );
     assert!(
@@ -495,7 +495,7 @@ async fn a_month_of_billing_from_invoice_to_isolation_payment_and_restore() {
         .await
         .unwrap();
     assert!(
-        receipt.contains(first["receipt"].as_str().unwrap()) && receipt.contains("Rp 150.000"),
+        receipt.contains(first["receipt"].as_str().unwrap()) && receipt.contains("Rp 150,000"),
         "{receipt}"
     );
     let page = c

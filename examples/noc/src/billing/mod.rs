@@ -26,8 +26,8 @@ pub use cycle::{plan, CustomerView, InvoiceView, Step, Terms};
 pub use ledger::{Ledger, LineStatus};
 pub use money::{Currency, MoneyError};
 pub use run::{
-    deliver_messages, find_customer, force, ledger_of, queue_digest, record_payment, run_cycle,
-    Channels, Recorded, RunReport,
+    deliver_messages, find_customer, force, force_by_hand, ledger_of, queue_digest, record_payment,
+    run_cycle, Channels, Forced, Recorded, RunReport,
 };
 
 use serde::Deserialize;
@@ -103,6 +103,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The customers' language (`language`): what reminders, isolation and restore notices
+    /// and the notice page are written in; Indonesian unless it says `en`.
+    pub fn customer_lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::parse(&self.language).unwrap_or(crate::i18n::Lang::Id)
+    }
+
     /// Checks the values; the error names the field.
     pub fn validate(&self) -> Result<(), Error> {
         self.currency()?;
@@ -215,15 +221,32 @@ pub fn receipt_number(id: i64) -> String {
 
 /// Checks a customer or package name: 1–64 characters, no control characters.
 pub fn check_name(what: &str, s: &str) -> Result<String, Error> {
+    check_name_in(crate::i18n::Lang::En, what, s)
+}
+
+/// [`check_name`], the refusal written in `lang` (`what` already is).
+pub fn check_name_in(lang: crate::i18n::Lang, what: &str, s: &str) -> Result<String, Error> {
     let t = s.trim();
     if t.is_empty() {
-        return Err(Error::BadInput(format!("{what}: required")));
+        return Err(Error::BadInput(crate::tr!(
+            lang,
+            "billing-err-required",
+            what = what
+        )));
     }
     if t.chars().count() > 64 {
-        return Err(Error::BadInput(format!("{what}: at most 64 characters")));
+        return Err(Error::BadInput(crate::tr!(
+            lang,
+            "billing-err-too-long",
+            what = what
+        )));
     }
     if t.chars().any(char::is_control) {
-        return Err(Error::BadInput(format!("{what}: no control characters")));
+        return Err(Error::BadInput(crate::tr!(
+            lang,
+            "billing-err-control",
+            what = what
+        )));
     }
     Ok(t.to_owned())
 }

@@ -94,6 +94,19 @@ impl Currency {
         format!("{sign}{symbol} {grouped}")
     }
 
+    /// `amount` written for a reader of `lang`: thousands grouped the way the language
+    /// groups them, `Rp 150.000` in Indonesian, `Rp 150,000` in English.
+    pub fn format_in(&self, lang: crate::i18n::Lang, amount: i64) -> String {
+        let grouped = lang.integer(i64::try_from(amount.unsigned_abs()).unwrap_or(i64::MAX));
+        let sign = if amount < 0 { "-" } else { "" };
+        let symbol = if self.symbol.is_empty() {
+            self.code.as_str()
+        } else {
+            self.symbol
+        };
+        format!("{sign}{symbol} {grouped}")
+    }
+
     /// Parses a typed amount: digits with optional thousands separators (`150.000`,
     /// `150,000`, `150 000`), an optional currency prefix (`Rp`, the code), and the
     /// shorthands `rb`/`ribu`/`k` (×1,000) and `jt`/`juta` (×1,000,000). At most `max`.
@@ -211,6 +224,11 @@ mod tests {
         assert_eq!(Currency::new("usd").unwrap().format(1200), "$ 1,200");
         assert_eq!(Currency::new("EUR").unwrap().format(1200), "EUR 1,200");
         assert!(Currency::new("rupiah").is_err());
+        use crate::i18n::Lang;
+        assert_eq!(idr.format_in(Lang::Id, 150_000), "Rp 150.000");
+        assert_eq!(idr.format_in(Lang::En, 150_000), "Rp 150,000");
+        assert_eq!(idr.format_in(Lang::Id, -5_000), "-Rp 5.000");
+        assert_eq!(idr.format_in(Lang::En, 0), "Rp 0");
     }
 
     #[test]

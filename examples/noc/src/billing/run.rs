@@ -15,9 +15,11 @@ use serde::Serialize;
 
 use super::cycle::{plan, CustomerView, InvoiceView, Step};
 use super::{Currency, Settings, Status};
+use crate::i18n::Lang;
 use crate::routers::ppp::{self, Move};
 use crate::storage::billing::{Customer, Package};
 use crate::storage::Store;
+use crate::tr;
 use crate::Error;
 
 /// What a run did (or, dry, would do).
@@ -43,47 +45,76 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// The report as lines of text (the command line, the operators' digest).
+    /// The report as lines of text (the command line, the operators' digest), in English
+    /// with amounts as the currency writes them.
     pub fn text(&self, currency: &Currency) -> String {
-        let mut s = format!(
-            "Billing {}{}{}\n",
-            self.as_of,
-            if self.dry_run {
-                " (dry run: nothing changed)"
-            } else {
-                ""
-            },
-            if self.paused {
-                " — isolation paused"
-            } else {
-                ""
-            }
-        );
+        self.render(Lang::En, &|v| currency.format(v))
+    }
+
+    /// The report as lines of text in `lang`, amounts written the way `lang` writes them.
+    pub fn text_in(&self, lang: Lang, currency: &Currency) -> String {
+        self.render(lang, &|v| currency.format_in(lang, v))
+    }
+
+    fn render(&self, lang: Lang, money: &dyn Fn(i64) -> String) -> String {
+        let count = |n: usize| lang.integer(i64::try_from(n).unwrap_or(i64::MAX));
+        let mut s = tr!(lang, "billing-run-head", date = &self.as_of);
+        if self.dry_run {
+            s.push(' ');
+            s.push_str(&tr!(lang, "billing-run-dry"));
+        }
+        if self.paused {
+            s.push_str(" — ");
+            s.push_str(&tr!(lang, "billing-run-paused"));
+        }
+        s.push('\n');
         let total: i64 = self.invoices.iter().map(|i| i.2).sum();
-        s.push_str(&format!(
-            "Invoices: {} ({})\n",
-            self.invoices.len(),
-            currency.format(total)
+        s.push_str(&tr!(
+            lang,
+            "billing-run-invoices",
+            count = count(self.invoices.len()),
+            total = money(total)
         ));
+        s.push('\n');
         for (c, p, a) in self.invoices.iter().take(20) {
-            s.push_str(&format!("  {c} {p} {}\n", currency.format(*a)));
+            s.push_str(&format!("  {c} {p} {}\n", money(*a)));
         }
         if self.invoices.len() > 20 {
-            s.push_str(&format!("  … and {} more\n", self.invoices.len() - 20));
+            s.push_str("  ");
+            s.push_str(&tr!(
+                lang,
+                "billing-run-more",
+                count = count(self.invoices.len() - 20)
+            ));
+            s.push('\n');
         }
-        s.push_str(&format!("Reminders: {}\n", self.reminders.len()));
-        s.push_str(&format!("Isolated: {}", self.isolated.len()));
+        s.push_str(&tr!(
+            lang,
+            "billing-run-reminders",
+            count = count(self.reminders.len())
+        ));
+        s.push('\n');
+        s.push_str(&tr!(
+            lang,
+            "billing-run-isolated",
+            count = count(self.isolated.len())
+        ));
         if !self.isolated.is_empty() {
             s.push_str(&format!(" — {}", self.isolated.join(", ")));
         }
         s.push('\n');
-        s.push_str(&format!("Restored: {}", self.restored.len()));
+        s.push_str(&tr!(
+            lang,
+            "billing-run-restored",
+            count = count(self.restored.len())
+        ));
         if !self.restored.is_empty() {
             s.push_str(&format!(" — {}", self.restored.join(", ")));
         }
         s.push('\n');
         for k in &self.skipped {
-            s.push_str(&format!("Left for the next run: {k}\n"));
+            s.push_str(&tr!(lang, "billing-run-left", reason = k));
+            s.push('\n');
         }
         s
     }
@@ -97,49 +128,75 @@ impl RunReport {
     }
 }
 
-/// A customer message in the configured language.
+/// What a customer is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    /// A bill is due soon.
+    Remind,
+    /// The internet is paused (isolated).
+    Isolate,
+    /// The internet is back (restored).
+    Restore,
+}
+
+/// A customer message in the customers' language (`[billing] language`).
 fn message(
     settings: &Settings,
     currency: &Currency,
-    kind: &str,
+    kind: Notice,
     c: &Customer,
     owed: i64,
     due: Option<Date>,
 ) -> String {
-    let amount = currency.format(owed);
+    message_in(
+        settings.customer_lang(),
+        settings,
+        currency,
+        kind,
+        c,
+        owed,
+        due,
+    )
+}
+
+/// A customer message in `lang`.
+fn message_in(
+    lang: Lang,
+    settings: &Settings,
+    currency: &Currency,
+    kind: Notice,
+    c: &Customer,
+    owed: i64,
+    due: Option<Date>,
+) -> String {
+    let amount = currency.format_in(lang, owed);
     let due = due.map(|d| d.to_string()).unwrap_or_default();
     let pay = if settings.pay_to.is_empty() {
         String::new()
-    } else if settings.language == "en" {
-        format!(" Pay to: {}.", settings.pay_to)
     } else {
-        format!(" Pembayaran ke: {}.", settings.pay_to)
+        format!(
+            " {}",
+            tr!(lang, "customer-msg-pay-to", pay_to = &settings.pay_to)
+        )
     };
-    match (settings.language.as_str(), kind) {
-        ("en", "remind") => format!(
-            "Hello {}, your internet bill of {amount} is due on {due}.{pay} Thank you!",
-            c.name
+    let name = &c.name;
+    match kind {
+        Notice::Remind => tr!(
+            lang,
+            "customer-msg-remind",
+            name = name,
+            amount = amount,
+            due = due,
+            pay = pay
         ),
-        ("en", "isolate") => format!(
-            "Hello {}, your internet is paused because the bill of {amount} is unpaid.{pay} It comes back as soon as the payment is recorded.",
-            c.name
+        Notice::Isolate => tr!(
+            lang,
+            "customer-msg-isolate",
+            name = name,
+            amount = amount,
+            pay = pay
         ),
-        ("en", _) => format!(
-            "Hello {}, thank you for your payment. Your internet is back on.",
-            c.name
-        ),
-        (_, "remind") => format!(
-            "Halo {}, tagihan internet Anda sebesar {amount} jatuh tempo pada {due}.{pay} Terima kasih!",
-            c.name
-        ),
-        (_, "isolate") => format!(
-            "Halo {}, layanan internet Anda diisolir karena tagihan {amount} belum dibayar.{pay} Layanan aktif kembali segera setelah pembayaran dicatat.",
-            c.name
-        ),
-        _ => format!(
-            "Halo {}, terima kasih atas pembayaran Anda. Layanan internet Anda sudah aktif kembali.",
-            c.name
-        ),
+        Notice::Restore => tr!(lang, "customer-msg-restore", name = name),
     }
 }
 
@@ -292,7 +349,7 @@ pub async fn run_cycle(
             } => {
                 report.reminders.push((c.name.clone(), period.clone()));
                 if !dry_run {
-                    let text = message(settings, &currency, "remind", c, *owed, Some(*due));
+                    let text = message(settings, &currency, Notice::Remind, c, *owed, Some(*due));
                     queue_to_customer(store, &format!("remind:{}:{period}", c.id), c, &text)?;
                 }
             }
@@ -444,10 +501,10 @@ pub async fn run_cycle(
                     )?;
                     let (kind, key) = match step {
                         Step::Isolate { since_due, .. } => {
-                            ("isolate", format!("isolate:{}:{since_due}", c.id))
+                            (Notice::Isolate, format!("isolate:{}:{since_due}", c.id))
                         }
                         _ => (
-                            "restore",
+                            Notice::Restore,
                             format!("restore:{}:{}:{}", c.id, as_of, crate::now()),
                         ),
                     };
@@ -491,9 +548,23 @@ pub fn queue_digest(store: &Store, settings: &Settings, report: &RunReport) -> R
     )
 }
 
+/// What moving one customer by hand did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Forced {
+    /// The audit log's line (English).
+    pub detail: String,
+    /// The profile the secret had.
+    pub from: String,
+    /// The profile it has now.
+    pub to: String,
+    /// Sessions ended.
+    pub ended: usize,
+}
+
 /// Moves one customer to isolation or back now, whatever the cycle would do (an admin's
 /// decision; the next cycle may undo a restore of someone still overdue unless they are
-/// exempted). Never without reading the router first.
+/// exempted). Never without reading the router first. Returns the audit log's line.
 pub async fn force(
     store: &Store,
     settings: &Settings,
@@ -502,6 +573,20 @@ pub async fn force(
     isolate: bool,
     who: &str,
 ) -> Result<String, Error> {
+    force_by_hand(store, settings, client, customer, isolate, who)
+        .await
+        .map(|f| f.detail)
+}
+
+/// [`force`], telling what it did in parts (for a message in the reader's language).
+pub async fn force_by_hand(
+    store: &Store,
+    settings: &Settings,
+    client: &Client,
+    customer: &Customer,
+    isolate: bool,
+    who: &str,
+) -> Result<Forced, Error> {
     let packages: HashMap<i64, Package> =
         store.packages()?.into_iter().map(|p| (p.id, p)).collect();
     let (secrets, sessions, profiles) = ppp::ppp_state(client).await?;
@@ -574,7 +659,12 @@ pub async fn force(
         &detail,
         true,
     )?;
-    Ok(detail)
+    Ok(Forced {
+        detail,
+        from: secret.profile.clone(),
+        to: target,
+        ended,
+    })
 }
 
 /// Where billing messages go: the channels a running dashboard has.
@@ -803,5 +893,95 @@ pub async fn daily(
         if let Err(e) = deliver_messages(&store, &channels) {
             tracing::warn!("billing messages not delivered: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budi() -> Customer {
+        Customer {
+            id: 1,
+            name: "budi".into(),
+            area: String::new(),
+            phone: String::new(),
+            telegram_chat: None,
+            router_id: 1,
+            secret: "budi".into(),
+            package_id: None,
+            billing_day: 5,
+            grace_days: 3,
+            status: "active".into(),
+            exempt: false,
+            isolated: false,
+            restore_profile: None,
+            since: "2026-10-01".into(),
+        }
+    }
+
+    #[test]
+    fn reminders_are_written_in_the_customers_language() {
+        let idr = Currency::idr();
+        let mut settings = Settings {
+            pay_to: "BRI 1234".into(),
+            ..Settings::default()
+        };
+        let due = Some(Date::new(2026, 11, 15).unwrap());
+        // Indonesian by default, with the amount written the Indonesian way.
+        let id = message(&settings, &idr, Notice::Remind, &budi(), 150_000, due);
+        assert_eq!(
+            id,
+            "Halo budi, tagihan internet Anda sebesar Rp 150.000 jatuh tempo pada 2026-11-15. \
+             Pembayaran ke: BRI 1234. Terima kasih!"
+        );
+        settings.language = "en".into();
+        let en = message(&settings, &idr, Notice::Remind, &budi(), 150_000, due);
+        assert_eq!(
+            en,
+            "Hello budi, your internet bill of Rp 150,000 is due on 2026-11-15. \
+             Pay to: BRI 1234. Thank you!"
+        );
+        let isolated = message_in(
+            Lang::Id,
+            &settings,
+            &idr,
+            Notice::Isolate,
+            &budi(),
+            150_000,
+            None,
+        );
+        assert!(
+            isolated.contains("diisolir karena tagihan Rp 150.000 belum dibayar"),
+            "{isolated}"
+        );
+        let back = message_in(Lang::En, &settings, &idr, Notice::Restore, &budi(), 0, None);
+        assert_eq!(
+            back,
+            "Hello budi, thank you for your payment. Your internet is back on."
+        );
+    }
+
+    #[test]
+    fn the_run_report_reads_in_either_language() {
+        let report = RunReport {
+            as_of: "2026-11-05".into(),
+            dry_run: true,
+            invoices: vec![("budi".into(), "2026-11".into(), 150_000)],
+            ..RunReport::default()
+        };
+        let idr = Currency::idr();
+        let en = report.text(&idr);
+        assert!(
+            en.starts_with("Billing 2026-11-05 (dry run: nothing changed)\n"),
+            "{en}"
+        );
+        assert!(en.contains("Invoices: 1 (Rp 150.000)"), "{en}");
+        let id = report.text_in(Lang::Id, &idr);
+        assert!(id.contains("Tagihan: 1 (Rp 150.000)"), "{id}");
+        assert!(id.contains("Pengingat: 0"), "{id}");
+        assert!(report
+            .text_in(Lang::En, &idr)
+            .contains("Invoices: 1 (Rp 150,000)"));
     }
 }

@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 use super::api::{new_customer, CustomerIn};
 use super::{urlencode, Admin, Current, Seller, Web};
 use crate::billing::{self, LineStatus};
+use crate::i18n::Lang;
 use crate::routers::ppp;
 use crate::storage::billing::{Customer, Package};
-use crate::Error;
+use crate::{tr, Error};
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -43,7 +44,7 @@ pub(super) fn router() -> Router<Arc<Web>> {
         .route("/billing/receipts/{id}", get(receipt_page))
 }
 
-pub(super) fn fail(st: &Web, e: &Error) -> Response {
+pub(super) fn fail(st: &Web, lang: Lang, e: &Error) -> Response {
     let status = match e {
         Error::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
@@ -51,13 +52,31 @@ pub(super) fn fail(st: &Web, e: &Error) -> Response {
         Error::Router(_) => StatusCode::BAD_GATEWAY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    st.error_page(status, &e.to_string())
+    st.error_page_in(lang, status, &e.to_string())
 }
 
 pub(super) fn money(st: &Web) -> billing::Currency {
     st.billing
         .currency()
         .unwrap_or_else(|_| billing::Currency::idr())
+}
+
+/// Why a typed amount was refused, in `lang`.
+pub(super) fn money_error(lang: Lang, e: &billing::MoneyError) -> String {
+    use billing::MoneyError as M;
+    match e {
+        M::Empty => tr!(lang, "billing-money-empty"),
+        M::NotANumber(t) => tr!(lang, "billing-money-not-a-number", typed = format!("{t:?}")),
+        M::Fraction(t, unit) => tr!(
+            lang,
+            "billing-money-fraction",
+            typed = format!("{t:?}"),
+            unit = unit
+        ),
+        M::NotPositive => tr!(lang, "billing-money-not-positive"),
+        M::TooLarge(t, max) => tr!(lang, "billing-money-too-large", typed = t, max = max),
+        other => other.to_string(),
+    }
 }
 
 /// A customer with their account, as the pages show them.
@@ -75,7 +94,7 @@ pub(super) struct Row {
     pub(super) router: String,
 }
 
-pub(super) fn rows(st: &Web) -> Result<Vec<Row>, Error> {
+pub(super) fn rows(st: &Web, lang: Lang) -> Result<Vec<Row>, Error> {
     let cur = money(st);
     let packages: HashMap<i64, Package> = st
         .store
@@ -98,7 +117,7 @@ pub(super) fn rows(st: &Web) -> Result<Vec<Row>, Error> {
             let balance = balances.get(&c.id).copied().unwrap_or(0);
             Row {
                 balance,
-                balance_text: cur.format(balance),
+                balance_text: cur.format_in(lang, balance),
                 package: c
                     .package_id
                     .and_then(|p| packages.get(&p))
@@ -126,7 +145,7 @@ pub(super) fn routers_value(st: &Web) -> Value {
     )
 }
 
-pub(super) fn packages_value(st: &Web) -> Result<Value, Error> {
+pub(super) fn packages_value(st: &Web, lang: Lang) -> Result<Value, Error> {
     let cur = money(st);
     Ok(Value::from_serialize(
         st.store
@@ -134,7 +153,7 @@ pub(super) fn packages_value(st: &Web) -> Result<Value, Error> {
             .iter()
             .map(|p| {
                 serde_json::json!({"id": p.id, "name": p.name, "profile": p.profile,
-                    "price": p.price, "price_text": cur.format(p.price)})
+                    "price": p.price, "price_text": cur.format_in(lang, p.price)})
             })
             .collect::<Vec<_>>(),
     ))
@@ -145,7 +164,8 @@ async fn billing_page(State(st): State<Arc<Web>>, Current(s): Current) -> Respon
         let cur = money(&st);
         let today = st.billing_today();
         let month = format!("{:04}-{:02}", today.year(), today.month());
-        let rows = rows(&st)?;
+        let lang = s.lang;
+        let rows = rows(&st, lang)?;
         let months = st.store.billing_months(1)?;
         let this = months
             .iter()
@@ -156,15 +176,15 @@ async fn billing_page(State(st): State<Arc<Web>>, Current(s): Current) -> Respon
         let owed: i64 = owing.iter().map(|r| r.balance).sum();
         Ok(context! {
             month => month,
-            invoiced => cur.format(this.invoiced),
-            received => cur.format(this.received),
+            invoiced => cur.format_in(lang, this.invoiced),
+            received => cur.format_in(lang, this.received),
             customers => rows.len(),
             owing => owing.len(),
-            owed => cur.format(owed),
+            owed => cur.format_in(lang, owed),
             isolated => rows.iter().filter(|r| r.isolated).count(),
             last_run => st.store.billing_state("last_run")?,
             paused => st.store.billing_state("paused")?.as_deref() == Some("yes"),
-            packages => packages_value(&st)?,
+            packages => packages_value(&st, lang)?,
             routers => routers_value(&st),
             today => today.to_string(),
             billing_day => today.day().min(28),
@@ -174,7 +194,7 @@ async fn billing_page(State(st): State<Arc<Web>>, Current(s): Current) -> Respon
     })();
     match r {
         Ok(ctx) => st.page(&s, "billing.html", "billing", ctx),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, s.lang, &e),
     }
 }
 
@@ -191,7 +211,7 @@ async fn customers_page(
     Current(s): Current,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match rows(&st) {
+    match rows(&st, s.lang) {
         Ok(mut rows) => {
             let needle = q.q.trim().to_lowercase();
             rows.retain(|r| {
@@ -213,14 +233,24 @@ async fn customers_page(
                 context! { rows => Value::from_serialize(&rows), q => q.q, show => q.show },
             )
         }
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, s.lang, &e),
     }
 }
 
-pub(super) fn customer_or_404(st: &Web, id: i64) -> Result<Customer, Error> {
+pub(super) fn customer_or_404(st: &Web, lang: Lang, id: i64) -> Result<Customer, Error> {
     st.store
         .customer(id)?
-        .ok_or_else(|| Error::NotFound(format!("no customer #{id}")))
+        .ok_or_else(|| Error::NotFound(tr!(lang, "billing-err-no-customer", id = id.to_string())))
+}
+
+/// An invoice's status (`paid`, `partial`, `unpaid`) in `lang`.
+pub(super) fn invoice_status(lang: Lang, status: &str) -> String {
+    match status {
+        "paid" => tr!(lang, "billing-invoice-paid"),
+        "partial" => tr!(lang, "billing-invoice-partial"),
+        "unpaid" => tr!(lang, "billing-invoice-unpaid"),
+        other => other.to_owned(),
+    }
 }
 
 async fn customer_page(
@@ -228,9 +258,10 @@ async fn customer_page(
     Current(s): Current,
     Path(id): Path<i64>,
 ) -> Response {
+    let lang = s.lang;
     let r = (|| -> Result<Value, Error> {
         let cur = money(&st);
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let invoices = st.store.invoices_of(id)?;
         let payments = st.store.payments_of(id)?;
         let ledger = billing::ledger_of(&st.store, id)?;
@@ -241,8 +272,9 @@ async fn customer_page(
                 let status = ledger.status_of(i.id).unwrap_or(LineStatus::Unpaid);
                 serde_json::json!({
                     "number": billing::invoice_number(i.id, &i.period),
-                    "period": i.period, "due": i.due, "amount": cur.format(i.amount),
+                    "period": i.period, "due": i.due, "amount": cur.format_in(lang, i.amount),
                     "description": i.description, "status": status.as_str(),
+                    "status_text": invoice_status(lang, status.as_str()),
                 })
             })
             .collect();
@@ -252,7 +284,7 @@ async fn customer_page(
             .map(|p| {
                 serde_json::json!({
                     "id": p.id, "receipt": billing::receipt_number(p.id), "date": p.date,
-                    "amount": cur.format(p.amount), "method": p.method, "by": p.recorded_by,
+                    "amount": cur.format_in(lang, p.amount), "method": p.method, "by": p.recorded_by,
                     "note": p.note,
                 })
             })
@@ -266,15 +298,15 @@ async fn customer_page(
             .unwrap_or_else(|| format!("#{}", c.router_id));
         Ok(context! {
             c => Value::from_serialize(&c), router => router,
-            balance => ledger.balance(), balance_text => cur.format(ledger.balance()),
+            balance => ledger.balance(), balance_text => cur.format_in(lang, ledger.balance()),
             invoices => Value::from_serialize(&lines), payments => Value::from_serialize(&pays),
-            packages => packages_value(&st)?, seller => s.role.can_sell(),
+            packages => packages_value(&st, lang)?, seller => s.role.can_sell(),
             suggested => ledger.balance().max(0),
         })
     })();
     match r {
         Ok(ctx) => st.page(&s, "billing_customer.html", "billing", ctx),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -305,28 +337,32 @@ struct CustomerForm {
     exempt: Option<String>,
 }
 
-fn number<T: std::str::FromStr>(field: &str, s: &str) -> Result<Option<T>, Error> {
+fn number<T: std::str::FromStr>(lang: Lang, field: &str, s: &str) -> Result<Option<T>, Error> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     s.parse()
         .map(Some)
-        .map_err(|_| Error::BadInput(format!("{field}: a whole number")))
+        .map_err(|_| Error::BadInput(tr!(lang, "billing-err-whole-number", field = field)))
 }
 
-fn form_to_input(f: &CustomerForm) -> Result<CustomerIn, Error> {
+fn form_to_input(lang: Lang, f: &CustomerForm) -> Result<CustomerIn, Error> {
     Ok(CustomerIn {
         name: f.name.clone(),
-        router: number("router", &f.router)?
-            .ok_or_else(|| Error::BadInput("router: pick one".into()))?,
+        router: number(lang, &tr!(lang, "billing-field-router"), &f.router)?
+            .ok_or_else(|| Error::BadInput(tr!(lang, "billing-err-pick-router")))?,
         secret: f.secret.clone(),
         package: Some(f.package.clone()),
-        billing_day: number("billing day", &f.billing_day)?,
-        grace_days: number("grace days", &f.grace_days)?,
+        billing_day: number(
+            lang,
+            &tr!(lang, "billing-field-billing-day"),
+            &f.billing_day,
+        )?,
+        grace_days: number(lang, &tr!(lang, "billing-field-grace-days"), &f.grace_days)?,
         phone: Some(f.phone.clone()),
         area: Some(f.area.clone()),
-        telegram_chat: number("Telegram chat id", &f.telegram_chat)?,
+        telegram_chat: number(lang, &tr!(lang, "billing-telegram-chat"), &f.telegram_chat)?,
         since: Some(f.since.clone()).filter(|s| !s.trim().is_empty()),
     })
 }
@@ -336,7 +372,8 @@ async fn add_customer(
     Admin(s): Admin,
     Form(f): Form<CustomerForm>,
 ) -> Response {
-    let r = form_to_input(&f)
+    let lang = s.lang;
+    let r = form_to_input(lang, &f)
         .and_then(|input| new_customer(&st, &input))
         .and_then(|n| {
             let id = st.store.add_customer(&n)?;
@@ -352,10 +389,10 @@ async fn add_customer(
     match r {
         Ok((id, name)) => Redirect::to(&format!(
             "/billing/customers/{id}?done={}",
-            urlencode(&format!("Customer '{name}' added."))
+            urlencode(&tr!(lang, "billing-customer-added", name = name))
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -367,13 +404,17 @@ async fn edit_customer(
 ) -> Response {
     let status_in = f.status.trim().to_owned();
     let exempt = f.exempt.is_some();
+    let lang = s.lang;
     let r = (|| -> Result<String, Error> {
-        let old = customer_or_404(&st, id)?;
-        let mut input = form_to_input(&CustomerForm {
-            router: old.router_id.to_string(),
-            secret: old.secret.clone(),
-            ..f
-        })?;
+        let old = customer_or_404(&st, lang, id)?;
+        let mut input = form_to_input(
+            lang,
+            &CustomerForm {
+                router: old.router_id.to_string(),
+                secret: old.secret.clone(),
+                ..f
+            },
+        )?;
         if input.since.is_none() {
             input.since = Some(old.since.clone());
         }
@@ -382,7 +423,7 @@ async fn edit_customer(
             billing::Status::parse(&old.status).unwrap_or(billing::Status::Active)
         } else {
             billing::Status::parse(&status_in)
-                .ok_or_else(|| Error::BadInput("status: active or inactive".into()))?
+                .ok_or_else(|| Error::BadInput(tr!(lang, "billing-err-status")))?
         };
         let mut c = old.clone();
         c.name = n.name;
@@ -436,10 +477,10 @@ async fn edit_customer(
     match r {
         Ok(name) => Redirect::to(&format!(
             "/billing/customers/{id}?done={}",
-            urlencode(&format!("'{name}' saved."))
+            urlencode(&tr!(lang, "billing-customer-saved", name = name))
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -484,38 +525,53 @@ async fn pay_preview(
     Path(id): Path<i64>,
     Form(f): Form<PayForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = (|| -> Result<Response, Error> {
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let cur = money(&st);
-        let amount = cur
-            .parse(&f.amount, st.billing.max_payment)
-            .map_err(|e| Error::BadInput(format!("Amount: {e}")))?;
+        let amount = cur.parse(&f.amount, st.billing.max_payment).map_err(|e| {
+            Error::BadInput(tr!(
+                lang,
+                "billing-err-amount",
+                reason = money_error(lang, &e)
+            ))
+        })?;
         let after = billing::ledger_of(&st.store, id)?.balance() - amount;
         let method = if f.method.trim().is_empty() {
             "cash".to_owned()
         } else {
             f.method.trim().to_owned()
         };
-        let mut lines = vec![
-            format!("Record {} from {} ({method}).", cur.format(amount), c.name),
+        let after_text = if after < 0 {
             format!(
-                "Balance after: {}{}",
-                cur.format(after),
-                if after < 0 { " (credit)" } else { "" }
+                "{} {}",
+                cur.format_in(lang, after),
+                tr!(lang, "billing-credit")
+            )
+        } else {
+            cur.format_in(lang, after)
+        };
+        let mut lines = vec![
+            tr!(
+                lang,
+                "billing-pay-record",
+                amount = cur.format_in(lang, amount),
+                name = &c.name,
+                method = &method
             ),
+            tr!(lang, "billing-pay-balance-after", balance = after_text),
         ];
         if c.isolated {
             lines.push(if after <= 0 {
-                "The customer is isolated: their package profile comes back and the session restarts."
-                    .to_owned()
+                tr!(lang, "billing-pay-restores")
             } else {
-                "The customer stays isolated while older invoices are unpaid.".to_owned()
+                tr!(lang, "billing-pay-stays-isolated")
             });
         }
         Ok(confirm(
             &st,
             &s,
-            "Record a payment",
+            &tr!(lang, "billing-record-payment"),
             &lines,
             &format!("/billing/customers/{id}/pay/confirm"),
             &[
@@ -524,11 +580,11 @@ async fn pay_preview(
                 ("note", f.note.clone()),
                 ("key", crate::auth::random_token()),
             ],
-            "Record payment",
+            &tr!(lang, "billing-pay-button"),
             &format!("/billing/customers/{id}"),
         ))
     })();
-    r.unwrap_or_else(|e| fail(&st, &e))
+    r.unwrap_or_else(|e| fail(&st, lang, &e))
 }
 
 async fn pay_confirm(
@@ -537,13 +593,33 @@ async fn pay_confirm(
     Path(id): Path<i64>,
     Form(f): Form<PayForm>,
 ) -> Response {
-    let c = match customer_or_404(&st, id) {
+    let lang = s.lang;
+    let c = match customer_or_404(&st, lang, id) {
         Ok(c) => c,
-        Err(e) => return fail(&st, &e),
+        Err(e) => return fail(&st, lang, &e),
     };
     let Ok(amount) = f.amount.trim().parse::<i64>() else {
-        return fail(&st, &Error::BadInput("Amount: a whole number".into()));
+        return fail(
+            &st,
+            lang,
+            &Error::BadInput(tr!(
+                lang,
+                "billing-err-whole-number",
+                field = tr!(lang, "billing-amount")
+            )),
+        );
     };
+    if amount <= 0 || amount > st.billing.max_payment {
+        let max = money(&st).format_in(lang, st.billing.max_payment);
+        return fail(
+            &st,
+            lang,
+            &Error::BadInput(tr!(lang, "billing-err-amount-range", max = max)),
+        );
+    }
+    if f.note.chars().count() > 200 || f.note.chars().any(char::is_control) {
+        return fail(&st, lang, &Error::BadInput(tr!(lang, "billing-err-note")));
+    }
     let key = (!f.key.trim().is_empty() && f.key.len() <= 128)
         .then(|| format!("web:{}:{}", s.user_id, f.key.trim()));
     match billing::record_payment(
@@ -560,12 +636,14 @@ async fn pay_confirm(
     .await
     {
         Ok(rec) => {
-            let mut msg = format!("Payment recorded: receipt {}.", rec.receipt);
+            let mut msg = tr!(lang, "billing-pay-recorded", receipt = &rec.receipt);
             if rec.restored {
-                msg.push_str(" Internet restored.");
+                msg.push(' ');
+                msg.push_str(&tr!(lang, "billing-pay-restored"));
             }
             if let Some(p) = rec.pending {
-                msg.push_str(&format!(" Not restored yet ({p}); the next run retries."));
+                msg.push(' ');
+                msg.push_str(&tr!(lang, "billing-pay-pending", reason = p));
             }
             Redirect::to(&format!(
                 "/billing/receipts/{}?done={}",
@@ -574,22 +652,23 @@ async fn pay_confirm(
             ))
             .into_response()
         }
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
 async fn receipt_page(
     State(st): State<Arc<Web>>,
-    Current(_s): Current,
+    Current(s): Current,
     Path(id): Path<i64>,
 ) -> Response {
+    let lang = s.lang;
     let r = (|| -> Result<Value, Error> {
         let cur = money(&st);
         let p = st
             .store
             .payment(id)?
-            .ok_or_else(|| Error::NotFound(format!("no receipt #{id}")))?;
-        let c = customer_or_404(&st, p.customer_id)?;
+            .ok_or_else(|| Error::NotFound(tr!(lang, "receipt-not-found", id = id.to_string())))?;
+        let c = customer_or_404(&st, lang, p.customer_id)?;
         let invoiced: i64 = st.store.invoices_of(c.id)?.iter().map(|i| i.amount).sum();
         let paid: i64 = st
             .store
@@ -600,35 +679,49 @@ async fn receipt_page(
             .sum();
         Ok(context! {
             number => billing::receipt_number(p.id), date => p.date,
-            customer => c.name, area => c.area, amount => cur.format(p.amount),
+            customer => c.name, area => c.area, amount => cur.format_in(lang, p.amount),
             method => p.method, note => p.note, by => p.recorded_by,
-            balance => cur.format(invoiced - paid), customer_id => c.id,
+            balance => cur.format_in(lang, invoiced - paid), customer_id => c.id,
             pay_to => st.billing.pay_to.clone(),
         })
     })();
     match r {
-        Ok(ctx) => st.render("billing_receipt.html", ctx),
-        Err(e) => fail(&st, &e),
+        Ok(ctx) => st.render_in(lang, "billing_receipt.html", ctx),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
 async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate: bool) -> Response {
+    let lang = s.lang;
     let r = async {
-        let c = customer_or_404(st, id)?;
+        let c = customer_or_404(st, lang, id)?;
         let router = st
             .hub
             .router(c.router_id)
-            .ok_or_else(|| Error::NotFound("the customer's router is not configured".into()))?;
+            .ok_or_else(|| Error::NotFound(tr!(lang, "billing-err-router-not-configured")))?;
         let client = router.client().ok_or_else(|| {
-            Error::Router(format!(
-                "{} is not connected: nothing can be changed while its state is unknown",
-                router.name
+            Error::Router(tr!(
+                lang,
+                "billing-err-router-unknown-state",
+                router = &router.name
             ))
         })?;
-        let (secrets, sessions, _) = ppp::ppp_state(&client).await?;
+        let (secrets, sessions, profiles) = ppp::ppp_state(&client).await?;
         let secret = secrets.get(&c.secret).ok_or_else(|| {
-            Error::NotFound(format!("{} has no PPP secret {:?}", router.name, c.secret))
+            Error::NotFound(tr!(
+                lang,
+                "billing-err-no-secret",
+                router = &router.name,
+                secret = format!("{:?}", c.secret)
+            ))
         })?;
+        if isolate && !profiles.contains(&st.billing.isolate_profile) {
+            return Err(Error::BadInput(tr!(
+                lang,
+                "billing-err-no-isolate-profile",
+                profile = format!("{:?}", st.billing.isolate_profile)
+            )));
+        }
         let target = if isolate {
             st.billing.isolate_profile.clone()
         } else {
@@ -641,34 +734,45 @@ async fn isolation_preview(st: &Web, s: &crate::auth::Session, id: i64, isolate:
                 .unwrap_or_else(|| "default".into())
         };
         let n = sessions.get(&c.secret).map_or(0, Vec::len);
-        let mut lines = vec![format!(
-            "On {}: /ppp/secret/set {} profile={target} (now {})",
-            router.name, c.secret, secret.profile
+        let mut lines = vec![tr!(
+            lang,
+            "billing-isolation-set",
+            router = &router.name,
+            command = format!("/ppp/secret/set {} profile={target}", c.secret),
+            now = &secret.profile
         )];
         if n > 0 {
-            lines.push(format!(
-                "/ppp/active/remove: {n} session(s) end, and the client redials with {target}"
+            lines.push(tr!(
+                lang,
+                "billing-isolation-sessions",
+                count = n.to_string(),
+                profile = &target
             ));
         }
         if !isolate {
-            lines.push(
-                "If the customer still owes, the next daily run isolates them again unless they are exempted."
-                    .into(),
-            );
+            lines.push(tr!(lang, "billing-isolation-again"));
         }
         Ok::<_, Error>(confirm(
             st,
             s,
-            if isolate { "Isolate a customer" } else { "Restore a customer" },
+            &if isolate {
+                tr!(lang, "billing-isolate-title")
+            } else {
+                tr!(lang, "billing-restore-title")
+            },
             &lines,
             &format!("/billing/customers/{id}/isolation/confirm"),
             &[("isolate", if isolate { "yes" } else { "no" }.to_owned())],
-            if isolate { "Isolate" } else { "Restore" },
+            &if isolate {
+                tr!(lang, "billing-isolate")
+            } else {
+                tr!(lang, "billing-restore")
+            },
             &format!("/billing/customers/{id}"),
         ))
     }
     .await;
-    r.unwrap_or_else(|e| fail(st, &e))
+    r.unwrap_or_else(|e| fail(st, lang, &e))
 }
 
 async fn isolate_preview(
@@ -699,14 +803,25 @@ async fn isolation_confirm(
     Form(f): Form<IsolationForm>,
 ) -> Response {
     let isolate = f.isolate == "yes";
+    let lang = s.lang;
     let r = async {
-        let c = customer_or_404(&st, id)?;
+        let c = customer_or_404(&st, lang, id)?;
         let client = st
             .hub
             .router(c.router_id)
             .and_then(|r| r.client())
-            .ok_or_else(|| Error::Router("the customer's router is not connected".into()))?;
-        billing::force(&st.store, &st.billing, &client, &c, isolate, &s.user).await
+            .ok_or_else(|| Error::Router(tr!(lang, "billing-err-router-not-connected")))?;
+        let done =
+            billing::force_by_hand(&st.store, &st.billing, &client, &c, isolate, &s.user).await?;
+        Ok::<_, Error>(tr!(
+            lang,
+            "billing-forced",
+            name = &c.name,
+            secret = &c.secret,
+            from = &done.from,
+            to = &done.to,
+            ended = done.ended.to_string()
+        ))
     }
     .await;
     match r {
@@ -715,6 +830,6 @@ async fn isolation_confirm(
             urlencode(&detail)
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }

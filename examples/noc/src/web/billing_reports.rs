@@ -13,7 +13,7 @@ use minijinja::{context, Value};
 use serde::Deserialize;
 
 use super::api::invoices_with_status;
-use super::billing::{fail, money, rows};
+use super::billing::{fail, invoice_status, money, rows};
 use super::{Current, Web};
 use crate::billing;
 use crate::Error;
@@ -38,6 +38,7 @@ async fn reports_page(
     Current(s): Current,
     Query(q): Query<ReportQuery>,
 ) -> Response {
+    let lang = s.lang;
     let r = (|| -> Result<Value, Error> {
         let cur = money(&st);
         let today = st.billing_today();
@@ -51,28 +52,32 @@ async fn reports_page(
             .billing_months(12)?
             .into_iter()
             .map(|m| {
-                serde_json::json!({"month": m.month, "invoiced": cur.format(m.invoiced),
-                    "received": cur.format(m.received), "invoices": m.invoices,
+                serde_json::json!({"month": m.month, "invoiced": cur.format_in(lang, m.invoiced),
+                    "received": cur.format_in(lang, m.received), "invoices": m.invoices,
                     "payments": m.payments})
             })
             .collect();
         let invoices = invoices_with_status(&st.store)?;
         let of_month: Vec<_> = invoices.iter().filter(|i| i.period == month).collect();
         let paid = of_month.iter().filter(|i| i.status == "paid").count();
-        let arrears: Vec<_> = rows(&st)?.into_iter().filter(|r| r.balance > 0).collect();
+        let arrears: Vec<_> = rows(&st, lang)?
+            .into_iter()
+            .filter(|r| r.balance > 0)
+            .collect();
         Ok(context! {
             month => month, months => Value::from_serialize(&months),
             paid => paid, unpaid => of_month.len() - paid,
             unpaid_list => Value::from_serialize(of_month.iter().filter(|i| i.status != "paid").map(|i| serde_json::json!({
                 "customer": i.customer, "customer_id": i.customer_id, "number": i.number,
-                "amount": cur.format(i.amount - i.paid), "status": i.status,
+                "amount": cur.format_in(lang, i.amount - i.paid), "status": i.status,
+                "status_text": invoice_status(lang, i.status),
             })).collect::<Vec<_>>()),
             arrears => Value::from_serialize(&arrears),
         })
     })();
     match r {
         Ok(ctx) => st.page(&s, "billing_reports.html", "billing", ctx),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -91,7 +96,7 @@ fn csv_field(s: &str) -> String {
 
 async fn reports_csv(
     State(st): State<Arc<Web>>,
-    Current(_s): Current,
+    Current(s): Current,
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let r = (|| -> Result<String, Error> {
@@ -125,7 +130,7 @@ async fn reports_csv(
             }
             "arrears" => {
                 out.push_str("customer,area,package,balance,isolated\r\n");
-                for r in rows(&st)?.into_iter().filter(|r| r.balance > 0) {
+                for r in rows(&st, s.lang)?.into_iter().filter(|r| r.balance > 0) {
                     out.push_str(&format!(
                         "{},{},{},{},{}\r\n",
                         csv_field(&r.name),
@@ -170,6 +175,6 @@ async fn reports_csv(
             csv,
         )
             .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, s.lang, &e),
     }
 }

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use super::billing::{confirm, fail, money, routers_value};
 use super::{urlencode, Admin, Web};
 use crate::billing;
+use crate::i18n::Lang;
 use crate::routers::ppp;
 use crate::storage::billing::Package;
-use crate::Error;
+use crate::{tr, Error};
 
 /// The routes of this area.
 pub(super) fn router() -> Router<Arc<Web>> {
@@ -43,12 +44,19 @@ async fn save_package(
     Admin(s): Admin,
     Form(f): Form<PackageForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = (|| -> Result<String, Error> {
-        let name = billing::check_name("Package name", &f.name)?;
-        let profile = billing::check_name("Profile", &f.profile)?;
+        let name = billing::check_name_in(lang, &tr!(lang, "setup-field-package-name"), &f.name)?;
+        let profile = billing::check_name_in(lang, &tr!(lang, "setup-field-profile"), &f.profile)?;
         let price = money(&st)
             .parse(&f.price, billing::money::MAX_AMOUNT)
-            .map_err(|e| Error::BadInput(format!("Price: {e}")))?;
+            .map_err(|e| {
+                Error::BadInput(tr!(
+                    lang,
+                    "setup-err-price",
+                    reason = super::billing::money_error(lang, &e)
+                ))
+            })?;
         let old = st.store.packages()?.into_iter().find(|p| p.name == name);
         st.store.upsert_package(&name, &profile, price)?;
         let detail = match old {
@@ -65,10 +73,10 @@ async fn save_package(
     match r {
         Ok(name) => Redirect::to(&format!(
             "/billing?done={}",
-            urlencode(&format!("Package '{name}' saved."))
+            urlencode(&tr!(lang, "setup-package-saved", name = name))
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -81,15 +89,15 @@ struct ImportForm {
 /// maps to.
 async fn importable(
     st: &Web,
+    lang: Lang,
     router: i64,
 ) -> Result<Vec<(String, String, Option<Package>)>, Error> {
-    let r = st
-        .hub
-        .router(router)
-        .ok_or_else(|| Error::NotFound(format!("no router #{router}")))?;
+    let r = st.hub.router(router).ok_or_else(|| {
+        Error::NotFound(tr!(lang, "setup-err-no-router", id = router.to_string()))
+    })?;
     let client = r
         .client()
-        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
+        .ok_or_else(|| Error::Router(tr!(lang, "setup-err-not-connected", router = &r.name)))?;
     let (secrets, _) = ppp::secrets(&client).await?;
     let taken: std::collections::HashSet<(i64, String)> = st
         .store
@@ -121,42 +129,55 @@ async fn import_preview(
     Admin(s): Admin,
     Form(f): Form<ImportForm>,
 ) -> Response {
-    match importable(&st, f.router).await {
+    let lang = s.lang;
+    match importable(&st, lang, f.router).await {
         Ok(list) => {
             let cur = money(&st);
             let mut lines: Vec<String> = list
                 .iter()
                 .map(|(n, profile, p)| match p {
-                    Some(p) => format!(
-                        "{n}: profile {profile} → package {} ({})",
-                        p.name,
-                        cur.format(p.price)
+                    Some(p) => tr!(
+                        lang,
+                        "setup-import-line",
+                        secret = n,
+                        profile = profile,
+                        package = &p.name,
+                        price = cur.format_in(lang, p.price)
                     ),
-                    None => {
-                        format!("{n}: profile {profile} → no package (not billed until one is set)")
-                    }
+                    None => tr!(
+                        lang,
+                        "setup-import-line-no-package",
+                        secret = n,
+                        profile = profile
+                    ),
                 })
                 .collect();
             if lines.is_empty() {
-                lines.push("Every secret of this router is a customer already.".into());
+                lines.push(tr!(lang, "setup-import-nothing"));
             }
             let today = st.billing_today();
-            lines.push(format!(
-                "Each is billed from today ({today}) on day {} of the month; change it per customer.",
-                today.day().min(28)
+            lines.push(tr!(
+                lang,
+                "setup-import-billed-from",
+                today = today.to_string(),
+                day = today.day().min(28).to_string()
             ));
             confirm(
                 &st,
                 &s,
-                &format!("Import {} PPP secrets as customers", list.len()),
+                &tr!(
+                    lang,
+                    "setup-import-title",
+                    count = lang.integer(i64::try_from(list.len()).unwrap_or(i64::MAX))
+                ),
                 &lines,
                 "/billing/import/confirm",
                 &[("router", f.router.to_string())],
-                "Import",
+                &tr!(lang, "setup-import-button"),
                 "/billing",
             )
         }
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -165,8 +186,9 @@ async fn import_confirm(
     Admin(s): Admin,
     Form(f): Form<ImportForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = async {
-        let list = importable(&st, f.router).await?;
+        let list = importable(&st, lang, f.router).await?;
         let today = st.billing_today();
         let mut added = 0;
         for (name, _, p) in &list {
@@ -201,10 +223,10 @@ async fn import_confirm(
     match r {
         Ok(n) => Redirect::to(&format!(
             "/billing/customers?done={}",
-            urlencode(&format!("{n} customers imported."))
+            urlencode(&tr!(lang, "setup-imported", count = n.to_string()))
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -214,14 +236,14 @@ struct RunForm {
     as_of: String,
 }
 
-fn as_of(st: &Web, f: &RunForm) -> Result<queue_model::clock::Date, Error> {
+fn as_of(st: &Web, lang: Lang, f: &RunForm) -> Result<queue_model::clock::Date, Error> {
     if f.as_of.trim().is_empty() {
         Ok(st.billing_today())
     } else {
         f.as_of
             .trim()
             .parse()
-            .map_err(|_| Error::BadInput("Date: YYYY-MM-DD".into()))
+            .map_err(|_| Error::BadInput(tr!(lang, "setup-err-date")))
     }
 }
 
@@ -230,8 +252,9 @@ async fn run_preview(
     Admin(s): Admin,
     Form(f): Form<RunForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = async {
-        let day = as_of(&st, &f)?;
+        let day = as_of(&st, lang, &f)?;
         let report = billing::run_cycle(
             &st.store,
             &st.billing,
@@ -243,23 +266,23 @@ async fn run_preview(
         )
         .await?;
         let lines: Vec<String> = report
-            .text(&money(&st))
+            .text_in(lang, &money(&st))
             .lines()
             .map(str::to_owned)
             .collect();
         Ok::<_, Error>(confirm(
             &st,
             &s,
-            "Run the billing cycle",
+            &tr!(lang, "setup-run-title"),
             &lines,
             "/billing/run/confirm",
             &[("as_of", day.to_string())],
-            "Run it",
+            &tr!(lang, "setup-run-button"),
             "/billing",
         ))
     }
     .await;
-    r.unwrap_or_else(|e| fail(&st, &e))
+    r.unwrap_or_else(|e| fail(&st, lang, &e))
 }
 
 async fn run_confirm(
@@ -267,8 +290,9 @@ async fn run_confirm(
     Admin(s): Admin,
     Form(f): Form<RunForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = async {
-        let day = as_of(&st, &f)?;
+        let day = as_of(&st, lang, &f)?;
         let report = billing::run_cycle(
             &st.store,
             &st.billing,
@@ -286,21 +310,29 @@ async fn run_confirm(
     match r {
         Ok(rep) => Redirect::to(&format!(
             "/billing?done={}",
-            urlencode(&format!(
-                "Cycle run: {} invoices, {} reminders, {} isolated, {} restored{}.",
-                rep.invoices.len(),
-                rep.reminders.len(),
-                rep.isolated.len(),
-                rep.restored.len(),
-                if rep.skipped.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {} left for the next run", rep.skipped.len())
-                }
-            ))
+            urlencode(&if rep.skipped.is_empty() {
+                tr!(
+                    lang,
+                    "setup-run-done",
+                    invoices = rep.invoices.len().to_string(),
+                    reminders = rep.reminders.len().to_string(),
+                    isolated = rep.isolated.len().to_string(),
+                    restored = rep.restored.len().to_string()
+                )
+            } else {
+                tr!(
+                    lang,
+                    "setup-run-done-left",
+                    invoices = rep.invoices.len().to_string(),
+                    reminders = rep.reminders.len().to_string(),
+                    isolated = rep.isolated.len().to_string(),
+                    restored = rep.restored.len().to_string(),
+                    left = rep.skipped.len().to_string()
+                )
+            })
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -330,14 +362,14 @@ async fn pause(State(st): State<Arc<Web>>, Admin(s): Admin, Form(f): Form<PauseF
     match r {
         Ok(()) => Redirect::to(&format!(
             "/billing?done={}",
-            urlencode(if on {
-                "Isolation paused: nobody is isolated until you resume."
+            urlencode(&if on {
+                tr!(s.lang, "setup-paused")
             } else {
-                "Isolation resumed."
+                tr!(s.lang, "setup-resumed")
             })
         ))
         .into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, s.lang, &e),
     }
 }
 
@@ -374,13 +406,12 @@ async fn setup_page(State(st): State<Arc<Web>>, Admin(s): Admin) -> Response {
     )
 }
 
-fn setup_of(st: &Web, f: &SetupForm) -> Result<ppp::IsolationSetup, Error> {
-    let notice: std::net::SocketAddrV4 = f.notice.trim().parse().map_err(|_| {
-        Error::BadInput(
-            "Notice page: noc's address as the router reaches it, IP:PORT (like 192.168.88.10:8081)"
-                .into(),
-        )
-    })?;
+fn setup_of(st: &Web, lang: Lang, f: &SetupForm) -> Result<ppp::IsolationSetup, Error> {
+    let notice: std::net::SocketAddrV4 = f
+        .notice
+        .trim()
+        .parse()
+        .map_err(|_| Error::BadInput(tr!(lang, "setup-err-notice")))?;
     let mut setup = ppp::IsolationSetup::new(&st.billing.isolate_profile, notice);
     if !f.pool.trim().is_empty() {
         setup.pool_ranges = f.pool.trim().to_owned();
@@ -397,16 +428,16 @@ fn setup_of(st: &Web, f: &SetupForm) -> Result<ppp::IsolationSetup, Error> {
 
 async fn setup_commands(
     st: &Web,
+    lang: Lang,
     f: &SetupForm,
 ) -> Result<(Vec<ppp::SetupCommand>, String), Error> {
-    let setup = setup_of(st, f)?;
-    let r = st
-        .hub
-        .router(f.router)
-        .ok_or_else(|| Error::NotFound(format!("no router #{}", f.router)))?;
+    let setup = setup_of(st, lang, f)?;
+    let r = st.hub.router(f.router).ok_or_else(|| {
+        Error::NotFound(tr!(lang, "setup-err-no-router", id = f.router.to_string()))
+    })?;
     let client = r
         .client()
-        .ok_or_else(|| Error::Router(format!("{} is not connected", r.name)))?;
+        .ok_or_else(|| Error::Router(tr!(lang, "setup-err-not-connected", router = &r.name)))?;
     Ok((ppp::setup_plan(&client, &setup).await?, r.name.clone()))
 }
 
@@ -415,16 +446,17 @@ async fn setup_preview(
     Admin(s): Admin,
     Form(f): Form<SetupForm>,
 ) -> Response {
-    match setup_commands(&st, &f).await {
+    let lang = s.lang;
+    match setup_commands(&st, lang, &f).await {
         Ok((cmds, name)) => {
             let mut lines: Vec<String> = cmds.iter().map(|c| c.line.clone()).collect();
             if lines.is_empty() {
-                lines.push(format!("{name} has everything isolation needs already."));
+                lines.push(tr!(lang, "setup-nothing-to-do", router = &name));
             }
             confirm(
                 &st,
                 &s,
-                &format!("Isolation setup on {name}"),
+                &tr!(lang, "setup-title-on", router = &name),
                 &lines,
                 "/billing/setup/apply",
                 &[
@@ -434,11 +466,11 @@ async fn setup_preview(
                     ("local_address", f.local_address.clone()),
                     ("rate_limit", f.rate_limit.clone()),
                 ],
-                "Apply on the router",
+                &tr!(lang, "setup-apply-button"),
                 "/billing/setup",
             )
         }
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }
 
@@ -447,13 +479,14 @@ async fn setup_apply(
     Admin(s): Admin,
     Form(f): Form<SetupForm>,
 ) -> Response {
+    let lang = s.lang;
     let r = async {
-        let (cmds, name) = setup_commands(&st, &f).await?;
+        let (cmds, name) = setup_commands(&st, lang, &f).await?;
         let client = st
             .hub
             .router(f.router)
             .and_then(|r| r.client())
-            .ok_or_else(|| Error::Router("the router is not connected".into()))?;
+            .ok_or_else(|| Error::Router(tr!(lang, "setup-err-router-not-connected")))?;
         let (sent, err) = ppp::apply_setup(&client, &cmds).await;
         let detail = match &err {
             None => sent.join("\n"),
@@ -467,9 +500,11 @@ async fn setup_apply(
             err.is_none(),
         )?;
         match err {
-            None => Ok(format!(
-                "Isolation set up on {name} ({} commands).",
-                sent.len()
+            None => Ok(tr!(
+                lang,
+                "setup-done",
+                router = &name,
+                count = sent.len().to_string()
             )),
             Some(e) => Err(Error::Router(e)),
         }
@@ -477,6 +512,6 @@ async fn setup_apply(
     .await;
     match r {
         Ok(msg) => Redirect::to(&format!("/billing?done={}", urlencode(&msg))).into_response(),
-        Err(e) => fail(&st, &e),
+        Err(e) => fail(&st, lang, &e),
     }
 }

@@ -19,6 +19,7 @@ use minijinja::context;
 
 use super::Web;
 use crate::routers::ppp;
+use crate::tr;
 
 /// Addresses remembered (beyond this the cache starts over).
 const MAX_CACHED: usize = 4096;
@@ -105,51 +106,31 @@ async fn notice(
     let cur = b
         .currency()
         .unwrap_or_else(|_| crate::billing::Currency::idr());
-    let en = b.language == "en";
+    let lang = b.customer_lang();
     let customer = match customer_at(&st, peer.ip()).await {
         Some(id) => st.web.store.customer(id).ok().flatten(),
         None => None,
     };
     let mut paragraphs = Vec::new();
-    let title = if en {
-        "Your internet access is paused"
-    } else {
-        "Layanan internet Anda diisolir"
-    };
+    let title = tr!(lang, "notice-title");
     match &customer {
         Some(c) if c.isolated => {
-            let owed = cur
-                .format(crate::billing::ledger_of(&st.web.store, c.id).map_or(0, |l| l.balance()));
-            paragraphs.push(if en {
-                format!("Hello {}, your bill of {owed} is due.", c.name)
-            } else {
-                format!(
-                    "Halo {}, tagihan Anda sebesar {owed} belum dibayar.",
-                    c.name
-                )
-            });
+            let owed = cur.format_in(
+                lang,
+                crate::billing::ledger_of(&st.web.store, c.id).map_or(0, |l| l.balance()),
+            );
+            paragraphs.push(tr!(lang, "notice-owed", name = &c.name, amount = owed));
         }
-        _ => paragraphs.push(if en {
-            "Your connection is paused because of an unpaid bill.".to_owned()
-        } else {
-            "Koneksi Anda dihentikan sementara karena tagihan belum dibayar.".to_owned()
-        }),
+        _ => paragraphs.push(tr!(lang, "notice-general")),
     }
     if !b.pay_to.is_empty() {
-        paragraphs.push(if en {
-            format!("Pay to: {}", b.pay_to)
-        } else {
-            format!("Pembayaran ke: {}", b.pay_to)
-        });
+        paragraphs.push(tr!(lang, "notice-pay-to", pay_to = &b.pay_to));
     }
-    paragraphs.push(if en {
-        "Your internet comes back as soon as the payment is recorded.".to_owned()
-    } else {
-        "Layanan aktif kembali segera setelah pembayaran dicatat.".to_owned()
-    });
-    let mut r = st.web.render(
+    paragraphs.push(tr!(lang, "notice-comes-back"));
+    let mut r = st.web.render_in(
+        lang,
         "notice.html",
-        context! { title => title, paragraphs => paragraphs, lang => if en { "en" } else { "id" } },
+        context! { title => title, paragraphs => paragraphs },
     );
     let h = r.headers_mut();
     h.insert(
