@@ -143,11 +143,6 @@ fn translate(st: &State<'_, '_>, key: &str, kwargs: Kwargs) -> Result<String, mi
 }
 
 impl Web {
-    /// Renders a template in noc's default language.
-    pub(super) fn render(&self, name: &str, ctx: Value) -> Response {
-        self.render_in(self.language, name, ctx)
-    }
-
     /// Renders a template in `lang` (its `lang` variable, which `t()` and the number filters
     /// read).
     pub(super) fn render_in(&self, lang: Lang, name: &str, ctx: Value) -> Response {
@@ -200,11 +195,6 @@ impl Web {
             ..extra
         };
         self.render_in(s.lang, name, ctx)
-    }
-
-    /// An error page with `status`, in noc's default language.
-    pub(super) fn error_page(&self, status: StatusCode, message: &str) -> Response {
-        self.error_page_in(self.language, status, message)
     }
 
     /// An error page with `status` in `lang`.
