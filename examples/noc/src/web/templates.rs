@@ -232,6 +232,18 @@ pub(super) fn role_label(lang: Lang, role: Role) -> String {
 mod tests {
     use super::*;
 
+    /// No template names a variable `t`: it would hide the message function in its scope.
+    #[test]
+    fn no_template_hides_the_message_function() {
+        let env = environment().unwrap();
+        for (name, tpl) in env.templates() {
+            let src = tpl.source();
+            for bad in ["for t in", "for t,", ", t in", "set t ", "set t="] {
+                assert!(!src.contains(bad), "{name} uses `{bad}`");
+            }
+        }
+    }
+
     /// The frame, the error page and the login page render in both languages (the pages
     /// are tested over HTTP and in a browser).
     #[test]
