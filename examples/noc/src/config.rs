@@ -131,7 +131,8 @@ impl RouterConfig {
 impl FromStr for FileConfig {
     type Err = Error;
     fn from_str(s: &str) -> Result<FileConfig, Error> {
-        let c: FileConfig = toml::from_str(s).map_err(|e| Error::Config(e.to_string()))?;
+        let mut c: FileConfig = toml::from_str(s).map_err(|e| Error::Config(e.to_string()))?;
+        c.billing.operators_language = c.language.unwrap_or_default();
         let mut names = std::collections::HashSet::new();
         for r in &c.routers {
             if r.name.trim().is_empty() || r.address.trim().is_empty() {

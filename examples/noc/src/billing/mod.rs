@@ -81,6 +81,10 @@ pub struct Settings {
     /// Where noc serves the notice page isolated customers are redirected to
     /// (`0.0.0.0:8081`); none by default.
     pub notice_listen: Option<std::net::SocketAddr>,
+    /// The language of the operators' daily digest: noc's (top-level `language`), not a
+    /// `[billing]` key.
+    #[serde(skip)]
+    pub operators_language: crate::i18n::Lang,
 }
 
 impl Default for Settings {
@@ -98,6 +102,7 @@ impl Default for Settings {
             max_payment: 100_000_000,
             language: "id".into(),
             notice_listen: None,
+            operators_language: crate::i18n::Lang::default(),
         }
     }
 }

@@ -544,7 +544,7 @@ pub fn queue_digest(store: &Store, settings: &Settings, report: &RunReport) -> R
         None,
         "operators",
         "",
-        &report.text(&settings.currency()?),
+        &report.text_in(settings.operators_language, &settings.currency()?),
     )
 }
 
