@@ -85,19 +85,18 @@ impl Currency {
             }
             grouped.push(c);
         }
-        let sign = if amount < 0 { "-" } else { "" };
-        let symbol = if self.symbol.is_empty() {
-            self.code.as_str()
-        } else {
-            self.symbol
-        };
-        format!("{sign}{symbol} {grouped}")
+        self.signed(amount, &grouped)
     }
 
     /// `amount` written for a reader of `lang`: thousands grouped the way the language
     /// groups them, `Rp 150.000` in Indonesian, `Rp 150,000` in English.
     pub fn format_in(&self, lang: crate::i18n::Lang, amount: i64) -> String {
         let grouped = lang.integer(i64::try_from(amount.unsigned_abs()).unwrap_or(i64::MAX));
+        self.signed(amount, &grouped)
+    }
+
+    /// The sign of `amount`, the symbol (or the code) and the grouped digits.
+    fn signed(&self, amount: i64, grouped: &str) -> String {
         let sign = if amount < 0 { "-" } else { "" };
         let symbol = if self.symbol.is_empty() {
             self.code.as_str()
