@@ -60,5 +60,5 @@ js-l7-flow = { $flow } ({ $packets } paket)
 js-vouchers-adding = Menambahkan voucher ke router…
 js-vouchers-progress = { $added } dari { $total } ditambahkan
 js-vouchers-stopped = Berhenti setelah { $added }: { $error }
-js-ack-all-confirm = Tandai sudah dibaca semua peringatan terbuka pada filter ini ({ $count })?
+js-ack-all-confirm = Tandai sudah dilihat semua peringatan aktif di saringan ini ({ $count })?
 js-devices-summary = { $count } perangkat, { $down } mati
