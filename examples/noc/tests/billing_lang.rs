@@ -213,4 +213,36 @@ async fn billing_pages_in_indonesian_with_rupiah_written_the_indonesian_way() {
             && text.contains("Pembayaran ke: BRI 1234"),
         "{text}"
     );
+
+    // One customer reads English although customers read Indonesian: chosen on their account,
+    // audited, and refused when it is not a language noc speaks.
+    let edit = |lang: &'static str| {
+        c.post(format!("{base}/billing/customers/{id}/edit"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "Pak Budi"),
+                ("package", "10 Mbps"),
+                ("billing_day", "5"),
+                ("grace_days", "3"),
+                ("status", "active"),
+                ("language", lang),
+            ])
+            .send()
+    };
+    let r = edit("fr").await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(store.customer(id).unwrap().unwrap().language, None);
+    let r = edit("en").await.unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(
+        store.customer(id).unwrap().unwrap().language,
+        Some(noc::i18n::Lang::En)
+    );
+    let account = get(&c, &format!("{base}/billing/customers/{id}"), en).await;
+    assert!(
+        account.contains("<option value=\"en\" selected>English</option>"),
+        "{account}"
+    );
+    let audit = get(&c, &format!("{base}/audit"), en).await;
+    assert!(audit.contains("language: default → en"), "{audit}");
 }

@@ -212,3 +212,6 @@ billing-err-control = { $what }: no control characters
 billing-err-amount-range = the amount must be between 1 and { $max }
 billing-err-note = note: at most 200 characters, one line
 billing-err-no-isolate-profile = the router has no { $profile } profile: run the isolation setup on the Billing page first
+
+billing-customer-language = Language of reminders and the notice page
+billing-customer-language-default = as set for billing

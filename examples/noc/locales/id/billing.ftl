@@ -212,3 +212,6 @@ billing-err-control = { $what }: tidak boleh ada karakter kontrol
 billing-err-amount-range = jumlah harus antara 1 dan { $max }
 billing-err-note = catatan: paling banyak 200 karakter, satu baris
 billing-err-no-isolate-profile = router belum punya profil { $profile }: jalankan dulu pengaturan isolir di halaman Tagihan
+
+billing-customer-language = Bahasa pengingat dan halaman pemberitahuan
+billing-customer-language-default = sesuai pengaturan tagihan

@@ -114,6 +114,11 @@ impl Settings {
         crate::i18n::Lang::parse(&self.language).unwrap_or(crate::i18n::Lang::Id)
     }
 
+    /// The language `c` reads: their own, else [`Settings::customer_lang`].
+    pub fn lang_of(&self, c: &crate::storage::billing::Customer) -> crate::i18n::Lang {
+        c.language.unwrap_or_else(|| self.customer_lang())
+    }
+
     /// Checks the values; the error names the field.
     pub fn validate(&self) -> Result<(), Error> {
         self.currency()?;

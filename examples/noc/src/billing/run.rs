@@ -139,7 +139,7 @@ enum Notice {
     Restore,
 }
 
-/// A customer message in the customers' language (`[billing] language`).
+/// A customer message in the customer's language (their own, else `[billing] language`).
 fn message(
     settings: &Settings,
     currency: &Currency,
@@ -148,15 +148,7 @@ fn message(
     owed: i64,
     due: Option<Date>,
 ) -> String {
-    message_in(
-        settings.customer_lang(),
-        settings,
-        currency,
-        kind,
-        c,
-        owed,
-        due,
-    )
+    message_in(settings.lang_of(c), settings, currency, kind, c, owed, due)
 }
 
 /// A customer message in `lang`.
@@ -917,6 +909,7 @@ mod tests {
             isolated: false,
             restore_profile: None,
             since: "2026-10-01".into(),
+            language: None,
         }
     }
 
@@ -941,6 +934,16 @@ mod tests {
             en,
             "Hello budi, your internet bill of Rp 150,000 is due on 2026-11-15. \
              Pay to: BRI 1234. Thank you!"
+        );
+        // A customer's own language wins over `[billing] language`.
+        let own = Customer {
+            language: Some(Lang::Id),
+            ..budi()
+        };
+        let id = message(&settings, &idr, Notice::Remind, &own, 150_000, due);
+        assert!(
+            id.starts_with("Halo budi") && id.contains("Rp 150.000"),
+            "{id}"
         );
         let isolated = message_in(
             Lang::Id,

@@ -56,6 +56,8 @@ pub struct Customer {
     pub restore_profile: Option<String>,
     /// Billed from (`YYYY-MM-DD`).
     pub since: String,
+    /// The language of their reminders and notice page; `None` follows `[billing] language`.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// What a new customer needs (see [`Store::add_customer`]).
@@ -233,11 +235,15 @@ fn customer_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         isolated: r.get(12)?,
         restore_profile: r.get(13)?,
         since: r.get(14)?,
+        language: r
+            .get::<_, Option<String>>(15)?
+            .as_deref()
+            .and_then(crate::i18n::Lang::parse),
     })
 }
 
 const CUSTOMER_COLS: &str = "id, name, area, phone, telegram_chat, router_id, secret, package_id,
-    billing_day, grace_days, status, exempt, isolated, restore_profile, since";
+    billing_day, grace_days, status, exempt, isolated, restore_profile, since, language";
 
 fn invoice_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
     Ok(Invoice {
@@ -381,7 +387,7 @@ impl Store {
             .execute(
                 "UPDATE customers SET name = ?2, area = ?3, phone = ?4, telegram_chat = ?5,
                     package_id = ?6, billing_day = ?7, grace_days = ?8, status = ?9, exempt = ?10,
-                    since = ?11
+                    since = ?11, language = ?12
                  WHERE id = ?1",
                 params![
                     c.id,
@@ -394,7 +400,8 @@ impl Store {
                     c.grace_days,
                     c.status,
                     c.exempt,
-                    c.since
+                    c.since,
+                    c.language.map(crate::i18n::Lang::code)
                 ],
             )
             .map_err(|e| {

@@ -172,6 +172,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE users ADD COLUMN language TEXT;
      CREATE TABLE chat_languages(
         chat TEXT PRIMARY KEY, language TEXT NOT NULL, updated INTEGER NOT NULL)",
+    // 12: a customer's own language for reminders and the notice page (NULL: `[billing]
+    // language`).
+    "ALTER TABLE customers ADD COLUMN language TEXT",
 ];
 
 /// Most Layer 7 activity rows kept; older ones are pruned.

@@ -335,6 +335,8 @@ struct CustomerForm {
     status: String,
     #[serde(default)]
     exempt: Option<String>,
+    #[serde(default)]
+    language: String,
 }
 
 fn number<T: std::str::FromStr>(lang: Lang, field: &str, s: &str) -> Result<Option<T>, Error> {
@@ -404,6 +406,7 @@ async fn edit_customer(
 ) -> Response {
     let status_in = f.status.trim().to_owned();
     let exempt = f.exempt.is_some();
+    let language_in = f.language.trim().to_owned();
     let lang = s.lang;
     let r = (|| -> Result<String, Error> {
         let old = customer_or_404(&st, lang, id)?;
@@ -436,9 +439,22 @@ async fn edit_customer(
         c.since = n.since;
         c.status = status.as_str().to_owned();
         c.exempt = exempt;
+        // Empty: `[billing] language`; anything else must be a language noc speaks.
+        c.language = if language_in.is_empty() {
+            None
+        } else {
+            Some(Lang::parse(&language_in).ok_or_else(|| {
+                Error::BadInput(tr!(
+                    lang,
+                    "language-unknown",
+                    language = crate::fmt::cap(&language_in, 16)
+                ))
+            })?)
+        };
         st.store.update_customer(&c)?;
         let mut changes = Vec::new();
-        let fields: [(&str, String, String); 8] = [
+        let code = |l: Option<Lang>| l.map_or("default", Lang::code).to_owned();
+        let fields: [(&str, String, String); 9] = [
             ("name", old.name.clone(), c.name.clone()),
             ("area", old.area.clone(), c.area.clone()),
             ("phone", old.phone.clone(), c.phone.clone()),
@@ -459,6 +475,7 @@ async fn edit_customer(
             ),
             ("status", old.status.clone(), c.status.clone()),
             ("exempt", old.exempt.to_string(), c.exempt.to_string()),
+            ("language", code(old.language), code(c.language)),
         ];
         for (k, a, b) in fields {
             if a != b {

@@ -106,11 +106,13 @@ async fn notice(
     let cur = b
         .currency()
         .unwrap_or_else(|_| crate::billing::Currency::idr());
-    let lang = b.customer_lang();
     let customer = match customer_at(&st, peer.ip()).await {
         Some(id) => st.web.store.customer(id).ok().flatten(),
         None => None,
     };
+    let lang = customer
+        .as_ref()
+        .map_or_else(|| b.customer_lang(), |c| b.lang_of(c));
     let mut paragraphs = Vec::new();
     let title = tr!(lang, "notice-title");
     match &customer {
